@@ -1,0 +1,278 @@
+/**
+ * Emits `types.ts` for one witx document: enums and flags as typed constants with
+ * their names, branded handles, record interfaces, variant unions, and one codec per
+ * stored type that reads and writes it at the offsets the layout computed.
+ */
+import type { SourceFile } from "ts-morph";
+import type { Case, NamedType, Type, TypeRef } from "../model/types.js";
+import { layoutOf, recordLayout, variantLayout } from "./layout-access.js";
+import { codecName, propertyKey, typeName } from "./names.js";
+import { codecExpression, dataViewAccess, isBigInt, resolve, tsType, tsTypeOf } from "./ts-types.js";
+
+export function emitTypes(file: SourceFile, types: readonly NamedType[]): void {
+  file.addStatements([
+    `import { InvalidGuestValue } from "../../runtime/codec.js";`,
+    `import type { Codec } from "../../runtime/codec.js";`,
+    `import { u8Codec, u16Codec, u32Codec, u64Codec, s8Codec, s16Codec, s32Codec, s64Codec, f32Codec, f64Codec } from "../../runtime/codec.js";`,
+    ``,
+    `/** A guest address, as stored inside records; host code receives typed views instead. */`,
+    `export type GuestAddress = number;`,
+    `void [u8Codec, u16Codec, u32Codec, u64Codec, s8Codec, s16Codec, s32Codec, s64Codec, f32Codec, f64Codec];`,
+  ]);
+  for (const named of types) emitNamedType(file, named);
+}
+
+function emitNamedType(file: SourceFile, named: NamedType): void {
+  const type = named.type;
+  switch (type.kind) {
+    case "enum":
+      return emitEnum(file, named, type);
+    case "flags":
+      return emitFlags(file, named, type);
+    case "handle":
+      return emitHandle(file, named);
+    case "record":
+      return emitRecord(file, named, type);
+    case "variant":
+      return emitVariant(file, named, type);
+    case "builtin": {
+      addAlias(file, named, tsTypeOf(type, ""));
+      const codec = codecExpression({ kind: "inline", type }, "");
+      file.addStatements(`export const ${codecName(named.name)}: Codec<${typeName(named.name)}> = ${codec};`);
+      return;
+    }
+    case "list":
+    case "string":
+    case "pointer":
+    case "tuple":
+      return addAlias(file, named, tsTypeOf(type, ""));
+    case "expected":
+      throw new Error(`typename $${named.name}: an expected type cannot be emitted on its own`);
+  }
+}
+
+function addAlias(file: SourceFile, named: NamedType, text: string): void {
+  file.addTypeAlias({ name: typeName(named.name), type: text, isExported: true, docs: docsOf(named.doc) });
+}
+
+function docsOf(doc: string): string[] {
+  return doc.trim() === "" ? [] : [doc.trim()];
+}
+
+function caseMembers(cases: readonly Case[], value: (index: number) => string): string {
+  return cases
+    .map((entry, index) => `${docComment(entry.doc)}  ${propertyKey(entry.name)}: ${value(index)},`)
+    .join("\n");
+}
+
+function docComment(doc: string): string {
+  const text = doc.trim();
+  if (text === "") return "";
+  const lines = text.split("\n");
+  if (lines.length === 1) return `  /** ${lines[0]} */\n`;
+  return `  /**\n${lines.map((line) => `   * ${line}`.trimEnd()).join("\n")}\n   */\n`;
+}
+
+function namesArray(name: string, cases: readonly Case[]): string {
+  return `export const ${name}Names: readonly string[] = [${cases.map((entry) => JSON.stringify(entry.name)).join(", ")}];`;
+}
+
+function emitEnum(file: SourceFile, named: NamedType, type: Extract<Type, { kind: "enum" }>): void {
+  const wide = type.tag === "u64";
+  const literal = (index: number) => (wide ? `${index}n` : `${index}`);
+  const pascal = typeName(named.name);
+  const access = dataViewAccess(type.tag);
+  const le = access.littleEndian ? ", true" : "";
+  file.addStatements([
+    `${jsDoc(named.doc)}export const ${named.name} = {\n${caseMembers(type.cases, literal)}\n} as const;`,
+    `export type ${pascal} = (typeof ${named.name})[keyof typeof ${named.name}];`,
+    `/** Case names of \`${named.name}\`, indexed by value. */`,
+    namesArray(named.name, type.cases),
+    `export const ${codecName(named.name)}: Codec<${pascal}> = {
+  name: ${JSON.stringify(named.name)},
+  size: ${layoutOf(named).size},
+  align: ${layoutOf(named).align},
+  read(view, offset) {
+    const value = view.${access.get}(offset${le});
+    if (value >= ${literal(type.cases.length)}) throw new InvalidGuestValue(${JSON.stringify(named.name)}, value);
+    return value as ${pascal};
+  },
+  write(view, offset, value) {
+    view.${access.set}(offset, value${le});
+  },
+};`,
+  ]);
+}
+
+function emitFlags(file: SourceFile, named: NamedType, type: Extract<Type, { kind: "flags" }>): void {
+  const wide = type.repr === "u64";
+  const bit = (index: number) => (wide ? `${1n << BigInt(index)}n` : `${2 ** index}`);
+  const all = wide ? `${(1n << BigInt(type.flags.length)) - 1n}n` : `${2 ** type.flags.length - 1}`;
+  const pascal = typeName(named.name);
+  const access = dataViewAccess(type.repr);
+  const le = access.littleEndian ? ", true" : "";
+  const unknownBits = wide ? `(value & ~${all}) !== 0n` : `(value & ~${all}) !== 0`;
+  file.addStatements([
+    `${jsDoc(named.doc)}export const ${named.name} = {\n${caseMembers(type.flags, bit)}\n} as const;`,
+    `/** A set of \`${named.name}\` bits. */`,
+    `export type ${pascal} = ${wide ? "bigint" : "number"};`,
+    `/** Every bit \`${named.name}\` defines; any other bit is invalid. */`,
+    `export const ${named.name}All: ${pascal} = ${all};`,
+    `/** Flag names of \`${named.name}\`, indexed by bit number. */`,
+    namesArray(named.name, type.flags),
+    `export const ${codecName(named.name)}: Codec<${pascal}> = {
+  name: ${JSON.stringify(named.name)},
+  size: ${layoutOf(named).size},
+  align: ${layoutOf(named).align},
+  read(view, offset) {
+    const value = view.${access.get}(offset${le});
+    if (${unknownBits}) throw new InvalidGuestValue(${JSON.stringify(named.name)}, value);
+    return value;
+  },
+  write(view, offset, value) {
+    view.${access.set}(offset, value${le});
+  },
+};`,
+  ]);
+}
+
+function emitHandle(file: SourceFile, named: NamedType): void {
+  const pascal = typeName(named.name);
+  file.addStatements([
+    `declare const ${named.name}Brand: unique symbol;`,
+    `${jsDoc(named.doc)}export type ${pascal} = number & { readonly [${named.name}Brand]: true };`,
+    `/** Marks a number as a \`${named.name}\` handle, for host code that hands out new ones. */`,
+    `export function as${pascal}(value: number): ${pascal} {\n  return value as ${pascal};\n}`,
+    `export const ${codecName(named.name)}: Codec<${pascal}> = {
+  name: ${JSON.stringify(named.name)},
+  size: 4,
+  align: 4,
+  read: (view, offset) => view.getUint32(offset, true) as ${pascal},
+  write: (view, offset, value) => view.setUint32(offset, value, true),
+};`,
+  ]);
+}
+
+/** Expression reading a value of `ref` at `at`, for record and variant codecs. */
+function readExpression(ref: TypeRef, at: string): string {
+  const type = resolve(ref);
+  if (type.kind === "pointer") return `view.getUint32(${at}, true)`;
+  if (ref.kind === "inline" && type.kind === "builtin") {
+    const access = dataViewAccess(type.name);
+    return `view.${access.get}(${at}${access.littleEndian ? ", true" : ""})`;
+  }
+  const codec = codecExpression(ref, "");
+  if (codec === null) throw new Error(`cannot store a ${type.kind} inside a record`);
+  return `${codec}.read(view, ${at})`;
+}
+
+function writeStatement(ref: TypeRef, at: string, value: string): string {
+  const type = resolve(ref);
+  if (type.kind === "pointer") return `view.setUint32(${at}, ${value}, true);`;
+  if (ref.kind === "inline" && type.kind === "builtin") {
+    const access = dataViewAccess(type.name);
+    return `view.${access.set}(${at}, ${value}${access.littleEndian ? ", true" : ""});`;
+  }
+  const codec = codecExpression(ref, "");
+  if (codec === null) throw new Error(`cannot store a ${type.kind} inside a record`);
+  return `${codec}.write(view, ${at}, ${value});`;
+}
+
+function plus(offset: number): string {
+  return offset === 0 ? "offset" : `offset + ${offset}`;
+}
+
+function emitRecord(file: SourceFile, named: NamedType, type: Extract<Type, { kind: "record" }>): void {
+  const pascal = typeName(named.name);
+  const layout = recordLayout(named);
+  file.addInterface({
+    name: pascal,
+    isExported: true,
+    docs: docsOf(named.doc),
+    properties: type.fields.map((field) => ({ name: propertyKey(field.name), type: tsType(field.type, ""), docs: docsOf(field.doc) })),
+  });
+  const offsets = type.fields.map((field, index) => `  ${propertyKey(field.name)}: ${layout.fields[index].offset},`).join("\n");
+  const reads = type.fields
+    .map((field, index) => `      ${propertyKey(field.name)}: ${readExpression(field.type, plus(layout.fields[index].offset))},`)
+    .join("\n");
+  const writes = type.fields
+    .map((field, index) => `    ${writeStatement(field.type, plus(layout.fields[index].offset), `value.${field.name}`)}`)
+    .join("\n");
+  file.addStatements([
+    `/** Byte offset of each field of \`${named.name}\` (size ${layout.size}, alignment ${layout.align}). */`,
+    `export const ${named.name}Offsets = {\n${offsets}\n} as const;`,
+    `export const ${codecName(named.name)}: Codec<${pascal}> = {
+  name: ${JSON.stringify(named.name)},
+  size: ${layout.size},
+  align: ${layout.align},
+  read(view, offset) {
+    return {
+${reads}
+    };
+  },
+  write(view, offset, value) {
+${writes}
+  },
+};`,
+  ]);
+}
+
+function emitVariant(file: SourceFile, named: NamedType, type: Extract<Type, { kind: "variant" }>): void {
+  const pascal = typeName(named.name);
+  const layout = variantLayout(named);
+  const tagAccess = dataViewAccess(type.tag);
+  const le = tagAccess.littleEndian ? ", true" : "";
+  const tagEnum = type.tagEnum && type.tagEnum.kind === "named" ? type.tagEnum.name : null;
+  const tagLiteral = (index: number) =>
+    tagEnum ? `typeof ${tagEnum}${/^[A-Za-z_$][\w$]*$/.test(type.cases[index].name) ? "." + type.cases[index].name : `[${JSON.stringify(type.cases[index].name)}]`}` : `${index}`;
+  const members = type.cases.map((entry, index) =>
+    entry.type === null
+      ? `{ readonly tag: ${tagLiteral(index)} }`
+      : `{ readonly tag: ${tagLiteral(index)}; readonly value: ${tsType(entry.type, "")} }`,
+  );
+  addAlias(file, named, members.join("\n  | "));
+  const payload = plus(layout.payloadOffset);
+  const readCases = type.cases
+    .map((entry, index) =>
+      entry.type === null
+        ? `      case ${index}:\n        return { tag: ${index} };`
+        : `      case ${index}:\n        return { tag: ${index}, value: ${readExpression(entry.type, payload)} };`,
+    )
+    .join("\n");
+  const writeCases = type.cases
+    .filter((entry) => entry.type !== null)
+    .map((entry) => {
+      const index = type.cases.indexOf(entry);
+      return `      case ${index}:\n        ${writeStatement(entry.type as TypeRef, payload, "value.value")}\n        break;`;
+    })
+    .join("\n");
+  file.addStatements([
+    `export const ${codecName(named.name)}: Codec<${pascal}> = {
+  name: ${JSON.stringify(named.name)},
+  size: ${layout.size},
+  align: ${layout.align},
+  read(view, offset) {
+    const tag = view.${tagAccess.get}(offset${le});
+    switch (tag) {
+${readCases}
+      default:
+        throw new InvalidGuestValue(${JSON.stringify(named.name)}, tag);
+    }
+  },
+  write(view, offset, value) {
+    view.${tagAccess.set}(offset, value.tag${le});
+    switch (value.tag) {
+${writeCases}
+    }
+  },
+};`,
+  ]);
+  void isBigInt;
+}
+
+export function jsDoc(doc: string): string {
+  const text = doc.trim();
+  if (text === "") return "";
+  const lines = text.split("\n");
+  return `/**\n${lines.map((line) => ` * ${line}`.trimEnd()).join("\n")}\n */\n`;
+}

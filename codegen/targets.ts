@@ -1,0 +1,30 @@
+/**
+ * The witx modules this project generates bindings for, and the names they get.
+ * A new witx module is one entry here.
+ */
+export interface Target {
+  /** Entry witx file, relative to the project root. */
+  readonly witx: string;
+  /** Output folder, relative to the project root. */
+  readonly outDir: string;
+  readonly hostInterface: string;
+  readonly importsType: string;
+  readonly factory: string;
+}
+
+export const targets: readonly Target[] = [
+  {
+    witx: "witx/preview1/wasi_snapshot_preview1.witx",
+    outDir: "src/generated/preview1",
+    hostInterface: "Preview1Host",
+    importsType: "Preview1Imports",
+    factory: "createPreview1Imports",
+  },
+  {
+    witx: "witx/preview0/wasi_unstable.witx",
+    outDir: "src/generated/preview0",
+    hostInterface: "Preview0Host",
+    importsType: "Preview0Imports",
+    factory: "createPreview0Imports",
+  },
+];

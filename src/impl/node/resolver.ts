@@ -1,0 +1,270 @@
+// Confined path resolution for the Node host: the sandbox boundary.
+//
+// Model. Node has no openat(), so a directory descriptor is represented by
+// the absolute host path of its directory. A guest path is always relative
+// to one such directory, and that directory is the root of the resolution:
+// the walk may never leave it, not even through `..` or a symlink, and not
+// even when the directory itself lies deep inside a preopen. Capabilities are
+// per descriptor (as in cap-std): holding `/sandbox/a/b` grants nothing in
+// `/sandbox/a`.
+//
+// The walk is done here, one component at a time, rather than by the OS:
+//   - the guest path is split on "/"; empty and "." components are skipped;
+//   - ".." drops the last checked component (the walk is physical: after a
+//     symlink to "x/y", ".." lands in "x"); with nothing left to drop it is an
+//     escape;
+//   - every component before the last is lstat'ed: a directory is entered, a
+//     symlink is read and its target's components are spliced in (counted
+//     against the hop limit), anything else is `notdir`, a missing one `noent`;
+//   - the last component is lstat'ed too; a symlink there is expanded only when
+//     the caller asked to follow it or the path ends in "/" (POSIX forces a
+//     trailing slash to follow); otherwise the result names the link itself
+//     (O_NOFOLLOW semantics).
+// The resulting host path is built only from components checked this way,
+// appended to the root, so no string from the guest reaches the host
+// unexamined.
+//
+// Escape errno. Every attempt to reach outside the root answers `notcapable`:
+// an absolute guest path, a ".." with nothing left to drop, an absolute
+// symlink target, a symlink whose ".." climbs above the root, and a root that
+// is no longer the directory the descriptor was opened on. One errno for all
+// of them keeps the policy easy to audit and tells the guest plainly that the
+// sandbox, not the file system, refused.
+//
+// Other errnos: empty path → noent; NUL byte → inval; path longer than
+// maxPathBytes or a component longer than maxComponentBytes (UTF-8 bytes) →
+// nametoolong; more than maxSymlinkHops expansions → loop; a followed symlink
+// whose target does not exist → noent (nothing is created through a dangling
+// link); failed system calls → their errno via errnoNameOf.
+//
+// What callers must do, because strings can change between check and use:
+//   - dirHostPath must be absolute and canonical (realpath it when the
+//     preopen is made; on macOS /tmp itself is a symlink);
+//   - open the result with O_NOFOLLOW: every link that should be followed has
+//     already been expanded, so a link found there now was put there since;
+//   - compare the opened descriptor with finalStat (verifySameFile) to detect
+//     a swap between the lstat and the open;
+//   - for directory descriptors below a preopen, pass expectedRoot (the
+//     dev/ino recorded at open): the guest can rename such a directory and put
+//     a symlink in its place, which would otherwise redirect the stored path.
+// A component above the final one can still be swapped for a symlink during
+// the walk; closing that window needs an fd-relative primitive
+// (openat2 RESOLVE_BENEATH, or checking /proc/self/fd/N after open on Linux).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ErrnoName } from "./errno-name.js";
+import { errnoNameOf } from "./errno-map.js";
+
+export interface ResolveOptions {
+  /** Expand a symlink in the last component (false: the result is the link). */
+  followFinalSymlink: boolean;
+  /** Symlink expansions allowed in one resolution; Linux's MAXSYMLINKS. */
+  maxSymlinkHops?: number;
+  /** Longest accepted guest path in UTF-8 bytes; PATH_MAX less its NUL. */
+  maxPathBytes?: number;
+  /** Longest accepted single component in UTF-8 bytes; NAME_MAX. */
+  maxComponentBytes?: number;
+  /** Identity the root must still have; omit for preopens the guest cannot rename. */
+  expectedRoot?: FileIdentity;
+}
+
+export interface FileIdentity {
+  readonly dev: bigint;
+  readonly ino: bigint;
+}
+
+export interface Resolved {
+  ok: true;
+  /** Host path: the root followed by `components`. */
+  hostPath: string;
+  /** Checked components below the root, symlinks already expanded. */
+  components: string[];
+  /** The target must be a directory (the path, or the final link's target, ended in "/"). */
+  trailingSlash: boolean;
+  /** lstat of hostPath, or null when the last component does not exist. */
+  finalStat: fs.BigIntStats | null;
+}
+
+export interface ResolveFailure {
+  ok: false;
+  errno: ErrnoName;
+}
+
+export type ResolveResult = Resolved | ResolveFailure;
+
+export const defaultMaxSymlinkHops = 40;
+export const defaultMaxPathBytes = 4095;
+export const defaultMaxComponentBytes = 255;
+
+const slash = 0x2f;
+const hostSeparator = path.sep;
+const isWindowsHost = process.platform === "win32";
+
+// Failures are preallocated: the error paths of path_open are hot too
+// (probing for files that do not exist is common).
+const failures = new Map<ErrnoName, ResolveFailure>();
+function fail(errno: ErrnoName): ResolveFailure {
+  let failure = failures.get(errno);
+  if (failure === undefined) {
+    failure = Object.freeze({ ok: false, errno }) as ResolveFailure;
+    failures.set(errno, failure);
+  }
+  return failure;
+}
+
+// A UTF-16 code unit takes at most 3 UTF-8 bytes, so short strings need no
+// encoding pass.
+function exceedsUtf8Bytes(text: string, limit: number): boolean {
+  return text.length * 3 > limit && Buffer.byteLength(text, "utf8") > limit;
+}
+
+// On Windows a "\" or ":" inside one component would be read by the host as
+// a separator or a drive/stream designator: a way around the component walk.
+function isUnsafeOnHost(name: string): boolean {
+  return isWindowsHost && (name.includes("\\") || name.includes(":"));
+}
+
+function isAbsoluteLinkTarget(target: string): boolean {
+  return target.charCodeAt(0) === slash || path.isAbsolute(target);
+}
+
+// Reads a symlink as guest-style text: "/"-separated (Windows stores "\\").
+function readLinkTarget(hostPath: string): string {
+  const target = fs.readlinkSync(hostPath, "utf8");
+  return isWindowsHost ? target.replaceAll("\\", "/") : target;
+}
+
+// Pushes the components of `text` onto `pending` so that the first component
+// is popped first. Returns whether `text` ended in "/".
+function pushComponents(pending: string[], text: string): boolean {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === slash) end--;
+  const trailingSlash = end < text.length;
+  const parts = (end === text.length ? text : text.slice(0, end)).split("/");
+  for (let i = parts.length - 1; i >= 0; i--) pending.push(parts[i]);
+  return trailingSlash;
+}
+
+export function resolvePath(
+  dirHostPath: string,
+  guestPath: string,
+  options: ResolveOptions,
+): ResolveResult {
+  if (guestPath.length === 0) return fail("noent");
+  if (guestPath.includes("\0")) return fail("inval");
+  if (guestPath.charCodeAt(0) === slash) return fail("notcapable");
+  if (exceedsUtf8Bytes(guestPath, options.maxPathBytes ?? defaultMaxPathBytes)) {
+    return fail("nametoolong");
+  }
+  try {
+    if (options.expectedRoot !== undefined && !rootIsIntact(dirHostPath, options.expectedRoot)) {
+      return fail("notcapable");
+    }
+    return walk(dirHostPath, guestPath, options);
+  } catch (error) {
+    return fail(errnoNameOf(error));
+  }
+}
+
+function rootIsIntact(dirHostPath: string, expected: FileIdentity): boolean {
+  const stat = fs.lstatSync(dirHostPath, { bigint: true, throwIfNoEntry: false });
+  return (
+    stat !== undefined &&
+    stat.isDirectory() &&
+    stat.dev === expected.dev &&
+    stat.ino === expected.ino
+  );
+}
+
+function walk(dirHostPath: string, guestPath: string, options: ResolveOptions): ResolveResult {
+  const maxHops = options.maxSymlinkHops ?? defaultMaxSymlinkHops;
+  const maxComponentBytes = options.maxComponentBytes ?? defaultMaxComponentBytes;
+  const rootPrefix = dirHostPath.endsWith(hostSeparator) ? dirHostPath : dirHostPath + hostSeparator;
+
+  // Components still to visit, next one last.
+  const pending: string[] = [];
+  let mustBeDirectory = pushComponents(pending, guestPath);
+  // Checked components, and the host path of each depth.
+  const names: string[] = [];
+  const hostPaths: string[] = [];
+  let hops = 0;
+  // The last component came out of a followed symlink.
+  let finalFromLink = false;
+
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    const isFinal = pending.length === 0;
+    if (name === "" || name === ".") continue;
+    if (name === "..") {
+      if (names.length === 0) return fail("notcapable");
+      names.pop();
+      hostPaths.pop();
+      continue;
+    }
+    if (exceedsUtf8Bytes(name, maxComponentBytes)) return fail("nametoolong");
+    if (isUnsafeOnHost(name)) return fail("notcapable");
+
+    const candidate =
+      hostPaths.length === 0 ? rootPrefix + name : hostPaths[hostPaths.length - 1] + hostSeparator + name;
+
+    if (!isFinal) {
+      // Only the type matters here, so the cheaper number-valued stat will do.
+      const stat = fs.lstatSync(candidate, { throwIfNoEntry: false });
+      if (stat === undefined) return fail("noent");
+      if (stat.isDirectory()) {
+        names.push(name);
+        hostPaths.push(candidate);
+      } else if (stat.isSymbolicLink()) {
+        if (++hops > maxHops) return fail("loop");
+        const target = readLinkTarget(candidate);
+        if (target.length === 0) return fail("noent");
+        if (isAbsoluteLinkTarget(target)) return fail("notcapable");
+        // The rest of the path follows the target, so a trailing "/" on the
+        // target adds nothing.
+        pushComponents(pending, target);
+      } else {
+        return fail("notdir");
+      }
+      continue;
+    }
+
+    const stat = fs.lstatSync(candidate, { bigint: true, throwIfNoEntry: false });
+    if (stat === undefined) {
+      if (finalFromLink) return fail("noent");
+      return { ok: true, hostPath: candidate, components: [...names, name], trailingSlash: mustBeDirectory, finalStat: null };
+    }
+    if (stat.isSymbolicLink() && (options.followFinalSymlink || mustBeDirectory)) {
+      if (++hops > maxHops) return fail("loop");
+      const target = readLinkTarget(candidate);
+      if (target.length === 0) return fail("noent");
+      if (isAbsoluteLinkTarget(target)) return fail("notcapable");
+      if (pushComponents(pending, target)) mustBeDirectory = true;
+      finalFromLink = true;
+      continue;
+    }
+    if (mustBeDirectory && !stat.isDirectory()) return fail("notdir");
+    names.push(name);
+    return { ok: true, hostPath: candidate, components: names, trailingSlash: mustBeDirectory, finalStat: stat };
+  }
+
+  // The path ended in ".", ".." or only skipped components: it names a
+  // directory already on the walk (or the root itself).
+  const hostPath = hostPaths.length === 0 ? dirHostPath : hostPaths[hostPaths.length - 1];
+  const finalStat = fs.lstatSync(hostPath, { bigint: true, throwIfNoEntry: false }) ?? null;
+  if (finalStat === null) return fail("noent");
+  return { ok: true, hostPath, components: names, trailingSlash: mustBeDirectory, finalStat };
+}
+
+/**
+ * Whether `fd` refers to the file `expected` describes (same device and
+ * inode). Used right after opening a resolved path, to detect that the file
+ * was replaced between the resolver's lstat and the open. Never throws.
+ */
+export function verifySameFile(expected: FileIdentity, fd: number): boolean {
+  try {
+    const actual = fs.fstatSync(fd, { bigint: true });
+    return actual.dev === expected.dev && actual.ino === expected.ino;
+  } catch {
+    return false;
+  }
+}

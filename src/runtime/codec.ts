@@ -1,0 +1,106 @@
+/**
+ * How one witx type is stored in guest memory. The generator emits one codec per
+ * record, variant and scalar type it needs; `GuestPointer` uses them to read and
+ * write typed values without the host ever computing an offset.
+ */
+export interface Codec<T> {
+  /** The witx type name, for trap messages and tracing. */
+  readonly name: string;
+  readonly size: number;
+  readonly align: number;
+  /** Reads a value at `offset`, which the caller has already bounds- and alignment-checked. */
+  read(view: DataView, offset: number): T;
+  /** Writes a value at `offset`, which the caller has already bounds- and alignment-checked. */
+  write(view: DataView, offset: number, value: T): void;
+}
+
+/**
+ * Thrown by a generated reader when guest memory holds a value its type does not
+ * allow (an enum or variant tag out of range). The glue turns it into `inval`.
+ */
+export class InvalidGuestValue extends Error {
+  constructor(typeName: string, value: number | bigint) {
+    super(`invalid ${typeName} value ${value}`);
+    this.name = "InvalidGuestValue";
+  }
+}
+
+export const u8Codec: Codec<number> = {
+  name: "u8",
+  size: 1,
+  align: 1,
+  read: (view, offset) => view.getUint8(offset),
+  write: (view, offset, value) => view.setUint8(offset, value),
+};
+
+export const u16Codec: Codec<number> = {
+  name: "u16",
+  size: 2,
+  align: 2,
+  read: (view, offset) => view.getUint16(offset, true),
+  write: (view, offset, value) => view.setUint16(offset, value, true),
+};
+
+export const u32Codec: Codec<number> = {
+  name: "u32",
+  size: 4,
+  align: 4,
+  read: (view, offset) => view.getUint32(offset, true),
+  write: (view, offset, value) => view.setUint32(offset, value, true),
+};
+
+export const u64Codec: Codec<bigint> = {
+  name: "u64",
+  size: 8,
+  align: 8,
+  read: (view, offset) => view.getBigUint64(offset, true),
+  write: (view, offset, value) => view.setBigUint64(offset, value, true),
+};
+
+export const s8Codec: Codec<number> = {
+  name: "s8",
+  size: 1,
+  align: 1,
+  read: (view, offset) => view.getInt8(offset),
+  write: (view, offset, value) => view.setInt8(offset, value),
+};
+
+export const s16Codec: Codec<number> = {
+  name: "s16",
+  size: 2,
+  align: 2,
+  read: (view, offset) => view.getInt16(offset, true),
+  write: (view, offset, value) => view.setInt16(offset, value, true),
+};
+
+export const s32Codec: Codec<number> = {
+  name: "s32",
+  size: 4,
+  align: 4,
+  read: (view, offset) => view.getInt32(offset, true),
+  write: (view, offset, value) => view.setInt32(offset, value, true),
+};
+
+export const s64Codec: Codec<bigint> = {
+  name: "s64",
+  size: 8,
+  align: 8,
+  read: (view, offset) => view.getBigInt64(offset, true),
+  write: (view, offset, value) => view.setBigInt64(offset, value, true),
+};
+
+export const f32Codec: Codec<number> = {
+  name: "f32",
+  size: 4,
+  align: 4,
+  read: (view, offset) => view.getFloat32(offset, true),
+  write: (view, offset, value) => view.setFloat32(offset, value, true),
+};
+
+export const f64Codec: Codec<number> = {
+  name: "f64",
+  size: 8,
+  align: 8,
+  read: (view, offset) => view.getFloat64(offset, true),
+  write: (view, offset, value) => view.setFloat64(offset, value, true),
+};

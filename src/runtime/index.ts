@@ -1,0 +1,5 @@
+export * from "./codec.js";
+export * from "./memory.js";
+export * from "./out.js";
+export * from "./pointer.js";
+export * from "./policy.js";

@@ -1,0 +1,131 @@
+/**
+ * The guest's linear memory as the generated glue sees it: cached views that are
+ * rebuilt only when `memory.buffer` changes (after `memory.grow`, including a grown
+ * SharedArrayBuffer), and the range checks every pointer goes through.
+ *
+ * Guest addresses arrive from wasm as signed i32 and are made unsigned by the glue
+ * before they reach here. All arithmetic stays below 2^53 (an address < 2^32 plus a
+ * length < 2^32 times an element size < 2^16), so `address + length > size` is an
+ * exact test and cannot wrap the way 32-bit C arithmetic would.
+ */
+export class GuestMemory {
+  private memory: WebAssembly.Memory | null = null;
+  private buffer: ArrayBufferLike | null = null;
+  /** Byte view of the whole memory; valid until the next `refresh()`. */
+  bytes: Uint8Array = new Uint8Array(0);
+  /** DataView of the whole memory; valid until the next `refresh()`. */
+  view: DataView = new DataView(new ArrayBuffer(0));
+  /** Current memory size in bytes. */
+  size = 0;
+  /** Whether the memory is a SharedArrayBuffer (TextDecoder cannot read those directly). */
+  shared = false;
+  /** Describes the last failed check, for trap messages. */
+  lastProblem = "";
+
+  attach(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+    this.buffer = null;
+    this.refresh();
+  }
+
+  get attached(): boolean {
+    return this.memory !== null;
+  }
+
+  /** Brings the views up to date with the memory's current buffer; cheap when nothing changed. */
+  refresh(): this {
+    const memory = this.memory;
+    if (memory === null) {
+      throw new WebAssembly.RuntimeError("wasi: a WASI function was called before the instance's memory was attached");
+    }
+    const buffer = memory.buffer;
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.bytes = new Uint8Array(buffer);
+      this.view = new DataView(buffer);
+      this.size = buffer.byteLength;
+      this.shared = typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer;
+    }
+    return this;
+  }
+
+  /** True when `[address, address + length)` lies in memory and `address` is a multiple of `align` (a power of two). */
+  inRange(address: number, length: number, align: number): boolean {
+    if ((address & (align - 1)) !== 0) {
+      this.lastProblem = `misaligned pointer 0x${address.toString(16)} (needs ${align}-byte alignment)`;
+      return false;
+    }
+    if (address + length > this.size) {
+      this.lastProblem = `pointer 0x${address.toString(16)} + ${length} bytes is outside memory of ${this.size} bytes`;
+      return false;
+    }
+    return true;
+  }
+
+  /** `inRange` for an array of `count` elements of `elementSize` bytes. */
+  arrayInRange(address: number, count: number, elementSize: number, align: number): boolean {
+    return this.inRange(address, count * elementSize, align);
+  }
+
+  /**
+   * Decodes a list of (pointer, length) byte-buffer records (iovecs) into views of
+   * guest memory, checking the list and every buffer. Null when any check fails.
+   */
+  bufferList(
+    address: number,
+    count: number,
+    elementSize: number,
+    elementAlign: number,
+    pointerOffset: number,
+    lengthOffset: number,
+  ): Uint8Array[] | null {
+    if (!this.arrayInRange(address, count, elementSize, elementAlign)) return null;
+    const view = this.view;
+    const bytes = this.bytes;
+    const size = this.size;
+    const buffers = new Array<Uint8Array>(count);
+    for (let i = 0; i < count; i++) {
+      const element = address + i * elementSize;
+      const start = view.getUint32(element + pointerOffset, true);
+      const length = view.getUint32(element + lengthOffset, true);
+      if (start + length > size) {
+        this.lastProblem = `element ${i}: buffer 0x${start.toString(16)} + ${length} bytes is outside memory of ${size} bytes`;
+        return null;
+      }
+      buffers[i] = bytes.subarray(start, start + length);
+    }
+    return buffers;
+  }
+
+  /** A view of `length` bytes at `address`; the caller has checked the range. */
+  slice(address: number, length: number): Uint8Array {
+    return this.bytes.subarray(address, address + length);
+  }
+
+  /**
+   * Decodes `length` bytes at `address` as UTF-8 (range already checked).
+   * Returns null for invalid UTF-8. ASCII, the common case for paths, skips TextDecoder.
+   */
+  utf8(address: number, length: number): string | null {
+    const bytes = this.bytes;
+    const end = address + length;
+    if (length <= 64) {
+      let ascii = true;
+      for (let i = address; i < end; i++) {
+        if (bytes[i] > 0x7f) {
+          ascii = false;
+          break;
+        }
+      }
+      if (ascii) return String.fromCharCode.apply(null, bytes.subarray(address, end) as unknown as number[]);
+    }
+    const source = this.shared ? bytes.slice(address, end) : bytes.subarray(address, end);
+    try {
+      return strictUtf8.decode(source);
+    } catch {
+      return null;
+    }
+  }
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

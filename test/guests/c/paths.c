@@ -1,0 +1,242 @@
+/*
+ * Paths: path_rename, path_link, path_symlink, path_readlink (including a
+ * buffer shorter than the link), path_unlink_file, path_filestat_get with and
+ * without following symlinks, path_filestat_set_times with
+ * AT_SYMLINK_NOFOLLOW, and the usual errors. Also checks that paths leaving
+ * the preopened directory are refused.
+ */
+#include "guest.h"
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DIR SANDBOX "/paths"
+
+static void write_file(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  write(fd, text, strlen(text));
+  close(fd);
+}
+
+static void show_file(const char *label, const char *path) {
+  char buf[256];
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) {
+    say(label, "open failed: %s", errno_name(errno));
+    return;
+  }
+  ssize_t n = read(fd, buf, sizeof buf);
+  close(fd);
+  say_bytes(label, buf, n > 0 ? (size_t)n : 0);
+}
+
+static void renames(void) {
+  write_file(DIR "/a.txt", "alpha-content");
+  report("rename a.txt to b.txt", rename(DIR "/a.txt", DIR "/b.txt"));
+  struct stat st;
+  report("stat a.txt after rename", stat(DIR "/a.txt", &st));
+  show_file("b.txt after rename", DIR "/b.txt");
+
+  write_file(DIR "/c.txt", "gamma");
+  report("rename b.txt onto existing c.txt", rename(DIR "/b.txt", DIR "/c.txt"));
+  show_file("c.txt after replace", DIR "/c.txt");
+  report("stat b.txt after replace", stat(DIR "/b.txt", &st));
+
+  report("rename missing file", rename(DIR "/nope.txt", DIR "/x.txt"));
+  mkdir(DIR "/d1", 0755);
+  mkdir(DIR "/d2", 0755);
+  write_file(DIR "/d2/inside.txt", "x");
+  report("rename file onto directory", rename(DIR "/c.txt", DIR "/d1"));
+  report("rename directory onto file", rename(DIR "/d1", DIR "/c.txt"));
+  mkdir(DIR "/d3", 0755);
+  report("rename directory onto non-empty directory", rename(DIR "/d3", DIR "/d2"));
+  report("rename directory onto empty directory", rename(DIR "/d1", DIR "/d3"));
+  report("stat replaced-away directory", stat(DIR "/d1", &st));
+  report("rename directory into subdir", rename(DIR "/d3", DIR "/d2/moved"));
+  report("stat moved directory", stat(DIR "/d2/moved", &st));
+  say("moved directory is a directory", "%s", yes_no(S_ISDIR(st.st_mode)));
+
+  int fd = open(DIR, O_RDONLY | O_DIRECTORY);
+  report_wasi("path_rename raw", __wasi_path_rename(fd, "d2/inside.txt", fd, "inside-moved.txt"));
+  show_file("inside-moved.txt", DIR "/inside-moved.txt");
+  report_wasi("path_rename raw missing source", __wasi_path_rename(fd, "d2/inside.txt", fd, "x.txt"));
+  close(fd);
+}
+
+static void links(void) {
+  report("link c.txt to l.txt", link(DIR "/c.txt", DIR "/l.txt"));
+  struct stat st;
+  stat(DIR "/c.txt", &st);
+  say("nlink of c.txt after link", "%llu", (unsigned long long)st.st_nlink);
+  show_file("l.txt content", DIR "/l.txt");
+  report("link onto existing name", link(DIR "/c.txt", DIR "/l.txt"));
+  report("link from missing file", link(DIR "/nope.txt", DIR "/l2.txt"));
+
+  write_file(DIR "/l.txt", "changed-via-link");
+  show_file("c.txt after writing l.txt", DIR "/c.txt");
+
+  report("unlink l.txt", unlink(DIR "/l.txt"));
+  stat(DIR "/c.txt", &st);
+  say("nlink of c.txt after unlink", "%llu", (unsigned long long)st.st_nlink);
+  report("unlink l.txt again", unlink(DIR "/l.txt"));
+  report("unlink a directory", unlink(DIR "/d2"));
+  report("unlink through a file", unlink(DIR "/c.txt/x"));
+}
+
+static void symlinks(void) {
+  int dirfd = open(DIR, O_RDONLY | O_DIRECTORY);
+  report("symlink c.txt as s.lnk", symlink("c.txt", DIR "/s.lnk"));
+  report("symlink onto existing name", symlink("c.txt", DIR "/s.lnk"));
+
+  char buf[64];
+  memset(buf, '#', sizeof buf);
+  ssize_t n = readlink(DIR "/s.lnk", buf, sizeof buf);
+  if (n < 0)
+    say("readlink s.lnk", "%s", errno_name(errno));
+  else
+    say_bytes("readlink s.lnk", buf, (size_t)n);
+
+  /* Like POSIX readlink, a short buffer receives the first bytes only. */
+  __wasi_size_t used = 0;
+  memset(buf, '#', sizeof buf);
+  __wasi_errno_t err = __wasi_path_readlink(dirfd, "s.lnk", (uint8_t *)buf, 3, &used);
+  report_wasi("path_readlink into 3-byte buffer", err);
+  say("path_readlink into 3-byte buffer used", "%u", (unsigned)used);
+  say_bytes("path_readlink into 3-byte buffer bytes", buf, 4);
+  memset(buf, '#', sizeof buf);
+  err = __wasi_path_readlink(dirfd, "s.lnk", (uint8_t *)buf, 5, &used);
+  report_wasi("path_readlink into exact 5-byte buffer", err);
+  say("path_readlink into exact 5-byte buffer used", "%u", (unsigned)used);
+  say_bytes("path_readlink into exact 5-byte buffer bytes", buf, 6);
+  report("readlink of a regular file", readlink(DIR "/c.txt", buf, sizeof buf));
+  report("readlink of missing path", readlink(DIR "/nope", buf, sizeof buf));
+
+  struct stat st;
+  report("lstat s.lnk", lstat(DIR "/s.lnk", &st));
+  say("lstat s.lnk is a symlink", "%s", yes_no(S_ISLNK(st.st_mode)));
+  say("lstat s.lnk size is target length", "%lld", (long long)st.st_size);
+  report("stat s.lnk", stat(DIR "/s.lnk", &st));
+  say("stat s.lnk is a regular file", "%s", yes_no(S_ISREG(st.st_mode)));
+  say("stat s.lnk size is file size", "%lld", (long long)st.st_size);
+  show_file("read through s.lnk", DIR "/s.lnk");
+
+  __wasi_filestat_t fs;
+  report_wasi("path_filestat_get s.lnk nofollow", __wasi_path_filestat_get(dirfd, 0, "s.lnk", &fs));
+  say("path_filestat_get s.lnk nofollow filetype", "%s", filetype_name(fs.filetype));
+  report_wasi("path_filestat_get s.lnk follow",
+              __wasi_path_filestat_get(dirfd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "s.lnk", &fs));
+  say("path_filestat_get s.lnk follow filetype", "%s", filetype_name(fs.filetype));
+  report_wasi("path_filestat_get directory", __wasi_path_filestat_get(dirfd, 0, "d2", &fs));
+  say("path_filestat_get directory filetype", "%s", filetype_name(fs.filetype));
+
+  report("symlink to missing target", symlink("nowhere", DIR "/dangling.lnk"));
+  report("stat dangling symlink", stat(DIR "/dangling.lnk", &st));
+  report("lstat dangling symlink", lstat(DIR "/dangling.lnk", &st));
+  report("open dangling symlink", open(DIR "/dangling.lnk", O_RDONLY));
+  report("open creat through dangling symlink", open(DIR "/dangling.lnk", O_WRONLY | O_CREAT, 0644));
+
+  report("symlink loop a->b", symlink("loop-b", DIR "/loop-a"));
+  report("symlink loop b->a", symlink("loop-a", DIR "/loop-b"));
+  report("open symlink loop", open(DIR "/loop-a", O_RDONLY));
+
+  report("symlink into subdirectory", symlink("d2", DIR "/dir.lnk"));
+  report("stat through directory symlink", stat(DIR "/dir.lnk/moved", &st));
+
+  /* A link whose target is a different name of the same file. */
+  report_wasi("path_link of a symlink itself", __wasi_path_link(dirfd, 0, "s.lnk", dirfd, "hard-to-link.lnk"));
+  report_wasi("path_filestat_get hard link of symlink",
+              __wasi_path_filestat_get(dirfd, 0, "hard-to-link.lnk", &fs));
+  say("hard link of symlink filetype", "%s", filetype_name(fs.filetype));
+  report_wasi("path_symlink raw", __wasi_path_symlink("c.txt", dirfd, "raw.lnk"));
+  report_wasi("path_unlink_file raw", __wasi_path_unlink_file(dirfd, "raw.lnk"));
+  report_wasi("path_unlink_file raw again", __wasi_path_unlink_file(dirfd, "raw.lnk"));
+
+  report("unlink s.lnk", unlink(DIR "/s.lnk"));
+  report("stat c.txt after unlinking its symlink", stat(DIR "/c.txt", &st));
+  close(dirfd);
+}
+
+static void times(void) {
+  symlink("c.txt", DIR "/t.lnk");
+  struct timespec base[2] = {{1000, 0}, {1000, 0}};
+  report("utimensat c.txt to 1000", utimensat(AT_FDCWD, DIR "/c.txt", base, 0));
+
+  struct timespec link_times[2] = {{5000, 0}, {5000, 500000000}};
+  report("utimensat t.lnk NOFOLLOW", utimensat(AT_FDCWD, DIR "/t.lnk", link_times, AT_SYMLINK_NOFOLLOW));
+  struct stat st;
+  lstat(DIR "/t.lnk", &st);
+  say("lstat t.lnk mtime", "%lld.%09ld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+  stat(DIR "/c.txt", &st);
+  say("c.txt mtime unchanged", "%lld.%09ld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+
+  struct timespec follow_times[2] = {{7000, 0}, {7000, 0}};
+  report("utimensat t.lnk following", utimensat(AT_FDCWD, DIR "/t.lnk", follow_times, 0));
+  stat(DIR "/c.txt", &st);
+  say("c.txt mtime set through link", "%lld.%09ld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+  lstat(DIR "/t.lnk", &st);
+  say("t.lnk own mtime unchanged", "%lld.%09ld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+
+  struct timespec omit[2] = {{0, UTIME_OMIT}, {8000, 0}};
+  report("utimensat atime OMIT", utimensat(AT_FDCWD, DIR "/c.txt", omit, 0));
+  stat(DIR "/c.txt", &st);
+  say("c.txt atime after OMIT", "%lld", (long long)st.st_atim.tv_sec);
+  say("c.txt mtime after OMIT", "%lld", (long long)st.st_mtim.tv_sec);
+
+  int dirfd = open(DIR, O_RDONLY | O_DIRECTORY);
+  report_wasi("path_filestat_set_times raw mtim_now",
+              __wasi_path_filestat_set_times(dirfd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "c.txt", 0, 0,
+                                             __WASI_FSTFLAGS_MTIM_NOW));
+  stat(DIR "/c.txt", &st);
+  struct timespec wall;
+  clock_gettime(CLOCK_REALTIME, &wall);
+  long long age = (long long)wall.tv_sec - (long long)st.st_mtim.tv_sec;
+  say("c.txt mtime after MTIM_NOW is within a minute", "%s", yes_no(age >= -60 && age <= 60));
+  say("c.txt atime kept", "%lld", (long long)st.st_atim.tv_sec);
+  report_wasi("path_filestat_set_times missing path",
+              __wasi_path_filestat_set_times(dirfd, 0, "nope", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
+  report_wasi("path_filestat_set_times ATIM with ATIM_NOW",
+              __wasi_path_filestat_set_times(dirfd, 0, "c.txt", 0, 0,
+                                             __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW));
+  close(dirfd);
+}
+
+static void errors(void) {
+  struct stat st;
+  report("stat missing path", stat(DIR "/nope", &st));
+  report("stat through a file", stat(DIR "/c.txt/x", &st));
+  report("stat file with trailing slash", stat(DIR "/c.txt/", &st));
+  report("mkdir over existing file", mkdir(DIR "/c.txt", 0755));
+  report("open directory read-write", open(DIR "/d2", O_RDWR));
+  report("open creat|excl existing directory", open(DIR "/d2", O_WRONLY | O_CREAT | O_EXCL, 0644));
+
+  /* The sandbox is the only directory this program may reach. */
+  int dirfd = open(DIR, O_RDONLY | O_DIRECTORY);
+  __wasi_fd_t out;
+  report_wasi("path_open ../.. escape",
+              __wasi_path_open(dirfd, 0, "../../outside", 0, __WASI_RIGHTS_FD_READ, 0, 0, &out));
+  report_wasi("path_open absolute path",
+              __wasi_path_open(dirfd, 0, "/etc/passwd", 0, __WASI_RIGHTS_FD_READ, 0, 0, &out));
+  report_wasi("path_open d2/../c.txt stays inside",
+              __wasi_path_open(dirfd, 0, "d2/../c.txt", 0, __WASI_RIGHTS_FD_READ, 0, 0, &out));
+  __wasi_fd_close(out);
+  report("symlink pointing outside", symlink("../../../../../../etc/passwd", DIR "/escape.lnk"));
+  report_wasi("path_open through escaping symlink",
+              __wasi_path_open(dirfd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "escape.lnk", 0,
+                               __WASI_RIGHTS_FD_READ, 0, 0, &out));
+  report("symlink with absolute target", symlink("/etc/passwd", DIR "/abs.lnk"));
+  report_wasi("path_open through absolute symlink",
+              __wasi_path_open(dirfd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "abs.lnk", 0,
+                               __WASI_RIGHTS_FD_READ, 0, 0, &out));
+  close(dirfd);
+}
+
+int main(void) {
+  report("mkdir " DIR, mkdir(DIR, 0755));
+  renames();
+  links();
+  symlinks();
+  times();
+  errors();
+  return 0;
+}
