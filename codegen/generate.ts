@@ -12,8 +12,10 @@ import { emitGlue } from "./emit/glue-emitter.js";
 import { emitHost } from "./emit/host-emitter.js";
 import { hostView } from "./emit/host-view.js";
 import { emitIndex } from "./emit/index-emitter.js";
-import { createEmitProject, renderFile } from "./emit/project.js";
+import { createEmitProject, renderFile, type Statements } from "./emit/project.js";
+import { emitTrace } from "./emit/trace-emitter.js";
 import { emitTypes } from "./emit/types-emitter.js";
+import { emitUnimplemented } from "./emit/unimplemented-emitter.js";
 import type { Target } from "./targets.js";
 
 export interface GeneratedFile {
@@ -32,10 +34,11 @@ export function generateFromDocument(projectRoot: string, target: Target, docume
   const views = module.functions.map((func) => hostView(lowerFunction(func)));
   const project = createEmitProject();
   const header = (purpose: string) => generatedHeader(document.sources, projectRoot, purpose);
-  const file = (name: string, purpose: string, build: Parameters<typeof renderFile>[3]): GeneratedFile => ({
-    path: `${target.outDir}/${name}`,
-    text: renderFile(project, `/${name}`, header(purpose), build),
-  });
+  const file = (name: string, purpose: string, build: (statements: Statements) => void): GeneratedFile => {
+    const statements: Statements = [];
+    build(statements);
+    return { path: `${target.outDir}/${name}`, text: renderFile(project, `/${name}`, header(purpose), statements) };
+  };
   return [
     file("types.ts", `Types of ${module.name}: constants, records, variants and their codecs.`, (source) => emitTypes(source, document.types)),
     file("host.ts", `The ${target.hostInterface} interface: one typed method per ${module.name} function.`, (source) =>
@@ -43,6 +46,12 @@ export function generateFromDocument(projectRoot: string, target: Target, docume
     ),
     file("glue.ts", `The ${module.name} import object: argument decoding, pointer checks, result writing.`, (source) =>
       emitGlue(source, module, target, views),
+    ),
+    file("trace.ts", `Call tracing for ${module.name}: named, decoded arguments and results.`, (source) =>
+      emitTrace(source, module, target, views),
+    ),
+    file("unimplemented.ts", `A ${target.hostInterface} that refuses every call: the empty starting point for partial hosts.`, (source) =>
+      emitUnimplemented(source, target, views),
     ),
     file("index.ts", `Entry point of the ${module.name} bindings.`, (source) => emitIndex(source, target)),
   ];

@@ -18,23 +18,39 @@ import { inspect } from "node:util";
 
 type ErrorBase = ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor;
 
+/**
+ * Whether stacks are formatted by Node's own formatter. Node 20 exposes it as
+ * `Error.prepareStackTrace`, a function named ErrorPrepareStackTrace; other
+ * versions leave the property unset.
+ */
+function usesNodeStackFormatter(): boolean {
+  const formatter: unknown = Error.prepareStackTrace;
+  return formatter === undefined || (typeof formatter === "function" && formatter.name === "ErrorPrepareStackTrace");
+}
+
 /** The error classes Node's JavaScript builders produce, one per base class. */
 const nodeErrorClasses = new Map<ErrorBase, new (code: string, message: string) => Error>();
 
 function nodeErrorClass(Base: ErrorBase): new (code: string, message: string) => Error {
   const existing = nodeErrorClasses.get(Base);
   if (existing) return existing;
-  class NodeStyleError extends Base {
+  // TypeError and RangeError construct like Error, so one class body serves all three.
+  const Parent = Base as ErrorConstructor;
+  class NodeStyleError extends Parent {
     code: string;
     constructor(code: string, message: string) {
       super(message);
       this.code = code;
-      // The stack text is rendered from `name` the first time it is read, so
-      // render it once under the decorated name Node shows, then drop it so
-      // `error.name` is the plain class name again.
-      Object.defineProperty(this, "name", { value: `${Base.name} [${code}]`, configurable: true });
-      void this.stack;
-      delete (this as { name?: string }).name;
+      // Node's default stack formatter heads the stack with "Name [code]: ...";
+      // a user-installed Error.prepareStackTrace (vitest installs one) replaces
+      // that formatter, and the decoration with it. The stack text is rendered
+      // from `name` when first read, so render it once under the decorated
+      // name, then drop the own name so `error.name` is the plain one again.
+      if (usesNodeStackFormatter()) {
+        Object.defineProperty(this, "name", { value: `${Base.name} [${code}]`, configurable: true });
+        void this.stack;
+        delete (this as { name?: string }).name;
+      }
     }
     override toString(): string {
       return `${this.name} [${this.code}]: ${this.message}`;

@@ -9,10 +9,11 @@
  * `GuestMemory` and are refreshed after the host ran (it may have grown memory), no
  * closures per call, and exceptions only for traps.
  */
-import type { SourceFile } from "ts-morph";
+import { StructureKind } from "ts-morph";
+import type { Statements } from "./project.js";
 import type { AbiParam } from "../lowering-types.js";
 import type { Module, TypeRef } from "../model/types.js";
-import { layoutOfRef } from "./layout-access.js";
+import { layoutOf } from "../layout.js";
 import { hostArgumentType, pointeeCodec, successType, type HostArgument, type HostView, type ValueCheck } from "./host-view.js";
 import { variableName } from "./names.js";
 import { codecExpression, dataViewAccess, isBigInt, resolve } from "./ts-types.js";
@@ -23,8 +24,8 @@ export interface GlueNames {
   readonly factory: string;
 }
 
-export function emitGlue(file: SourceFile, module: Module, names: GlueNames, views: readonly HostView[]): void {
-  file.addStatements([
+export function emitGlue(file: Statements, module: Module, names: GlueNames, views: readonly HostView[]): void {
+  file.push(
     `import { CallPolicy, GuestPointer, pointerCodec, u8Codec, u16Codec, u32Codec, u64Codec } from "../../runtime/index.js";`,
     `import type { GlueOptions, GuestMemory, Out } from "../../runtime/index.js";`,
     `import * as t from "./types.js";`,
@@ -37,8 +38,8 @@ export function emitGlue(file: SourceFile, module: Module, names: GlueNames, vie
     ``,
     `const INVAL = t.errno.inval;`,
     `const ILSEQ = t.errno.ilseq;`,
-  ]);
-  file.addTypeAlias({
+  );
+  file.push({ kind: StructureKind.TypeAlias,
     name: names.importsType,
     isExported: true,
     docs: [`The core-wasm functions of \`${module.name}\`, as a module imports them.`],
@@ -52,7 +53,7 @@ export function emitGlue(file: SourceFile, module: Module, names: GlueNames, vie
       .filter((argument): argument is Extract<HostArgument, { kind: "pointer" }> => argument.kind === "pointer")
       .map((argument) => `  const ${view.name}_${argument.name}_codec = ${pointeeCodec(argument.pointee, view.name, argument.param.name)};`),
   );
-  file.addStatements([
+  file.push(
     `/**
  * Builds the \`${module.name}\` import object over \`host\`. \`memory\` is attached to the
  * instance's memory once it exists (imports are created before instantiation).
@@ -64,7 +65,7 @@ ${[...outs, ...codecs].join("\n")}
 ${views.map((view) => functionBody(view)).join("\n")}
   };
 }`,
-  ]);
+  );
 }
 
 function coreParameters(view: HostView): string {
@@ -104,7 +105,7 @@ function functionBody(view: HostView): string {
   }
   for (const out of view.outs) {
     const name = coreName(out);
-    const layout = layoutOfRef(out.type);
+    const layout = layoutOf(out.type);
     lines.push(`${name} >>>= 0;`);
     lines.push(`if (!m.inRange(${name}, ${layout.size}, ${layout.align})) return policy.badPointer(${fn}, ${JSON.stringify(out.name)}, m);`);
   }
@@ -122,7 +123,7 @@ function functionBody(view: HostView): string {
   } else if (view.lowered.errorType === null) {
     lines.push(`try {`, `  ${call};`, `} catch (error) {`, `  policy.hostFailure(${fn}, error);`, `}`);
   } else {
-    const body = [`const error = ${call};`, `if (error !== 0) return error;`];
+    const body = view.outs.length === 0 ? [`return ${call};`] : [`const error = ${call};`, `if (error !== 0) return error;`];
     if (view.outs.length > 0) {
       body.push(`const v = memory.refresh().view;`);
       view.outs.forEach((out, index) => {
@@ -130,7 +131,7 @@ function functionBody(view: HostView): string {
         body.push(storeValue(out.type, coreName(out), value));
       });
     }
-    body.push(`return 0;`);
+    if (view.outs.length > 0) body.push(`return 0;`);
     lines.push(`try {`, ...body.map((line) => `  ${line}`), `} catch (error) {`, `  return policy.hostFailure(${fn}, error);`, `}`);
   }
   const signature = `${view.name}(${coreParameters(view)}): ${coreResult(view)}`;
@@ -181,7 +182,7 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
     case "records": {
       const pointer = coreName(argument.pointer);
       const length = coreName(argument.length);
-      const layout = layoutOfRef(argument.element);
+      const layout = layoutOf(argument.element);
       const codec = codecExpression(argument.element, "t.");
       lines.push(
         `${pointer} >>>= 0;`,

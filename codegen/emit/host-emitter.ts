@@ -3,15 +3,17 @@
  * typed parameters and a typed result, never a raw pointer. Adding a function to the
  * witx adds a method here, so every host that lacks it stops compiling.
  */
-import type { SourceFile } from "ts-morph";
+import { StructureKind } from "ts-morph";
+import type { Statements } from "./project.js";
 import type { Module } from "../model/types.js";
 import { hostArgumentType, successType, type HostView } from "./host-view.js";
 import { tsType } from "./ts-types.js";
 
-export function emitHost(file: SourceFile, module: Module, interfaceName: string, views: readonly HostView[]): void {
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "../../runtime/index.js", namedImports: ["GuestPointer", "Out"] });
-  file.addImportDeclaration({ isTypeOnly: true, moduleSpecifier: "./types.js", namespaceImport: "t" });
-  file.addInterface({
+export function emitHost(file: Statements, module: Module, interfaceName: string, views: readonly HostView[]): void {
+  file.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: "../../runtime/index.js", namedImports: ["GuestPointer", "Out"] });
+  file.push({ kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: "./types.js", namespaceImport: "t" });
+  file.push({
+    kind: StructureKind.Interface,
     name: interfaceName,
     isExported: true,
     docs: [

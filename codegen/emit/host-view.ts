@@ -13,7 +13,7 @@
  */
 import type { AbiParam, LoweredFunc } from "../lowering-types.js";
 import type { Param, Type, TypeRef } from "../model/types.js";
-import { layoutOfRef, recordLayoutOfType } from "./layout-access.js";
+import { layoutOf, recordLayout } from "../layout.js";
 import { variableName } from "./names.js";
 import { byteBufferFields, codecExpression, isByte, isU32, resolve, tsType } from "./ts-types.js";
 
@@ -72,7 +72,7 @@ export function hostView(lowered: LoweredFunc): HostView {
         const element = resolve(type.element);
         const buffer = byteBufferFields(element);
         if (buffer && element.kind === "record") {
-          const layout = recordLayoutOfType(type.element);
+          const layout = recordLayout(type.element);
           const index = (field: string) => element.fields.findIndex((candidate) => candidate.name === field);
           args.push({
             kind: "buffers",
@@ -189,4 +189,4 @@ export function pointeeCodec(ref: TypeRef, functionName: string, argument: strin
   return codec;
 }
 
-export { layoutOfRef };
+

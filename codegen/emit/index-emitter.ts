@@ -1,12 +1,15 @@
 /** Emits `index.ts`, the entry point that re-exports one target's bindings. */
-import type { SourceFile } from "ts-morph";
+import { StructureKind } from "ts-morph";
+import type { Statements } from "./project.js";
 import type { Target } from "../targets.js";
 
-export function emitIndex(file: SourceFile, target: Target): void {
-  file.addStatements([
+export function emitIndex(file: Statements, target: Target): void {
+  file.push(
     `export * as types from "./types.js";`,
     `export type { ${target.hostInterface} } from "./host.js";`,
     `export { ${target.factory}, moduleName } from "./glue.js";`,
     `export type { ${target.importsType} } from "./glue.js";`,
-  ]);
+    `export { trace${target.importsType} } from "./trace.js";`,
+    `export { unimplemented${target.hostInterface} } from "./unimplemented.js";`,
+  );
 }

@@ -3,14 +3,15 @@
  * their names, branded handles, record interfaces, variant unions, and one codec per
  * stored type that reads and writes it at the offsets the layout computed.
  */
-import type { SourceFile } from "ts-morph";
+import { StructureKind } from "ts-morph";
+import type { Statements } from "./project.js";
 import type { Case, NamedType, Type, TypeRef } from "../model/types.js";
-import { layoutOf, recordLayout, variantLayout } from "./layout-access.js";
+import { layoutOf, recordLayout, variantLayout } from "../layout.js";
 import { codecName, propertyKey, typeName } from "./names.js";
 import { codecExpression, dataViewAccess, isBigInt, resolve, tsType, tsTypeOf } from "./ts-types.js";
 
-export function emitTypes(file: SourceFile, types: readonly NamedType[]): void {
-  file.addStatements([
+export function emitTypes(file: Statements, types: readonly NamedType[]): void {
+  file.push(
     `import { InvalidGuestValue } from "../../runtime/codec.js";`,
     `import type { Codec } from "../../runtime/codec.js";`,
     `import { u8Codec, u16Codec, u32Codec, u64Codec, s8Codec, s16Codec, s32Codec, s64Codec, f32Codec, f64Codec } from "../../runtime/codec.js";`,
@@ -18,11 +19,11 @@ export function emitTypes(file: SourceFile, types: readonly NamedType[]): void {
     `/** A guest address, as stored inside records; host code receives typed views instead. */`,
     `export type GuestAddress = number;`,
     `void [u8Codec, u16Codec, u32Codec, u64Codec, s8Codec, s16Codec, s32Codec, s64Codec, f32Codec, f64Codec];`,
-  ]);
+  );
   for (const named of types) emitNamedType(file, named);
 }
 
-function emitNamedType(file: SourceFile, named: NamedType): void {
+function emitNamedType(file: Statements, named: NamedType): void {
   const type = named.type;
   switch (type.kind) {
     case "enum":
@@ -38,7 +39,7 @@ function emitNamedType(file: SourceFile, named: NamedType): void {
     case "builtin": {
       addAlias(file, named, tsTypeOf(type, ""));
       const codec = codecExpression({ kind: "inline", type }, "");
-      file.addStatements(`export const ${codecName(named.name)}: Codec<${typeName(named.name)}> = ${codec};`);
+      file.push(`export const ${codecName(named.name)}: Codec<${typeName(named.name)}> = ${codec};`);
       return;
     }
     case "list":
@@ -51,8 +52,8 @@ function emitNamedType(file: SourceFile, named: NamedType): void {
   }
 }
 
-function addAlias(file: SourceFile, named: NamedType, text: string): void {
-  file.addTypeAlias({ name: typeName(named.name), type: text, isExported: true, docs: docsOf(named.doc) });
+function addAlias(file: Statements, named: NamedType, text: string): void {
+  file.push({ kind: StructureKind.TypeAlias, name: typeName(named.name), type: text, isExported: true, docs: docsOf(named.doc) });
 }
 
 function docsOf(doc: string): string[] {
@@ -77,13 +78,13 @@ function namesArray(name: string, cases: readonly Case[]): string {
   return `export const ${name}Names: readonly string[] = [${cases.map((entry) => JSON.stringify(entry.name)).join(", ")}];`;
 }
 
-function emitEnum(file: SourceFile, named: NamedType, type: Extract<Type, { kind: "enum" }>): void {
+function emitEnum(file: Statements, named: NamedType, type: Extract<Type, { kind: "enum" }>): void {
   const wide = type.tag === "u64";
   const literal = (index: number) => (wide ? `${index}n` : `${index}`);
   const pascal = typeName(named.name);
   const access = dataViewAccess(type.tag);
   const le = access.littleEndian ? ", true" : "";
-  file.addStatements([
+  file.push(
     `${jsDoc(named.doc)}export const ${named.name} = {\n${caseMembers(type.cases, literal)}\n} as const;`,
     `export type ${pascal} = (typeof ${named.name})[keyof typeof ${named.name}];`,
     `/** Case names of \`${named.name}\`, indexed by value. */`,
@@ -101,10 +102,10 @@ function emitEnum(file: SourceFile, named: NamedType, type: Extract<Type, { kind
     view.${access.set}(offset, value${le});
   },
 };`,
-  ]);
+  );
 }
 
-function emitFlags(file: SourceFile, named: NamedType, type: Extract<Type, { kind: "flags" }>): void {
+function emitFlags(file: Statements, named: NamedType, type: Extract<Type, { kind: "flags" }>): void {
   const wide = type.repr === "u64";
   const bit = (index: number) => (wide ? `${1n << BigInt(index)}n` : `${2 ** index}`);
   const all = wide ? `${(1n << BigInt(type.flags.length)) - 1n}n` : `${2 ** type.flags.length - 1}`;
@@ -112,7 +113,7 @@ function emitFlags(file: SourceFile, named: NamedType, type: Extract<Type, { kin
   const access = dataViewAccess(type.repr);
   const le = access.littleEndian ? ", true" : "";
   const unknownBits = wide ? `(value & ~${all}) !== 0n` : `(value & ~${all}) !== 0`;
-  file.addStatements([
+  file.push(
     `${jsDoc(named.doc)}export const ${named.name} = {\n${caseMembers(type.flags, bit)}\n} as const;`,
     `/** A set of \`${named.name}\` bits. */`,
     `export type ${pascal} = ${wide ? "bigint" : "number"};`,
@@ -133,12 +134,12 @@ function emitFlags(file: SourceFile, named: NamedType, type: Extract<Type, { kin
     view.${access.set}(offset, value${le});
   },
 };`,
-  ]);
+  );
 }
 
-function emitHandle(file: SourceFile, named: NamedType): void {
+function emitHandle(file: Statements, named: NamedType): void {
   const pascal = typeName(named.name);
-  file.addStatements([
+  file.push(
     `declare const ${named.name}Brand: unique symbol;`,
     `${jsDoc(named.doc)}export type ${pascal} = number & { readonly [${named.name}Brand]: true };`,
     `/** Marks a number as a \`${named.name}\` handle, for host code that hands out new ones. */`,
@@ -150,7 +151,7 @@ function emitHandle(file: SourceFile, named: NamedType): void {
   read: (view, offset) => view.getUint32(offset, true) as ${pascal},
   write: (view, offset, value) => view.setUint32(offset, value, true),
 };`,
-  ]);
+  );
 }
 
 /** Expression reading a value of `ref` at `at`, for record and variant codecs. */
@@ -182,10 +183,11 @@ function plus(offset: number): string {
   return offset === 0 ? "offset" : `offset + ${offset}`;
 }
 
-function emitRecord(file: SourceFile, named: NamedType, type: Extract<Type, { kind: "record" }>): void {
+function emitRecord(file: Statements, named: NamedType, type: Extract<Type, { kind: "record" }>): void {
   const pascal = typeName(named.name);
   const layout = recordLayout(named);
-  file.addInterface({
+  file.push({
+    kind: StructureKind.Interface,
     name: pascal,
     isExported: true,
     docs: docsOf(named.doc),
@@ -198,7 +200,7 @@ function emitRecord(file: SourceFile, named: NamedType, type: Extract<Type, { ki
   const writes = type.fields
     .map((field, index) => `    ${writeStatement(field.type, plus(layout.fields[index].offset), `value.${field.name}`)}`)
     .join("\n");
-  file.addStatements([
+  file.push(
     `/** Byte offset of each field of \`${named.name}\` (size ${layout.size}, alignment ${layout.align}). */`,
     `export const ${named.name}Offsets = {\n${offsets}\n} as const;`,
     `export const ${codecName(named.name)}: Codec<${pascal}> = {
@@ -214,10 +216,10 @@ ${reads}
 ${writes}
   },
 };`,
-  ]);
+  );
 }
 
-function emitVariant(file: SourceFile, named: NamedType, type: Extract<Type, { kind: "variant" }>): void {
+function emitVariant(file: Statements, named: NamedType, type: Extract<Type, { kind: "variant" }>): void {
   const pascal = typeName(named.name);
   const layout = variantLayout(named);
   const tagAccess = dataViewAccess(type.tag);
@@ -246,7 +248,7 @@ function emitVariant(file: SourceFile, named: NamedType, type: Extract<Type, { k
       return `      case ${index}:\n        ${writeStatement(entry.type as TypeRef, payload, "value.value")}\n        break;`;
     })
     .join("\n");
-  file.addStatements([
+  file.push(
     `export const ${codecName(named.name)}: Codec<${pascal}> = {
   name: ${JSON.stringify(named.name)},
   size: ${layout.size},
@@ -266,7 +268,7 @@ ${writeCases}
     }
   },
 };`,
-  ]);
+  );
   void isBigInt;
 }
 

@@ -12,7 +12,6 @@ import {
   expectNoMore,
   expectString,
   headKeyword,
-  isWitxAnnotation,
   show,
   unknownAnnotation,
 } from "./forms.js";
@@ -65,10 +64,11 @@ function buildFunc(form: List, scope: TypeScope): Func {
   let noreturn = false;
   for (const item of form.items.slice(3)) {
     const part = expectList(item, FUNC_ITEM_EXPECTED);
-    if (isWitxAnnotation(part, "noreturn")) {
+    const annotation = annotationOf(part);
+    if (annotation !== null && annotation.annotation === "witx" && annotation.word === "noreturn") {
       expectNoMore(part, 2, "(@witx noreturn)");
       noreturn = true;
-    } else if (annotationOf(part) !== null) {
+    } else if (annotation !== null) {
       throw unknownAnnotation(part, `${FUNC_ITEM_EXPECTED} in a function`);
     } else if (headKeyword(part) === "param") {
       params.push(buildParam(part, "param", scope));

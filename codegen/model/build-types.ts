@@ -170,7 +170,7 @@ function buildUnion(list: List, scope: TypeScope): Type {
   if (tagEnum.kind !== "named") throw new Error("a $name always builds a named TypeRef");
   const enumType = scope.typeOf(tagEnum.target);
   if (enumType === null || enumType.kind !== "enum") {
-    const found = enumType === null ? "a type that contains this union" : `a ${enumType.kind}`;
+    const found = enumType === null ? "this union or a type containing it" : `a ${enumType.kind}`;
     throw new WitxError(tagAtom.loc, `the tag of a union must be an enum, but $${tagEnum.name} is ${found}`);
   }
   const payloads = list.items.slice(2);

@@ -3,3 +3,4 @@ export * from "./memory.js";
 export * from "./out.js";
 export * from "./pointer.js";
 export * from "./policy.js";
+export * from "./trace-format.js";

@@ -37,13 +37,20 @@
 // whose target does not exist → noent (nothing is created through a dangling
 // link); failed system calls → their errno via errnoNameOf.
 //
+// Two entry points: resolvePath checks every component and returns the final
+// lstat; resolveParent stops before the last component and leaves it to a
+// system call that does not follow it (open with O_NOFOLLOW, unlink, mkdir,
+// ...). The second is the fast path: no check-then-use gap on the final name,
+// and no system call at all for a one-component path (open-beneath.ts).
+//
 // What callers must do, because strings can change between check and use:
 //   - dirHostPath must be absolute and canonical (realpath it when the
 //     preopen is made; on macOS /tmp itself is a symlink);
-//   - open the result with O_NOFOLLOW: every link that should be followed has
-//     already been expanded, so a link found there now was put there since;
-//   - compare the opened descriptor with finalStat (verifySameFile) to detect
-//     a swap between the lstat and the open;
+//   - use the result only with calls that do not follow a final symlink
+//     (O_NOFOLLOW, lstat, unlink, ...): every link that should be followed
+//     has already been expanded, so a link found there now was put there since;
+//   - when a resolvePath result is opened where O_NOFOLLOW is missing
+//     (Windows), compare the descriptor with finalStat (verifySameFile);
 //   - for directory descriptors below a preopen, pass expectedRoot (the
 //     dev/ino recorded at open): the guest can rename such a directory and put
 //     a symlink in its place, which would otherwise redirect the stored path.
@@ -83,6 +90,23 @@ export interface Resolved {
   trailingSlash: boolean;
   /** lstat of hostPath, or null when the last component does not exist. */
   finalStat: fs.BigIntStats | null;
+}
+
+/** resolveParent's answer: everything but the last component is checked. */
+export interface ResolvedParent {
+  ok: true;
+  /** Host path: the root followed by `components`. */
+  hostPath: string;
+  /** Components below the root; all but `finalName` are checked directories. */
+  components: string[];
+  /** The target must be a directory (the path ended in "/"). */
+  trailingSlash: boolean;
+  /**
+   * The last component, not yet looked at: it may be missing, a symlink or
+   * anything else. null when the path ended in "." or ".." (or named the root),
+   * so that hostPath is a directory the walk already checked.
+   */
+  finalName: string | null;
 }
 
 export interface ResolveFailure {
@@ -145,11 +169,43 @@ function pushComponents(pending: string[], text: string): boolean {
   return trailingSlash;
 }
 
+/** Resolves every component, the last one included (see the top of the file). */
 export function resolvePath(
   dirHostPath: string,
   guestPath: string,
   options: ResolveOptions,
 ): ResolveResult {
+  return resolve(dirHostPath, guestPath, options, false);
+}
+
+/**
+ * Resolves all components but the last, which is returned unexamined, for a
+ * caller that applies a no-follow system call to it (open with O_NOFOLLOW,
+ * unlink, rmdir, mkdir, lstat, readlink), where the kernel looks at the final
+ * name atomically. A one-component path costs no system call at all.
+ * `followFinalSymlink` is irrelevant here; the other options apply.
+ */
+export function resolveParent(
+  dirHostPath: string,
+  guestPath: string,
+  options: Omit<ResolveOptions, "followFinalSymlink">,
+): ResolvedParent | ResolveFailure {
+  return resolve(dirHostPath, guestPath, { ...options, followFinalSymlink: false }, true);
+}
+
+function resolve(dirHostPath: string, guestPath: string, options: ResolveOptions, stopBeforeFinal: false): ResolveResult;
+function resolve(
+  dirHostPath: string,
+  guestPath: string,
+  options: ResolveOptions,
+  stopBeforeFinal: true,
+): ResolvedParent | ResolveFailure;
+function resolve(
+  dirHostPath: string,
+  guestPath: string,
+  options: ResolveOptions,
+  stopBeforeFinal: boolean,
+): ResolveResult | ResolvedParent {
   if (guestPath.length === 0) return fail("noent");
   if (guestPath.includes("\0")) return fail("inval");
   if (guestPath.charCodeAt(0) === slash) return fail("notcapable");
@@ -160,7 +216,7 @@ export function resolvePath(
     if (options.expectedRoot !== undefined && !rootIsIntact(dirHostPath, options.expectedRoot)) {
       return fail("notcapable");
     }
-    return walk(dirHostPath, guestPath, options);
+    return walk(dirHostPath, guestPath, options, stopBeforeFinal);
   } catch (error) {
     return fail(errnoNameOf(error));
   }
@@ -176,7 +232,12 @@ function rootIsIntact(dirHostPath: string, expected: FileIdentity): boolean {
   );
 }
 
-function walk(dirHostPath: string, guestPath: string, options: ResolveOptions): ResolveResult {
+function walk(
+  dirHostPath: string,
+  guestPath: string,
+  options: ResolveOptions,
+  stopBeforeFinal: boolean,
+): ResolveResult | ResolvedParent {
   const maxHops = options.maxSymlinkHops ?? defaultMaxSymlinkHops;
   const maxComponentBytes = options.maxComponentBytes ?? defaultMaxComponentBytes;
   const rootPrefix = dirHostPath.endsWith(hostSeparator) ? dirHostPath : dirHostPath + hostSeparator;
@@ -228,6 +289,10 @@ function walk(dirHostPath: string, guestPath: string, options: ResolveOptions): 
       continue;
     }
 
+    if (stopBeforeFinal) {
+      names.push(name);
+      return { ok: true, hostPath: candidate, components: names, trailingSlash: mustBeDirectory, finalName: name };
+    }
     const stat = fs.lstatSync(candidate, { bigint: true, throwIfNoEntry: false });
     if (stat === undefined) {
       if (finalFromLink) return fail("noent");
@@ -250,6 +315,9 @@ function walk(dirHostPath: string, guestPath: string, options: ResolveOptions): 
   // The path ended in ".", ".." or only skipped components: it names a
   // directory already on the walk (or the root itself).
   const hostPath = hostPaths.length === 0 ? dirHostPath : hostPaths[hostPaths.length - 1];
+  if (stopBeforeFinal) {
+    return { ok: true, hostPath, components: names, trailingSlash: mustBeDirectory, finalName: null };
+  }
   const finalStat = fs.lstatSync(hostPath, { bigint: true, throwIfNoEntry: false }) ?? null;
   if (finalStat === null) return fail("noent");
   return { ok: true, hostPath, components: names, trailingSlash: mustBeDirectory, finalStat };

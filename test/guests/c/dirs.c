@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DIR SANDBOX "/dirs"
-#define MANY DIR "/many"
+#define BASE SANDBOX "/dirs"
+#define MANY BASE "/many"
 #define FILE_COUNT 40
 
 static int compare_names(const void *a, const void *b) {
@@ -32,7 +32,7 @@ static const char *dtype_name(unsigned char t) {
 }
 
 static void populate(void) {
-  report("mkdir " DIR, mkdir(DIR, 0755));
+  report("mkdir " BASE, mkdir(BASE, 0755));
   report("mkdir " MANY, mkdir(MANY, 0755));
   int created = 0;
   for (int i = 0; i < FILE_COUNT; i++) {
@@ -223,26 +223,26 @@ static void raw_edges(void) {
 
 static void errors(void) {
   report("mkdir existing directory", mkdir(MANY, 0755));
-  report("mkdir under missing parent", mkdir(DIR "/nope/deeper", 0755));
+  report("mkdir under missing parent", mkdir(BASE "/nope/deeper", 0755));
   report("mkdir where a file is", mkdir(MANY "/entry-02-with-a-rather-long-name.txt", 0755));
   report("rmdir non-empty directory", rmdir(MANY));
   report("rmdir a file", rmdir(MANY "/entry-03-with-a-rather-long-name.txt"));
-  report("rmdir missing directory", rmdir(DIR "/nope"));
+  report("rmdir missing directory", rmdir(BASE "/nope"));
   errno = 0;
   DIR *d = opendir(MANY "/entry-04-with-a-rather-long-name.txt");
   say("opendir on a file", "%s", d ? "succeeded" : errno_name(errno));
-  d = opendir(DIR "/nope");
+  d = opendir(BASE "/nope");
   say("opendir missing directory", "%s", d ? "succeeded" : errno_name(errno));
 
-  report("mkdir empty", mkdir(DIR "/empty", 0755));
-  list_sorted(DIR "/empty", 1);
+  report("mkdir empty", mkdir(BASE "/empty", 0755));
+  list_sorted(BASE "/empty", 1);
   struct stat st;
-  stat(DIR "/empty", &st);
+  stat(BASE "/empty", &st);
   say("stat empty is a directory", "%s", yes_no(S_ISDIR(st.st_mode)));
-  report("rmdir empty", rmdir(DIR "/empty"));
-  report("stat removed directory", stat(DIR "/empty", &st));
+  report("rmdir empty", rmdir(BASE "/empty"));
+  report("stat removed directory", stat(BASE "/empty", &st));
 
-  int fd = open(DIR, O_RDONLY | O_DIRECTORY);
+  int fd = open(BASE, O_RDONLY | O_DIRECTORY);
   report_wasi("path_create_directory raw", __wasi_path_create_directory(fd, "raw"));
   report_wasi("path_create_directory raw again", __wasi_path_create_directory(fd, "raw"));
   report_wasi("path_remove_directory raw", __wasi_path_remove_directory(fd, "raw"));

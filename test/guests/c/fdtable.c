@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DIR SANDBOX "/fdtable"
+#define BASE SANDBOX "/fdtable"
 
 static void preopens(void) {
   for (__wasi_fd_t fd = 3; fd < 64; fd++) {
@@ -69,9 +69,9 @@ static __wasi_fd_t open_raw(__wasi_fd_t dir, const char *path, __wasi_oflags_t o
 }
 
 static void fdstat(void) {
-  int ro = open(DIR "/data.txt", O_RDONLY);
-  int rw = open(DIR "/data.txt", O_RDWR);
-  int dir = open(DIR, O_RDONLY | O_DIRECTORY);
+  int ro = open(BASE "/data.txt", O_RDONLY);
+  int rw = open(BASE "/data.txt", O_RDWR);
+  int dir = open(BASE, O_RDONLY | O_DIRECTORY);
   say_fdstat("read-only file", ro);
   say_fdstat("read-write file", rw);
   say_fdstat("directory", dir);
@@ -95,7 +95,7 @@ static void fdstat(void) {
 }
 
 static void rights(void) {
-  int fd = open(DIR "/rights.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  int fd = open(BASE "/rights.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
   write(fd, "abc", 3);
   __wasi_fdstat_t st;
   __wasi_fd_fdstat_get(fd, &st);
@@ -128,7 +128,7 @@ static void rights(void) {
   close(fd);
 
   /* A directory whose inheriting rights lack fd_write opens no writable file. */
-  int dir = open(DIR, O_RDONLY | O_DIRECTORY);
+  int dir = open(BASE, O_RDONLY | O_DIRECTORY);
   __wasi_fd_fdstat_get(dir, &st);
   report_wasi("fd_fdstat_set_rights directory inheriting without fd_write",
               __wasi_fd_fdstat_set_rights(dir, st.fs_rights_base,
@@ -147,8 +147,8 @@ static void renumber(void) {
    * Park stdout on a spare descriptor, put a file at fd 1, print through
    * stdio, then move stdout back and show what the file received.
    */
-  int spare = open(DIR "/spare.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  int target = open(DIR "/captured.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int spare = open(BASE "/spare.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int target = open(BASE "/captured.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   fflush(stdout);
   __wasi_errno_t park = __wasi_fd_renumber(1, spare);
   if (park) {
@@ -170,12 +170,12 @@ static void renumber(void) {
   report_wasi("fd_renumber spare back onto stdout", restore);
   report_wasi("fd_fdstat_get on spare after restore", spare_gone);
 
-  int fd = open(DIR "/captured.txt", O_RDONLY);
+  int fd = open(BASE "/captured.txt", O_RDONLY);
   char buf[128];
   ssize_t n = read(fd, buf, sizeof buf);
   say_bytes("captured.txt", buf, n > 0 ? (size_t)n : 0);
 
-  int a = open(DIR "/a.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  int a = open(BASE "/a.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
   report_wasi("fd_renumber fd onto itself", __wasi_fd_renumber(a, a));
   say_fdstat("fd after renumber onto itself", a);
   report_wasi("fd_renumber from closed fd", __wasi_fd_renumber(1000, a));
@@ -186,7 +186,7 @@ static void renumber(void) {
 }
 
 static void closing(void) {
-  int fd = open(DIR "/close.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int fd = open(BASE "/close.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   report_wasi("fd_close", __wasi_fd_close(fd));
   report_wasi("fd_close again", __wasi_fd_close(fd));
   report_wasi("fd_close never-opened fd", __wasi_fd_close(999));
@@ -202,8 +202,8 @@ static void closing(void) {
 
 int main(void) {
   preopens();
-  report("mkdir " DIR, mkdir(DIR, 0755));
-  int fd = open(DIR "/data.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  report("mkdir " BASE, mkdir(BASE, 0755));
+  int fd = open(BASE "/data.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   write(fd, "data", 4);
   close(fd);
   fdstat();

@@ -13,9 +13,10 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
-#define DIR SANDBOX "/files"
+#define BASE SANDBOX "/files"
 
 /* Reads the whole file at path and prints its bytes. */
 static void show_file(const char *label, const char *path) {
@@ -55,34 +56,34 @@ static void say_count(const char *label, ssize_t n) {
 }
 
 static void open_flags(void) {
-  int fd = open(DIR "/a.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int fd = open(BASE "/a.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   report("open creat|trunc new file", fd);
   say_count("write hello", write(fd, "hello world\n", 12));
   close(fd);
-  show_file("a.txt after write", DIR "/a.txt");
+  show_file("a.txt after write", BASE "/a.txt");
 
-  report("open creat|excl existing file", open(DIR "/a.txt", O_WRONLY | O_CREAT | O_EXCL, 0644));
-  report("open missing file without creat", open(DIR "/missing.txt", O_RDONLY));
-  fd = open(DIR "/b.txt", O_WRONLY | O_CREAT | O_EXCL, 0644);
+  report("open creat|excl existing file", open(BASE "/a.txt", O_WRONLY | O_CREAT | O_EXCL, 0644));
+  report("open missing file without creat", open(BASE "/missing.txt", O_RDONLY));
+  fd = open(BASE "/b.txt", O_WRONLY | O_CREAT | O_EXCL, 0644);
   report("open creat|excl new file", fd);
   close(fd);
 
-  fd = open(DIR "/a.txt", O_RDWR);
+  fd = open(BASE "/a.txt", O_RDWR);
   report("open existing file read-write", fd);
   say("size without trunc", "%lld", size_of(fd));
   close(fd);
-  fd = open(DIR "/a.txt", O_RDWR | O_TRUNC);
+  fd = open(BASE "/a.txt", O_RDWR | O_TRUNC);
   report("open existing file with trunc", fd);
   say("size after trunc", "%lld", size_of(fd));
   close(fd);
 
-  report("open directory for writing", open(DIR, O_WRONLY));
-  report("open file with O_DIRECTORY", open(DIR "/a.txt", O_RDONLY | O_DIRECTORY));
-  report("open path through a file", open(DIR "/a.txt/x", O_RDONLY));
+  report("open directory for writing", open(BASE, O_WRONLY));
+  report("open file with O_DIRECTORY", open(BASE "/a.txt", O_RDONLY | O_DIRECTORY));
+  report("open path through a file", open(BASE "/a.txt/x", O_RDONLY));
 }
 
 static void vectored_io(void) {
-  int fd = open(DIR "/v.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  int fd = open(BASE "/v.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
   struct iovec out[4] = {
       {"abc", 3}, {"", 0}, {"defgh", 5}, {"ij\n", 3},
   };
@@ -116,7 +117,7 @@ static void vectored_io(void) {
   say_bytes("preadv iovec 0", p1, 3);
   say_bytes("preadv iovec 1", p2, 4);
   close(fd);
-  show_file("v.txt after vectored io", DIR "/v.txt");
+  show_file("v.txt after vectored io", BASE "/v.txt");
 
   /* writev to stdout reaches the host's stdout in order. */
   fflush(stdout);
@@ -125,7 +126,7 @@ static void vectored_io(void) {
 }
 
 static void seeking(void) {
-  int fd = open(DIR "/s.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  int fd = open(BASE "/s.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
   write(fd, "0123456789", 10);
   say_offset("lseek SEEK_SET 3", lseek(fd, 3, SEEK_SET));
   say_offset("lseek SEEK_CUR +2", lseek(fd, 2, SEEK_CUR));
@@ -152,34 +153,34 @@ static void seeking(void) {
   say_offset("lseek SEEK_END +2", lseek(fd, 2, SEEK_END));
   write(fd, "!", 1);
   close(fd);
-  show_file("s.txt after write past end", DIR "/s.txt");
+  show_file("s.txt after write past end", BASE "/s.txt");
 }
 
 static void append_mode(void) {
-  int fd = open(DIR "/ap.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int fd = open(BASE "/ap.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
   write(fd, "first\n", 6);
   close(fd);
 
-  fd = open(DIR "/ap.txt", O_WRONLY | O_APPEND);
+  fd = open(BASE "/ap.txt", O_WRONLY | O_APPEND);
   report("open O_APPEND", fd);
   lseek(fd, 0, SEEK_SET);
   say_count("write after seeking to 0", write(fd, "second\n", 7));
   say_offset("offset after append write", lseek(fd, 0, SEEK_CUR));
   close(fd);
-  show_file("ap.txt after append", DIR "/ap.txt");
+  show_file("ap.txt after append", BASE "/ap.txt");
 }
 
 static void sizes(void) {
-  int fd = open(DIR "/t.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  int fd = open(BASE "/t.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
   write(fd, "abcdefgh", 8);
   report("ftruncate to 4", ftruncate(fd, 4));
   say("size after shrink", "%lld", size_of(fd));
   report("ftruncate to 6", ftruncate(fd, 6));
   say("size after grow", "%lld", size_of(fd));
   close(fd);
-  show_file("t.txt after truncates", DIR "/t.txt");
+  show_file("t.txt after truncates", BASE "/t.txt");
 
-  fd = open(DIR "/t.txt", O_RDWR);
+  fd = open(BASE "/t.txt", O_RDWR);
   /* posix_fallocate returns the error number instead of setting errno. */
   int rc = posix_fallocate(fd, 0, 100);
   say("posix_fallocate 0+100", "%s", rc == 0 ? "ok" : errno_name(rc));
@@ -208,7 +209,7 @@ static void sizes(void) {
 }
 
 static void file_stat(void) {
-  int fd = open(DIR "/st.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  int fd = open(BASE "/st.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
   write(fd, "0123456789abc", 13);
   struct stat st;
   report("fstat", fstat(fd, &st));
@@ -289,7 +290,7 @@ static void fs_flags_of(const char *label, int fd) {
 }
 
 static void fcntl_flags(void) {
-  int fd = open(DIR "/fl.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+  int fd = open(BASE "/fl.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
   say_getfl("F_GETFL read-write file", fd);
   fs_flags_of("fs_flags of read-write file", fd);
   report("F_SETFL O_APPEND|O_NONBLOCK", fcntl(fd, F_SETFL, O_APPEND | O_NONBLOCK));
@@ -304,19 +305,19 @@ static void fcntl_flags(void) {
   lseek(fd, 0, SEEK_SET);
   write(fd, "X", 1);
   close(fd);
-  show_file("fl.txt after append toggling", DIR "/fl.txt");
+  show_file("fl.txt after append toggling", BASE "/fl.txt");
 
-  fd = open(DIR "/fl.txt", O_RDONLY);
+  fd = open(BASE "/fl.txt", O_RDONLY);
   say_getfl("F_GETFL read-only file", fd);
   fs_flags_of("fs_flags of read-only file", fd);
   say_count("write to read-only fd", write(fd, "z", 1));
   close(fd);
-  fd = open(DIR "/fl.txt", O_WRONLY);
+  fd = open(BASE "/fl.txt", O_WRONLY);
   say_getfl("F_GETFL write-only file", fd);
   char c;
   say_count("read from write-only fd", read(fd, &c, 1));
   close(fd);
-  fd = open(DIR "/fl.txt", O_WRONLY | O_APPEND);
+  fd = open(BASE "/fl.txt", O_WRONLY | O_APPEND);
   say_getfl("F_GETFL opened with O_APPEND", fd);
   fs_flags_of("fs_flags opened with O_APPEND", fd);
   close(fd);
@@ -327,7 +328,7 @@ static void fcntl_flags(void) {
 }
 
 int main(void) {
-  report("mkdir " DIR, mkdir(DIR, 0755));
+  report("mkdir " BASE, mkdir(BASE, 0755));
   open_flags();
   vectored_io();
   seeking();

@@ -9,9 +9,10 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-#define DIR SANDBOX "/paths"
+#define BASE SANDBOX "/paths"
 
 static void write_file(const char *path, const char *text) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -32,66 +33,66 @@ static void show_file(const char *label, const char *path) {
 }
 
 static void renames(void) {
-  write_file(DIR "/a.txt", "alpha-content");
-  report("rename a.txt to b.txt", rename(DIR "/a.txt", DIR "/b.txt"));
+  write_file(BASE "/a.txt", "alpha-content");
+  report("rename a.txt to b.txt", rename(BASE "/a.txt", BASE "/b.txt"));
   struct stat st;
-  report("stat a.txt after rename", stat(DIR "/a.txt", &st));
-  show_file("b.txt after rename", DIR "/b.txt");
+  report("stat a.txt after rename", stat(BASE "/a.txt", &st));
+  show_file("b.txt after rename", BASE "/b.txt");
 
-  write_file(DIR "/c.txt", "gamma");
-  report("rename b.txt onto existing c.txt", rename(DIR "/b.txt", DIR "/c.txt"));
-  show_file("c.txt after replace", DIR "/c.txt");
-  report("stat b.txt after replace", stat(DIR "/b.txt", &st));
+  write_file(BASE "/c.txt", "gamma");
+  report("rename b.txt onto existing c.txt", rename(BASE "/b.txt", BASE "/c.txt"));
+  show_file("c.txt after replace", BASE "/c.txt");
+  report("stat b.txt after replace", stat(BASE "/b.txt", &st));
 
-  report("rename missing file", rename(DIR "/nope.txt", DIR "/x.txt"));
-  mkdir(DIR "/d1", 0755);
-  mkdir(DIR "/d2", 0755);
-  write_file(DIR "/d2/inside.txt", "x");
-  report("rename file onto directory", rename(DIR "/c.txt", DIR "/d1"));
-  report("rename directory onto file", rename(DIR "/d1", DIR "/c.txt"));
-  mkdir(DIR "/d3", 0755);
-  report("rename directory onto non-empty directory", rename(DIR "/d3", DIR "/d2"));
-  report("rename directory onto empty directory", rename(DIR "/d1", DIR "/d3"));
-  report("stat replaced-away directory", stat(DIR "/d1", &st));
-  report("rename directory into subdir", rename(DIR "/d3", DIR "/d2/moved"));
-  report("stat moved directory", stat(DIR "/d2/moved", &st));
+  report("rename missing file", rename(BASE "/nope.txt", BASE "/x.txt"));
+  mkdir(BASE "/d1", 0755);
+  mkdir(BASE "/d2", 0755);
+  write_file(BASE "/d2/inside.txt", "x");
+  report("rename file onto directory", rename(BASE "/c.txt", BASE "/d1"));
+  report("rename directory onto file", rename(BASE "/d1", BASE "/c.txt"));
+  mkdir(BASE "/d3", 0755);
+  report("rename directory onto non-empty directory", rename(BASE "/d3", BASE "/d2"));
+  report("rename directory onto empty directory", rename(BASE "/d1", BASE "/d3"));
+  report("stat replaced-away directory", stat(BASE "/d1", &st));
+  report("rename directory into subdir", rename(BASE "/d3", BASE "/d2/moved"));
+  report("stat moved directory", stat(BASE "/d2/moved", &st));
   say("moved directory is a directory", "%s", yes_no(S_ISDIR(st.st_mode)));
 
-  int fd = open(DIR, O_RDONLY | O_DIRECTORY);
+  int fd = open(BASE, O_RDONLY | O_DIRECTORY);
   report_wasi("path_rename raw", __wasi_path_rename(fd, "d2/inside.txt", fd, "inside-moved.txt"));
-  show_file("inside-moved.txt", DIR "/inside-moved.txt");
+  show_file("inside-moved.txt", BASE "/inside-moved.txt");
   report_wasi("path_rename raw missing source", __wasi_path_rename(fd, "d2/inside.txt", fd, "x.txt"));
   close(fd);
 }
 
 static void links(void) {
-  report("link c.txt to l.txt", link(DIR "/c.txt", DIR "/l.txt"));
+  report("link c.txt to l.txt", link(BASE "/c.txt", BASE "/l.txt"));
   struct stat st;
-  stat(DIR "/c.txt", &st);
+  stat(BASE "/c.txt", &st);
   say("nlink of c.txt after link", "%llu", (unsigned long long)st.st_nlink);
-  show_file("l.txt content", DIR "/l.txt");
-  report("link onto existing name", link(DIR "/c.txt", DIR "/l.txt"));
-  report("link from missing file", link(DIR "/nope.txt", DIR "/l2.txt"));
+  show_file("l.txt content", BASE "/l.txt");
+  report("link onto existing name", link(BASE "/c.txt", BASE "/l.txt"));
+  report("link from missing file", link(BASE "/nope.txt", BASE "/l2.txt"));
 
-  write_file(DIR "/l.txt", "changed-via-link");
-  show_file("c.txt after writing l.txt", DIR "/c.txt");
+  write_file(BASE "/l.txt", "changed-via-link");
+  show_file("c.txt after writing l.txt", BASE "/c.txt");
 
-  report("unlink l.txt", unlink(DIR "/l.txt"));
-  stat(DIR "/c.txt", &st);
+  report("unlink l.txt", unlink(BASE "/l.txt"));
+  stat(BASE "/c.txt", &st);
   say("nlink of c.txt after unlink", "%llu", (unsigned long long)st.st_nlink);
-  report("unlink l.txt again", unlink(DIR "/l.txt"));
-  report("unlink a directory", unlink(DIR "/d2"));
-  report("unlink through a file", unlink(DIR "/c.txt/x"));
+  report("unlink l.txt again", unlink(BASE "/l.txt"));
+  report("unlink a directory", unlink(BASE "/d2"));
+  report("unlink through a file", unlink(BASE "/c.txt/x"));
 }
 
 static void symlinks(void) {
-  int dirfd = open(DIR, O_RDONLY | O_DIRECTORY);
-  report("symlink c.txt as s.lnk", symlink("c.txt", DIR "/s.lnk"));
-  report("symlink onto existing name", symlink("c.txt", DIR "/s.lnk"));
+  int dirfd = open(BASE, O_RDONLY | O_DIRECTORY);
+  report("symlink c.txt as s.lnk", symlink("c.txt", BASE "/s.lnk"));
+  report("symlink onto existing name", symlink("c.txt", BASE "/s.lnk"));
 
   char buf[64];
   memset(buf, '#', sizeof buf);
-  ssize_t n = readlink(DIR "/s.lnk", buf, sizeof buf);
+  ssize_t n = readlink(BASE "/s.lnk", buf, sizeof buf);
   if (n < 0)
     say("readlink s.lnk", "%s", errno_name(errno));
   else
@@ -109,17 +110,17 @@ static void symlinks(void) {
   report_wasi("path_readlink into exact 5-byte buffer", err);
   say("path_readlink into exact 5-byte buffer used", "%u", (unsigned)used);
   say_bytes("path_readlink into exact 5-byte buffer bytes", buf, 6);
-  report("readlink of a regular file", readlink(DIR "/c.txt", buf, sizeof buf));
-  report("readlink of missing path", readlink(DIR "/nope", buf, sizeof buf));
+  report("readlink of a regular file", readlink(BASE "/c.txt", buf, sizeof buf));
+  report("readlink of missing path", readlink(BASE "/nope", buf, sizeof buf));
 
   struct stat st;
-  report("lstat s.lnk", lstat(DIR "/s.lnk", &st));
+  report("lstat s.lnk", lstat(BASE "/s.lnk", &st));
   say("lstat s.lnk is a symlink", "%s", yes_no(S_ISLNK(st.st_mode)));
   say("lstat s.lnk size is target length", "%lld", (long long)st.st_size);
-  report("stat s.lnk", stat(DIR "/s.lnk", &st));
+  report("stat s.lnk", stat(BASE "/s.lnk", &st));
   say("stat s.lnk is a regular file", "%s", yes_no(S_ISREG(st.st_mode)));
   say("stat s.lnk size is file size", "%lld", (long long)st.st_size);
-  show_file("read through s.lnk", DIR "/s.lnk");
+  show_file("read through s.lnk", BASE "/s.lnk");
 
   __wasi_filestat_t fs;
   report_wasi("path_filestat_get s.lnk nofollow", __wasi_path_filestat_get(dirfd, 0, "s.lnk", &fs));
@@ -130,18 +131,18 @@ static void symlinks(void) {
   report_wasi("path_filestat_get directory", __wasi_path_filestat_get(dirfd, 0, "d2", &fs));
   say("path_filestat_get directory filetype", "%s", filetype_name(fs.filetype));
 
-  report("symlink to missing target", symlink("nowhere", DIR "/dangling.lnk"));
-  report("stat dangling symlink", stat(DIR "/dangling.lnk", &st));
-  report("lstat dangling symlink", lstat(DIR "/dangling.lnk", &st));
-  report("open dangling symlink", open(DIR "/dangling.lnk", O_RDONLY));
-  report("open creat through dangling symlink", open(DIR "/dangling.lnk", O_WRONLY | O_CREAT, 0644));
+  report("symlink to missing target", symlink("nowhere", BASE "/dangling.lnk"));
+  report("stat dangling symlink", stat(BASE "/dangling.lnk", &st));
+  report("lstat dangling symlink", lstat(BASE "/dangling.lnk", &st));
+  report("open dangling symlink", open(BASE "/dangling.lnk", O_RDONLY));
+  report("open creat through dangling symlink", open(BASE "/dangling.lnk", O_WRONLY | O_CREAT, 0644));
 
-  report("symlink loop a->b", symlink("loop-b", DIR "/loop-a"));
-  report("symlink loop b->a", symlink("loop-a", DIR "/loop-b"));
-  report("open symlink loop", open(DIR "/loop-a", O_RDONLY));
+  report("symlink loop a->b", symlink("loop-b", BASE "/loop-a"));
+  report("symlink loop b->a", symlink("loop-a", BASE "/loop-b"));
+  report("open symlink loop", open(BASE "/loop-a", O_RDONLY));
 
-  report("symlink into subdirectory", symlink("d2", DIR "/dir.lnk"));
-  report("stat through directory symlink", stat(DIR "/dir.lnk/moved", &st));
+  report("symlink into subdirectory", symlink("d2", BASE "/dir.lnk"));
+  report("stat through directory symlink", stat(BASE "/dir.lnk/moved", &st));
 
   /* A link whose target is a different name of the same file. */
   report_wasi("path_link of a symlink itself", __wasi_path_link(dirfd, 0, "s.lnk", dirfd, "hard-to-link.lnk"));
@@ -152,42 +153,42 @@ static void symlinks(void) {
   report_wasi("path_unlink_file raw", __wasi_path_unlink_file(dirfd, "raw.lnk"));
   report_wasi("path_unlink_file raw again", __wasi_path_unlink_file(dirfd, "raw.lnk"));
 
-  report("unlink s.lnk", unlink(DIR "/s.lnk"));
-  report("stat c.txt after unlinking its symlink", stat(DIR "/c.txt", &st));
+  report("unlink s.lnk", unlink(BASE "/s.lnk"));
+  report("stat c.txt after unlinking its symlink", stat(BASE "/c.txt", &st));
   close(dirfd);
 }
 
 static void times(void) {
-  symlink("c.txt", DIR "/t.lnk");
+  symlink("c.txt", BASE "/t.lnk");
   struct timespec base[2] = {{1000, 0}, {1000, 0}};
-  report("utimensat c.txt to 1000", utimensat(AT_FDCWD, DIR "/c.txt", base, 0));
+  report("utimensat c.txt to 1000", utimensat(AT_FDCWD, BASE "/c.txt", base, 0));
 
   struct timespec link_times[2] = {{5000, 0}, {5000, 500000000}};
-  report("utimensat t.lnk NOFOLLOW", utimensat(AT_FDCWD, DIR "/t.lnk", link_times, AT_SYMLINK_NOFOLLOW));
+  report("utimensat t.lnk NOFOLLOW", utimensat(AT_FDCWD, BASE "/t.lnk", link_times, AT_SYMLINK_NOFOLLOW));
   struct stat st;
-  lstat(DIR "/t.lnk", &st);
+  lstat(BASE "/t.lnk", &st);
   say("lstat t.lnk mtime", "%lld.%09ld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-  stat(DIR "/c.txt", &st);
+  stat(BASE "/c.txt", &st);
   say("c.txt mtime unchanged", "%lld.%09ld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 
   struct timespec follow_times[2] = {{7000, 0}, {7000, 0}};
-  report("utimensat t.lnk following", utimensat(AT_FDCWD, DIR "/t.lnk", follow_times, 0));
-  stat(DIR "/c.txt", &st);
+  report("utimensat t.lnk following", utimensat(AT_FDCWD, BASE "/t.lnk", follow_times, 0));
+  stat(BASE "/c.txt", &st);
   say("c.txt mtime set through link", "%lld.%09ld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
-  lstat(DIR "/t.lnk", &st);
+  lstat(BASE "/t.lnk", &st);
   say("t.lnk own mtime unchanged", "%lld.%09ld", (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 
   struct timespec omit[2] = {{0, UTIME_OMIT}, {8000, 0}};
-  report("utimensat atime OMIT", utimensat(AT_FDCWD, DIR "/c.txt", omit, 0));
-  stat(DIR "/c.txt", &st);
+  report("utimensat atime OMIT", utimensat(AT_FDCWD, BASE "/c.txt", omit, 0));
+  stat(BASE "/c.txt", &st);
   say("c.txt atime after OMIT", "%lld", (long long)st.st_atim.tv_sec);
   say("c.txt mtime after OMIT", "%lld", (long long)st.st_mtim.tv_sec);
 
-  int dirfd = open(DIR, O_RDONLY | O_DIRECTORY);
+  int dirfd = open(BASE, O_RDONLY | O_DIRECTORY);
   report_wasi("path_filestat_set_times raw mtim_now",
               __wasi_path_filestat_set_times(dirfd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "c.txt", 0, 0,
                                              __WASI_FSTFLAGS_MTIM_NOW));
-  stat(DIR "/c.txt", &st);
+  stat(BASE "/c.txt", &st);
   struct timespec wall;
   clock_gettime(CLOCK_REALTIME, &wall);
   long long age = (long long)wall.tv_sec - (long long)st.st_mtim.tv_sec;
@@ -203,15 +204,15 @@ static void times(void) {
 
 static void errors(void) {
   struct stat st;
-  report("stat missing path", stat(DIR "/nope", &st));
-  report("stat through a file", stat(DIR "/c.txt/x", &st));
-  report("stat file with trailing slash", stat(DIR "/c.txt/", &st));
-  report("mkdir over existing file", mkdir(DIR "/c.txt", 0755));
-  report("open directory read-write", open(DIR "/d2", O_RDWR));
-  report("open creat|excl existing directory", open(DIR "/d2", O_WRONLY | O_CREAT | O_EXCL, 0644));
+  report("stat missing path", stat(BASE "/nope", &st));
+  report("stat through a file", stat(BASE "/c.txt/x", &st));
+  report("stat file with trailing slash", stat(BASE "/c.txt/", &st));
+  report("mkdir over existing file", mkdir(BASE "/c.txt", 0755));
+  report("open directory read-write", open(BASE "/d2", O_RDWR));
+  report("open creat|excl existing directory", open(BASE "/d2", O_WRONLY | O_CREAT | O_EXCL, 0644));
 
   /* The sandbox is the only directory this program may reach. */
-  int dirfd = open(DIR, O_RDONLY | O_DIRECTORY);
+  int dirfd = open(BASE, O_RDONLY | O_DIRECTORY);
   __wasi_fd_t out;
   report_wasi("path_open ../.. escape",
               __wasi_path_open(dirfd, 0, "../../outside", 0, __WASI_RIGHTS_FD_READ, 0, 0, &out));
@@ -220,11 +221,11 @@ static void errors(void) {
   report_wasi("path_open d2/../c.txt stays inside",
               __wasi_path_open(dirfd, 0, "d2/../c.txt", 0, __WASI_RIGHTS_FD_READ, 0, 0, &out));
   __wasi_fd_close(out);
-  report("symlink pointing outside", symlink("../../../../../../etc/passwd", DIR "/escape.lnk"));
+  report("symlink pointing outside", symlink("../../../../../../etc/passwd", BASE "/escape.lnk"));
   report_wasi("path_open through escaping symlink",
               __wasi_path_open(dirfd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "escape.lnk", 0,
                                __WASI_RIGHTS_FD_READ, 0, 0, &out));
-  report("symlink with absolute target", symlink("/etc/passwd", DIR "/abs.lnk"));
+  report("symlink with absolute target", symlink("/etc/passwd", BASE "/abs.lnk"));
   report_wasi("path_open through absolute symlink",
               __wasi_path_open(dirfd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "abs.lnk", 0,
                                __WASI_RIGHTS_FD_READ, 0, 0, &out));
@@ -232,7 +233,7 @@ static void errors(void) {
 }
 
 int main(void) {
-  report("mkdir " DIR, mkdir(DIR, 0755));
+  report("mkdir " BASE, mkdir(BASE, 0755));
   renames();
   links();
   symlinks();
