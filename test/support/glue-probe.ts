@@ -13,7 +13,7 @@ const probeSource = readFileSync(fileURLToPath(new URL("../guests/wat/glue-probe
 const probeModule = new WebAssembly.Module(watToBytes(probeSource));
 
 export interface Probe {
-  readonly exports: Record<string, (...args: never[]) => number>;
+  readonly exports: Record<string, (...args: (number | bigint)[]) => number>;
   readonly memory: WebAssembly.Memory;
   readonly view: () => DataView;
   readonly bytes: () => Uint8Array;
