@@ -296,3 +296,36 @@ describe("typed records", () => {
     expect(probe.exports.poll_oneoff(64, 256, 1, 8)).toBe(errno.inval);
   });
 });
+
+describe("shared memory", () => {
+  it("works over an imported shared memory and sees it grow", async () => {
+    const { watToBytes } = await import("./support/compile-wat.js");
+    const { createPreview1Imports, unimplementedPreview1Host } = await import("../src/generated/preview1/index.js");
+    const { GuestMemory } = await import("../src/runtime/index.js");
+    const wasm = watToBytes(`(module
+      (import "env" "memory" (memory 1 4 shared))
+      (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
+      (func (export "fill") (param i32 i32) (result i32) (call $random_get (local.get 0) (local.get 1)))
+      (func (export "grow") (result i32) (memory.grow (i32.const 1))))`, { threads: true });
+    const shared = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    const memory = new GuestMemory();
+    const host = {
+      ...unimplementedPreview1Host(),
+      random_get(buffer: Uint8Array) {
+        buffer.fill(0xab);
+        return errno.success;
+      },
+    };
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(wasm), {
+      env: { memory: shared },
+      wasi_snapshot_preview1: createPreview1Imports(host, memory),
+    });
+    memory.attach(shared);
+    const exports = instance.exports as { fill: (at: number, length: number) => number; grow: () => number };
+    expect(exports.fill(PAGE - 4, 4)).toBe(errno.success);
+    expect(() => exports.fill(PAGE, 4)).toThrow(WebAssembly.RuntimeError);
+    expect(exports.grow()).toBe(1);
+    expect(exports.fill(PAGE, 4)).toBe(errno.success);
+    expect([...new Uint8Array(shared.buffer, PAGE - 4, 8)]).toEqual(Array(8).fill(0xab));
+  });
+});
