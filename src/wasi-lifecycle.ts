@@ -64,12 +64,16 @@ function claimStart(state: WasiLifecycleState): void {
   state.started = true;
 }
 
-/** The instance checks start() and initialize() share. */
-function readInstance(instance: unknown): { exports: ExportsObject; memory: WebAssembly.Memory } {
+/**
+ * The instance checks start() and initialize() share. `memoryOverride` is our
+ * `memory` option (not in node:wasi): the embedder names the guest's memory, so
+ * the instance need not export one.
+ */
+function readInstance(instance: unknown, memoryOverride?: WebAssembly.Memory): { exports: ExportsObject; memory: WebAssembly.Memory } {
   requireObject(instance, "instance");
   const exports = instance.exports;
   requireObject(exports, "instance.exports");
-  const memory = exports.memory;
+  const memory = memoryOverride ?? exports.memory;
   if (!isWasmMemory(memory)) {
     // Node raises this one from C++: a plain TypeError with a code, worded differently.
     throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", '"instance.exports.memory" property must be a WebAssembly.Memory object');
@@ -78,9 +82,9 @@ function readInstance(instance: unknown): { exports: ExportsObject; memory: WebA
 }
 
 /** start(): a command must export `_start` and must not export `_initialize`. */
-export function validateInstanceForStart(instance: unknown, state: WasiLifecycleState): CommandEntry {
+export function validateInstanceForStart(instance: unknown, state: WasiLifecycleState, memoryOverride?: WebAssembly.Memory): CommandEntry {
   claimStart(state);
-  const { exports, memory } = readInstance(instance);
+  const { exports, memory } = readInstance(instance, memoryOverride);
   const { _start, _initialize } = exports;
   if (typeof _start !== "function") throw invalidArgType("instance.exports._start", "function", _start);
   if (_initialize !== undefined) throw invalidArgType("instance.exports._initialize", "undefined", _initialize);
@@ -88,9 +92,13 @@ export function validateInstanceForStart(instance: unknown, state: WasiLifecycle
 }
 
 /** initialize(): a reactor must not export `_start`; `_initialize` is optional but must be a function. */
-export function validateInstanceForInitialize(instance: unknown, state: WasiLifecycleState): ReactorEntry {
+export function validateInstanceForInitialize(
+  instance: unknown,
+  state: WasiLifecycleState,
+  memoryOverride?: WebAssembly.Memory,
+): ReactorEntry {
   claimStart(state);
-  const { exports, memory } = readInstance(instance);
+  const { exports, memory } = readInstance(instance, memoryOverride);
   const { _start, _initialize } = exports;
   if (_start !== undefined) throw invalidArgType("instance.exports._start", "undefined", _start);
   if (_initialize !== undefined && typeof _initialize !== "function") {

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+  resolveParent,
   resolvePath,
   verifySameFile,
   type ResolveOptions,
@@ -20,7 +21,7 @@ function expectResolved(result: ResolveResult): Resolved {
   if (!result.ok) throw new Error(`expected success, got errno ${result.errno}`);
   return result;
 }
-function errnoOf(result: ResolveResult): string {
+function errnoOf(result: ResolveResult | ReturnType<typeof resolveParent>): string {
   return result.ok ? `ok:${result.hostPath}` : result.errno;
 }
 
@@ -274,6 +275,40 @@ describe("symlinks", () => {
     const r = expectResolved(resolvePath(root, "dir-link-slash", follow));
     expect(r.hostPath).toBe(at("dir"));
     expect(r.trailingSlash).toBe(true);
+  });
+});
+
+describe("resolveParent", () => {
+  it("returns the last component unexamined, even a symlink that leads outside", () => {
+    const r = resolveParent(root, "link-to-etc", {});
+    expect(r).toEqual({
+      ok: true,
+      hostPath: at("link-to-etc"),
+      components: ["link-to-etc"],
+      trailingSlash: false,
+      finalName: "link-to-etc",
+    });
+  });
+
+  it("checks the components before the last one like resolvePath", () => {
+    expect(errnoOf(resolveParent(root, "link-to-etc/passwd", {}))).toBe("notcapable");
+    expect(errnoOf(resolveParent(root, "file.txt/x", {}))).toBe("notdir");
+    expect(errnoOf(resolveParent(root, "nodir/x", {}))).toBe("noent");
+    expect(errnoOf(resolveParent(root, "../x", {}))).toBe("notcapable");
+    const r = resolveParent(root, "dir-link/sub/anything", {});
+    expect(r.ok && r.hostPath).toBe(at("dir", "sub", "anything"));
+    expect(r.ok && r.finalName).toBe("anything");
+  });
+
+  it("names an already checked directory with finalName null", () => {
+    const r = resolveParent(root, "dir/sub/..", {});
+    expect(r.ok && r.hostPath).toBe(at("dir"));
+    expect(r.ok && r.finalName).toBeNull();
+    expect(resolveParent(root, ".", {})).toMatchObject({ ok: true, hostPath: root, finalName: null });
+  });
+
+  it("reports a trailing slash for the caller to enforce", () => {
+    expect(resolveParent(root, "file.txt/", {})).toMatchObject({ ok: true, trailingSlash: true, finalName: "file.txt" });
   });
 });
 

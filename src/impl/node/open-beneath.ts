@@ -86,6 +86,8 @@ function openFullyResolved(
   if (!resolved.ok) return resolved;
   const { finalStat, hostPath, trailingSlash } = resolved;
   if (trailingSlash && (flags & createFlag) !== 0) return failure("isdir");
+  // Still a link: the caller asked not to follow it (O_NOFOLLOW's answer).
+  if (finalStat?.isSymbolicLink()) return failure("loop");
   if (trailingSlash && finalStat !== null && !finalStat.isDirectory()) return failure("notdir");
   const openFlags = flags | (noFollowFlag ?? 0) | (trailingSlash ? directoryFlag : 0);
   let fd: number;

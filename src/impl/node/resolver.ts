@@ -269,7 +269,7 @@ function walk(
       hostPaths.length === 0 ? rootPrefix + name : hostPaths[hostPaths.length - 1] + hostSeparator + name;
 
     if (!isFinal) {
-      // Only the type matters here, so the cheaper number-valued stat will do.
+      // Only the type matters here: no BigInt stat needed.
       const stat = fs.lstatSync(candidate, { throwIfNoEntry: false });
       if (stat === undefined) return fail("noent");
       if (stat.isDirectory()) {
@@ -296,7 +296,8 @@ function walk(
     const stat = fs.lstatSync(candidate, { bigint: true, throwIfNoEntry: false });
     if (stat === undefined) {
       if (finalFromLink) return fail("noent");
-      return { ok: true, hostPath: candidate, components: [...names, name], trailingSlash: mustBeDirectory, finalStat: null };
+      names.push(name);
+      return { ok: true, hostPath: candidate, components: names, trailingSlash: mustBeDirectory, finalStat: null };
     }
     if (stat.isSymbolicLink() && (options.followFinalSymlink || mustBeDirectory)) {
       if (++hops > maxHops) return fail("loop");

@@ -18,6 +18,14 @@
 #include <string.h>
 #include <wasi/api.h>
 
+/*
+ * Line buffering makes each check reach the host as soon as it is printed,
+ * so a run that hangs or traps still shows how far it got.
+ */
+__attribute__((constructor)) static void guest_line_buffered_stdout(void) {
+  setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
 /* The directory the harness preopens for every run; it starts out empty. */
 #define SANDBOX "/sandbox"
 

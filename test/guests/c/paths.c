@@ -196,9 +196,6 @@ static void times(void) {
   say("c.txt atime kept", "%lld", (long long)st.st_atim.tv_sec);
   report_wasi("path_filestat_set_times missing path",
               __wasi_path_filestat_set_times(dirfd, 0, "nope", 0, 0, __WASI_FSTFLAGS_MTIM_NOW));
-  report_wasi("path_filestat_set_times ATIM with ATIM_NOW",
-              __wasi_path_filestat_set_times(dirfd, 0, "c.txt", 0, 0,
-                                             __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW));
   close(dirfd);
 }
 
@@ -221,15 +218,41 @@ static void errors(void) {
   report_wasi("path_open d2/../c.txt stays inside",
               __wasi_path_open(dirfd, 0, "d2/../c.txt", 0, __WASI_RIGHTS_FD_READ, 0, 0, &out));
   __wasi_fd_close(out);
-  report("symlink pointing outside", symlink("../../../../../../etc/passwd", BASE "/escape.lnk"));
-  report_wasi("path_open through escaping symlink",
-              __wasi_path_open(dirfd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "escape.lnk", 0,
-                               __WASI_RIGHTS_FD_READ, 0, 0, &out));
-  report("symlink with absolute target", symlink("/etc/passwd", BASE "/abs.lnk"));
-  report_wasi("path_open through absolute symlink",
-              __wasi_path_open(dirfd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, "abs.lnk", 0,
-                               __WASI_RIGHTS_FD_READ, 0, 0, &out));
+  /*
+   * Whether a host lets a symlink with an escaping or absolute target be
+   * created is left open by the spec; following one must never succeed.
+   */
+  const char *escapes[] = {"../../../../../../etc/passwd", "/etc/passwd"};
+  const char *names[] = {"escape.lnk", "abs.lnk"};
+  for (int i = 0; i < 2; i++) {
+    char label[96];
+    char link_path[96];
+    snprintf(link_path, sizeof link_path, BASE "/%s", names[i]);
+    int made = symlink(escapes[i], link_path) == 0;
+    __wasi_errno_t err = __wasi_path_open(dirfd, __WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, names[i], 0,
+                                          __WASI_RIGHTS_FD_READ, 0, 0, &out);
+    snprintf(label, sizeof label, "following %s symlink is refused", i == 0 ? "an escaping" : "an absolute");
+    say(label, "%s", yes_no(!made || err != 0));
+    if (made && err == 0)
+      __wasi_fd_close(out);
+  }
   close(dirfd);
+}
+
+/*
+ * Contradictory or unknown fst_flags must be refused. These run last, on a
+ * descriptor of their own that is never used again: node:wasi (uvwasi 0.0.23)
+ * returns EINVAL here but keeps the descriptor locked, so any later call on
+ * it would hang the whole run.
+ */
+static void invalid_time_flags(void) {
+  int dirfd = open(BASE, O_RDONLY | O_DIRECTORY);
+  report_wasi("path_filestat_set_times ATIM with ATIM_NOW",
+              __wasi_path_filestat_set_times(dirfd, 0, "c.txt", 0, 0,
+                                             __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW));
+  int dirfd2 = open(BASE, O_RDONLY | O_DIRECTORY);
+  report_wasi("path_filestat_set_times unknown flag bit 0x10",
+              __wasi_path_filestat_set_times(dirfd2, 0, "c.txt", 0, 0, 0x10));
 }
 
 int main(void) {
@@ -239,5 +262,6 @@ int main(void) {
   symlinks();
   times();
   errors();
+  invalid_time_flags();
   return 0;
 }

@@ -1,0 +1,48 @@
+// Where the runner gets our WASI class from. The default is the built dist/
+// (what users run; no loader in the process), rebuilt with tsc first when any
+// file under src/ is newer than it. `src` runs src/wasi.ts through tsx instead
+// (both hosts then run with the tsx loader, so the comparison stays fair).
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const DIST_ENTRY = path.join(PROJECT_ROOT, "dist/src/wasi.js");
+const SRC_ENTRY = path.join(PROJECT_ROOT, "src/wasi.ts");
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function buildDist() {
+  const tsc = path.join(PROJECT_ROOT, "node_modules/typescript/bin/tsc");
+  process.stderr.write("dist/ is missing or older than src/: building with tsc -p tsconfig.build.json ...\n");
+  try {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const output = `${error.stdout ?? ""}${error.stderr ?? ""}`.trim();
+    throw new Error(`tsc failed, so dist/ may not match src/ (run with --no-build to use dist/ as it is, or --ours-from=src):\n${output}`);
+  }
+}
+
+/**
+ * @param {{ from: "dist" | "src", build: boolean }} options
+ * @returns {{ module: string, nodeFlags: string[], label: string }}
+ */
+export function locateOurs({ from, build }) {
+  if (!existsSync(SRC_ENTRY) && !existsSync(DIST_ENTRY)) {
+    throw new Error("our host is not there yet (no src/wasi.ts, no dist/src/wasi.js); use --self-test to try the runner with node:wasi on both sides");
+  }
+  if (from === "src") {
+    return { module: SRC_ENTRY, nodeFlags: ["--import", "tsx"], label: "src/wasi.ts via tsx" };
+  }
+  if (build && (!existsSync(DIST_ENTRY) || newestMtime(path.join(PROJECT_ROOT, "src")) > statSync(DIST_ENTRY).mtimeMs)) buildDist();
+  if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} was not built`);
+  return { module: DIST_ENTRY, nodeFlags: [], label: "dist/src/wasi.js (tsc build)" };
+}

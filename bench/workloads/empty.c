@@ -1,0 +1,4 @@
+/* Does nothing: what is timed is constructing the host, instantiating and starting. */
+int main(void) {
+    return 0;
+}

@@ -1,0 +1,13 @@
+/** What Node descriptions need from the host they belong to. */
+import type { HostLimits } from "../limits.js";
+
+export interface NodeFsEnvironment {
+  readonly limits: HostLimits;
+  /** The realtime clock in ns, for "set this time to now". */
+  realtimeNow(): bigint;
+  /**
+   * Whether directory descriptors are resolved through `/proc/self/fd/N`
+   * (Linux) rather than through their host path; see host-directory.ts.
+   */
+  readonly procFdRoots: boolean;
+}

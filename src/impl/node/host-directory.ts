@@ -1,0 +1,394 @@
+/**
+ * A directory descriptor on the host: a host fd on the directory plus the path
+ * the confined resolver (resolver.ts) walks from.
+ *
+ * Node has no openat(), so paths below a directory are host paths built by the
+ * resolver from checked components. Which root they are built on:
+ * - On Linux, `/proc/self/fd/N/.` for the directory's own fd N. The kernel
+ *   resolves that through the open descriptor, so the descriptor keeps meaning
+ *   the directory it was opened on even after the directory (or one above it)
+ *   is renamed or replaced, exactly like an openat() base.
+ * - Elsewhere, the directory's canonical host path. A guest can rename a
+ *   directory it opened below a preopen and put a symlink in its place, so
+ *   those descriptors pass their (dev, ino) to the resolver, which refuses a
+ *   root that changed (`notcapable`). Preopens cannot be renamed by the guest.
+ *
+ * Every operation resolves without following a final symlink unless the guest
+ * asked for it, then hands the kernel the resolved path, with the trailing "/"
+ * restored when the guest wrote one, so the kernel's own rules (EISDIR,
+ * ENOTDIR, EEXIST on a dangling link, ...) give the errno.
+ *
+ * Symbolic links are created with the target the guest gave, absolute ones
+ * included (as wasmtime does); the resolver refuses to follow an absolute or
+ * escaping target, so such a link can exist but never leads outside.
+ */
+import {
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  futimesSync,
+  linkSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  readlinkSync,
+  renameSync,
+  rmdirSync,
+  symlinkSync,
+  unlinkSync,
+  type BigIntStats,
+} from "node:fs";
+import type { Out } from "../../runtime/out.js";
+import {
+  errno,
+  fdflags,
+  filetype,
+  lookupflags,
+  oflags,
+  type Errno,
+  type Filestat,
+  type Fstflags,
+  type Lookupflags,
+} from "../../generated/preview1/types.js";
+import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
+import { DirectoryListing } from "./directory-listing.js";
+import type { NodeFsEnvironment } from "./environment.js";
+import { errnoOf } from "./errno-of.js";
+import { HostFile } from "./host-file.js";
+import { HostStream } from "./host-stream.js";
+import { openBeneath } from "./open-beneath.js";
+import { resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
+import { fillFilestat, filetypeOf } from "./stats.js";
+import { timesToSet } from "./times.js";
+
+// openBeneath adds O_NOFOLLOW itself.
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY, O_NONBLOCK } = constants;
+// Missing on some platforms; 0 leaves the flag out there.
+const O_SYNC = constants.O_SYNC ?? 0;
+const O_DSYNC = constants.O_DSYNC ?? 0;
+/** Linux defines O_RSYNC as O_SYNC; Node does not export it. */
+const O_RSYNC = (constants as { O_RSYNC?: number }).O_RSYNC ?? O_SYNC;
+
+export class HostDirectory extends BaseDescription implements Directory {
+  readonly filetype = filetype.directory;
+  override readonly directory: Directory = this;
+  private listing: DirectoryListing | null = null;
+  private readonly following: ResolveOptions;
+  private readonly notFollowing: ResolveOptions;
+  private readonly rootPrefix: string;
+
+  private constructor(
+    /** The host fd on the directory; owned. */
+    readonly fd: number,
+    /** What paths are resolved from: see the module comment. */
+    readonly root: string,
+    private readonly identity: FileIdentity,
+    /** The preopen this directory was reached from (itself for a preopen): the root of the guest's view. */
+    private readonly sandboxRoot: FileIdentity,
+    private readonly environment: NodeFsEnvironment,
+    expectedRoot: FileIdentity | undefined,
+  ) {
+    super();
+    const { maxPathBytes, maxSymlinkHops } = environment.limits;
+    this.following = { followFinalSymlink: true, maxPathBytes, maxSymlinkHops, expectedRoot };
+    this.notFollowing = { followFinalSymlink: false, maxPathBytes, maxSymlinkHops, expectedRoot };
+    this.rootPrefix = root.endsWith("/") ? root : `${root}/`;
+  }
+
+  /**
+   * Wraps an open host fd on a preopened directory. `hostPath` is its
+   * canonical host path (used only where /proc/self/fd is not available).
+   */
+  static preopen(fd: number, hostPath: string, stats: BigIntStats, environment: NodeFsEnvironment): HostDirectory {
+    const identity = { dev: stats.dev, ino: stats.ino };
+    const root = environment.procFdRoots ? procRoot(fd) : hostPath;
+    return new HostDirectory(fd, root, identity, identity, environment, undefined);
+  }
+
+  /** Wraps an open host fd on a directory opened through this one. */
+  private child(fd: number, hostPath: string, stats: BigIntStats): HostDirectory {
+    const identity = { dev: stats.dev, ino: stats.ino };
+    if (this.environment.procFdRoots) return new HostDirectory(fd, procRoot(fd), identity, this.sandboxRoot, this.environment, undefined);
+    return new HostDirectory(fd, hostPath, identity, this.sandboxRoot, this.environment, identity);
+  }
+
+  private resolve(path: string, follow: boolean): Resolved | Errno {
+    const resolved = resolvePath(this.root, path, follow ? this.following : this.notFollowing);
+    return resolved.ok ? resolved : errno[resolved.errno];
+  }
+
+  // ---- Directory: path operations ----
+
+  /**
+   * Through openBeneath: the components before the last are checked, the last
+   * is opened with O_NOFOLLOW (so the kernel refuses a symlink there
+   * atomically), and only a link that is to be followed takes the full
+   * resolution. Then one fstat gives the file type.
+   */
+  open(path: string, request: OpenRequest, result: Out<FileDescription>): Errno {
+    const opened = openBeneath(this.root, path, openFlags(request), 0o666, request.followSymlinks ? this.following : this.notFollowing);
+    if (!opened.ok) return errno[opened.errno];
+    let stats: BigIntStats;
+    try {
+      stats = fstatSync(opened.fd, { bigint: true });
+    } catch (error) {
+      closeQuietly(opened.fd);
+      return errnoOf(error);
+    }
+    result.value = this.describe(opened.fd, stats, opened.hostPath);
+    return errno.success;
+  }
+
+  private describe(fd: number, stats: BigIntStats, hostPath: string): FileDescription {
+    const type = filetypeOf(stats);
+    if (type === filetype.directory) return this.child(fd, hostPath, stats);
+    if (type === filetype.regular_file || type === filetype.block_device) return new HostFile(fd, type, this.environment);
+    return new HostStream(fd, type, true, this.environment);
+  }
+
+  createDirectory(path: string): Errno {
+    const resolved = this.resolve(path, false);
+    if (typeof resolved === "number") return resolved;
+    if (resolved.finalStat !== null) return errno.exist;
+    try {
+      mkdirSync(kernelPath(resolved), 0o777);
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  removeDirectory(path: string): Errno {
+    if (endsInDotComponent(path)) return errno.inval;
+    const resolved = this.resolve(path, false);
+    if (typeof resolved === "number") return resolved;
+    if (resolved.components.length === 0) return errno.busy;
+    if (resolved.finalStat === null) return errno.noent;
+    try {
+      rmdirSync(kernelPath(resolved));
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  unlinkFile(path: string): Errno {
+    const resolved = this.resolve(path, false);
+    if (typeof resolved === "number") return resolved;
+    if (resolved.finalStat === null) return errno.noent;
+    if (resolved.components.length === 0) return errno.isdir;
+    try {
+      unlinkSync(kernelPath(resolved));
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  rename(oldPath: string, newDirectory: Directory, newPath: string): Errno {
+    if (!(newDirectory instanceof HostDirectory)) return errno.xdev;
+    if (endsInDotComponent(oldPath) || endsInDotComponent(newPath)) return errno.inval;
+    const from = this.resolve(oldPath, false);
+    if (typeof from === "number") return from;
+    if (from.finalStat === null) return errno.noent;
+    const to = newDirectory.resolve(newPath, false);
+    if (typeof to === "number") return to;
+    if (from.components.length === 0 || to.components.length === 0) return errno.busy;
+    try {
+      renameSync(kernelPath(from), kernelPath(to));
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  link(oldPath: string, lookup: Lookupflags, newDirectory: Directory, newPath: string): Errno {
+    if (!(newDirectory instanceof HostDirectory)) return errno.xdev;
+    const from = this.resolve(oldPath, (lookup & lookupflags.symlink_follow) !== 0);
+    if (typeof from === "number") return from;
+    if (from.finalStat === null) return errno.noent;
+    const to = newDirectory.resolve(newPath, false);
+    if (typeof to === "number") return to;
+    if (to.finalStat !== null) return errno.exist;
+    try {
+      linkSync(kernelPath(from), kernelPath(to));
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  symlink(target: string, path: string): Errno {
+    if (target.includes("\0")) return errno.inval;
+    const resolved = this.resolve(path, false);
+    if (typeof resolved === "number") return resolved;
+    if (resolved.finalStat !== null) return errno.exist;
+    try {
+      symlinkSync(target, kernelPath(resolved));
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  readlink(path: string, buffer: Uint8Array, result: Out<number>): Errno {
+    const resolved = this.resolve(path, false);
+    if (typeof resolved === "number") return resolved;
+    if (resolved.finalStat === null) return errno.noent;
+    try {
+      const target = readlinkSync(kernelPath(resolved), { encoding: "buffer" });
+      const length = Math.min(target.length, buffer.length);
+      buffer.set(target.subarray(0, length));
+      result.value = length;
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  statPath(path: string, lookup: Lookupflags, into: Filestat): Errno {
+    const resolved = this.resolve(path, (lookup & lookupflags.symlink_follow) !== 0);
+    if (typeof resolved === "number") return resolved;
+    if (resolved.finalStat === null) return errno.noent;
+    fillFilestat(into, resolved.finalStat);
+    return errno.success;
+  }
+
+  setPathTimes(path: string, lookup: Lookupflags, atim: bigint, mtim: bigint, flags: Fstflags): Errno {
+    const resolved = this.resolve(path, (lookup & lookupflags.symlink_follow) !== 0);
+    if (typeof resolved === "number") return resolved;
+    const current = resolved.finalStat;
+    if (current === null) return errno.noent;
+    if (flags === 0) return errno.success;
+    try {
+      const [atime, mtime] = timesToSet(atim, mtim, flags, () => current, () => this.environment.realtimeNow());
+      // The path is resolved already (a link to follow was expanded), so never follow again.
+      lutimesSync(kernelPath(resolved), atime, mtime);
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  // ---- FileDescription: operations on the directory itself ----
+
+  override stat(into: Filestat): Errno {
+    try {
+      fillFilestat(into, fstatSync(this.fd, { bigint: true }));
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  override setTimes(atim: bigint, mtim: bigint, flags: Fstflags): Errno {
+    if (flags === 0) return errno.success;
+    try {
+      const [atime, mtime] = timesToSet(
+        atim,
+        mtim,
+        flags,
+        () => fstatSync(this.fd, { bigint: true }),
+        () => this.environment.realtimeNow(),
+      );
+      futimesSync(this.fd, atime, mtime);
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  override sync(): Errno {
+    try {
+      fsyncSync(this.fd);
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  override datasync(): Errno {
+    try {
+      fdatasyncSync(this.fd);
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  override readdir(buffer: Uint8Array, cookie: bigint, result: Out<number>): Errno {
+    if (cookie === 0n || this.listing === null) {
+      try {
+        this.listing = DirectoryListing.read(this.root, this.rootPrefix, this.identity.ino, this.parentInode());
+      } catch (error) {
+        return errnoOf(error);
+      }
+    }
+    result.value = this.listing.copyFrom(cookie, buffer);
+    return errno.success;
+  }
+
+  /** Inside the sandbox a preopen is a root, and a root is its own parent. */
+  private parentInode(): bigint {
+    if (this.identity.ino === this.sandboxRoot.ino && this.identity.dev === this.sandboxRoot.dev) return this.identity.ino;
+    return lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n;
+  }
+
+  override close(): Errno {
+    this.listing = null;
+    try {
+      closeSync(this.fd);
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+}
+
+/** The path the kernel resolves through the open fd itself; "/." makes it name the directory, not the link. */
+function procRoot(fd: number): string {
+  return `/proc/self/fd/${fd}/.`;
+}
+
+function openFlags(request: OpenRequest): number {
+  const truncating = (request.oflags & oflags.trunc) !== 0;
+  // A directory is never opened for writing: asking for `directory` with write
+  // rights opens it anyway (the rights of a directory hold no data rights).
+  // O_TRUNC needs a writable open to be defined, whatever the rights allow afterwards.
+  const writing = (request.oflags & oflags.directory) === 0 && (request.write || truncating);
+  let flags = (writing ? (request.read ? O_RDWR : O_WRONLY) : O_RDONLY);
+  if ((request.oflags & oflags.creat) !== 0) flags |= O_CREAT;
+  if ((request.oflags & oflags.excl) !== 0) flags |= O_EXCL;
+  if (truncating) flags |= O_TRUNC;
+  if ((request.oflags & oflags.directory) !== 0) flags |= O_DIRECTORY;
+  // Append is emulated (host-file.ts); the others change how the host file behaves.
+  if ((request.fdflags & fdflags.nonblock) !== 0) flags |= O_NONBLOCK;
+  if ((request.fdflags & fdflags.dsync) !== 0) flags |= O_DSYNC;
+  if ((request.fdflags & fdflags.sync) !== 0) flags |= O_SYNC;
+  if ((request.fdflags & fdflags.rsync) !== 0) flags |= O_RSYNC;
+  return flags;
+}
+
+/** The resolved path as the kernel should see it: with the guest's trailing "/" put back. */
+function kernelPath(resolved: Resolved): string {
+  return resolved.trailingSlash ? `${resolved.hostPath}/` : resolved.hostPath;
+}
+
+/** POSIX refuses rmdir and rename of a path whose last component is "." or "..". */
+function endsInDotComponent(path: string): boolean {
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 0x2f) end--;
+  const start = path.lastIndexOf("/", end - 1) + 1;
+  const last = path.slice(start, end);
+  return last === "." || last === "..";
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Nothing useful to report: the open itself is what failed.
+  }
+}

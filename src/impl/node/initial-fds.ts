@@ -1,0 +1,61 @@
+/**
+ * The descriptors a guest starts with: stdio at 0, 1, 2 and the preopened
+ * directories from 3 on. Failures here are reported the way node:wasi reports
+ * them from `new WASI()` (`Error: UVWASI_ENOENT, uvwasi_init`), since they
+ * surface from the WASI constructor.
+ */
+import { closeSync, constants, fstatSync, openSync, realpathSync } from "node:fs";
+import { errno, filetype } from "../../generated/preview1/types.js";
+import { uvwasiInitError } from "../../node-errors.js";
+import { FdEntry } from "../fd-table.js";
+import { directoryInheritingRights, directoryRights, socketRights, stdioFileRights, streamRights } from "../rights.js";
+import type { NodeFsEnvironment } from "./environment.js";
+import { errnoNameOf } from "./errno-map.js";
+import { HostDirectory } from "./host-directory.js";
+import { HostStream } from "./host-stream.js";
+import { filetypeOf } from "./stats.js";
+
+/** A stdio descriptor over a host fd the embedder owns (never closed by us). */
+export function stdioEntry(hostFd: number, environment: NodeFsEnvironment): FdEntry {
+  let type;
+  try {
+    type = filetypeOf(fstatSync(hostFd));
+  } catch {
+    throw uvwasiInitError("EBADF", errno.badf);
+  }
+  let rights: number;
+  switch (type) {
+    case filetype.regular_file:
+    case filetype.block_device:
+      rights = stdioFileRights;
+      break;
+    case filetype.socket_stream:
+    case filetype.socket_dgram:
+      rights = socketRights;
+      break;
+    default:
+      rights = streamRights;
+  }
+  return new FdEntry(new HostStream(hostFd, type, false, environment), rights, 0, 0);
+}
+
+/** Opens a preopened directory; its guest name is kept for fd_prestat_dir_name. */
+export function preopenEntry(guestPath: string, hostPath: string, environment: NodeFsEnvironment): FdEntry {
+  let fd: number;
+  let canonical: string;
+  try {
+    canonical = realpathSync(hostPath);
+    fd = openSync(canonical, constants.O_RDONLY | constants.O_DIRECTORY);
+  } catch (error) {
+    const name = errnoNameOf(error);
+    throw uvwasiInitError(`E${name}`, errno[name]);
+  }
+  try {
+    const directory = HostDirectory.preopen(fd, canonical, fstatSync(fd, { bigint: true }), environment);
+    return new FdEntry(directory, directoryRights, directoryInheritingRights, 0, new TextEncoder().encode(guestPath));
+  } catch (error) {
+    closeSync(fd);
+    const name = errnoNameOf(error);
+    throw uvwasiInitError(`E${name}`, errno[name]);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Scatter/gather I/O on a host fd with the fewest calls: one iovec goes
+ * straight to readSync/writeSync on the guest's own memory, several go to
+ * readvSync/writevSync (one readv/writev system call). `position` null means
+ * the OS file offset (streams); a number means pread/pwrite.
+ */
+import { readSync, readvSync, writeSync, writevSync } from "node:fs";
+
+/** Linux's cap on one transfer (MAX_RW_COUNT); Node refuses lengths past 2^31 - 1, and a short count is allowed. */
+export const maxTransfer = 0x7ffff000;
+
+/** Offsets are off_t: at most 2^63 - 1. */
+export const maxFileOffset = (1n << 63n) - 1n;
+/** Offsets we can pass to Node as numbers. */
+export const maxSafeOffset = BigInt(Number.MAX_SAFE_INTEGER);
+
+export function readBuffers(fd: number, buffers: readonly Uint8Array[], position: number | null): number {
+  if (buffers.length === 1) {
+    const buffer = buffers[0];
+    return readSync(fd, buffer, 0, Math.min(buffer.length, maxTransfer), position);
+  }
+  return readvSync(fd, buffers, position ?? undefined);
+}
+
+export function writeBuffers(fd: number, buffers: readonly Uint8Array[], position: number | null): number {
+  if (buffers.length === 1) {
+    const buffer = buffers[0];
+    return writeSync(fd, buffer, 0, Math.min(buffer.length, maxTransfer), position);
+  }
+  return writevSync(fd, buffers, position ?? undefined);
+}
+
+export function totalLength(buffers: readonly Uint8Array[]): number {
+  let total = 0;
+  for (let i = 0; i < buffers.length; i++) total += buffers[i].length;
+  return total;
+}
+
+/** The buffers left after the first `count` bytes were transferred (for resuming a short write). */
+export function withoutFirstBytes(buffers: readonly Uint8Array[], count: number): Uint8Array[] {
+  let index = 0;
+  let skip = count;
+  while (index < buffers.length && skip >= buffers[index].length) {
+    skip -= buffers[index].length;
+    index++;
+  }
+  const rest = buffers.slice(index);
+  if (rest.length > 0 && skip > 0) rest[0] = rest[0].subarray(skip);
+  return rest;
+}

@@ -1,0 +1,26 @@
+/**
+ * Whether this host can resolve paths through `/proc/self/fd/N` (Linux with
+ * /proc mounted). Checked once per process by opening the current directory
+ * and comparing what the /proc path leads to with the fd itself.
+ */
+import { closeSync, constants, fstatSync, openSync, statSync } from "node:fs";
+
+let available: boolean | undefined;
+
+export function procFdRootsAvailable(): boolean {
+  if (available !== undefined) return available;
+  available = false;
+  if (process.platform !== "linux") return available;
+  let fd = -1;
+  try {
+    fd = openSync(".", constants.O_RDONLY | constants.O_DIRECTORY);
+    const direct = fstatSync(fd, { bigint: true });
+    const viaProc = statSync(`/proc/self/fd/${fd}/.`, { bigint: true });
+    available = direct.dev === viaProc.dev && direct.ino === viaProc.ino;
+  } catch {
+    available = false;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+  return available;
+}

@@ -1,0 +1,39 @@
+/**
+ * random_get from the OS CSPRNG (crypto.randomFillSync). Guests often ask for
+ * a few bytes at a time (hash seeds, UUIDs), and each randomFillSync call
+ * costs far more than copying, so small requests are served from a 4 KiB pool
+ * that is refilled when it runs dry. Bytes handed out are never handed out
+ * again. Large requests are filled in place.
+ */
+import { randomFillSync } from "node:crypto";
+import type { Preview1Host } from "../../generated/preview1/host.js";
+import { errno } from "../../generated/preview1/types.js";
+
+const poolSize = 4096;
+/** Requests up to this size come from the pool. */
+const pooledLimit = 256;
+/** randomFillSync accepts at most 2^31 - 1 bytes per call. */
+const directChunk = 1 << 30;
+
+export function createRandomMethods(): Pick<Preview1Host, "random_get"> {
+  const pool = new Uint8Array(poolSize);
+  let used = poolSize;
+  return {
+    random_get(buffer) {
+      const length = buffer.length;
+      if (length <= pooledLimit) {
+        if (used + length > poolSize) {
+          randomFillSync(pool);
+          used = 0;
+        }
+        buffer.set(pool.subarray(used, used + length));
+        used += length;
+        return errno.success;
+      }
+      for (let start = 0; start < length; start += directChunk) {
+        randomFillSync(buffer, start, Math.min(directChunk, length - start));
+      }
+      return errno.success;
+    },
+  };
+}

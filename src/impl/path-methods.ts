@@ -1,0 +1,162 @@
+/**
+ * path_* calls and fd_readdir: everything resolved through a directory
+ * descriptor. The descriptor must be a directory (else `notdir`, checked
+ * before rights, as wasmtime does) holding the right for the operation.
+ *
+ * path_open grants the requested rights intersected with the directory's
+ * inheriting rights and with what the opened object can do at all; rights
+ * asked for beyond that are simply not granted (wasmtime and wasi-libc expect
+ * this; wasi-libc asks for nearly every right). Whether the host file is
+ * opened for reading and/or writing follows from the granted rights.
+ */
+import type { Preview1Host } from "../generated/preview1/host.js";
+import {
+  asFd,
+  errno,
+  lookupflags,
+  oflags,
+  type Errno,
+} from "../generated/preview1/types.js";
+import type { Out } from "../runtime/out.js";
+import type { HostContext } from "./context.js";
+import { blankFilestat, type Directory, type FileDescription } from "./description.js";
+import { FdEntry } from "./fd-table.js";
+import { Right, maximumRightsFor, readingRights, rightsFromGuest, writingRights } from "./rights.js";
+import { conflictingTimeFlags } from "./time-flags.js";
+
+export function createPathMethods(
+  ctx: HostContext,
+): Pick<
+  Preview1Host,
+  | "fd_readdir"
+  | "path_open"
+  | "path_create_directory"
+  | "path_remove_directory"
+  | "path_unlink_file"
+  | "path_rename"
+  | "path_link"
+  | "path_symlink"
+  | "path_readlink"
+  | "path_filestat_get"
+  | "path_filestat_set_times"
+> {
+  const fds = ctx.fds;
+  const filestat = blankFilestat();
+  const opened: Out<FileDescription> = { value: undefined as never };
+
+  /** The directory behind `fd` when it holds every right in `needed`, else the errno. */
+  function directory(fd: number, needed: number): Directory | Errno {
+    const entry = fds.get(fd);
+    if (entry === undefined) return errno.badf;
+    const found = entry.description.directory;
+    if (found === null) return errno.notdir;
+    if ((entry.rightsBase & needed) !== needed) return errno.notcapable;
+    return found;
+  }
+
+  return {
+    fd_readdir(fd, buffer, cookie, result) {
+      const entry = fds.withRights(fd, Right.fd_readdir);
+      if (typeof entry === "number") return entry;
+      return entry.description.readdir(buffer, cookie, result);
+    },
+
+    path_open(fd, dirflags, path, openFlags, requestedBase, requestedInheriting, fdflags, result) {
+      const entry = fds.get(fd);
+      if (entry === undefined) return errno.badf;
+      const parent = entry.description.directory;
+      if (parent === null) return errno.notdir;
+      let needed = Right.path_open;
+      if ((openFlags & oflags.creat) !== 0) needed |= Right.path_create_file;
+      if ((openFlags & oflags.trunc) !== 0) needed |= Right.path_filestat_set_size;
+      if ((entry.rightsBase & needed) !== needed) return errno.notcapable;
+      if (!fds.hasRoom) return errno.nfile;
+      const base = rightsFromGuest(requestedBase) & entry.rightsInheriting;
+      const inheriting = rightsFromGuest(requestedInheriting) & entry.rightsInheriting;
+      const error = parent.open(
+        path,
+        {
+          followSymlinks: (dirflags & lookupflags.symlink_follow) !== 0,
+          oflags: openFlags,
+          fdflags,
+          read: (base & readingRights) !== 0,
+          write: (base & writingRights) !== 0,
+        },
+        opened,
+      );
+      if (error !== errno.success) return error;
+      const description = opened.value;
+      opened.value = undefined as never;
+      const maximum = maximumRightsFor(description.filetype);
+      const newFd = fds.insert(new FdEntry(description, base & maximum.base, inheriting & maximum.inheriting, fdflags));
+      if (newFd < 0) {
+        description.close();
+        return errno.nfile;
+      }
+      result.value = asFd(newFd);
+      return errno.success;
+    },
+
+    path_create_directory(fd, path) {
+      const target = directory(fd, Right.path_create_directory);
+      if (typeof target === "number") return target;
+      return target.createDirectory(path);
+    },
+
+    path_remove_directory(fd, path) {
+      const target = directory(fd, Right.path_remove_directory);
+      if (typeof target === "number") return target;
+      return target.removeDirectory(path);
+    },
+
+    path_unlink_file(fd, path) {
+      const target = directory(fd, Right.path_unlink_file);
+      if (typeof target === "number") return target;
+      return target.unlinkFile(path);
+    },
+
+    path_rename(fd, oldPath, newFd, newPath) {
+      const from = directory(fd, Right.path_rename_source);
+      if (typeof from === "number") return from;
+      const to = directory(newFd, Right.path_rename_target);
+      if (typeof to === "number") return to;
+      return from.rename(oldPath, to, newPath);
+    },
+
+    path_link(oldFd, oldFlags, oldPath, newFd, newPath) {
+      const from = directory(oldFd, Right.path_link_source);
+      if (typeof from === "number") return from;
+      const to = directory(newFd, Right.path_link_target);
+      if (typeof to === "number") return to;
+      return from.link(oldPath, oldFlags, to, newPath);
+    },
+
+    path_symlink(target, fd, path) {
+      const parent = directory(fd, Right.path_symlink);
+      if (typeof parent === "number") return parent;
+      return parent.symlink(target, path);
+    },
+
+    path_readlink(fd, path, buffer, result) {
+      const target = directory(fd, Right.path_readlink);
+      if (typeof target === "number") return target;
+      return target.readlink(path, buffer, result);
+    },
+
+    path_filestat_get(fd, flags, path, result) {
+      const target = directory(fd, Right.path_filestat_get);
+      if (typeof target === "number") return target;
+      const error = target.statPath(path, flags, filestat);
+      if (error !== errno.success) return error;
+      result.value = filestat;
+      return errno.success;
+    },
+
+    path_filestat_set_times(fd, flags, path, atim, mtim, fstFlags) {
+      const target = directory(fd, Right.path_filestat_set_times);
+      if (typeof target === "number") return target;
+      if (conflictingTimeFlags(fstFlags)) return errno.inval;
+      return target.setPathTimes(path, flags, atim, mtim, fstFlags);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * sock_*. Node gives a WASI host no sockets of its own to hand out, so the only
+ * sockets a guest can hold are stdio fds that are sockets (see host-stream.ts).
+ * The kind of object is checked before rights: a descriptor that is not a
+ * socket gives `notsock`, a closed one `badf`.
+ */
+import type { Preview1Host } from "../generated/preview1/host.js";
+import { asFd, errno, filetype, type Errno } from "../generated/preview1/types.js";
+import type { Out } from "../runtime/out.js";
+import type { HostContext } from "./context.js";
+import type { FileDescription } from "./description.js";
+import { FdEntry } from "./fd-table.js";
+import { Right, socketRights } from "./rights.js";
+
+export function createSocketMethods(ctx: HostContext): Pick<Preview1Host, "sock_accept" | "sock_recv" | "sock_send" | "sock_shutdown"> {
+  const fds = ctx.fds;
+  const accepted: Out<FileDescription> = { value: undefined as never };
+
+  function socket(fd: number, needed: number): FdEntry | Errno {
+    const entry = fds.get(fd);
+    if (entry === undefined) return errno.badf;
+    const type = entry.description.filetype;
+    if (type !== filetype.socket_stream && type !== filetype.socket_dgram) return errno.notsock;
+    if ((entry.rightsBase & needed) !== needed) return errno.notcapable;
+    return entry;
+  }
+
+  return {
+    sock_accept(fd, flags, result) {
+      const entry = socket(fd, Right.sock_accept);
+      if (typeof entry === "number") return entry;
+      if (!fds.hasRoom) return errno.nfile;
+      const error = entry.description.accept(flags, accepted);
+      if (error !== errno.success) return error;
+      const newFd = fds.insert(new FdEntry(accepted.value, socketRights, 0, flags));
+      accepted.value = undefined as never;
+      result.value = asFd(newFd);
+      return errno.success;
+    },
+    sock_recv(fd, buffers, flags, result) {
+      const entry = socket(fd, Right.fd_read);
+      if (typeof entry === "number") return entry;
+      if (buffers.length > ctx.limits.maxIovecs) return errno.inval;
+      return entry.description.recv(buffers, flags, entry.fdflags, result);
+    },
+    sock_send(fd, buffers, _flags, result) {
+      const entry = socket(fd, Right.fd_write);
+      if (typeof entry === "number") return entry;
+      if (buffers.length > ctx.limits.maxIovecs) return errno.inval;
+      return entry.description.send(buffers, entry.fdflags, result);
+    },
+    sock_shutdown(fd, how) {
+      const entry = socket(fd, Right.sock_shutdown);
+      if (typeof entry === "number") return entry;
+      if (how === 0) return errno.inval;
+      return entry.description.shutdown(how);
+    },
+  };
+}

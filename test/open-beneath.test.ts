@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { openBeneath, type OpenBeneathResult } from "../src/impl/node/open-beneath.js";
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY } = fs.constants;
+const follow = { followFinalSymlink: true };
+const noFollow = { followFinalSymlink: false };
+
+let root: string;
+const at = (...parts: string[]) => path.join(root, ...parts);
+
+// Runs `check` on the opened descriptor and closes it; fails on an errno.
+function withOpened(result: OpenBeneathResult, check: (fd: number, hostPath: string) => void): void {
+  if (!result.ok) throw new Error(`expected an open, got errno ${result.errno}`);
+  try {
+    check(result.fd, result.hostPath);
+  } finally {
+    fs.closeSync(result.fd);
+  }
+}
+function readAll(fd: number): string {
+  return fs.readFileSync(fd, "utf8");
+}
+function errnoOf(result: OpenBeneathResult): string {
+  if (result.ok) {
+    fs.closeSync(result.fd);
+    return `opened ${result.hostPath}`;
+  }
+  return result.errno;
+}
+
+beforeAll(() => {
+  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "open-beneath-")));
+  fs.writeFileSync(at("file.txt"), "file");
+  fs.mkdirSync(at("dir", "sub"), { recursive: true });
+  fs.writeFileSync(at("dir", "sub", "deep.txt"), "deep");
+  fs.symlinkSync("dir/sub/deep.txt", at("deep-link"));
+  fs.symlinkSync("dir", at("dir-link"));
+  fs.symlinkSync("/etc/passwd", at("passwd-link"));
+  fs.symlinkSync("../../outside", at("dir", "up-link"));
+  fs.symlinkSync("created-through-link", at("dangling"));
+});
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe("openBeneath", () => {
+  it("opens a one-component path", () => {
+    withOpened(openBeneath(root, "file.txt", O_RDONLY, 0, follow), (fd, hostPath) => {
+      expect(hostPath).toBe(at("file.txt"));
+      expect(readAll(fd)).toBe("file");
+    });
+  });
+
+  it("opens a nested path", () => {
+    withOpened(openBeneath(root, "dir/sub/deep.txt", O_RDONLY, 0, noFollow), (fd) => {
+      expect(readAll(fd)).toBe("deep");
+    });
+  });
+
+  it("opens the directory itself for .", () => {
+    withOpened(openBeneath(root, ".", O_RDONLY | O_DIRECTORY, 0, noFollow), (fd, hostPath) => {
+      expect(hostPath).toBe(root);
+      expect(fs.fstatSync(fd).isDirectory()).toBe(true);
+    });
+  });
+
+  it("follows a final symlink inside the directory when asked", () => {
+    withOpened(openBeneath(root, "deep-link", O_RDONLY, 0, follow), (fd, hostPath) => {
+      expect(hostPath).toBe(at("dir", "sub", "deep.txt"));
+      expect(readAll(fd)).toBe("deep");
+    });
+  });
+
+  it("refuses a final symlink with loop when not following", () => {
+    expect(errnoOf(openBeneath(root, "deep-link", O_RDONLY, 0, noFollow))).toBe("loop");
+  });
+
+  it("refuses symlinks that lead outside with notcapable", () => {
+    expect(errnoOf(openBeneath(root, "passwd-link", O_RDONLY, 0, follow))).toBe("notcapable");
+    expect(errnoOf(openBeneath(root, "dir/up-link", O_RDONLY, 0, follow))).toBe("notcapable");
+    expect(errnoOf(openBeneath(root, "../x", O_RDONLY, 0, follow))).toBe("notcapable");
+  });
+
+  it("creates a new file inside the directory", () => {
+    withOpened(openBeneath(root, "dir/new.txt", O_WRONLY | O_CREAT | O_EXCL, 0o644, noFollow), (fd) => {
+      fs.writeSync(fd, "new");
+    });
+    expect(fs.readFileSync(at("dir", "new.txt"), "utf8")).toBe("new");
+  });
+
+  it("does not create a file through a dangling symlink", () => {
+    expect(errnoOf(openBeneath(root, "dangling", O_WRONLY | O_CREAT, 0o644, follow))).toBe("noent");
+    expect(errnoOf(openBeneath(root, "dangling", O_WRONLY | O_CREAT, 0o644, noFollow))).toBe("loop");
+    expect(fs.existsSync(at("created-through-link"))).toBe(false);
+  });
+
+  it("reports a missing file as noent", () => {
+    expect(errnoOf(openBeneath(root, "dir/missing", O_RDONLY, 0, follow))).toBe("noent");
+  });
+
+  it("a trailing slash opens a directory, following a final link", () => {
+    withOpened(openBeneath(root, "dir-link/", O_RDONLY, 0, noFollow), (fd, hostPath) => {
+      expect(hostPath).toBe(at("dir"));
+      expect(fs.fstatSync(fd).isDirectory()).toBe(true);
+    });
+  });
+
+  it("a trailing slash on a file is notdir, and with O_CREAT isdir", () => {
+    expect(errnoOf(openBeneath(root, "file.txt/", O_RDONLY, 0, follow))).toBe("notdir");
+    expect(errnoOf(openBeneath(root, "other/", O_WRONLY | O_CREAT, 0o644, follow))).toBe("isdir");
+  });
+
+  it("O_DIRECTORY through a followed link to a directory opens it", () => {
+    withOpened(openBeneath(root, "dir-link", O_RDONLY | O_DIRECTORY, 0, follow), (fd, hostPath) => {
+      expect(hostPath).toBe(at("dir"));
+    });
+  });
+
+  it("O_DIRECTORY on a regular file is notdir", () => {
+    expect(errnoOf(openBeneath(root, "file.txt", O_RDONLY | O_DIRECTORY, 0, follow))).toBe("notdir");
+  });
+});
