@@ -35,6 +35,8 @@ export class WASI {
     const envText = new Uint8Array(envEntries.reduce((sum, entry) => sum + entry.length, 0));
     const envOffsets = new Uint32Array(envEntries.length);
     envEntries.reduce((at, entry, i) => (envText.set(entry, at), (envOffsets[i] = at), at + entry.length), 0);
+    const table32 = new Uint8Array(envOffsets.length * 4);
+    let tableBase = -1;
     const rootName = encoder.encode(guestRoot);
     const files = new Map();
     const pool = new Uint8Array(65536);
@@ -72,8 +74,14 @@ export class WASI {
       environ_get(table, buffer) {
         fresh();
         self.#bytes.set(envText, buffer);
-        const view = self.#view;
-        for (let i = 0; i < envOffsets.length; i++) view.setUint32(table + 4 * i, buffer + envOffsets[i], true);
+        // The pointer table depends only on where the strings go: build it
+        // once per base address, then it is one more copy.
+        if (buffer !== tableBase) {
+          const view = new DataView(table32.buffer);
+          for (let i = 0; i < envOffsets.length; i++) view.setUint32(4 * i, buffer + envOffsets[i], true);
+          tableBase = buffer;
+        }
+        self.#bytes.set(table32, table);
         return 0;
       },
       clock_time_get(_id, _precision, result) {

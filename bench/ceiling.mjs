@@ -5,6 +5,8 @@
 // host that goes through node:fs on this Node.
 //
 //   node bench/ceiling.mjs [--reps=N] [--seconds=S]
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CASES, GUEST_ROOT } from "./cases.mjs";
@@ -23,7 +25,9 @@ const option = (name, fallback) => {
 const reps = option("reps", 6);
 const seconds = option("seconds", 0.3);
 
-const ours = locateOurs({ from: "dist", build: true });
+const snapshotDir = mkdtempSync(path.join(os.tmpdir(), "witx-wasi-bench-ours-"));
+process.on("exit", () => rmSync(snapshotDir, { recursive: true, force: true }));
+const ours = locateOurs({ from: "dist", build: true, snapshotDir });
 const hosts = [
   { id: "ceiling", host: "ceiling" },
   { id: "node", host: "node" },

@@ -2,8 +2,11 @@
 // (what users run; no loader in the process), rebuilt with tsc first when any
 // file under src/ is newer than it. `src` runs src/wasi.ts through tsx instead
 // (both hosts then run with the tsx loader, so the comparison stays fair).
+// A dist/ build is copied to a private directory first and loaded from there:
+// other work on the tree may rebuild dist/ while the benchmark runs, and every
+// child process must load the same build.
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,17 +35,29 @@ function buildDist() {
 }
 
 /**
- * @param {{ from: "dist" | "src", build: boolean }} options
- * @returns {{ module: string, nodeFlags: string[], label: string }}
+ * @param {{ from: "dist" | "src", build: boolean, snapshotDir?: string }} options
+ *   snapshotDir: an empty directory to copy the dist/ build into
+ * @returns {{ module: string, nodeFlags: string[], label: string, snapshotRoot: string | null }}
  */
-export function locateOurs({ from, build }) {
+export function locateOurs({ from, build, snapshotDir }) {
   if (!existsSync(SRC_ENTRY) && !existsSync(DIST_ENTRY)) {
     throw new Error("our host is not there yet (no src/wasi.ts, no dist/src/wasi.js); use --self-test to try the runner with node:wasi on both sides");
   }
   if (from === "src") {
-    return { module: SRC_ENTRY, nodeFlags: ["--import", "tsx"], label: "src/wasi.ts via tsx" };
+    return { module: SRC_ENTRY, nodeFlags: ["--import", "tsx"], label: "src/wasi.ts via tsx", snapshotRoot: null };
   }
   if (build && (!existsSync(DIST_ENTRY) || newestMtime(path.join(PROJECT_ROOT, "src")) > statSync(DIST_ENTRY).mtimeMs)) buildDist();
   if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} was not built`);
-  return { module: DIST_ENTRY, nodeFlags: [], label: "dist/src/wasi.js (tsc build)" };
+  const builtAt = statSync(DIST_ENTRY).mtime.toISOString();
+  if (!snapshotDir) return { module: DIST_ENTRY, nodeFlags: [], label: `dist/src/wasi.js (tsc build of ${builtAt})`, snapshotRoot: null };
+  // The compiled files import only node: builtins and each other, so the
+  // copy needs nothing but a package.json that makes .js files ES modules.
+  cpSync(path.join(PROJECT_ROOT, "dist/src"), path.join(snapshotDir, "src"), { recursive: true });
+  writeFileSync(path.join(snapshotDir, "package.json"), JSON.stringify({ type: "module" }));
+  return {
+    module: path.join(snapshotDir, "src/wasi.js"),
+    nodeFlags: [],
+    label: `dist/src/wasi.js (tsc build of ${builtAt}, copied at the start of the run)`,
+    snapshotRoot: snapshotDir,
+  };
 }

@@ -5,23 +5,28 @@
 // its stack counts (the child names its timed run `measuredRun`), so the
 // warm-up and process start-up are left out but GC during the run is kept.
 //
-// Usage: node bench/profile-summary.mjs FILE.cpuprofile [--within NAME] [--top N]
+// Usage: node bench/profile-summary.mjs FILE.cpuprofile [--within NAME] [--top N] [--snapshot DIR]
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 
+// Where the runner's private copy of dist/ lives (see ours.mjs); its files are
+// shown as the dist/ files they are copies of.
+let snapshotRoot = null;
+
 function shortLocation(url) {
   if (url.startsWith("wasm://")) return "wasm";
   if (url.startsWith("file://")) {
     const file = fileURLToPath(url);
+    if (snapshotRoot !== null && file.startsWith(snapshotRoot + path.sep)) return path.join("dist", path.relative(snapshotRoot, file));
     return file.startsWith(PROJECT_ROOT) ? path.relative(PROJECT_ROOT, file) : file;
   }
   return url;
 }
 
-export function categoryOf(callFrame) {
+function categoryOf(callFrame) {
   const { functionName, url } = callFrame;
   if (functionName === "(garbage collector)") return "GC";
   if (functionName === "(program)") return "VM / unattributed native";
@@ -45,9 +50,11 @@ function keyOf(callFrame) {
 
 /**
  * @param {object} profile parsed .cpuprofile JSON
- * @param {{ within?: string, top?: number }} options
+ * @param {{ within?: string, top?: number, snapshot?: string | null }} options
+ *   snapshot: the directory a copy of dist/ was loaded from
  */
-export function summariseProfile(profile, { within, top = 15 } = {}) {
+export function summariseProfile(profile, { within, top = 15, snapshot = null } = {}) {
+  snapshotRoot = snapshot === null ? null : path.resolve(snapshot);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -130,7 +137,7 @@ export function summaryMarkdown(summary) {
 function main(argv) {
   const file = argv[0];
   if (!file) {
-    console.error("usage: node bench/profile-summary.mjs FILE.cpuprofile [--within NAME] [--top N]");
+    console.error("usage: node bench/profile-summary.mjs FILE.cpuprofile [--within NAME] [--top N] [--snapshot DIR]");
     process.exit(2);
   }
   const option = (name) => {
@@ -138,7 +145,7 @@ function main(argv) {
     return at >= 0 ? argv[at + 1] : undefined;
   };
   const top = option("--top") ? Number(option("--top")) : 15;
-  const summary = summariseProfile(JSON.parse(readFileSync(file, "utf8")), { within: option("--within"), top });
+  const summary = summariseProfile(JSON.parse(readFileSync(file, "utf8")), { within: option("--within"), top, snapshot: option("--snapshot") ?? null });
   console.log(summaryMarkdown(summary));
 }
 

@@ -9,7 +9,7 @@
 // AB, ...), and the ratio ours / node:wasi is taken per repetition, so slow
 // drift of the machine hits both sides of a pair alike. The operation count N
 // of each case is calibrated once on node:wasi and then used for both hosts.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,7 +41,7 @@ function parseArguments(argv) {
     else throw new Error(`unknown argument ${arg}`);
   }
   const settings = options.quick
-    ? { reps: 4, seconds: 0.08, rssReps: 2, startupReps: 2, startupWarmup: 10, startupIterations: 30, floorReps: 2, floorCalls: 2_000_000 }
+    ? { reps: 3, seconds: 0.05, rssReps: 2, startupReps: 2, startupWarmup: 10, startupIterations: 30, floorReps: 1, floorCalls: 2_000_000 }
     : { reps: 10, seconds: 0.4, rssReps: 6, startupReps: 6, startupWarmup: 30, startupIterations: 200, floorReps: 4, floorCalls: 20_000_000 };
   if (options.reps) settings.reps = options.reps;
   // A quick run prints its table and only writes a file when asked to.
@@ -71,7 +71,9 @@ function main() {
 
 async function run(options) {
   const { settings } = options;
-  const ours = options.selfTest ? null : locateOurs({ from: options.oursFrom, build: options.build });
+  const snapshotDir = options.selfTest || options.oursFrom === "src" ? undefined : mkdtempSync(path.join(os.tmpdir(), "witx-wasi-bench-ours-"));
+  if (snapshotDir) process.on("exit", () => rmSync(snapshotDir, { recursive: true, force: true }));
+  const ours = options.selfTest ? null : locateOurs({ from: options.oursFrom, build: options.build, snapshotDir });
   const nodeFlags = ours?.nodeFlags ?? [];
   // Host A is ours (node:wasi again in a self-test), host B is node:wasi.
   const hostA = ours ? { id: "ours", host: "ours", oursModule: ours.module } : { id: "node-a", host: "node" };
@@ -170,7 +172,7 @@ async function run(options) {
       const flags = [...nodeFlags, "--cpu-prof", "--cpu-prof-dir", profileDir, "--cpu-prof-name", name, "--cpu-prof-interval", "100"];
       await runChild(specFor(hostA, result.case, result.n, warmupFor(result.n)), { nodeFlags: flags });
       const file = path.join(profileDir, name);
-      const summary = summariseProfile(JSON.parse(readFileSync(file, "utf8")), { within: "measuredRun", top: 12 });
+      const summary = summariseProfile(JSON.parse(readFileSync(file, "utf8")), { within: "measuredRun", top: 12, snapshot: ours.snapshotRoot });
       profiles.push({ case: result.case, file: path.relative(PROJECT_ROOT, file), summary });
       log(`profiled ${result.case.name}`);
     }

@@ -115,7 +115,7 @@ export class WASI {
    * Whatever way it ends, the descriptors the guest left open are closed.
    */
   start(instance: WebAssembly.Instance): number {
-    const entry = validateInstanceForStart(instance, this.#lifecycle, this.#memoryOverride);
+    const entry = this.#claim(() => validateInstanceForStart(instance, this.#lifecycle, this.#memoryOverride));
     this.#memory.attach(entry.memory);
     try {
       entry.start();
@@ -134,7 +134,7 @@ export class WASI {
    * can be called afterwards; `close()` releases its descriptors when done.
    */
   initialize(instance: WebAssembly.Instance): void {
-    const entry = validateInstanceForInitialize(instance, this.#lifecycle, this.#memoryOverride);
+    const entry = this.#claim(() => validateInstanceForInitialize(instance, this.#lifecycle, this.#memoryOverride));
     this.#memory.attach(entry.memory);
     entry.initialize?.();
   }
@@ -148,6 +148,21 @@ export class WASI {
     if (this.#closed) return;
     this.#closed = true;
     this.#host.close();
+  }
+
+  /**
+   * Runs node:wasi's start/initialize checks. A first call that fails them has
+   * used this object up (as in Node), so its descriptors are closed at once; a
+   * repeated call must not close anything, since the first may be a live reactor.
+   */
+  #claim<T>(validate: () => T): T {
+    const firstCall = !this.#lifecycle.started;
+    try {
+      return validate();
+    } catch (error) {
+      if (firstCall) this.close();
+      throw error;
+    }
   }
 
   /** proc_exit: returns to the embedder or ends the process, and unwinds the guest either way. */

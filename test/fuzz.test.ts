@@ -4,6 +4,7 @@
 // leak, or change outside the preopens fails the run and prints how to replay it.
 // The long run is `npm run fuzz`. The second half checks that each of those
 // checks really fires, by putting a faulty layer between the fuzzer and the host.
+// Budgets are in calls, not time; the timeouts only leave room for a loaded machine.
 import * as fs from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,13 +26,13 @@ describe("fuzzer on our host (short budget)", () => {
     const result = runCampaign({ seed: 0x5eed, calls: 6000, callsPerEpisode: 1500, versions: ["preview1"] });
     for (const name of names.filter((name) => name !== "proc_exit")) expect(result.perFunction.get(name) ?? 0, name).toBeGreaterThan(0);
     expect(result.failures, failureReport(result)).toEqual([]);
-  });
+  }, 60_000);
 
   it.each([1, 2, 3])("finds nothing wrong with seed %i (preview1 and wasi_unstable)", (seed) => {
     const result = runCampaign({ seed, calls: 3000, callsPerEpisode: 750, versions: ["preview1", "unstable"] });
     expect(result.calls).toBe(3000);
     expect(result.failures, failureReport(result)).toEqual([]);
-  });
+  }, 60_000);
 });
 
 describe("fuzzer: reproducible", () => {
@@ -53,10 +54,10 @@ describe("fuzzer: reproducible", () => {
     const first = shape(9, 4);
     expect(shape(9, 4)).toEqual(first);
     expect(shape(9, 5)).not.toEqual(first);
-  });
+  }, 30_000);
 });
 
-describe("fuzzer: each check fires on a faulty host", () => {
+describe("fuzzer: each check fires on a faulty host", { timeout: 30_000 }, () => {
   const config = { ...drawConfig(new Prng(1), "preview1"), badPointer: "trap" as const, exitCode: null, trace: false };
 
   /** Runs an episode with `fault` applied to the import `name`. */

@@ -129,7 +129,7 @@ describe.concurrent.each(commandNames)("%s", (name) => {
       expect(run.timedOut).toBe(false);
       expect(run.stdout).toBe(expectedOutput(name));
       expect(run.exitCode).toBe(wantedExit);
-    });
+    }, runLimitMs);
   } else if (nodeHangs.has(name)) {
     it(`on node:wasi prints its known-wrong output and then hangs (node:wasi bug: ${deviation})`, async () => {
       const run = await runGuest("node", name, hangLimitMs - 5_000, { stopWhen: (stdout) => isRecordedNodeOutput(name, stdout), quietMs: 3_000 });

@@ -2,6 +2,7 @@
 // descriptor can be rooted (/proc/self/fd on Linux, and host paths): opening
 // with every oflag, the errno POSIX gives for each misuse, symlinks, times,
 // and the sandbox boundary.
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -376,3 +377,81 @@ for (const mode of rootModes) {
     });
   });
 }
+
+// A descriptor opened without saying what it is learns its kind when first asked.
+describe("the kind of an opened object", () => {
+  let dir: string;
+  let cleanup: () => void;
+  let h: Harness;
+  const at = (...parts: string[]) => path.join(dir, ...parts);
+
+  beforeEach(() => {
+    [dir, cleanup] = makeTempDir("node-host-kind-");
+    fs.writeFileSync(at("file.txt"), "content");
+    fs.mkdirSync(at("sub"));
+    fs.writeFileSync(at("sub", "inner.txt"), "inner");
+    h = new Harness({ preopens: [["/sandbox", dir]] });
+  });
+  afterEach(() => {
+    h.close();
+    cleanup();
+  });
+
+  it("a directory opened without oflags.directory becomes a directory descriptor with directory rights", () => {
+    const [error, fd] = h.open(3, "sub", { base: rights.fd_read | rights.path_open | rights.fd_readdir });
+    expect(error).toBe(errno.success);
+    expect(h.read(fd, 4)[0]).toBe(errno.isdir);
+    const [inner] = h.open(fd, "inner.txt", { base: rights.fd_read });
+    expect(inner).toBe(errno.success);
+    const [, stat] = h.fdstat(fd);
+    expect(stat!.fs_filetype).toBe(filetype.directory);
+    expect(stat!.fs_rights_base).toBe(rights.path_open | rights.fd_readdir);
+  });
+
+  it("a file opened plainly reports the rights of a file once asked", () => {
+    const [, fd] = h.open(3, "file.txt", { base: rights.fd_read | rights.fd_seek | rights.path_open });
+    expect(h.read(fd, 3)).toEqual([errno.success, "con"]);
+    expect(h.fdstat(fd)[1]).toMatchObject({ fs_filetype: filetype.regular_file, fs_rights_base: rights.fd_read | rights.fd_seek });
+    expect(h.read(fd, 10)).toEqual([errno.success, "tent"]);
+  });
+
+  it("a FIFO opened by path is read as a stream: no position, no seeking", () => {
+    execFileSync("mkfifo", [at("fifo")]);
+    const writer = fs.openSync(at("fifo"), fs.constants.O_RDWR);
+    try {
+      fs.writeSync(writer, "through the pipe");
+      const [error, fd] = h.open(3, "fifo", { base: rights.fd_read | rights.fd_seek | rights.fd_tell });
+      expect(error).toBe(errno.success);
+      expect(h.read(fd, 7)).toEqual([errno.success, "through"]);
+      expect(h.read(fd, 64)).toEqual([errno.success, " the pipe"]);
+      expect(h.seek(fd, 0n, whence.set)[0]).toBe(errno.spipe);
+      expect(h.pread(fd, 0n, 4)[0]).toBe(errno.spipe);
+      const [, stat] = h.fdstat(fd);
+      expect(stat!.fs_filetype).toBe(filetype.unknown);
+      expect(stat!.fs_rights_base).toBe(rights.fd_read);
+      expect(h.seek(fd, 0n, whence.set)[0]).toBe(errno.notcapable);
+    } finally {
+      fs.closeSync(writer);
+    }
+  });
+
+  it("a FIFO's first positional attempt is detected on write too", () => {
+    execFileSync("mkfifo", [at("fifo2")]);
+    const reader = fs.openSync(at("fifo2"), fs.constants.O_RDWR);
+    try {
+      const [, fd] = h.open(3, "fifo2", { base: rights.fd_write });
+      expect(h.write(fd, "abc")).toEqual([errno.success, 3]);
+      const buffer = Buffer.alloc(8);
+      expect(fs.readSync(reader, buffer, 0, 8, null)).toBe(3);
+      expect(buffer.subarray(0, 3).toString()).toBe("abc");
+    } finally {
+      fs.closeSync(reader);
+    }
+  });
+
+  it("creat|excl makes a regular file whose kind is known at once", () => {
+    const [error, fd] = h.open(3, "made.txt", { oflags: OFLAGS.creat | OFLAGS.excl, base: rights.fd_write | rights.fd_seek });
+    expect(error).toBe(errno.success);
+    expect(h.fdstat(fd)[1]).toMatchObject({ fs_filetype: filetype.regular_file, fs_rights_base: rights.fd_write | rights.fd_seek });
+  });
+});

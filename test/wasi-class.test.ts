@@ -251,6 +251,45 @@ describe("start", () => {
   });
 });
 
+describe("the embedder's stdio fds", () => {
+  it("stay open when the guest closes its fd 1; node:wasi closes the host fd", () => {
+    const open = both.map(([, make]) => {
+      const stdout = captureFile();
+      const wasi = make({ version: "preview1", stdout: stdout.fd });
+      const { instance, exports } = instantiate(wasi, { entry: null });
+      wasi.initialize(instance);
+      expect(exports.close(1)).toBe(errno.success);
+      try {
+        fstatSync(stdout.fd);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(open).toEqual([true, false]);
+  });
+});
+
+describe("an object used up by a failed check", () => {
+  it("closes its descriptors when the first start fails node:wasi's instance checks", () => {
+    const before = openHostFds();
+    const wasi = new WASI({ version: "preview1", preopens: { "/sandbox": tempDir() } });
+    expect(openHostFds()).toBe(before + 1);
+    expect(errorOf(() => wasi.start({ exports: {} } as WebAssembly.Instance)).code).toBe("ERR_INVALID_ARG_TYPE");
+    expect(openHostFds()).toBe(before);
+  });
+
+  it("leaves a live reactor working when start is called on it afterwards", () => {
+    const stdout = captureFile();
+    const wasi = new WASI({ version: "preview1", stdout: stdout.fd });
+    const { instance, exports } = instantiate(wasi, { entry: null });
+    wasi.initialize(instance);
+    expect(errorOf(() => wasi.start(instance)).code).toBe("ERR_WASI_ALREADY_STARTED");
+    expect(exports.write(1, scratch.free, putText(exports.memory, scratch.free, "still here\n"))).toBe(errno.success);
+    expect(stdout.read()).toBe("still here\n");
+  });
+});
+
 describe("initialize and close, for reactors", () => {
   it.each(both)("%s: runs _initialize, after which the exports can use WASI", (_name, make) => {
     const stdout = captureFile();

@@ -84,7 +84,7 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
 
   let instance: WebAssembly.Instance;
   try {
-    instance = new WebAssembly.Instance(checked.module, wasi.getImportObject() as unknown as WebAssembly.Imports);
+    instance = new WebAssembly.Instance(checked.module, wasi.getImportObject());
   } catch (error) {
     wasi.close();
     io.error(`witx-wasi: ${command.wasmPath}: cannot instantiate: ${firstLine(error)}`);

@@ -31,7 +31,20 @@ import {
 } from "../generated/preview1/types.js";
 
 export interface FileDescription {
+  /** Exact once `kindKnown`; before that, reading it finds the kind out (a system call). */
   readonly filetype: Filetype;
+  /**
+   * False for a description opened without learning what it is (to save a
+   * system call on open); the fd table settles it before anything that
+   * depends on the kind.
+   */
+  readonly kindKnown: boolean;
+  /**
+   * The description to keep once the kind is known: itself, or another one
+   * over the same resource (a file opened without `oflags.directory` that is a
+   * directory becomes a directory description, which takes over the host fd).
+   */
+  settle(): FileDescription;
   /** The path operations, when this description is a directory; null otherwise. */
   readonly directory: Directory | null;
 
@@ -107,6 +120,14 @@ export function blankFilestat(): Filestat {
 export abstract class BaseDescription implements FileDescription {
   abstract readonly filetype: Filetype;
   readonly directory: Directory | null = null;
+
+  get kindKnown(): boolean {
+    return true;
+  }
+
+  settle(): FileDescription {
+    return this;
+  }
 
   abstract stat(into: Filestat): Errno;
 

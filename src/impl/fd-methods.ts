@@ -42,7 +42,7 @@ export function createFdMethods(
     },
 
     fd_fdstat_get(fd, result) {
-      const entry = fds.get(fd);
+      const entry = fds.settled(fd);
       if (entry === undefined) return errno.badf;
       fdstat.fs_filetype = entry.description.filetype;
       fdstat.fs_flags = entry.fdflags;
@@ -66,7 +66,7 @@ export function createFdMethods(
     },
 
     fd_fdstat_set_rights(fd, base, inheriting) {
-      const entry = fds.get(fd);
+      const entry = fds.settled(fd);
       if (entry === undefined) return errno.badf;
       const newBase = rightsFromGuest(base);
       const newInheriting = rightsFromGuest(inheriting);

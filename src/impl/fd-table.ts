@@ -10,10 +10,18 @@
  */
 import { errno, type Errno, type Fdflags } from "../generated/preview1/types.js";
 import type { FileDescription } from "./description.js";
+import { maximumRightsFor, type RightsPair } from "./rights.js";
 
 export class FdEntry {
+  /**
+   * For a description whose kind is not known yet: the rights granted before
+   * limiting them to what the kind allows (see `settle`). Null once settled.
+   */
+  private unsettledGrant: RightsPair | null = null;
+
   constructor(
-    readonly description: FileDescription,
+    /** Replaced only when settling turns it into another description over the same resource. */
+    public description: FileDescription,
     /** Rights for calls on this descriptor (see rights.ts: plain numbers). */
     public rightsBase: number,
     /** Upper bound on the rights of descriptors opened through this one. */
@@ -23,6 +31,32 @@ export class FdEntry {
     /** The UTF-8 name of a preopened directory, null for every other descriptor. */
     readonly preopenName: Uint8Array | null = null,
   ) {}
+
+  /**
+   * An entry for a description of unknown kind: until it is settled it holds
+   * `grant` limited to what a file may do, which is also what it can do
+   * before anyone asks what it is (read, write, seek).
+   */
+  static unsettled(description: FileDescription, grant: RightsPair, fileMaximum: RightsPair, fdflags: Fdflags): FdEntry {
+    const entry = new FdEntry(description, grant.base & fileMaximum.base, grant.inheriting & fileMaximum.inheriting, fdflags);
+    entry.unsettledGrant = grant;
+    return entry;
+  }
+
+  get settled(): boolean {
+    return this.unsettledGrant === null;
+  }
+
+  /** Learns the description's kind and limits the rights to it. */
+  settle(): void {
+    const grant = this.unsettledGrant;
+    if (grant === null) return;
+    this.unsettledGrant = null;
+    this.description = this.description.settle();
+    const maximum = maximumRightsFor(this.description.filetype);
+    this.rightsBase = grant.base & maximum.base;
+    this.rightsInheriting = grant.inheriting & maximum.inheriting;
+  }
 }
 
 /** The first number path_open hands out. */
@@ -38,6 +72,13 @@ export class FdTable {
 
   get(fd: number): FdEntry | undefined {
     return this.entries[fd];
+  }
+
+  /** The entry with its description's kind known, for calls that depend on it. */
+  settled(fd: number): FdEntry | undefined {
+    const entry = this.entries[fd];
+    if (entry !== undefined && !entry.settled) entry.settle();
+    return entry;
   }
 
   /**

@@ -13,6 +13,7 @@ import type { Preview1Host } from "../generated/preview1/host.js";
 import {
   asFd,
   errno,
+  filetype,
   lookupflags,
   oflags,
   type Errno,
@@ -46,7 +47,7 @@ export function createPathMethods(
 
   /** The directory behind `fd` when it holds every right in `needed`, else the errno. */
   function directory(fd: number, needed: number): Directory | Errno {
-    const entry = fds.get(fd);
+    const entry = fds.settled(fd);
     if (entry === undefined) return errno.badf;
     const found = entry.description.directory;
     if (found === null) return errno.notdir;
@@ -56,13 +57,15 @@ export function createPathMethods(
 
   return {
     fd_readdir(fd, buffer, cookie, result) {
+      // A directory opened without oflags.directory has file rights until settled.
+      fds.settled(fd);
       const entry = fds.withRights(fd, Right.fd_readdir);
       if (typeof entry === "number") return entry;
       return entry.description.readdir(buffer, cookie, result);
     },
 
     path_open(fd, dirflags, path, openFlags, requestedBase, requestedInheriting, fdflags, result) {
-      const entry = fds.get(fd);
+      const entry = fds.settled(fd);
       if (entry === undefined) return errno.badf;
       const parent = entry.description.directory;
       if (parent === null) return errno.notdir;
@@ -87,8 +90,14 @@ export function createPathMethods(
       if (error !== errno.success) return error;
       const description = opened.value;
       opened.value = undefined as never;
-      const maximum = maximumRightsFor(description.filetype);
-      const newFd = fds.insert(new FdEntry(description, base & maximum.base, inheriting & maximum.inheriting, fdflags));
+      let newEntry: FdEntry;
+      if (description.kindKnown) {
+        const maximum = maximumRightsFor(description.filetype);
+        newEntry = new FdEntry(description, base & maximum.base, inheriting & maximum.inheriting, fdflags);
+      } else {
+        newEntry = FdEntry.unsettled(description, { base, inheriting }, maximumRightsFor(filetype.regular_file), fdflags);
+      }
+      const newFd = fds.insert(newEntry);
       if (newFd < 0) {
         description.close();
         return errno.nfile;

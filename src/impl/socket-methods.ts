@@ -1,6 +1,6 @@
 /**
  * sock_*. Node gives a WASI host no sockets of its own to hand out, so the only
- * sockets a guest can hold are stdio fds that are sockets (see host-stream.ts).
+ * sockets a guest can hold are stdio fds that are sockets (see node/stdio-stream.ts).
  * The kind of object is checked before rights: a descriptor that is not a
  * socket gives `notsock`, a closed one `badf`.
  */
@@ -17,7 +17,7 @@ export function createSocketMethods(ctx: HostContext): Pick<Preview1Host, "sock_
   const accepted: Out<FileDescription> = { value: undefined as never };
 
   function socket(fd: number, needed: number): FdEntry | Errno {
-    const entry = fds.get(fd);
+    const entry = fds.settled(fd);
     if (entry === undefined) return errno.badf;
     const type = entry.description.filetype;
     if (type !== filetype.socket_stream && type !== filetype.socket_dgram) return errno.notsock;

@@ -12,6 +12,11 @@ export interface Reproduction {
   readonly failure: Failure;
   /** Replays spent shrinking. */
   readonly replays: number;
+  /**
+   * Whether replaying reproduced the failure at all. A slow call that does not
+   * come back on replay was the machine (load, a GC pause), not the host.
+   */
+  readonly reproduced: boolean;
 }
 
 /** Failures count as "the same" when kind and function agree. */
@@ -38,7 +43,7 @@ export function shrinkFailure(episode: EpisodeResult, failure: Failure, options:
   // Most per-call failures need no history: try the failing call on its own first.
   const alone = failure.callIndex === null ? null : [episode.calls[failure.callIndex]];
   if (alone !== null && reproduces(alone)) calls = alone;
-  else if (!reproduces(calls)) return { config: episode.config, calls, failure, replays };
+  else if (!reproduces(calls)) return { config: episode.config, calls: alone ?? calls, failure, replays, reproduced: false };
 
   for (let chunk = Math.max(1, calls.length >> 1); chunk >= 1; chunk >>= 1) {
     for (let start = 0; start < calls.length; ) {
@@ -56,7 +61,7 @@ export function shrinkFailure(episode: EpisodeResult, failure: Failure, options:
       if (reproduces(candidate)) calls = candidate;
     }
   }
-  return { config: episode.config, calls, failure: found, replays };
+  return { config: episode.config, calls, failure: found, replays, reproduced: true };
 }
 
 function shown(bytes: Uint8Array): string {
@@ -91,7 +96,9 @@ export function describeReproduction(reproduction: Reproduction): string {
     `${reproduction.failure.kind}${reproduction.failure.fn === null ? "" : ` in ${reproduction.failure.fn}`}`,
     `  ${reproduction.failure.detail.split("\n").join("\n  ")}`,
     `  setup: ${setup}`,
-    `  ${reproduction.calls.length} call(s) (shrunk with ${reproduction.replays} replays):`,
+    reproduction.reproduced
+      ? `  ${reproduction.calls.length} call(s) (shrunk with ${reproduction.replays} replays):`
+      : `  DID NOT REPRODUCE on replay (timing: machine load or a GC pause?); the call was:`,
     ...reproduction.calls.map((call, index) => `  #${index} ${describeCall(config, call).split("\n").join("\n     ")}`),
   ].join("\n");
 }

@@ -7,65 +7,71 @@
  * when a descriptor first lists the directory and again whenever the guest
  * rewinds to cookie 0; no call reads the directory again for later cookies.
  *
- * `.` and `..` come first, with their inodes. Every other entry is lstat'ed
- * once here for its inode and type, so that wasi-libc, which stats each entry
- * whose d_ino is 0, never needs to; an entry that vanished before its lstat
- * keeps the type readdir gave it and inode 0. Names are the raw bytes on disk.
+ * `.` and `..` come first, with their inodes. For the other entries d_type
+ * comes from the directory itself (Node's readdir, which lstats only entries
+ * whose type the file system does not record) and d_ino is 0, "unknown": Node
+ * has no call that returns directory entries' inode numbers, and an lstat per
+ * entry would make listing a large directory many times slower. This is what
+ * node:wasi reports too; wasi-libc versions that need d_ino stat the entry
+ * themselves when it is 0.
+ *
+ * Names are Node's UTF-8 decoding of the names on disk: a name that is not
+ * valid UTF-8 could not be passed back in a path anyway (paths must be UTF-8).
  */
-import { lstatSync, readdirSync, type Dirent } from "node:fs";
-import { direntCodec, filetype, type Dirent as WasiDirent, type Filetype } from "../../generated/preview1/types.js";
+import { readdirSync } from "node:fs";
+import { direntCodec, filetype, type Dirent as WasiDirent } from "../../generated/preview1/types.js";
 import { filetypeOf } from "./stats.js";
 
 const headerSize = direntCodec.size;
-const dot = Buffer.from(".");
-const dotDot = Buffer.from("..");
 
 export class DirectoryListing {
   private constructor(
-    private readonly bytes: Uint8Array,
+    private readonly bytes: Buffer,
     /** offsets[i] is where entry i starts; the last element is the total length. */
-    private readonly offsets: readonly number[],
+    private readonly offsets: Uint32Array | Float64Array,
   ) {}
 
   get entryCount(): number {
     return this.offsets.length - 1;
   }
 
-  /**
-   * Lists `directoryPath` (`rootPrefix` is it with a trailing separator, for
-   * building entry paths). `selfIno` and `parentIno` are the inodes of `.` and `..`.
-   */
-  static read(directoryPath: string, rootPrefix: string, selfIno: bigint, parentIno: bigint): DirectoryListing {
-    const found = readdirSync(directoryPath, { withFileTypes: true, encoding: "buffer" }) as Dirent<Buffer>[];
-    const names: Buffer[] = [dot, dotDot];
-    const inodes: bigint[] = [selfIno, parentIno];
-    const types: Filetype[] = [filetype.directory, filetype.directory];
-    const prefix = Buffer.from(rootPrefix);
-    let total = 2 * headerSize + dot.length + dotDot.length;
-    for (const entry of found) {
-      const name = entry.name;
-      const stats = lstatSync(Buffer.concat([prefix, name]), { bigint: true, throwIfNoEntry: false });
-      names.push(name);
-      inodes.push(stats?.ino ?? 0n);
-      types.push(filetypeOf(stats ?? entry));
-      total += headerSize + name.length;
+  /** Lists `directoryPath`; `selfIno` and `parentIno` are the inodes of `.` and `..`. */
+  static read(directoryPath: string, selfIno: bigint, parentIno: bigint): DirectoryListing {
+    const found = readdirSync(directoryPath, { withFileTypes: true });
+    const count = found.length + 2;
+    const nameLengths = new Array<number>(found.length);
+    let total = 2 * headerSize + 3;
+    for (let i = 0; i < found.length; i++) {
+      const length = Buffer.byteLength(found[i].name, "utf8");
+      nameLengths[i] = length;
+      total += headerSize + length;
     }
-    const bytes = new Uint8Array(total);
-    const view = new DataView(bytes.buffer);
-    const offsets = new Array<number>(names.length + 1);
-    const header: WasiDirent = { d_next: 0n, d_ino: 0n, d_namlen: 0, d_type: filetype.unknown };
-    let at = 0;
-    for (let i = 0; i < names.length; i++) {
-      offsets[i] = at;
-      header.d_next = BigInt(i + 1);
-      header.d_ino = inodes[i];
-      header.d_namlen = names[i].length;
-      header.d_type = types[i];
+    // Zeroed, so the padding after d_type never carries stale bytes.
+    const bytes = Buffer.alloc(total);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const offsets = total <= 0xffffffff ? new Uint32Array(count + 1) : new Float64Array(count + 1);
+    const header: WasiDirent = { d_next: 1n, d_ino: selfIno, d_namlen: 1, d_type: filetype.directory };
+    direntCodec.write(view, 0, header);
+    bytes.write(".", headerSize, "latin1");
+    offsets[1] = headerSize + 1;
+    header.d_next = 2n;
+    header.d_ino = parentIno;
+    header.d_namlen = 2;
+    direntCodec.write(view, offsets[1], header);
+    bytes.write("..", offsets[1] + headerSize, "latin1");
+    let at = offsets[1] + headerSize + 2;
+    header.d_ino = 0n;
+    for (let i = 0; i < found.length; i++) {
+      const entry = found[i];
+      offsets[i + 2] = at;
+      header.d_next = BigInt(i + 3);
+      header.d_namlen = nameLengths[i];
+      header.d_type = filetypeOf(entry);
       direntCodec.write(view, at, header);
-      bytes.set(names[i], at + headerSize);
-      at += headerSize + names[i].length;
+      bytes.write(entry.name, at + headerSize, nameLengths[i], "utf8");
+      at += headerSize + nameLengths[i];
     }
-    offsets[names.length] = at;
+    offsets[count] = at;
     return new DirectoryListing(bytes, offsets);
   }
 

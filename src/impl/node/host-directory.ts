@@ -4,14 +4,14 @@
  *
  * Node has no openat(), so paths below a directory are host paths built by the
  * resolver from checked components. Which root they are built on:
- * - On Linux, `/proc/self/fd/N/.` for the directory's own fd N. The kernel
- *   resolves that through the open descriptor, so the descriptor keeps meaning
- *   the directory it was opened on even after the directory (or one above it)
- *   is renamed or replaced, exactly like an openat() base.
- * - Elsewhere, the directory's canonical host path. A guest can rename a
- *   directory it opened below a preopen and put a symlink in its place, so
- *   those descriptors pass their (dev, ino) to the resolver, which refuses a
- *   root that changed (`notcapable`). Preopens cannot be renamed by the guest.
+ * - A preopen: its canonical host path. The guest cannot rename it.
+ * - A directory opened by the guest, on Linux: `/proc/self/fd/N/.` for its own
+ *   fd N. The kernel resolves that through the open descriptor, so the
+ *   descriptor keeps meaning the directory it was opened on even after the
+ *   guest renames it (or one above it) or puts a symlink in its place, like an
+ *   openat() base.
+ * - The same elsewhere: its canonical host path, with its (dev, ino) passed to
+ *   the resolver, which refuses a root that changed (`notcapable`).
  *
  * Every operation resolves without following a final symlink unless the guest
  * asked for it, then hands the kernel the resolved path, with the trailing "/"
@@ -57,10 +57,9 @@ import { DirectoryListing } from "./directory-listing.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
-import { HostStream } from "./host-stream.js";
 import { openBeneath } from "./open-beneath.js";
 import { resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
-import { fillFilestat, filetypeOf } from "./stats.js";
+import { fillFilestat } from "./stats.js";
 import { timesToSet } from "./times.js";
 
 // openBeneath adds O_NOFOLLOW itself.
@@ -84,7 +83,8 @@ export class HostDirectory extends BaseDescription implements Directory {
     readonly fd: number,
     /** What paths are resolved from: see the module comment. */
     readonly root: string,
-    private readonly identity: FileIdentity,
+    /** dev/ino of the directory; null until first needed (found with fstat on the fd). */
+    private knownIdentity: FileIdentity | null,
     /** The preopen this directory was reached from (itself for a preopen): the root of the guest's view. */
     private readonly sandboxRoot: FileIdentity,
     private readonly environment: NodeFsEnvironment,
@@ -102,16 +102,29 @@ export class HostDirectory extends BaseDescription implements Directory {
    * canonical host path (used only where /proc/self/fd is not available).
    */
   static preopen(fd: number, hostPath: string, stats: BigIntStats, environment: NodeFsEnvironment): HostDirectory {
-    const identity = { dev: stats.dev, ino: stats.ino };
-    const root = environment.procFdRoots ? procRoot(fd) : hostPath;
-    return new HostDirectory(fd, root, identity, identity, environment, undefined);
+    const identity = identityOf(stats);
+    // The guest cannot rename a preopen, so its canonical path stays valid, and
+    // it resolves faster than a /proc/self/fd path (the kernel looks the
+    // process up again for every /proc path).
+    return new HostDirectory(fd, hostPath, identity, identity, environment, undefined);
   }
 
-  /** Wraps an open host fd on a directory opened through this one. */
-  private child(fd: number, hostPath: string, stats: BigIntStats): HostDirectory {
-    const identity = { dev: stats.dev, ino: stats.ino };
-    if (this.environment.procFdRoots) return new HostDirectory(fd, procRoot(fd), identity, this.sandboxRoot, this.environment, undefined);
+  /**
+   * Wraps an open host fd on a directory opened through this one. With
+   * /proc/self/fd roots nothing about it is needed yet; otherwise its identity
+   * is the resolver's check that the path still leads to it, so `stats` are
+   * taken now when not given.
+   */
+  private child(fd: number, hostPath: string, stats: BigIntStats | null): HostDirectory {
+    const known = stats === null ? null : { dev: stats.dev, ino: stats.ino };
+    if (this.environment.procFdRoots) return new HostDirectory(fd, procRoot(fd), known, this.sandboxRoot, this.environment, undefined);
+    const identity = known ?? identityOf(fstatSync(fd, { bigint: true }));
     return new HostDirectory(fd, hostPath, identity, this.sandboxRoot, this.environment, identity);
+  }
+
+  private get identity(): FileIdentity {
+    this.knownIdentity ??= identityOf(fstatSync(this.fd, { bigint: true }));
+    return this.knownIdentity;
   }
 
   private resolve(path: string, follow: boolean): Resolved | Errno {
@@ -125,27 +138,37 @@ export class HostDirectory extends BaseDescription implements Directory {
    * Through openBeneath: the components before the last are checked, the last
    * is opened with O_NOFOLLOW (so the kernel refuses a symlink there
    * atomically), and only a link that is to be followed takes the full
-   * resolution. Then one fstat gives the file type.
+   * resolution. The open is the only system call when the kind of the result
+   * is certain or can wait: `oflags.directory` makes the kernel check it is a
+   * directory, `creat|excl` that a regular file was just made; anything else
+   * is a HostFile that finds its kind out when first asked (see host-file.ts).
    */
   open(path: string, request: OpenRequest, result: Out<FileDescription>): Errno {
-    const opened = openBeneath(this.root, path, openFlags(request), 0o666, request.followSymlinks ? this.following : this.notFollowing);
-    if (!opened.ok) return errno[opened.errno];
-    let stats: BigIntStats;
+    // Opening a missing file is common (search paths) and Node reports it by
+    // throwing; most of that cost is capturing a stack trace nobody reads.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let opened;
     try {
-      stats = fstatSync(opened.fd, { bigint: true });
+      opened = openBeneath(this.root, path, openFlags(request), 0o666, request.followSymlinks ? this.following : this.notFollowing);
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
+    if (!opened.ok) return errno[opened.errno];
+    const { fd, hostPath } = opened;
+    try {
+      if ((request.oflags & oflags.directory) !== 0) {
+        result.value = this.child(fd, hostPath, null);
+      } else if ((request.oflags & createdFlags) === createdFlags) {
+        result.value = new HostFile(fd, filetype.regular_file, this.environment);
+      } else {
+        result.value = new HostFile(fd, null, this.environment, (adopted, stats) => this.child(adopted, hostPath, stats));
+      }
+      return errno.success;
     } catch (error) {
-      closeQuietly(opened.fd);
+      closeQuietly(fd);
       return errnoOf(error);
     }
-    result.value = this.describe(opened.fd, stats, opened.hostPath);
-    return errno.success;
-  }
-
-  private describe(fd: number, stats: BigIntStats, hostPath: string): FileDescription {
-    const type = filetypeOf(stats);
-    if (type === filetype.directory) return this.child(fd, hostPath, stats);
-    if (type === filetype.regular_file || type === filetype.block_device) return new HostFile(fd, type, this.environment);
-    return new HostStream(fd, type, true, this.environment);
   }
 
   createDirectory(path: string): Errno {
@@ -321,7 +344,7 @@ export class HostDirectory extends BaseDescription implements Directory {
   override readdir(buffer: Uint8Array, cookie: bigint, result: Out<number>): Errno {
     if (cookie === 0n || this.listing === null) {
       try {
-        this.listing = DirectoryListing.read(this.root, this.rootPrefix, this.identity.ino, this.parentInode());
+        this.listing = DirectoryListing.read(this.root, this.identity.ino, this.parentInode());
       } catch (error) {
         return errnoOf(error);
       }
@@ -345,6 +368,13 @@ export class HostDirectory extends BaseDescription implements Directory {
       return errnoOf(error);
     }
   }
+}
+
+/** creat|excl succeeded: the open made a new regular file. */
+const createdFlags = oflags.creat | oflags.excl;
+
+function identityOf(stats: BigIntStats): FileIdentity {
+  return { dev: stats.dev, ino: stats.ino };
 }
 
 /** The path the kernel resolves through the open fd itself; "/." makes it name the directory, not the link. */

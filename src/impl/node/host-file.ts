@@ -1,20 +1,32 @@
 /**
- * A host fd on a regular file (or block device), opened by path_open.
+ * A host fd opened by path_open on anything but a directory: a regular file
+ * (or block device), or a stream (a FIFO, a character device).
  *
- * Node's fs has no lseek, so the position is ours: every read and write is a
- * pread/pwrite at `position`, which we advance. Append mode is ours too (the
- * host fd never has O_APPEND): an append write goes to the size fstat reports.
- * That keeps fd_pwrite at its offset (Linux ignores the offset of pwrite on an
- * O_APPEND fd), lets fd_fdstat_set_flags switch append on and off, and keeps
- * fd_tell exact. The cost is that an append is two system calls and is not
- * atomic against other processes appending to the same file.
+ * Position. Node's fs has no lseek, so for seekable files the position is
+ * ours: every read and write is a pread/pwrite at `position`, which we
+ * advance. Append mode is ours too (the host fd never has O_APPEND): an append
+ * write goes to the size fstat reports. That keeps fd_pwrite at its offset
+ * (Linux ignores the offset of pwrite on an O_APPEND fd), lets
+ * fd_fdstat_set_flags switch append on and off, and keeps fd_tell exact. The
+ * cost is that an append is two system calls and is not atomic against other
+ * processes appending to the same file. Streams use the OS offset and block
+ * like native blocking I/O (stream-io.ts).
+ *
+ * Kind. Opening a file should cost the open and nothing else, so the kind may
+ * be left unknown at open (`kind === null`). It is found out when something
+ * needs it: an fstat the operation makes anyway (stat, append, seek from the
+ * end), or the first positional read or write failing with ESPIPE (a stream),
+ * or an explicit question (filetype, seek, tell, advice, readiness). A
+ * description that turns out to be a directory is replaced by a directory
+ * description over the same fd when the fd table settles it (`settle`).
  */
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync } from "node:fs";
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, type BigIntStats, type Stats } from "node:fs";
 import type { Out } from "../../runtime/out.js";
 import {
   errno,
   eventtype,
   fdflags,
+  filetype,
   whence,
   type Advice,
   type Errno,
@@ -25,30 +37,122 @@ import {
   type Fstflags,
   type Whence,
 } from "../../generated/preview1/types.js";
-import { BaseDescription } from "../description.js";
+import { BaseDescription, type FileDescription } from "../description.js";
 import type { NodeFsEnvironment } from "./environment.js";
-import { errnoOf } from "./errno-of.js";
+import { codeOf, errnoOf } from "./errno-of.js";
 import { maxFileOffset, maxSafeOffset, readBuffers, writeBuffers } from "./io.js";
-import { fillFilestat } from "./stats.js";
+import { fillFilestat, filetypeOf } from "./stats.js";
+import { readWaiting, writeWaiting } from "./stream-io.js";
 import { timesToSet } from "./times.js";
+
+/** Turns the fd of a file that turned out to be a directory into a directory description. */
+export type DirectoryAdopter = (fd: number, stats: BigIntStats) => FileDescription;
+
+function isSeekable(type: Filetype): boolean {
+  return type === filetype.regular_file || type === filetype.block_device;
+}
 
 export class HostFile extends BaseDescription {
   private position = 0;
+  /** Null until known. */
+  private kind: Filetype | null;
+  /** False once the fd belongs to another description (after `settle` adopted a directory). */
+  private ownsFd = true;
 
   constructor(
     /** The host fd; owned: closed with the description. */
     readonly fd: number,
-    readonly filetype: Filetype,
+    kind: Filetype | null,
     private readonly environment: NodeFsEnvironment,
+    /** For a description of unknown kind: who takes the fd over if it is a directory. */
+    private readonly adoptDirectory: DirectoryAdopter | null = null,
   ) {
     super();
+    this.kind = kind;
   }
 
-  override read(buffers: readonly Uint8Array[], _flags: Fdflags, result: Out<number>): Errno {
+  override get kindKnown(): boolean {
+    return this.kind !== null;
+  }
+
+  get filetype(): Filetype {
+    return this.kind ?? this.identify();
+  }
+
+  /** Finds the kind out with fstat; on failure (not expected on an open fd) it stays unknown to WASI. */
+  private identify(): Filetype {
     try {
-      const count = readBuffers(this.fd, buffers, this.position);
-      this.position += count;
-      result.value = count;
+      return this.learn(fstatSync(this.fd));
+    } catch {
+      this.kind = filetype.unknown;
+      return this.kind;
+    }
+  }
+
+  private learn(stats: Stats | BigIntStats): Filetype {
+    this.kind ??= filetypeOf(stats);
+    return this.kind;
+  }
+
+  override settle(): FileDescription {
+    if (this.filetype !== filetype.directory || this.adoptDirectory === null) return this;
+    let stats: BigIntStats;
+    try {
+      stats = fstatSync(this.fd, { bigint: true });
+    } catch {
+      return this;
+    }
+    this.ownsFd = false;
+    return this.adoptDirectory(this.fd, stats);
+  }
+
+  /** Streams: known, or found out by a positional call failing with ESPIPE. */
+  private get isStream(): boolean {
+    return this.kind !== null && !isSeekable(this.kind);
+  }
+
+  override read(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
+    try {
+      if (!this.isStream) {
+        try {
+          const count = readBuffers(this.fd, buffers, this.position);
+          this.position += count;
+          result.value = count;
+          return errno.success;
+        } catch (error) {
+          if (this.kind !== null || codeOf(error) !== "ESPIPE") throw error;
+          this.identify();
+        }
+      }
+      result.value = readWaiting(this.fd, buffers, flags);
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
+    }
+  }
+
+  override write(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
+    try {
+      if (!this.isStream) {
+        try {
+          let at = this.position;
+          if ((flags & fdflags.append) !== 0) {
+            const stats = fstatSync(this.fd);
+            this.learn(stats);
+            at = stats.size;
+          }
+          if (!this.isStream) {
+            const count = writeBuffers(this.fd, buffers, at);
+            this.position = at + count;
+            result.value = count;
+            return errno.success;
+          }
+        } catch (error) {
+          if (this.kind !== null || codeOf(error) !== "ESPIPE") throw error;
+          this.identify();
+        }
+      }
+      result.value = writeWaiting(this.fd, buffers, flags);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -56,6 +160,7 @@ export class HostFile extends BaseDescription {
   }
 
   override pread(buffers: readonly Uint8Array[], offset: bigint, result: Out<number>): Errno {
+    if (this.isStream) return errno.spipe;
     if (offset > maxFileOffset) return errno.inval;
     if (offset > maxSafeOffset) {
       // Past the end of any file a host can hold: end of file.
@@ -70,19 +175,8 @@ export class HostFile extends BaseDescription {
     }
   }
 
-  override write(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
-    try {
-      const at = (flags & fdflags.append) !== 0 ? fstatSync(this.fd).size : this.position;
-      const count = writeBuffers(this.fd, buffers, at);
-      this.position = at + count;
-      result.value = count;
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
-  }
-
   override pwrite(buffers: readonly Uint8Array[], offset: bigint, result: Out<number>): Errno {
+    if (this.isStream) return errno.spipe;
     if (offset > maxFileOffset) return errno.inval;
     if (offset > maxSafeOffset) return errno.fbig;
     try {
@@ -94,6 +188,7 @@ export class HostFile extends BaseDescription {
   }
 
   override seek(offset: bigint, anchor: Whence, result: Out<bigint>): Errno {
+    if (!isSeekable(this.filetype)) return errno.spipe;
     let base: number;
     switch (anchor) {
       case whence.set:
@@ -122,13 +217,16 @@ export class HostFile extends BaseDescription {
   }
 
   override tell(result: Out<bigint>): Errno {
+    if (!isSeekable(this.filetype)) return errno.spipe;
     result.value = BigInt(this.position);
     return errno.success;
   }
 
   override stat(into: Filestat): Errno {
     try {
-      fillFilestat(into, fstatSync(this.fd, { bigint: true }));
+      const stats = fstatSync(this.fd, { bigint: true });
+      this.learn(stats);
+      fillFilestat(into, stats);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -156,7 +254,9 @@ export class HostFile extends BaseDescription {
     const end = offset + length;
     if (end > maxFileOffset || end > maxSafeOffset) return errno.fbig;
     try {
-      if (fstatSync(this.fd).size < Number(end)) ftruncateSync(this.fd, Number(end));
+      const stats = fstatSync(this.fd);
+      if (!isSeekable(this.learn(stats))) return errno.spipe;
+      if (stats.size < Number(end)) ftruncateSync(this.fd, Number(end));
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -200,19 +300,21 @@ export class HostFile extends BaseDescription {
 
   /** Only a hint, and Node has no posix_fadvise: checked, then ignored. */
   override advise(offset: bigint, length: bigint, _advice: Advice): Errno {
+    if (!isSeekable(this.filetype)) return errno.spipe;
     if (offset > maxFileOffset || length > maxFileOffset) return errno.inval;
     return errno.success;
   }
 
-  /** A regular file is always ready; for reading, the bytes left after the position. */
+  /**
+   * A regular file is always ready; for reading, with the bytes left after the
+   * position. A stream is reported ready too (see poll-methods.ts).
+   */
   override readiness(kind: Eventtype, nbytes: Out<bigint>): Errno {
-    if (kind !== eventtype.fd_read) {
-      nbytes.value = 0n;
-      return errno.success;
-    }
+    nbytes.value = 0n;
+    if (kind !== eventtype.fd_read || !isSeekable(this.filetype)) return errno.success;
     try {
       const left = fstatSync(this.fd).size - this.position;
-      nbytes.value = left > 0 ? BigInt(left) : 0n;
+      if (left > 0) nbytes.value = BigInt(left);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -220,6 +322,7 @@ export class HostFile extends BaseDescription {
   }
 
   override close(): Errno {
+    if (!this.ownsFd) return errno.success;
     try {
       closeSync(this.fd);
       return errno.success;

@@ -12,7 +12,7 @@ import { directoryInheritingRights, directoryRights, socketRights, stdioFileRigh
 import type { NodeFsEnvironment } from "./environment.js";
 import { errnoNameOf } from "./errno-map.js";
 import { HostDirectory } from "./host-directory.js";
-import { HostStream } from "./host-stream.js";
+import { StdioStream } from "./stdio-stream.js";
 import { filetypeOf } from "./stats.js";
 
 /** A stdio descriptor over a host fd the embedder owns (never closed by us). */
@@ -36,7 +36,7 @@ export function stdioEntry(hostFd: number, environment: NodeFsEnvironment): FdEn
     default:
       rights = streamRights;
   }
-  return new FdEntry(new HostStream(hostFd, type, false, environment), rights, 0, 0);
+  return new FdEntry(new StdioStream(hostFd, type, environment), rights, 0, 0);
 }
 
 /** Opens a preopened directory; its guest name is kept for fd_prestat_dir_name. */

@@ -1,26 +1,22 @@
 /**
- * A host fd without a position of ours: the stdio fds (whatever they are:
- * terminal, pipe, socket, or a file redirected by the shell, whose offset we
- * share with whoever gave it to us) and pipes or character devices opened by
- * path_open. Reads and writes use the OS offset.
+ * A stdio fd (0, 1 or 2 as the embedder gave them), whatever it is: terminal,
+ * pipe, socket, or a file redirected by the shell. Reads and writes use the OS
+ * offset, which a redirected file shares with whoever gave it to us (so there
+ * is no seeking: Node has no lseek). The host fd belongs to the embedder and is
+ * never closed here; closing the guest's descriptor only drops it.
  *
- * Blocking. A native program's read on stdin blocks until data arrives; Node
- * may have made the host fd non-blocking (it does so for terminals and pipes
- * it uses itself), so EAGAIN is answered by waiting — Atomics.wait with a
- * growing timeout, no spinning — and retrying, unless the guest asked for
- * non-blocking I/O itself (fdflags.nonblock), which gets `again` as usual.
- * Writes likewise complete fully, as a blocking write does.
+ * Blocking. A native program's read on stdin blocks until data arrives, even
+ * when Node has made the host fd non-blocking: see stream-io.ts.
  *
  * Sockets. A socket reaches us only as a stdio fd (Node passes socketpairs to
  * child processes). sock_recv and sock_send without flags are read and write;
  * Node's fs offers no recv(2) flags, shutdown(2) or accept(2), so those answer
  * `notsup`.
  */
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync } from "node:fs";
+import { fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync } from "node:fs";
 import type { Out } from "../../runtime/out.js";
 import {
   errno,
-  fdflags,
   filetype,
   type Errno,
   type Fdflags,
@@ -33,25 +29,18 @@ import {
 } from "../../generated/preview1/types.js";
 import { BaseDescription, type FileDescription } from "../description.js";
 import type { NodeFsEnvironment } from "./environment.js";
-import { codeOf, errnoOf } from "./errno-of.js";
-import { maxFileOffset, maxSafeOffset, readBuffers, totalLength, withoutFirstBytes, writeBuffers } from "./io.js";
-import { sleepMilliseconds } from "./sleep.js";
+import { errnoOf } from "./errno-of.js";
+import { maxFileOffset, maxSafeOffset, readBuffers, writeBuffers } from "./io.js";
+import { readWaiting, writeWaiting } from "./stream-io.js";
 import { fillFilestat } from "./stats.js";
 import { timesToSet } from "./times.js";
 
-/** Waits before retry `attempt` of an operation that found the host fd not ready: 1, 2, 4, 8, then 16 ms. */
-function backOff(attempt: number): void {
-  sleepMilliseconds(attempt < 4 ? 1 << attempt : 16);
-}
-
-export class HostStream extends BaseDescription {
+export class StdioStream extends BaseDescription {
   private readonly recvResult: [number, Roflags] = [0, 0];
 
   constructor(
     readonly fd: number,
     readonly filetype: Filetype,
-    /** False for the stdio fds, which belong to the embedding process. */
-    private readonly ownsFd: boolean,
     private readonly environment: NodeFsEnvironment,
   ) {
     super();
@@ -66,39 +55,20 @@ export class HostStream extends BaseDescription {
   }
 
   override read(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        result.value = readBuffers(this.fd, buffers, null);
-        return errno.success;
-      } catch (error) {
-        if (codeOf(error) !== "EAGAIN" || (flags & fdflags.nonblock) !== 0) return errnoOf(error);
-      }
-      backOff(attempt);
+    try {
+      result.value = readWaiting(this.fd, buffers, flags);
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
     }
   }
 
   override write(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
-    const total = totalLength(buffers);
-    let pending = buffers;
-    let written = 0;
-    for (let attempt = 0; ; ) {
-      try {
-        written += writeBuffers(this.fd, pending, null);
-        if (written >= total || (flags & fdflags.nonblock) !== 0) {
-          result.value = written;
-          return errno.success;
-        }
-        pending = withoutFirstBytes(buffers, written);
-        attempt = 0;
-        continue;
-      } catch (error) {
-        if (codeOf(error) !== "EAGAIN" || (flags & fdflags.nonblock) !== 0) {
-          if (written === 0) return errnoOf(error);
-          result.value = written;
-          return errno.success;
-        }
-      }
-      backOff(attempt++);
+    try {
+      result.value = writeWaiting(this.fd, buffers, flags);
+      return errno.success;
+    } catch (error) {
+      return errnoOf(error);
     }
   }
 
@@ -207,15 +177,5 @@ export class HostStream extends BaseDescription {
 
   override accept(_fdflags: Fdflags, _result: Out<FileDescription>): Errno {
     return this.isSocket ? errno.notsup : errno.notsock;
-  }
-
-  override close(): Errno {
-    if (!this.ownsFd) return errno.success;
-    try {
-      closeSync(this.fd);
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
   }
 }
