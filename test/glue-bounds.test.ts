@@ -127,6 +127,32 @@ describe("fd_write through the glue", () => {
   });
 });
 
+describe("length limits", () => {
+  it("gives inval for an iovec list longer than maxListLength before decoding it", () => {
+    const host = vi.fn(() => errno.success);
+    const probe = probeWith({ fd_write: host }, { maxListLength: 4 });
+    expect(probe.exports.fd_write(1, 16, 5, 8)).toBe(errno.inval);
+    expect(host).not.toHaveBeenCalled();
+  });
+
+  it("refuses the default 1025th iovec but still traps on a list past the end of memory", () => {
+    const probe = probeWith({ fd_write: () => errno.success });
+    expect(probe.exports.fd_write(1, 16, 1025, 8)).toBe(errno.inval);
+    expect(() => probe.exports.fd_write(1, 16, 8192, 8)).toThrow(WebAssembly.RuntimeError);
+  });
+
+  it("gives nametoolong for a path over maxStringBytes without decoding it", () => {
+    const host = vi.fn(() => errno.success);
+    const probe = probeWith({ path_open: host }, { maxStringBytes: 8 });
+    expect(probe.exports.path_open(3, 0, 100, 9, 0, 0n, 0n, 0, 8)).toBe(errno.nametoolong);
+    expect(host).not.toHaveBeenCalled();
+  });
+
+  it("rejects a negative limit, naming the option", () => {
+    expect(() => probeWith({}, { maxListLength: -1 })).toThrow(/"maxListLength" option/);
+  });
+});
+
 describe("the fault option", () => {
   it("returns fault instead of trapping for a bad pointer", () => {
     const probe = probeWith({ fd_write: () => errno.success }, { badPointer: "fault" });

@@ -38,6 +38,7 @@ export function emitGlue(file: Statements, module: Module, names: GlueNames, vie
     ``,
     `const INVAL = t.errno.inval;`,
     `const ILSEQ = t.errno.ilseq;`,
+    `const TOO_LONG = t.errno.nametoolong;`,
   );
   file.push({ kind: StructureKind.TypeAlias,
     name: names.importsType,
@@ -60,6 +61,8 @@ export function emitGlue(file: Statements, module: Module, names: GlueNames, vie
  */
 export function ${names.factory}(host: ${names.hostInterface}, memory: GuestMemory, options: GlueOptions = {}): ${names.importsType} {
   const policy = new CallPolicy(moduleName, { fault: t.errno.fault, io: t.errno.io, inval: t.errno.inval }, options);
+  const maxListLength = policy.maxListLength;
+  const maxStringBytes = policy.maxStringBytes;
 ${[...outs, ...codecs].join("\n")}
   return {
 ${views.map((view) => functionBody(view)).join("\n")}
@@ -154,6 +157,7 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
         `${pointer} >>>= 0;`,
         `${length} >>>= 0;`,
         `if (!m.inRange(${pointer}, ${length}, 1)) return policy.badPointer(${fn}, ${arg}, m);`,
+        `if (${length} > maxStringBytes) return TOO_LONG;`,
         `const ${argument.name}_text = m.utf8(${pointer}, ${length});`,
         `if (${argument.name}_text === null) return ILSEQ;`,
       );
@@ -174,7 +178,11 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
       const length = coreName(argument.length);
       const { size, align, pointerOffset, lengthOffset } = argument.element;
       lines.push(
-        `const ${argument.name}_buffers = m.bufferList(${pointer} >>> 0, ${length} >>> 0, ${size}, ${align}, ${pointerOffset}, ${lengthOffset});`,
+        `${pointer} >>>= 0;`,
+        `${length} >>>= 0;`,
+        `if (!m.arrayInRange(${pointer}, ${length}, ${size}, ${align})) return policy.badPointer(${fn}, ${arg}, m);`,
+        `if (${length} > maxListLength) return INVAL;`,
+        `const ${argument.name}_buffers = m.bufferList(${pointer}, ${length}, ${size}, ${pointerOffset}, ${lengthOffset});`,
         `if (${argument.name}_buffers === null) return policy.badPointer(${fn}, ${arg}, m);`,
       );
       return `${argument.name}_buffers`;
@@ -188,6 +196,7 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
         `${pointer} >>>= 0;`,
         `${length} >>>= 0;`,
         `if (!m.arrayInRange(${pointer}, ${length}, ${layout.size}, ${layout.align})) return policy.badPointer(${fn}, ${arg}, m);`,
+        `if (${length} > maxListLength) return INVAL;`,
         `const ${argument.name}_records = new Array(${length});`,
         `try {`,
         `  for (let i = 0; i < ${length}; i++) ${argument.name}_records[i] = ${codec}.read(m.view, ${pointer} + i * ${layout.size});`,

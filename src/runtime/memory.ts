@@ -69,17 +69,10 @@ export class GuestMemory {
 
   /**
    * Decodes a list of (pointer, length) byte-buffer records (iovecs) into views of
-   * guest memory, checking the list and every buffer. Null when any check fails.
+   * guest memory. The caller has checked the list itself (`arrayInRange`) and its
+   * length limit; this checks every buffer. Null when a buffer is out of bounds.
    */
-  bufferList(
-    address: number,
-    count: number,
-    elementSize: number,
-    elementAlign: number,
-    pointerOffset: number,
-    lengthOffset: number,
-  ): Uint8Array[] | null {
-    if (!this.arrayInRange(address, count, elementSize, elementAlign)) return null;
+  bufferList(address: number, count: number, elementSize: number, pointerOffset: number, lengthOffset: number): Uint8Array[] | null {
     const view = this.view;
     const bytes = this.bytes;
     const size = this.size;

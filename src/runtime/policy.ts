@@ -23,6 +23,17 @@ export interface GlueOptions {
   /** Default `"trap"`. */
   badPointer?: BadPointerMode;
   onHostError?: HostErrorHook;
+  /**
+   * Longest list (iovec array) a call may pass, default 1024 (Linux's IOV_MAX).
+   * Longer ones get `inval` before anything is decoded, so a guest cannot make the
+   * host build a view per element of a list as long as its memory.
+   */
+  maxListLength?: number;
+  /**
+   * Longest string (path) in bytes, default 4096 (Linux's PATH_MAX). Longer ones get
+   * `nametoolong` before they are decoded.
+   */
+  maxStringBytes?: number;
 }
 
 /**
@@ -52,6 +63,8 @@ export interface PolicyErrnos {
 
 export class CallPolicy {
   readonly mode: BadPointerMode;
+  readonly maxListLength: number;
+  readonly maxStringBytes: number;
   private readonly hook: HostErrorHook | undefined;
 
   constructor(
@@ -65,6 +78,8 @@ export class CallPolicy {
     }
     this.mode = mode;
     this.hook = options.onHostError;
+    this.maxListLength = boundOption("maxListLength", options.maxListLength, 1024);
+    this.maxStringBytes = boundOption("maxStringBytes", options.maxStringBytes, 4096);
   }
 
   /** A bad pointer in an argument: traps, or returns `fault`. */
@@ -89,4 +104,12 @@ export class CallPolicy {
     const chosen = this.hook?.(functionName, error);
     return typeof chosen === "number" ? chosen : this.errnos.io;
   }
+}
+
+function boundOption(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`The "${name}" option must be a non-negative integer. Received ${String(value)}`);
+  }
+  return value;
 }

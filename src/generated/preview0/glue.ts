@@ -12,6 +12,7 @@ void [GuestPointer, pointerCodec, u8Codec, u16Codec, u32Codec, u64Codec];
 export const moduleName = "wasi_unstable";
 const INVAL = t.errno.inval;
 const ILSEQ = t.errno.ilseq;
+const TOO_LONG = t.errno.nametoolong;
 /** The core-wasm functions of `wasi_unstable`, as a module imports them. */
 export type Preview0Imports = {
     args_get(argv: number, argv_buf: number): number;
@@ -66,6 +67,8 @@ export type Preview0Imports = {
  */
 export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, options: GlueOptions = {}): Preview0Imports {
   const policy = new CallPolicy(moduleName, { fault: t.errno.fault, io: t.errno.io, inval: t.errno.inval }, options);
+  const maxListLength = policy.maxListLength;
+  const maxStringBytes = policy.maxStringBytes;
   const args_sizes_get_out: Out<[t.Size, t.Size]> = { value: [0 as never, 0 as never] };
   const environ_sizes_get_out: Out<[t.Size, t.Size]> = { value: [0 as never, 0 as never] };
   const clock_res_get_out: Out<t.Timestamp> = { value: 0n };
@@ -290,7 +293,11 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     fd_pread(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
-      const iovs_buffers = m.bufferList(iovs >>> 0, iovs_len >>> 0, 8, 4, 0, 4);
+      iovs >>>= 0;
+      iovs_len >>>= 0;
+      if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_pread", "iovs", m);
+      if (iovs_len > maxListLength) return INVAL;
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
       if (iovs_buffers === null) return policy.badPointer("fd_pread", "iovs", m);
       offset = BigInt.asUintN(64, offset);
       retptr0 >>>= 0;
@@ -335,7 +342,11 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     fd_pwrite(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
-      const iovs_buffers = m.bufferList(iovs >>> 0, iovs_len >>> 0, 8, 4, 0, 4);
+      iovs >>>= 0;
+      iovs_len >>>= 0;
+      if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_pwrite", "iovs", m);
+      if (iovs_len > maxListLength) return INVAL;
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
       if (iovs_buffers === null) return policy.badPointer("fd_pwrite", "iovs", m);
       offset = BigInt.asUintN(64, offset);
       retptr0 >>>= 0;
@@ -353,7 +364,11 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     fd_read(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
-      const iovs_buffers = m.bufferList(iovs >>> 0, iovs_len >>> 0, 8, 4, 0, 4);
+      iovs >>>= 0;
+      iovs_len >>>= 0;
+      if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_read", "iovs", m);
+      if (iovs_len > maxListLength) return INVAL;
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
       if (iovs_buffers === null) return policy.badPointer("fd_read", "iovs", m);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_read", "retptr0", m);
@@ -438,7 +453,11 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     fd_write(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
-      const iovs_buffers = m.bufferList(iovs >>> 0, iovs_len >>> 0, 8, 4, 0, 4);
+      iovs >>>= 0;
+      iovs_len >>>= 0;
+      if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_write", "iovs", m);
+      if (iovs_len > maxListLength) return INVAL;
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
       if (iovs_buffers === null) return policy.badPointer("fd_write", "iovs", m);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_write", "retptr0", m);
@@ -458,6 +477,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_create_directory", "path", m);
+      if (path_len > maxStringBytes) return TOO_LONG;
       const path_text = m.utf8(path, path_len);
       if (path_text === null) return ILSEQ;
       try {
@@ -474,6 +494,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_filestat_get", "path", m);
+      if (path_len > maxStringBytes) return TOO_LONG;
       const path_text = m.utf8(path, path_len);
       if (path_text === null) return ILSEQ;
       retptr0 >>>= 0;
@@ -496,6 +517,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_filestat_set_times", "path", m);
+      if (path_len > maxStringBytes) return TOO_LONG;
       const path_text = m.utf8(path, path_len);
       if (path_text === null) return ILSEQ;
       atim = BigInt.asUintN(64, atim);
@@ -516,12 +538,14 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       old_path >>>= 0;
       old_path_len >>>= 0;
       if (!m.inRange(old_path, old_path_len, 1)) return policy.badPointer("path_link", "old_path", m);
+      if (old_path_len > maxStringBytes) return TOO_LONG;
       const old_path_text = m.utf8(old_path, old_path_len);
       if (old_path_text === null) return ILSEQ;
       new_fd >>>= 0;
       new_path >>>= 0;
       new_path_len >>>= 0;
       if (!m.inRange(new_path, new_path_len, 1)) return policy.badPointer("path_link", "new_path", m);
+      if (new_path_len > maxStringBytes) return TOO_LONG;
       const new_path_text = m.utf8(new_path, new_path_len);
       if (new_path_text === null) return ILSEQ;
       try {
@@ -538,6 +562,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_open", "path", m);
+      if (path_len > maxStringBytes) return TOO_LONG;
       const path_text = m.utf8(path, path_len);
       if (path_text === null) return ILSEQ;
       if ((oflags & ~15) !== 0) return INVAL;
@@ -566,6 +591,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_readlink", "path", m);
+      if (path_len > maxStringBytes) return TOO_LONG;
       const path_text = m.utf8(path, path_len);
       if (path_text === null) return ILSEQ;
       buf >>>= 0;
@@ -589,6 +615,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_remove_directory", "path", m);
+      if (path_len > maxStringBytes) return TOO_LONG;
       const path_text = m.utf8(path, path_len);
       if (path_text === null) return ILSEQ;
       try {
@@ -603,12 +630,14 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       old_path >>>= 0;
       old_path_len >>>= 0;
       if (!m.inRange(old_path, old_path_len, 1)) return policy.badPointer("path_rename", "old_path", m);
+      if (old_path_len > maxStringBytes) return TOO_LONG;
       const old_path_text = m.utf8(old_path, old_path_len);
       if (old_path_text === null) return ILSEQ;
       new_fd >>>= 0;
       new_path >>>= 0;
       new_path_len >>>= 0;
       if (!m.inRange(new_path, new_path_len, 1)) return policy.badPointer("path_rename", "new_path", m);
+      if (new_path_len > maxStringBytes) return TOO_LONG;
       const new_path_text = m.utf8(new_path, new_path_len);
       if (new_path_text === null) return ILSEQ;
       try {
@@ -622,12 +651,14 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       old_path >>>= 0;
       old_path_len >>>= 0;
       if (!m.inRange(old_path, old_path_len, 1)) return policy.badPointer("path_symlink", "old_path", m);
+      if (old_path_len > maxStringBytes) return TOO_LONG;
       const old_path_text = m.utf8(old_path, old_path_len);
       if (old_path_text === null) return ILSEQ;
       fd >>>= 0;
       new_path >>>= 0;
       new_path_len >>>= 0;
       if (!m.inRange(new_path, new_path_len, 1)) return policy.badPointer("path_symlink", "new_path", m);
+      if (new_path_len > maxStringBytes) return TOO_LONG;
       const new_path_text = m.utf8(new_path, new_path_len);
       if (new_path_text === null) return ILSEQ;
       try {
@@ -642,6 +673,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_unlink_file", "path", m);
+      if (path_len > maxStringBytes) return TOO_LONG;
       const path_text = m.utf8(path, path_len);
       if (path_text === null) return ILSEQ;
       try {
@@ -704,7 +736,11 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     sock_recv(fd: number, ri_data: number, ri_data_len: number, ri_flags: number, retptr0: number, retptr1: number): number {
       const m = memory.refresh();
       fd >>>= 0;
-      const ri_data_buffers = m.bufferList(ri_data >>> 0, ri_data_len >>> 0, 8, 4, 0, 4);
+      ri_data >>>= 0;
+      ri_data_len >>>= 0;
+      if (!m.arrayInRange(ri_data, ri_data_len, 8, 4)) return policy.badPointer("sock_recv", "ri_data", m);
+      if (ri_data_len > maxListLength) return INVAL;
+      const ri_data_buffers = m.bufferList(ri_data, ri_data_len, 8, 0, 4);
       if (ri_data_buffers === null) return policy.badPointer("sock_recv", "ri_data", m);
       if ((ri_flags & ~3) !== 0) return INVAL;
       ri_flags >>>= 0;
@@ -726,7 +762,11 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     sock_send(fd: number, si_data: number, si_data_len: number, si_flags: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
-      const si_data_buffers = m.bufferList(si_data >>> 0, si_data_len >>> 0, 8, 4, 0, 4);
+      si_data >>>= 0;
+      si_data_len >>>= 0;
+      if (!m.arrayInRange(si_data, si_data_len, 8, 4)) return policy.badPointer("sock_send", "si_data", m);
+      if (si_data_len > maxListLength) return INVAL;
+      const si_data_buffers = m.bufferList(si_data, si_data_len, 8, 0, 4);
       if (si_data_buffers === null) return policy.badPointer("sock_send", "si_data", m);
       si_flags &= 0xffff;
       retptr0 >>>= 0;
