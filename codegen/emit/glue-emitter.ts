@@ -128,7 +128,7 @@ function functionBody(view: HostView): string {
   } else {
     const body = view.outs.length === 0 ? [`return ${call};`] : [`const error = ${call};`, `if (error !== 0) return error;`];
     if (view.outs.length > 0) {
-      body.push(`const v = memory.refresh().view;`);
+      body.push(`const after = memory.refresh();`);
       view.outs.forEach((out, index) => {
         const value = view.outs.length === 1 ? `${view.name}_out.value` : `${view.name}_out.value[${index}]`;
         body.push(storeValue(out.type, coreName(out), value));
@@ -224,28 +224,30 @@ function valueChecks(name: string, check: ValueCheck): string[] {
     case "float":
       return [];
     case "unsigned64":
-      return [`${name} = BigInt.asUintN(64, ${name});`];
+      // Most u64 arguments (sizes, offsets, timestamps) are small and arrive non-negative: skip the conversion then.
+      return [`if (${name} < 0n) ${name} = BigInt.asUintN(64, ${name});`];
     case "enum":
       return check.wide
         ? [`${name} = BigInt.asUintN(64, ${name});`, `if (${name} >= ${check.count}n) return INVAL;`]
         : [`${name} >>>= 0;`, `if (${name} >= ${check.count}) return INVAL;`];
     case "flags":
       return check.wide
-        ? [`${name} = BigInt.asUintN(64, ${name});`, `if ((${name} & ${(((1n << 64n) - 1n) ^ check.all).toString()}n) !== 0n) return INVAL;`]
+        ? [`if (${name} < 0n) ${name} = BigInt.asUintN(64, ${name});`, `if ((${name} & ${(((1n << 64n) - 1n) ^ check.all).toString()}n) !== 0n) return INVAL;`]
         : [`if ((${name} & ~${check.all.toString()}) !== 0) return INVAL;`, `${name} >>>= 0;`];
   }
 }
 
-/** A statement storing a success value of type `ref` at the out-pointer `address` through the DataView `v`. */
+/** A statement storing a success value of type `ref` at the out-pointer `address` of the refreshed memory `after`. */
 function storeValue(ref: TypeRef, address: string, value: string): string {
   const type = resolve(ref);
   const scalar =
     type.kind === "builtin" ? type.name : type.kind === "enum" ? type.tag : type.kind === "flags" ? type.repr : type.kind === "handle" ? "u32" : null;
+  if (scalar === "u64") return `after.storeU64(${address}, ${value});`;
   if (scalar !== null) {
     const access = dataViewAccess(scalar);
-    return `v.${access.set}(${address}, ${value}${access.littleEndian ? ", true" : ""});`;
+    return `after.view.${access.set}(${address}, ${value}${access.littleEndian ? ", true" : ""});`;
   }
   const codec = codecExpression(ref, "t.");
   if (codec === null) throw new Error(`cannot store a ${type.kind} through an out-pointer`);
-  return `${codec}.write(v, ${address}, ${value});`;
+  return `${codec}.write(after.view, ${address}, ${value});`;
 }

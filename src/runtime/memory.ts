@@ -15,6 +15,7 @@ export class GuestMemory {
   bytes: Uint8Array = new Uint8Array(0);
   /** DataView of the whole memory; valid until the next `refresh()`. */
   view: DataView = new DataView(new ArrayBuffer(0));
+  private words64: BigUint64Array = new BigUint64Array(0);
   /** Current memory size in bytes. */
   size = 0;
   /** Whether the memory is a SharedArrayBuffer (TextDecoder cannot read those directly). */
@@ -25,28 +26,51 @@ export class GuestMemory {
   attach(memory: WebAssembly.Memory): void {
     this.memory = memory;
     this.buffer = null;
-    this.refresh();
+    this.bytes = new Uint8Array(0);
+    this.reload();
   }
 
   get attached(): boolean {
     return this.memory !== null;
   }
 
-  /** Brings the views up to date with the memory's current buffer; cheap when nothing changed. */
+  /**
+   * Brings the views up to date with the memory's current buffer. Called on every
+   * import, so the common case must not touch `memory.buffer` (a C++ accessor): a
+   * non-shared memory detaches its old buffer when it grows, so while our view still
+   * has bytes, nothing changed. A shared memory keeps its old buffer valid but short,
+   * so it is asked each time.
+   */
   refresh(): this {
+    if (!this.shared && this.bytes.byteLength !== 0) return this;
+    return this.reload();
+  }
+
+  private reload(): this {
     const memory = this.memory;
     if (memory === null) {
       throw new WebAssembly.RuntimeError("wasi: a WASI function was called before the instance's memory was attached");
     }
     const buffer = memory.buffer;
-    if (buffer !== this.buffer) {
+    if (buffer !== this.buffer || this.bytes.byteLength !== buffer.byteLength) {
       this.buffer = buffer;
       this.bytes = new Uint8Array(buffer);
       this.view = new DataView(buffer);
+      this.words64 = new BigUint64Array(buffer, 0, buffer.byteLength >>> 3);
       this.size = buffer.byteLength;
       this.shared = typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer;
     }
     return this;
+  }
+
+  /**
+   * Stores a u64 at an 8-aligned address (the glue checked it). A typed-array store
+   * is cheaper than `DataView.setBigUint64` for the clock and size results written on
+   * every call; big-endian hosts keep the DataView.
+   */
+  storeU64(address: number, value: bigint): void {
+    if (nativeLittleEndian) this.words64[address >>> 3] = value;
+    else this.view.setBigUint64(address, value, true);
   }
 
   /** True when `[address, address + length)` lies in memory and `address` is a multiple of `align` (a power of two). */
@@ -122,3 +146,4 @@ export class GuestMemory {
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const nativeLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -113,9 +113,9 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.args_sizes_get(args_sizes_get_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, args_sizes_get_out.value[0], true);
-        v.setUint32(retptr1, args_sizes_get_out.value[1], true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, args_sizes_get_out.value[0], true);
+        after.view.setUint32(retptr1, args_sizes_get_out.value[1], true);
         return 0;
       } catch (error) {
         return policy.hostFailure("args_sizes_get", error);
@@ -138,9 +138,9 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.environ_sizes_get(environ_sizes_get_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, environ_sizes_get_out.value[0], true);
-        v.setUint32(retptr1, environ_sizes_get_out.value[1], true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, environ_sizes_get_out.value[0], true);
+        after.view.setUint32(retptr1, environ_sizes_get_out.value[1], true);
         return 0;
       } catch (error) {
         return policy.hostFailure("environ_sizes_get", error);
@@ -155,8 +155,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.clock_res_get(id as t.Clockid, clock_res_get_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setBigUint64(retptr0, clock_res_get_out.value, true);
+        const after = memory.refresh();
+        after.storeU64(retptr0, clock_res_get_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("clock_res_get", error);
@@ -166,14 +166,14 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       const m = memory.refresh();
       id >>>= 0;
       if (id >= 4) return INVAL;
-      precision = BigInt.asUintN(64, precision);
+      if (precision < 0n) precision = BigInt.asUintN(64, precision);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 8, 8)) return policy.badPointer("clock_time_get", "retptr0", m);
       try {
         const error = host.clock_time_get(id as t.Clockid, precision as t.Timestamp, clock_time_get_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setBigUint64(retptr0, clock_time_get_out.value, true);
+        const after = memory.refresh();
+        after.storeU64(retptr0, clock_time_get_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("clock_time_get", error);
@@ -181,8 +181,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     },
     fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
       fd >>>= 0;
-      offset = BigInt.asUintN(64, offset);
-      len = BigInt.asUintN(64, len);
+      if (offset < 0n) offset = BigInt.asUintN(64, offset);
+      if (len < 0n) len = BigInt.asUintN(64, len);
       advice >>>= 0;
       if (advice >= 6) return INVAL;
       try {
@@ -193,8 +193,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     },
     fd_allocate(fd: number, offset: bigint, len: bigint): number {
       fd >>>= 0;
-      offset = BigInt.asUintN(64, offset);
-      len = BigInt.asUintN(64, len);
+      if (offset < 0n) offset = BigInt.asUintN(64, offset);
+      if (len < 0n) len = BigInt.asUintN(64, len);
       try {
         return host.fd_allocate(fd as t.Fd, offset as t.Filesize, len as t.Filesize);
       } catch (error) {
@@ -225,8 +225,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.fd_fdstat_get(fd as t.Fd, fd_fdstat_get_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        t.fdstatCodec.write(v, retptr0, fd_fdstat_get_out.value);
+        const after = memory.refresh();
+        t.fdstatCodec.write(after.view, retptr0, fd_fdstat_get_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_fdstat_get", error);
@@ -244,9 +244,9 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     },
     fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number {
       fd >>>= 0;
-      fs_rights_base = BigInt.asUintN(64, fs_rights_base);
+      if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
       if ((fs_rights_base & 18446744073172680704n) !== 0n) return INVAL;
-      fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
+      if (fs_rights_inheriting < 0n) fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
       if ((fs_rights_inheriting & 18446744073172680704n) !== 0n) return INVAL;
       try {
         return host.fd_fdstat_set_rights(fd as t.Fd, fs_rights_base as t.Rights, fs_rights_inheriting as t.Rights);
@@ -262,8 +262,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.fd_filestat_get(fd as t.Fd, fd_filestat_get_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        t.filestatCodec.write(v, retptr0, fd_filestat_get_out.value);
+        const after = memory.refresh();
+        t.filestatCodec.write(after.view, retptr0, fd_filestat_get_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_filestat_get", error);
@@ -271,7 +271,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     },
     fd_filestat_set_size(fd: number, size: bigint): number {
       fd >>>= 0;
-      size = BigInt.asUintN(64, size);
+      if (size < 0n) size = BigInt.asUintN(64, size);
       try {
         return host.fd_filestat_set_size(fd as t.Fd, size as t.Filesize);
       } catch (error) {
@@ -280,8 +280,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
     },
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number {
       fd >>>= 0;
-      atim = BigInt.asUintN(64, atim);
-      mtim = BigInt.asUintN(64, mtim);
+      if (atim < 0n) atim = BigInt.asUintN(64, atim);
+      if (mtim < 0n) mtim = BigInt.asUintN(64, mtim);
       if ((fst_flags & ~15) !== 0) return INVAL;
       fst_flags >>>= 0;
       try {
@@ -299,14 +299,14 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       if (iovs_len > maxListLength) return INVAL;
       const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
       if (iovs_buffers === null) return policy.badPointer("fd_pread", "iovs", m);
-      offset = BigInt.asUintN(64, offset);
+      if (offset < 0n) offset = BigInt.asUintN(64, offset);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_pread", "retptr0", m);
       try {
         const error = host.fd_pread(fd as t.Fd, iovs_buffers, offset as t.Filesize, fd_pread_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, fd_pread_out.value, true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, fd_pread_out.value, true);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_pread", error);
@@ -320,8 +320,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.fd_prestat_get(fd as t.Fd, fd_prestat_get_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        t.prestatCodec.write(v, retptr0, fd_prestat_get_out.value);
+        const after = memory.refresh();
+        t.prestatCodec.write(after.view, retptr0, fd_prestat_get_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_prestat_get", error);
@@ -348,14 +348,14 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       if (iovs_len > maxListLength) return INVAL;
       const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
       if (iovs_buffers === null) return policy.badPointer("fd_pwrite", "iovs", m);
-      offset = BigInt.asUintN(64, offset);
+      if (offset < 0n) offset = BigInt.asUintN(64, offset);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_pwrite", "retptr0", m);
       try {
         const error = host.fd_pwrite(fd as t.Fd, iovs_buffers, offset as t.Filesize, fd_pwrite_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, fd_pwrite_out.value, true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, fd_pwrite_out.value, true);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_pwrite", error);
@@ -375,8 +375,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.fd_read(fd as t.Fd, iovs_buffers, fd_read_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, fd_read_out.value, true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, fd_read_out.value, true);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_read", error);
@@ -388,14 +388,14 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       buf >>>= 0;
       buf_len >>>= 0;
       if (!m.inRange(buf, buf_len, 1)) return policy.badPointer("fd_readdir", "buf", m);
-      cookie = BigInt.asUintN(64, cookie);
+      if (cookie < 0n) cookie = BigInt.asUintN(64, cookie);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_readdir", "retptr0", m);
       try {
         const error = host.fd_readdir(fd as t.Fd, m.slice(buf, buf_len), cookie as t.Dircookie, fd_readdir_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, fd_readdir_out.value, true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, fd_readdir_out.value, true);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_readdir", error);
@@ -420,8 +420,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.fd_seek(fd as t.Fd, offset as t.Filedelta, whence as t.Whence, fd_seek_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setBigUint64(retptr0, fd_seek_out.value, true);
+        const after = memory.refresh();
+        after.storeU64(retptr0, fd_seek_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_seek", error);
@@ -443,8 +443,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.fd_tell(fd as t.Fd, fd_tell_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setBigUint64(retptr0, fd_tell_out.value, true);
+        const after = memory.refresh();
+        after.storeU64(retptr0, fd_tell_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_tell", error);
@@ -464,8 +464,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.fd_write(fd as t.Fd, iovs_buffers, fd_write_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, fd_write_out.value, true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, fd_write_out.value, true);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_write", error);
@@ -502,8 +502,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.path_filestat_get(fd as t.Fd, flags as t.Lookupflags, path_text, path_filestat_get_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        t.filestatCodec.write(v, retptr0, path_filestat_get_out.value);
+        const after = memory.refresh();
+        t.filestatCodec.write(after.view, retptr0, path_filestat_get_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("path_filestat_get", error);
@@ -520,8 +520,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       if (path_len > maxStringBytes) return TOO_LONG;
       const path_text = m.utf8(path, path_len);
       if (path_text === null) return ILSEQ;
-      atim = BigInt.asUintN(64, atim);
-      mtim = BigInt.asUintN(64, mtim);
+      if (atim < 0n) atim = BigInt.asUintN(64, atim);
+      if (mtim < 0n) mtim = BigInt.asUintN(64, mtim);
       if ((fst_flags & ~15) !== 0) return INVAL;
       fst_flags >>>= 0;
       try {
@@ -567,9 +567,9 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       if (path_text === null) return ILSEQ;
       if ((oflags & ~15) !== 0) return INVAL;
       oflags >>>= 0;
-      fs_rights_base = BigInt.asUintN(64, fs_rights_base);
+      if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
       if ((fs_rights_base & 18446744073172680704n) !== 0n) return INVAL;
-      fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
+      if (fs_rights_inheriting < 0n) fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
       if ((fs_rights_inheriting & 18446744073172680704n) !== 0n) return INVAL;
       if ((fdflags & ~31) !== 0) return INVAL;
       fdflags >>>= 0;
@@ -578,8 +578,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.path_open(fd as t.Fd, dirflags as t.Lookupflags, path_text, oflags as t.Oflags, fs_rights_base as t.Rights, fs_rights_inheriting as t.Rights, fdflags as t.Fdflags, path_open_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, path_open_out.value, true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, path_open_out.value, true);
         return 0;
       } catch (error) {
         return policy.hostFailure("path_open", error);
@@ -602,8 +602,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.path_readlink(fd as t.Fd, path_text, m.slice(buf, buf_len), path_readlink_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, path_readlink_out.value, true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, path_readlink_out.value, true);
         return 0;
       } catch (error) {
         return policy.hostFailure("path_readlink", error);
@@ -690,8 +690,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.poll_oneoff(new GuestPointer(m, in_ >>> 0, poll_oneoff_in__codec, policy, "poll_oneoff", "in"), new GuestPointer(m, out >>> 0, poll_oneoff_out_codec, policy, "poll_oneoff", "out"), nsubscriptions as t.Size, poll_oneoff_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, poll_oneoff_out.value, true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, poll_oneoff_out.value, true);
         return 0;
       } catch (error) {
         return policy.hostFailure("poll_oneoff", error);
@@ -751,9 +751,9 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.sock_recv(fd as t.Fd, ri_data_buffers, ri_flags as t.Riflags, sock_recv_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, sock_recv_out.value[0], true);
-        v.setUint16(retptr1, sock_recv_out.value[1], true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, sock_recv_out.value[0], true);
+        after.view.setUint16(retptr1, sock_recv_out.value[1], true);
         return 0;
       } catch (error) {
         return policy.hostFailure("sock_recv", error);
@@ -774,8 +774,8 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       try {
         const error = host.sock_send(fd as t.Fd, si_data_buffers, si_flags as t.Siflags, sock_send_out);
         if (error !== 0) return error;
-        const v = memory.refresh().view;
-        v.setUint32(retptr0, sock_send_out.value, true);
+        const after = memory.refresh();
+        after.view.setUint32(retptr0, sock_send_out.value, true);
         return 0;
       } catch (error) {
         return policy.hostFailure("sock_send", error);
