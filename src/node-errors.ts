@@ -14,7 +14,7 @@
  * - "Coded errors" (built in C++): an ordinary TypeError/Error that merely
  *   carries an own `code` property, so `toString()` is `TypeError: message`.
  */
-import { inspect } from "node:util";
+import { inspect } from "./inspect-value.js";
 
 type ErrorBase = ErrorConstructor | TypeErrorConstructor | RangeErrorConstructor;
 

@@ -3,10 +3,16 @@
  * node:wasi ignores unknown keys, so code written for it never sets these by
  * accident; they are checked here after `parseWasiOptions` has done Node's own
  * checks, so a bad Node option is always the one reported first.
+ *
+ * Nothing here touches Node: the core entry point uses the same checks, and
+ * each entry point says where `trace: true` writes.
  */
-import { writeSync } from "node:fs";
+import type { DeterministicOptions } from "./deterministic.js";
+import type { Preview1Host } from "./generated/preview1/host.js";
 import { invalidArgType, invalidArgValue } from "./node-errors.js";
 import type { BadPointerMode, HostErrorHook } from "./runtime/index.js";
+import type { StdioOptions } from "./stdio/stdio-options.js";
+import type { Mount } from "./wasi-mounts.js";
 
 export interface WasiExtraOptions {
   /**
@@ -17,7 +23,9 @@ export interface WasiExtraOptions {
   badPointer?: BadPointerMode;
   /**
    * Log every WASI call with its decoded arguments and outcome: `true` writes
-   * each line to the process's stderr, a function receives each line.
+   * each line to stderr (the process's fd 2 on Node, console.error in the core
+   * entry point), a function receives each line. Off (the default), the
+   * import object is the generated glue itself, with no wrapper around it.
    */
   trace?: boolean | ((line: string) => void);
   /**
@@ -31,6 +39,29 @@ export interface WasiExtraOptions {
    * when given it is used instead of `instance.exports.memory`.
    */
   memory?: WebAssembly.Memory;
+  /**
+   * The guest's stdio as JavaScript values: stdin from a string, bytes or a
+   * synchronous callback; stdout/stderr to a callback, a `captureOutput()` or
+   * a writable stream (see StdioOptions). An entry given here wins over the
+   * node:wasi option of the same name, which takes host fd numbers only.
+   */
+  stdio?: StdioOptions;
+  /**
+   * Replaces or wraps host methods: receives the host built for this object
+   * and returns the one the guest calls, typically with `extendHost`.
+   */
+  host?: (base: Preview1Host) => Preview1Host;
+  /**
+   * A virtual clock and a seeded (non-cryptographic) random source, so runs are
+   * reproducible: `true` for the defaults, or the seed, start time and step.
+   */
+  deterministic?: boolean | DeterministicOptions;
+  /**
+   * In-memory directories and embedder files at guest paths, as more preopens
+   * after the host ones: `{ "/mem": new MemoryDirectory(), "/dev/zero": generatedDevice(...) }`
+   * (see notes/memory-fs.md and wasi-mounts.ts for the rules).
+   */
+  mounts?: Record<string, Mount>;
 }
 
 export interface ParsedExtraOptions {
@@ -38,15 +69,29 @@ export interface ParsedExtraOptions {
   trace: ((line: string) => void) | null;
   onHostError: HostErrorHook | undefined;
   memory: WebAssembly.Memory | undefined;
+  stdio: StdioOptions | undefined;
+  host: ((base: Preview1Host) => Preview1Host) | undefined;
+  deterministic: DeterministicOptions | null;
 }
 
-/** Trace lines go straight to fd 2, synchronously, so they interleave correctly with the guest's own stderr writes. */
-function traceToStderr(line: string): void {
-  writeSync(2, `[wasi] ${line}\n`);
+function parseDeterministic(value: unknown): DeterministicOptions | null {
+  if (value === undefined || value === false) return null;
+  if (value === true) return {};
+  if (value === null || typeof value !== "object") throw invalidArgType("options.deterministic", ["boolean", "Object"], value);
+  const { seed, startTime, step } = value as Record<string, unknown>;
+  if (seed !== undefined && typeof seed !== "number" && typeof seed !== "bigint" && typeof seed !== "string") {
+    throw invalidArgType("options.deterministic.seed", ["number", "bigint", "string"], seed);
+  }
+  if (startTime !== undefined && typeof startTime !== "bigint" && !(startTime instanceof Date)) {
+    throw invalidArgType("options.deterministic.startTime", ["bigint", "Date"], startTime);
+  }
+  if (step !== undefined && typeof step !== "bigint") throw invalidArgType("options.deterministic.step", "bigint", step);
+  return value as DeterministicOptions;
 }
 
-export function parseExtraOptions(options: Record<string, unknown>): ParsedExtraOptions {
-  const { badPointer = "trap", trace = false, onHostError, memory } = options;
+/** `traceToStderr` is where `trace: true` sends lines on this entry point. */
+export function parseExtraOptions(options: Record<string, unknown>, traceToStderr: (line: string) => void): ParsedExtraOptions {
+  const { badPointer = "trap", trace = false, onHostError, memory, stdio, host, deterministic } = options;
   if (badPointer !== "trap" && badPointer !== "fault") {
     throw invalidArgValue("options.badPointer", badPointer, "must be 'trap' or 'fault'");
   }
@@ -59,10 +104,17 @@ export function parseExtraOptions(options: Record<string, unknown>): ParsedExtra
   if (memory !== undefined && !(memory instanceof WebAssembly.Memory)) {
     throw invalidArgType("options.memory", "WebAssembly.Memory", memory);
   }
+  if (host !== undefined && typeof host !== "function") {
+    throw invalidArgType("options.host", "function", host);
+  }
   return {
     badPointer,
     trace: trace === true ? traceToStderr : trace === false ? null : (trace as (line: string) => void),
     onHostError: onHostError as HostErrorHook | undefined,
     memory,
+    // Checked entry by entry when the descriptors are made (describeStdio).
+    stdio: stdio as StdioOptions | undefined,
+    host: host as ((base: Preview1Host) => Preview1Host) | undefined,
+    deterministic: parseDeterministic(deterministic),
   };
 }

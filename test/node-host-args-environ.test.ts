@@ -77,9 +77,21 @@ describe("environ", () => {
     expect(strings(h.imports.environ_get, count, size)).toEqual(env);
   });
 
-  it("repeated calls give the same result", () => {
+  it("repeated calls give the same strings, wherever the guest puts them", () => {
     h = new Harness({ env });
-    const first = strings(h.imports.environ_get, env.length, byteLength(env));
-    expect(strings(h.imports.environ_get, env.length, byteLength(env))).toEqual(first);
+    for (let i = 0; i < 3; i++) {
+      expect(strings(h.imports.environ_get, env.length, byteLength(env))).toEqual(env);
+    }
+    const table = h.alloc(4 * env.length, 4);
+    const buffer = h.alloc(byteLength(env), 1);
+    h.imports.environ_get(table, buffer);
+    h.imports.environ_get(table, buffer);
+    expect(h.u32(table)).toBe(buffer);
+  });
+
+  it("a misaligned pointer table traps", () => {
+    h = new Harness({ env });
+    const table = h.alloc(4 * env.length + 4, 4) + 2;
+    expect(() => h.imports.environ_get(table, h.alloc(byteLength(env), 1))).toThrow(WebAssembly.RuntimeError);
   });
 });

@@ -27,14 +27,16 @@ describe("proc_exit", () => {
 });
 
 describe("proc_raise", () => {
-  it("refuses every real signal with notsup, so the embedding process is never signalled", () => {
-    for (const sig of [signal.hup, signal.int, signal.term, signal.kill, signal.usr1, signal.chld, signal.winch]) {
+  it("refuses every signal that would end or stop a process with notsup, so the embedder is never signalled", () => {
+    for (const sig of [signal.hup, signal.int, signal.term, signal.kill, signal.usr1, signal.abrt, signal.stop, signal.tstp, signal.alrm]) {
       expect(h.imports.proc_raise(sig)).toBe(errno.notsup);
     }
   });
 
-  it("succeeds for signal 0, which is no signal", () => {
-    expect(h.imports.proc_raise(signal.none)).toBe(errno.success);
+  it("succeeds, doing nothing, for signals a process ignores by default, for cont and for signal 0", () => {
+    for (const sig of [signal.none, signal.chld, signal.urg, signal.winch, signal.pipe, signal.cont]) {
+      expect(h.imports.proc_raise(sig)).toBe(errno.success);
+    }
   });
 
   it("refuses an unknown signal number with inval", () => {

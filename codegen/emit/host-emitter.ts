@@ -36,7 +36,7 @@ export function emitHost(file: Statements, module: Module, interfaceName: string
       const paramDocs = func.params
         .filter((param) => param.doc.trim() !== "")
         .map((param) => `@param ${view.arguments.find((argument) => argument.param === param)?.name ?? param.name} ${oneLine(param.doc)}`);
-      const resultDoc = func.results[0]?.doc.trim() ? [`@param result ${oneLine(func.results[0].doc)}`] : [];
+      const resultDoc = success !== null && func.results[0]?.doc.trim() ? [`@param result ${oneLine(func.results[0].doc)}`] : [];
       return {
         name: func.name,
         parameters,

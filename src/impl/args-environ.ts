@@ -1,11 +1,13 @@
 /**
  * args_* and environ_*. Both lists are encoded once, at construction, into one
  * buffer of NUL-terminated strings plus each string's offset in it; a call
- * copies the buffer with one `writeBytes` and stores the pointer table with
- * one `storeAddresses`, allocating nothing.
+ * copies the buffer and the pointer table with one `writeBytes` each,
+ * allocating nothing.
  */
 import type { Preview1Host } from "../generated/preview1/host.js";
 import { errno, type Size } from "../generated/preview1/types.js";
+import { u8Codec } from "../runtime/codec.js";
+import type { GuestPointer } from "../runtime/pointer.js";
 
 export interface EncodedStrings {
   readonly bytes: Uint8Array;
@@ -29,16 +31,42 @@ export function encodeStrings(strings: readonly string[]): EncodedStrings {
   return { bytes, offsets, sizes: [strings.length, total] };
 }
 
+/**
+ * Copies one encoded list into guest memory. The pointer table depends only on
+ * where the strings go, so its bytes are built once per buffer address and
+ * copied with a single `writeBytes` (a guest calling environ_get repeatedly
+ * with the same buffers pays one copy each time, not one store per string).
+ */
+function createStringListCopier(encoded: EncodedStrings): (table: GuestPointer<GuestPointer<number>>, buffer: GuestPointer<number>) => void {
+  let tableFor = -1;
+  const tableBytes = new Uint8Array(4 * encoded.offsets.length);
+  const tableView = new DataView(tableBytes.buffer);
+  return (table, buffer) => {
+    buffer.writeBytes(encoded.bytes);
+    // A misaligned table is left to storeAddresses, whose checks refuse it.
+    if ((table.address & 3) !== 0) {
+      table.storeAddresses(buffer, encoded.offsets);
+      return;
+    }
+    if (tableFor !== buffer.address) {
+      for (let i = 0; i < encoded.offsets.length; i++) tableView.setUint32(4 * i, buffer.address + encoded.offsets[i], true);
+      tableFor = buffer.address;
+    }
+    table.offset(0, u8Codec).writeBytes(tableBytes);
+  };
+}
+
 export function createArgsEnvironMethods(
   args: readonly string[],
   env: readonly string[],
 ): Pick<Preview1Host, "args_get" | "args_sizes_get" | "environ_get" | "environ_sizes_get"> {
   const encodedArgs = encodeStrings(args);
   const encodedEnv = encodeStrings(env);
+  const copyArgs = createStringListCopier(encodedArgs);
+  const copyEnv = createStringListCopier(encodedEnv);
   return {
     args_get(argv, argvBuf) {
-      argvBuf.writeBytes(encodedArgs.bytes);
-      argv.storeAddresses(argvBuf, encodedArgs.offsets);
+      copyArgs(argv, argvBuf);
       return errno.success;
     },
     args_sizes_get(result) {
@@ -46,8 +74,7 @@ export function createArgsEnvironMethods(
       return errno.success;
     },
     environ_get(environ, environBuf) {
-      environBuf.writeBytes(encodedEnv.bytes);
-      environ.storeAddresses(environBuf, encodedEnv.offsets);
+      copyEnv(environ, environBuf);
       return errno.success;
     },
     environ_sizes_get(result) {

@@ -21,6 +21,9 @@ export function createFdMethods(
 > {
   const fds = ctx.fds;
   const fdstat: Fdstat = { fs_filetype: filetype.unknown, fs_flags: 0, fs_rights_base: 0n, fs_rights_inheriting: 0n };
+  // wasi-libc asks for the directory's fdstat before every open: keep the last conversions.
+  const toGuest = lastValueMemo(rightsToGuest);
+  const toGuestInheriting = lastValueMemo(rightsToGuest);
   return {
     fd_close(fd) {
       const entry = fds.remove(fd);
@@ -46,8 +49,8 @@ export function createFdMethods(
       if (entry === undefined) return errno.badf;
       fdstat.fs_filetype = entry.description.filetype;
       fdstat.fs_flags = entry.fdflags;
-      fdstat.fs_rights_base = rightsToGuest(entry.rightsBase);
-      fdstat.fs_rights_inheriting = rightsToGuest(entry.rightsInheriting);
+      fdstat.fs_rights_base = toGuest(entry.rightsBase);
+      fdstat.fs_rights_inheriting = toGuestInheriting(entry.rightsInheriting);
       result.value = fdstat;
       return errno.success;
     },
@@ -91,5 +94,18 @@ export function createFdMethods(
       path.set(name);
       return errno.success;
     },
+  };
+}
+
+/** `convert`, remembering the result for the last argument. */
+function lastValueMemo<A, R>(convert: (value: A) => R): (value: A) => R {
+  let lastArgument: A | undefined;
+  let lastResult: R | undefined;
+  return (value) => {
+    if (value !== lastArgument || lastResult === undefined) {
+      lastArgument = value;
+      lastResult = convert(value);
+    }
+    return lastResult;
   };
 }

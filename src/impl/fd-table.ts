@@ -14,10 +14,13 @@ import { maximumRightsFor, type RightsPair } from "./rights.js";
 
 export class FdEntry {
   /**
-   * For a description whose kind is not known yet: the rights granted before
-   * limiting them to what the kind allows (see `settle`). Null once settled.
+   * False while the description's kind is unknown; `grantBase` and
+   * `grantInheriting` then hold the rights granted before limiting them to
+   * what that kind allows.
    */
-  private unsettledGrant: RightsPair | null = null;
+  private kindSettled = true;
+  private grantBase = 0;
+  private grantInheriting = 0;
 
   constructor(
     /** Replaced only when settling turns it into another description over the same resource. */
@@ -33,29 +36,32 @@ export class FdEntry {
   ) {}
 
   /**
-   * An entry for a description of unknown kind: until it is settled it holds
-   * `grant` limited to what a file may do, which is also what it can do
-   * before anyone asks what it is (read, write, seek).
+   * An entry for a description of unknown kind. Until it is settled it holds
+   * the granted rights limited to what a file may do: the calls that do not
+   * settle it (read, write, seek, ...) are file calls, and on anything else
+   * the host refuses them itself. Every call that depends on the kind, or
+   * shows the rights, settles it first.
    */
-  static unsettled(description: FileDescription, grant: RightsPair, fileMaximum: RightsPair, fdflags: Fdflags): FdEntry {
-    const entry = new FdEntry(description, grant.base & fileMaximum.base, grant.inheriting & fileMaximum.inheriting, fdflags);
-    entry.unsettledGrant = grant;
+  static unsettled(description: FileDescription, base: number, inheriting: number, fileMaximum: RightsPair, fdflags: Fdflags): FdEntry {
+    const entry = new FdEntry(description, base & fileMaximum.base, inheriting & fileMaximum.inheriting, fdflags);
+    entry.kindSettled = false;
+    entry.grantBase = base;
+    entry.grantInheriting = inheriting;
     return entry;
   }
 
   get settled(): boolean {
-    return this.unsettledGrant === null;
+    return this.kindSettled;
   }
 
   /** Learns the description's kind and limits the rights to it. */
   settle(): void {
-    const grant = this.unsettledGrant;
-    if (grant === null) return;
-    this.unsettledGrant = null;
+    if (this.kindSettled) return;
+    this.kindSettled = true;
     this.description = this.description.settle();
     const maximum = maximumRightsFor(this.description.filetype);
-    this.rightsBase = grant.base & maximum.base;
-    this.rightsInheriting = grant.inheriting & maximum.inheriting;
+    this.rightsBase = this.grantBase & maximum.base;
+    this.rightsInheriting = this.grantInheriting & maximum.inheriting;
   }
 }
 

@@ -43,7 +43,10 @@ export function createPathMethods(
 > {
   const fds = ctx.fds;
   const filestat = blankFilestat();
+  const fileMaximum = maximumRightsFor(filetype.regular_file);
   const opened: Out<FileDescription> = { value: undefined as never };
+  // One request object, refilled per call: path_open does not re-enter.
+  const request = { followSymlinks: false, oflags: 0, fdflags: 0, read: false, write: false };
 
   /** The directory behind `fd` when it holds every right in `needed`, else the errno. */
   function directory(fd: number, needed: number): Directory | Errno {
@@ -76,17 +79,12 @@ export function createPathMethods(
       if (!fds.hasRoom) return errno.nfile;
       const base = rightsFromGuest(requestedBase) & entry.rightsInheriting;
       const inheriting = rightsFromGuest(requestedInheriting) & entry.rightsInheriting;
-      const error = parent.open(
-        path,
-        {
-          followSymlinks: (dirflags & lookupflags.symlink_follow) !== 0,
-          oflags: openFlags,
-          fdflags,
-          read: (base & readingRights) !== 0,
-          write: (base & writingRights) !== 0,
-        },
-        opened,
-      );
+      request.followSymlinks = (dirflags & lookupflags.symlink_follow) !== 0;
+      request.oflags = openFlags;
+      request.fdflags = fdflags;
+      request.read = (base & readingRights) !== 0;
+      request.write = (base & writingRights) !== 0;
+      const error = parent.open(path, request, opened);
       if (error !== errno.success) return error;
       const description = opened.value;
       opened.value = undefined as never;
@@ -95,7 +93,7 @@ export function createPathMethods(
         const maximum = maximumRightsFor(description.filetype);
         newEntry = new FdEntry(description, base & maximum.base, inheriting & maximum.inheriting, fdflags);
       } else {
-        newEntry = FdEntry.unsettled(description, { base, inheriting }, maximumRightsFor(filetype.regular_file), fdflags);
+        newEntry = FdEntry.unsettled(description, base, inheriting, fileMaximum, fdflags);
       }
       const newFd = fds.insert(newEntry);
       if (newFd < 0) {

@@ -1,13 +1,19 @@
 /**
  * proc_exit, proc_raise, sched_yield.
  *
- * proc_raise: the guest runs inside the embedding Node process, so delivering
- * a real signal would act on the embedder (node:wasi does raise it; SIGTERM
- * ends Node). We refuse every signal with `notsup`, except signal 0, which
- * POSIX defines as "no signal" and which succeeds doing nothing.
+ * proc_raise. The guest runs inside the embedding Node process, so a real
+ * signal would act on the embedder (node:wasi does raise it; SIGTERM ends
+ * Node). What a native process sees is decided by the signal's default action:
+ * for the signals whose default is to be ignored (per the witx: pipe, chld,
+ * urg, winch), or to continue a process that is not stopped (cont), raising
+ * has no effect, so we succeed doing nothing; signal 0 is "no signal" and
+ * succeeds too. Every other signal would end or stop the process, which the
+ * host will not do to its embedder: `notsup`.
  */
 import type { Preview1Host } from "../generated/preview1/host.js";
-import { errno, signal } from "../generated/preview1/types.js";
+import { errno, signal, type Signal } from "../generated/preview1/types.js";
+
+const withoutEffect: ReadonlySet<Signal> = new Set<Signal>([signal.none, signal.pipe, signal.chld, signal.cont, signal.urg, signal.winch]);
 
 export function createProcMethods(onExit: (code: number) => never): Pick<Preview1Host, "proc_exit" | "proc_raise" | "sched_yield"> {
   return {
@@ -15,7 +21,7 @@ export function createProcMethods(onExit: (code: number) => never): Pick<Preview
       onExit(code);
     },
     proc_raise(sig) {
-      return sig === signal.none ? errno.success : errno.notsup;
+      return withoutEffect.has(sig) ? errno.success : errno.notsup;
     },
     // One thread, nothing to yield to: returning is yielding.
     sched_yield() {

@@ -23,7 +23,6 @@ export interface Preview1Host {
    * program, but need not be a real path.
    * @param argv Where to store the array of argument pointers.
    * @param argv_buf Where to store the NUL-terminated argument strings.
-   * @param result Success, or why the copy failed.
    */
   args_get(argv: GuestPointer<GuestPointer<number>>, argv_buf: GuestPointer<number>): t.Errno;
   /**
@@ -38,7 +37,6 @@ export interface Preview1Host {
    * `environ_sizes_get` first.
    * @param environ Where to store the array of variable pointers.
    * @param environ_buf Where to store the NUL-terminated `NAME=value` strings.
-   * @param result Success, or why the copy failed.
    */
   environ_get(environ: GuestPointer<GuestPointer<number>>, environ_buf: GuestPointer<number>): t.Errno;
   /**
@@ -68,7 +66,6 @@ export interface Preview1Host {
    * @param offset First byte of the range.
    * @param len Length of the range in bytes.
    * @param advice The expected usage.
-   * @param result Success, or why the hint was rejected.
    */
   fd_advise(fd: t.Fd, offset: t.Filesize, len: t.Filesize, advice: t.Advice): t.Errno;
   /**
@@ -77,20 +74,17 @@ export interface Preview1Host {
    * @param fd File to reserve space in.
    * @param offset First byte of the range.
    * @param len Length of the range in bytes.
-   * @param result Success, or why the space could not be reserved.
    */
   fd_allocate(fd: t.Fd, offset: t.Filesize, len: t.Filesize): t.Errno;
   /**
    * Release a descriptor, like POSIX `close`. The number may be reused.
    * @param fd Descriptor to close.
-   * @param result Success, or why closing failed.
    */
   fd_close(fd: t.Fd): t.Errno;
   /**
    * Flush a file's data (not necessarily its metadata) to stable storage,
    * like POSIX `fdatasync`.
    * @param fd File to flush.
-   * @param result Success, or why flushing failed.
    */
   fd_datasync(fd: t.Fd): t.Errno;
   /**
@@ -104,7 +98,6 @@ export interface Preview1Host {
    * Replace a descriptor's behaviour flags, like POSIX `fcntl(F_SETFL)`.
    * @param fd Descriptor to change.
    * @param flags The complete new set of flags.
-   * @param result Success, or why the flags could not be set.
    */
   fd_fdstat_set_flags(fd: t.Fd, flags: t.Fdflags): t.Errno;
   /**
@@ -113,7 +106,6 @@ export interface Preview1Host {
    * @param fd Descriptor to restrict.
    * @param fs_rights_base New rights for calls on the descriptor itself.
    * @param fs_rights_inheriting New limit on rights of descriptors opened through this one.
-   * @param result Success, or why the rights could not be changed.
    */
   fd_fdstat_set_rights(fd: t.Fd, fs_rights_base: t.Rights, fs_rights_inheriting: t.Rights): t.Errno;
   /**
@@ -127,7 +119,6 @@ export interface Preview1Host {
    * the end read as zero.
    * @param fd File to resize.
    * @param size New size in bytes.
-   * @param result Success, or why the size could not be changed.
    */
   fd_filestat_set_size(fd: t.Fd, size: t.Filesize): t.Errno;
   /**
@@ -137,7 +128,6 @@ export interface Preview1Host {
    * @param atim New access time in nanoseconds; used only with `fstflags::atim`.
    * @param mtim New modification time in nanoseconds; used only with `fstflags::mtim`.
    * @param fst_flags Which times to change, and whether to use the values above or "now".
-   * @param result Success, or why the times could not be changed.
    */
   fd_filestat_set_times(fd: t.Fd, atim: t.Timestamp, mtim: t.Timestamp, fst_flags: t.Fstflags): t.Errno;
   /**
@@ -162,7 +152,6 @@ export interface Preview1Host {
    * @param fd The preopened directory.
    * @param path Where to write the name.
    * @param path_len Size of that buffer in bytes.
-   * @param result Success, or why the name could not be copied.
    */
   fd_prestat_dir_name(fd: t.Fd, path: Uint8Array): t.Errno;
   /**
@@ -203,7 +192,6 @@ export interface Preview1Host {
    * unsafe; this atomic move covers what `dup2` was mostly used for.
    * @param fd Descriptor to move.
    * @param to Number to move it to; whatever that number referred to is closed.
-   * @param result Success, or why the move failed.
    */
   fd_renumber(fd: t.Fd, to: t.Fd): t.Errno;
   /**
@@ -217,7 +205,6 @@ export interface Preview1Host {
   /**
    * Flush a file's data and metadata to stable storage, like POSIX `fsync`.
    * @param fd File to flush.
-   * @param result Success, or why flushing failed.
    */
   fd_sync(fd: t.Fd): t.Errno;
   /**
@@ -240,7 +227,6 @@ export interface Preview1Host {
    * Make a new directory, like POSIX `mkdirat`.
    * @param fd Directory the path is resolved from.
    * @param path Path of the directory to create.
-   * @param result Success, or why the directory could not be made.
    */
   path_create_directory(fd: t.Fd, path: string): t.Errno;
   /**
@@ -260,7 +246,6 @@ export interface Preview1Host {
    * @param atim New access time in nanoseconds; used only with `fstflags::atim`.
    * @param mtim New modification time in nanoseconds; used only with `fstflags::mtim`.
    * @param fst_flags Which times to change, and whether to use the values above or "now".
-   * @param result Success, or why the times could not be changed.
    */
   path_filestat_set_times(fd: t.Fd, flags: t.Lookupflags, path: string, atim: t.Timestamp, mtim: t.Timestamp, fst_flags: t.Fstflags): t.Errno;
   /**
@@ -270,7 +255,6 @@ export interface Preview1Host {
    * @param old_path Path of the existing file.
    * @param new_fd Directory `new_path` is resolved from.
    * @param new_path Path of the new name; must not exist yet.
-   * @param result Success, or why the link could not be made.
    */
   path_link(old_fd: t.Fd, old_flags: t.Lookupflags, old_path: string, new_fd: t.Fd, new_path: string): t.Errno;
   /**
@@ -303,7 +287,6 @@ export interface Preview1Host {
    * A directory that still has entries gives `errno::notempty`.
    * @param fd Directory the path is resolved from.
    * @param path Path of the directory to delete.
-   * @param result Success, or why the directory could not be deleted.
    */
   path_remove_directory(fd: t.Fd, path: string): t.Errno;
   /**
@@ -312,7 +295,6 @@ export interface Preview1Host {
    * @param old_path Current path of the object.
    * @param new_fd Directory `new_path` is resolved from.
    * @param new_path Path the object should have afterwards.
-   * @param result Success, or why the rename failed.
    */
   path_rename(fd: t.Fd, old_path: string, new_fd: t.Fd, new_path: string): t.Errno;
   /**
@@ -321,7 +303,6 @@ export interface Preview1Host {
    * @param old_path Text the link will contain (its target); not checked or resolved.
    * @param fd Directory `new_path` is resolved from.
    * @param new_path Path where the link is created.
-   * @param result Success, or why the link could not be made.
    */
   path_symlink(old_path: string, fd: t.Fd, new_path: string): t.Errno;
   /**
@@ -329,7 +310,6 @@ export interface Preview1Host {
    * directory gives `errno::isdir`; use `path_remove_directory` for those.
    * @param fd Directory the path is resolved from.
    * @param path Path of the file to delete.
-   * @param result Success, or why the name could not be deleted.
    */
   path_unlink_file(fd: t.Fd, path: string): t.Errno;
   /**
@@ -351,20 +331,15 @@ export interface Preview1Host {
   /**
    * Deliver a signal to the calling process, like POSIX `raise`.
    * @param sig Signal to deliver.
-   * @param result Success, or why the signal could not be raised.
    */
   proc_raise(sig: t.Signal): t.Errno;
-  /**
-   * Let other threads run before continuing, like POSIX `sched_yield`.
-   * @param result Success, or why yielding failed.
-   */
+  /** Let other threads run before continuing, like POSIX `sched_yield`. */
   sched_yield(): t.Errno;
   /**
    * Fill a buffer with cryptographically strong random bytes. May block
    * until the host has gathered enough entropy.
    * @param buf Buffer to fill.
    * @param buf_len Size of that buffer in bytes.
-   * @param result Success, or why no random data could be produced.
    */
   random_get(buf: Uint8Array): t.Errno;
   /**
@@ -398,7 +373,6 @@ export interface Preview1Host {
    * `shutdown`.
    * @param fd Socket to shut down.
    * @param how Directions to close.
-   * @param result Success, or why the shutdown failed.
    */
   sock_shutdown(fd: t.Fd, how: t.Sdflags): t.Errno;
 }

@@ -5,7 +5,8 @@
  * cookie is an index and fd_readdir is a single copy from that entry's offset,
  * cut at the end of the guest's buffer as the spec asks. The snapshot is taken
  * when a descriptor first lists the directory and again whenever the guest
- * rewinds to cookie 0; no call reads the directory again for later cookies.
+ * rewinds to cookie 0 (unless the directory is unchanged: listing-cache.ts);
+ * no call reads the directory again for later cookies.
  *
  * `.` and `..` come first, with their inodes. For the other entries d_type
  * comes from the directory itself (Node's readdir, which lstats only entries
@@ -33,6 +34,10 @@ export class DirectoryListing {
 
   get entryCount(): number {
     return this.offsets.length - 1;
+  }
+
+  get byteLength(): number {
+    return this.bytes.length;
   }
 
   /** Lists `directoryPath`; `selfIno` and `parentIno` are the inodes of `.` and `..`. */

@@ -1,5 +1,6 @@
 /** What Node descriptions need from the host they belong to. */
 import type { HostLimits } from "../limits.js";
+import type { ListingCache } from "./listing-cache.js";
 
 export interface NodeFsEnvironment {
   readonly limits: HostLimits;
@@ -10,4 +11,6 @@ export interface NodeFsEnvironment {
    * (Linux) rather than through their host path; see host-directory.ts.
    */
   readonly procFdRoots: boolean;
+  /** Snapshots of unchanged directories, shared by the host's descriptors. */
+  readonly listings: ListingCache;
 }

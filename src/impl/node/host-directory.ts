@@ -33,6 +33,7 @@ import {
   lstatSync,
   lutimesSync,
   mkdirSync,
+  openSync,
   readlinkSync,
   renameSync,
   rmdirSync,
@@ -55,15 +56,16 @@ import {
 import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
 import { DirectoryListing } from "./directory-listing.js";
 import type { NodeFsEnvironment } from "./environment.js";
-import { errnoOf } from "./errno-of.js";
+import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { openBeneath } from "./open-beneath.js";
+import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
 import { fillFilestat } from "./stats.js";
 import { timesToSet } from "./times.js";
 
-// openBeneath adds O_NOFOLLOW itself.
-const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY, O_NONBLOCK } = constants;
+// openBeneath adds O_NOFOLLOW itself; the plain-name path adds it here.
+const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY, O_NONBLOCK, O_NOFOLLOW } = constants;
 // Missing on some platforms; 0 leaves the flag out there.
 const O_SYNC = constants.O_SYNC ?? 0;
 const O_DSYNC = constants.O_DSYNC ?? 0;
@@ -74,9 +76,13 @@ export class HostDirectory extends BaseDescription implements Directory {
   readonly filetype = filetype.directory;
   override readonly directory: Directory = this;
   private listing: DirectoryListing | null = null;
+  /** The inode of `..`, once known (see parentInode). */
+  private parentIno: bigint | null = null;
   private readonly following: ResolveOptions;
   private readonly notFollowing: ResolveOptions;
   private readonly rootPrefix: string;
+  /** Whether plain names may skip the resolver (see plain-name.ts). */
+  private readonly plainNamesAllowed: boolean;
 
   private constructor(
     /** The host fd on the directory; owned. */
@@ -95,12 +101,11 @@ export class HostDirectory extends BaseDescription implements Directory {
     this.following = { followFinalSymlink: true, maxPathBytes, maxSymlinkHops, expectedRoot };
     this.notFollowing = { followFinalSymlink: false, maxPathBytes, maxSymlinkHops, expectedRoot };
     this.rootPrefix = root.endsWith("/") ? root : `${root}/`;
+    // With an identity to check, every path goes through the resolver, which checks it.
+    this.plainNamesAllowed = expectedRoot === undefined;
   }
 
-  /**
-   * Wraps an open host fd on a preopened directory. `hostPath` is its
-   * canonical host path (used only where /proc/self/fd is not available).
-   */
+  /** Wraps an open host fd on a preopened directory; `hostPath` is its canonical host path. */
   static preopen(fd: number, hostPath: string, stats: BigIntStats, environment: NodeFsEnvironment): HostDirectory {
     const identity = identityOf(stats);
     // The guest cannot rename a preopen, so its canonical path stays valid, and
@@ -115,11 +120,18 @@ export class HostDirectory extends BaseDescription implements Directory {
    * is the resolver's check that the path still leads to it, so `stats` are
    * taken now when not given.
    */
-  private child(fd: number, hostPath: string, stats: BigIntStats | null): HostDirectory {
+  private child(fd: number, hostPath: string, stats: BigIntStats | null, isEntryOfThis: boolean): HostDirectory {
     const known = stats === null ? null : { dev: stats.dev, ino: stats.ino };
-    if (this.environment.procFdRoots) return new HostDirectory(fd, procRoot(fd), known, this.sandboxRoot, this.environment, undefined);
-    const identity = known ?? identityOf(fstatSync(fd, { bigint: true }));
-    return new HostDirectory(fd, hostPath, identity, this.sandboxRoot, this.environment, identity);
+    let child: HostDirectory;
+    if (this.environment.procFdRoots) {
+      child = new HostDirectory(fd, procRoot(fd), known, this.sandboxRoot, this.environment, undefined);
+    } else {
+      const identity = known ?? identityOf(fstatSync(fd, { bigint: true }));
+      child = new HostDirectory(fd, hostPath, identity, this.sandboxRoot, this.environment, identity);
+    }
+    // Only when already known: finding it out now would cost a system call on every open.
+    if (isEntryOfThis && this.knownIdentity !== null) child.parentIno = this.knownIdentity.ino;
+    return child;
   }
 
   private get identity(): FileIdentity {
@@ -135,34 +147,55 @@ export class HostDirectory extends BaseDescription implements Directory {
   // ---- Directory: path operations ----
 
   /**
-   * Through openBeneath: the components before the last are checked, the last
-   * is opened with O_NOFOLLOW (so the kernel refuses a symlink there
-   * atomically), and only a link that is to be followed takes the full
-   * resolution. The open is the only system call when the kind of the result
-   * is certain or can wait: `oflags.directory` makes the kernel check it is a
-   * directory, `creat|excl` that a regular file was just made; anything else
-   * is a HostFile that finds its kind out when first asked (see host-file.ts).
+   * A plain name is opened directly below the root, anything else through
+   * openBeneath (the components before the last are checked); either way the
+   * last component is opened with O_NOFOLLOW, so the kernel refuses a symlink
+   * there atomically, and only a link that is to be followed takes the full
+   * resolution. There is nothing to compare afterwards: no lstat came before
+   * the open, the kernel opened whatever the checked name held at that moment.
+   *
+   * The open is the only system call when the kind of the result is certain or
+   * can wait: `oflags.directory` makes the kernel check it is a directory,
+   * `creat|excl` that a regular file was just made; anything else is a
+   * HostFile that finds its kind out when first asked (see host-file.ts).
    */
   open(path: string, request: OpenRequest, result: Out<FileDescription>): Errno {
     // Opening a missing file is common (search paths) and Node reports it by
     // throwing; most of that cost is capturing a stack trace nobody reads.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
-    let opened;
+    const flags = openFlags(request);
+    let fd = -1;
+    let hostPath = "";
+    // Opened as an entry of this directory (no symlink in between): this is its parent.
+    let isEntryOfThis = false;
     try {
-      opened = openBeneath(this.root, path, openFlags(request), 0o666, request.followSymlinks ? this.following : this.notFollowing);
+      if (this.plainNamesAllowed && isPlainName(path, this.environment.limits.maxPathBytes)) {
+        hostPath = this.rootPrefix + path;
+        try {
+          fd = openSync(hostPath, flags | O_NOFOLLOW, 0o666);
+          isEntryOfThis = true;
+        } catch (error) {
+          // A symlink to follow takes the full resolution below.
+          if (!request.followSymlinks || !isSymlinkRefusal(codeOf(error))) return errnoOf(error);
+        }
+      }
+      if (fd < 0) {
+        const opened = openBeneath(this.root, path, flags, 0o666, request.followSymlinks ? this.following : this.notFollowing);
+        if (!opened.ok) return errno[opened.errno];
+        fd = opened.fd;
+        hostPath = opened.hostPath;
+      }
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
     }
-    if (!opened.ok) return errno[opened.errno];
-    const { fd, hostPath } = opened;
     try {
       if ((request.oflags & oflags.directory) !== 0) {
-        result.value = this.child(fd, hostPath, null);
+        result.value = this.child(fd, hostPath, null, isEntryOfThis);
       } else if ((request.oflags & createdFlags) === createdFlags) {
         result.value = new HostFile(fd, filetype.regular_file, this.environment);
       } else {
-        result.value = new HostFile(fd, null, this.environment, (adopted, stats) => this.child(adopted, hostPath, stats));
+        result.value = new HostFile(fd, null, this.environment, (adopted, stats) => this.child(adopted, hostPath, stats, isEntryOfThis));
       }
       return errno.success;
     } catch (error) {
@@ -272,7 +305,21 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   statPath(path: string, lookup: Lookupflags, into: Filestat): Errno {
-    const resolved = this.resolve(path, (lookup & lookupflags.symlink_follow) !== 0);
+    const follow = (lookup & lookupflags.symlink_follow) !== 0;
+    if (this.plainNamesAllowed && isPlainName(path, this.environment.limits.maxPathBytes)) {
+      let stats: BigIntStats | undefined;
+      try {
+        stats = lstatSync(this.rootPrefix + path, { bigint: true, throwIfNoEntry: false });
+      } catch (error) {
+        return errnoOf(error);
+      }
+      if (stats === undefined) return errno.noent;
+      if (!follow || !stats.isSymbolicLink()) {
+        fillFilestat(into, stats);
+        return errno.success;
+      }
+    }
+    const resolved = this.resolve(path, follow);
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat === null) return errno.noent;
     fillFilestat(into, resolved.finalStat);
@@ -344,7 +391,18 @@ export class HostDirectory extends BaseDescription implements Directory {
   override readdir(buffer: Uint8Array, cookie: bigint, result: Out<number>): Errno {
     if (cookie === 0n || this.listing === null) {
       try {
-        this.listing = DirectoryListing.read(this.root, this.identity.ino, this.parentInode());
+        // Taken before the directory is read: see listing-cache.ts.
+        const stats = fstatSync(this.fd, { bigint: true });
+        this.knownIdentity ??= identityOf(stats);
+        const parentIno = this.parentInode();
+        const cache = this.environment.listings;
+        let listing = cache.lookup(stats, parentIno);
+        if (listing === null) {
+          const takenAt = this.environment.realtimeNow();
+          listing = DirectoryListing.read(this.root, stats.ino, parentIno);
+          cache.store(stats, parentIno, listing, takenAt);
+        }
+        this.listing = listing;
       } catch (error) {
         return errnoOf(error);
       }
@@ -353,10 +411,18 @@ export class HostDirectory extends BaseDescription implements Directory {
     return errno.success;
   }
 
-  /** Inside the sandbox a preopen is a root, and a root is its own parent. */
+  /**
+   * The inode `..` is listed with. Inside the sandbox a preopen is a root, and
+   * a root is its own parent; a directory opened by a plain name from another
+   * one whose inode was known has that one as parent; otherwise the host is asked.
+   */
   private parentInode(): bigint {
-    if (this.identity.ino === this.sandboxRoot.ino && this.identity.dev === this.sandboxRoot.dev) return this.identity.ino;
-    return lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n;
+    const identity = this.identity;
+    if (identity.ino === this.sandboxRoot.ino && identity.dev === this.sandboxRoot.dev) return identity.ino;
+    if (this.parentIno === null) {
+      this.parentIno = lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n;
+    }
+    return this.parentIno;
   }
 
   override close(): Errno {

@@ -7,18 +7,22 @@ import type { Preview1Host } from "../../generated/preview1/host.js";
 import { clockid } from "../../generated/preview1/types.js";
 import { createArgsEnvironMethods } from "../args-environ.js";
 import { createClockMethods } from "../clocks.js";
-import type { HostContext } from "../context.js";
+import { descriptionPreopenEntry, type DescriptionPreopen } from "../description-preopen.js";
+import type { ClockSource, HostContext } from "../context.js";
+import type { FileDescription } from "../description.js";
 import { createFdMethods } from "../fd-methods.js";
-import { FdTable } from "../fd-table.js";
+import { FdEntry, FdTable } from "../fd-table.js";
 import { createFileIoMethods } from "../file-io-methods.js";
 import { resolveHostLimits, type HostLimits } from "../limits.js";
 import { createPathMethods } from "../path-methods.js";
 import { createPollMethods } from "../poll-methods.js";
 import { createProcMethods } from "../proc-methods.js";
+import { streamRights } from "../rights.js";
 import { createSocketMethods } from "../socket-methods.js";
 import { createNodeClockSource } from "./clock-source.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
+import { ListingCache } from "./listing-cache.js";
 import { procFdRootsAvailable } from "./proc-fd-roots.js";
 import { createRandomMethods } from "./random.js";
 import { sleepNanoseconds } from "./sleep.js";
@@ -32,10 +36,13 @@ export interface NodeHostOptions {
   env: readonly string[];
   /** Directories the guest sees at fd 3, 4, ... in this order. */
   preopens: readonly (readonly [guestPath: string, hostPath: string])[];
-  /** Host fds behind the guest's fds 0, 1 and 2; they stay the embedder's and are never closed. */
-  stdin: number;
-  stdout: number;
-  stderr: number;
+  /**
+   * The guest's fds 0, 1 and 2: host fds (they stay the embedder's and are
+   * never closed) or descriptions such as src/stdio's in-memory sources and sinks.
+   */
+  stdin: number | FileDescription;
+  stdout: number | FileDescription;
+  stderr: number | FileDescription;
   /** Called by proc_exit; it throws (the WASI class's passthrough exit signal). */
   onExit: (code: number) => never;
   limits?: Partial<HostLimits>;
@@ -44,6 +51,13 @@ export interface NodeHostOptions {
    * available). False forces the portable host-path mode; meant for tests.
    */
   procFdRoots?: boolean;
+  /** Replaces the Node clocks (deterministic mode); `sleep` must then be given too, so the two agree. */
+  clock?: ClockSource;
+  sleep?: (nanoseconds: bigint) => void;
+  /** Replaces the OS random source (deterministic mode). */
+  random?: Pick<Preview1Host, "random_get">;
+  /** Directories given as descriptions (in-memory ones, embedder mounts), at the fds after `preopens`. */
+  extraPreopens?: readonly DescriptionPreopen[];
 }
 
 export interface NodeHost extends Preview1Host {
@@ -53,34 +67,42 @@ export interface NodeHost extends Preview1Host {
 
 export function createNodeHost(options: NodeHostOptions): NodeHost {
   const limits = resolveHostLimits(options.limits);
-  const clock = createNodeClockSource();
+  const clock = options.clock ?? createNodeClockSource();
+  const wantProcFdRoots = options.procFdRoots ?? true;
   const environment: NodeFsEnvironment = {
     limits,
     realtimeNow: () => clock.now(clockid.realtime),
-    procFdRoots: (options.procFdRoots ?? true) && procFdRootsAvailable(),
+    // Probed on first use (the first directory the guest opens), not at start-up.
+    get procFdRoots() {
+      return wantProcFdRoots && procFdRootsAvailable();
+    },
+    listings: new ListingCache(),
   };
   const fds = new FdTable(limits.maxOpenFds);
   try {
-    [options.stdin, options.stdout, options.stderr].forEach((hostFd, fd) => fds.place(fd, stdioEntry(hostFd, environment)));
+    [options.stdin, options.stdout, options.stderr].forEach((given, fd) =>
+      fds.place(fd, typeof given === "number" ? stdioEntry(given, environment) : new FdEntry(given, streamRights, 0, 0)),
+    );
     options.preopens.forEach(([guestPath, hostPath], index) => fds.place(3 + index, preopenEntry(guestPath, hostPath, environment)));
+    (options.extraPreopens ?? []).forEach(([guestPath, open], index) =>
+      fds.place(3 + options.preopens.length + index, descriptionPreopenEntry(guestPath, open({ clock, limits }))),
+    );
   } catch (error) {
     for (const entry of fds.drain()) entry.description.close();
     throw error;
   }
-  const ctx: HostContext = { fds, limits, clock, sleep: sleepNanoseconds };
-  const host: Preview1Host = {
+  const ctx: HostContext = { fds, limits, clock, sleep: options.sleep ?? sleepNanoseconds };
+  // One object literal: the compiler checks that the areas cover Preview1Host.
+  return {
     ...createArgsEnvironMethods(options.args, options.env),
     ...createClockMethods(ctx),
-    ...createRandomMethods(),
+    ...(options.random ?? createRandomMethods()),
     ...createFdMethods(ctx),
     ...createFileIoMethods(ctx),
     ...createPathMethods(ctx),
     ...createPollMethods(ctx),
     ...createProcMethods(options.onExit),
     ...createSocketMethods(ctx),
-  };
-  return {
-    ...host,
     close() {
       for (const entry of fds.drain()) entry.description.close();
     },

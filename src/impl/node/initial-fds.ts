@@ -44,7 +44,8 @@ export function preopenEntry(guestPath: string, hostPath: string, environment: N
   let fd: number;
   let canonical: string;
   try {
-    canonical = realpathSync(hostPath);
+    // The native realpath is one system call; the JS one lstats every component.
+    canonical = realpathSync.native(hostPath);
     fd = openSync(canonical, constants.O_RDONLY | constants.O_DIRECTORY);
   } catch (error) {
     const name = errnoNameOf(error);

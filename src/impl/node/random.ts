@@ -1,7 +1,7 @@
 /**
  * random_get from the OS CSPRNG (crypto.randomFillSync). Guests often ask for
  * a few bytes at a time (hash seeds, UUIDs), and each randomFillSync call
- * costs far more than copying, so small requests are served from a 4 KiB pool
+ * costs far more than copying, so small requests are served from a 64 KiB pool
  * that is refilled when it runs dry. Bytes handed out are never handed out
  * again. Large requests are filled in place.
  */
@@ -9,7 +9,7 @@ import { randomFillSync } from "node:crypto";
 import type { Preview1Host } from "../../generated/preview1/host.js";
 import { errno } from "../../generated/preview1/types.js";
 
-const poolSize = 4096;
+const poolSize = 65536;
 /** Requests up to this size come from the pool. */
 const pooledLimit = 256;
 /** randomFillSync accepts at most 2^31 - 1 bytes per call. */

@@ -1,0 +1,76 @@
+/**
+ * The portable host: a Preview1Host that needs nothing but standard
+ * JavaScript and web APIs, for the core entry point (browsers, workers, and
+ * Node when no host file system should be reachable). It is composed from the
+ * same area modules as the Node host over the same HostContext; what differs
+ * is what the descriptors are (in-memory stdio, directories given as
+ * descriptions) and where time and randomness come from.
+ */
+import type { Preview1Host } from "../../generated/preview1/host.js";
+import { createArgsEnvironMethods } from "../args-environ.js";
+import { createClockMethods } from "../clocks.js";
+import type { ClockSource, HostContext } from "../context.js";
+import type { FileDescription } from "../description.js";
+import { createFdMethods } from "../fd-methods.js";
+import { FdEntry, FdTable } from "../fd-table.js";
+import { createFileIoMethods } from "../file-io-methods.js";
+import { resolveHostLimits, type HostLimits } from "../limits.js";
+import { createPathMethods } from "../path-methods.js";
+import { createPollMethods } from "../poll-methods.js";
+import { createProcMethods } from "../proc-methods.js";
+import { directoryInheritingRights, directoryRights, streamRights } from "../rights.js";
+import { createSocketMethods } from "../socket-methods.js";
+import { createPortableClockSource } from "./clock-source.js";
+import { createPortableRandomMethods } from "./random.js";
+import { portableSleep } from "./sleep.js";
+
+export interface PortableHostOptions {
+  args: readonly string[];
+  /** "KEY=VALUE" strings, in order. */
+  env: readonly string[];
+  /** fds 0, 1 and 2 (see src/stdio: input sources and output sinks). */
+  stdio: readonly [FileDescription, FileDescription, FileDescription];
+  /** Directory descriptions the guest sees at fd 3, 4, ... under these names. */
+  preopens?: readonly (readonly [guestPath: string, directory: FileDescription])[];
+  onExit: (code: number) => never;
+  /** Default: the web clocks (performance.now, performance.timeOrigin). */
+  clock?: ClockSource;
+  /** Default: Atomics.wait, or a timed loop where that is forbidden. */
+  sleep?: (nanoseconds: bigint) => void;
+  /** Default: crypto.getRandomValues. */
+  random?: Pick<Preview1Host, "random_get">;
+  limits?: Partial<HostLimits>;
+}
+
+export interface PortableHost extends Preview1Host {
+  /** Closes every descriptor the guest still holds. Idempotent. */
+  close(): void;
+}
+
+export function createPortableHost(options: PortableHostOptions): PortableHost {
+  const limits = resolveHostLimits(options.limits);
+  const fds = new FdTable(limits.maxOpenFds);
+  options.stdio.forEach((description, fd) => fds.place(fd, new FdEntry(description, streamRights, 0, 0)));
+  const encoder = new TextEncoder();
+  (options.preopens ?? []).forEach(([guestPath, directory], index) =>
+    fds.place(3 + index, new FdEntry(directory, directoryRights, directoryInheritingRights, 0, encoder.encode(guestPath))),
+  );
+  const ctx: HostContext = { fds, limits, clock: options.clock ?? createPortableClockSource(), sleep: options.sleep ?? portableSleep };
+  const host: Preview1Host = {
+    ...createArgsEnvironMethods(options.args, options.env),
+    ...createClockMethods(ctx),
+    ...(options.random ?? createPortableRandomMethods()),
+    ...createFdMethods(ctx),
+    ...createFileIoMethods(ctx),
+    ...createPathMethods(ctx),
+    ...createPollMethods(ctx),
+    ...createProcMethods(options.onExit),
+    ...createSocketMethods(ctx),
+  };
+  return {
+    ...host,
+    close() {
+      for (const entry of fds.drain()) entry.description.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Stdout/stderr delivered to JavaScript: every fd_write hands one copy of the
+ * bytes written (all its iovecs joined) to a callback. The copy is the
+ * receiver's to keep; guest memory views would change under it. On top of it:
+ * `captureOutput()`, which collects everything in memory, and Node-style
+ * writable streams, fed through their `write` method.
+ */
+import type { Out } from "../runtime/out.js";
+import { errno, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../generated/preview1/types.js";
+import { BaseDescription } from "../impl/description.js";
+import { fillStreamFilestat } from "./stream-filestat.js";
+
+/** Receives each write's bytes, already copied out of guest memory. */
+export type OutputCallback = (bytes: Uint8Array) => void;
+
+export class OutputSinkDescription extends BaseDescription {
+  readonly filetype = filetype.unknown;
+
+  constructor(private readonly deliver: OutputCallback) {
+    super();
+  }
+
+  override write(buffers: readonly Uint8Array[], _flags: Fdflags, result: Out<number>): Errno {
+    let total = 0;
+    for (const buffer of buffers) total += buffer.length;
+    const copy = new Uint8Array(total);
+    let at = 0;
+    for (const buffer of buffers) {
+      copy.set(buffer, at);
+      at += buffer.length;
+    }
+    // An empty write still happened, but there is nothing to tell anyone.
+    if (total > 0) this.deliver(copy);
+    result.value = total;
+    return errno.success;
+  }
+
+  /** A pipe-like object: no device, inode, size or times. */
+  override stat(into: Filestat): Errno {
+    fillStreamFilestat(into, this.filetype, 0n);
+    return errno.success;
+  }
+
+  /** Always ready: delivering never blocks. */
+  override readiness(_kind: Eventtype, nbytes: Out<bigint>): Errno {
+    nbytes.value = 0n;
+    return errno.success;
+  }
+}
+
+/** Everything a guest wrote to one stream, kept in memory. Pass it as `stdio.stdout` or `stdio.stderr`. */
+export class OutputCapture {
+  private readonly chunks: Uint8Array[] = [];
+  private length = 0;
+
+  /** The callback behind the capture; usable anywhere an OutputCallback is. */
+  readonly write: OutputCallback = (bytes) => {
+    this.chunks.push(bytes);
+    this.length += bytes.length;
+  };
+
+  /** All bytes written so far, in one array. */
+  bytes(): Uint8Array {
+    const all = new Uint8Array(this.length);
+    let at = 0;
+    for (const chunk of this.chunks) {
+      all.set(chunk, at);
+      at += chunk.length;
+    }
+    return all;
+  }
+
+  /** All bytes written so far, decoded as UTF-8 (malformed sequences become U+FFFD). */
+  text(): string {
+    return new TextDecoder().decode(this.bytes());
+  }
+
+  /** Forgets what was captured. */
+  clear(): void {
+    this.chunks.length = 0;
+    this.length = 0;
+  }
+}
+
+export function captureOutput(): OutputCapture {
+  return new OutputCapture();
+}

@@ -1,0 +1,211 @@
+/**
+ * The WASI class without Node: option handling, the import object, start,
+ * initialize and close, over a host built by a platform. The core entry
+ * point (src/core.ts) runs it on the portable host, which needs only web APIs;
+ * the Node entry point (src/wasi.ts) gives it the Node host and node:wasi's
+ * process exit. Nothing reachable from here imports a `node:` module (a test
+ * bundles src/core.ts for the browser to keep it so).
+ */
+import { createVirtualTime, randomMethodsFrom, seededRandomBytes } from "./deterministic.js";
+import { createPreview0Imports, tracePreview0Imports, unimplementedPreview0Host, type Preview0Imports } from "./generated/preview0/index.js";
+import type { Preview1Host } from "./generated/preview1/host.js";
+import { createPreview1Imports, tracePreview1Imports, unimplementedPreview1Host, type Preview1Imports } from "./generated/preview1/index.js";
+import type { ClockSource } from "./impl/context.js";
+import { preview0Host } from "./impl/preview0/adapter.js";
+import { GuestMemory, type GlueOptions } from "./runtime/index.js";
+import { describeStdio, type StdioSlot } from "./stdio/stdio-options.js";
+import { parseExtraOptions, type WasiExtraOptions } from "./wasi-extra-options.js";
+import { WasiExit } from "./wasi-exit.js";
+import { validateInstanceForInitialize, validateInstanceForStart, type WasiLifecycleState } from "./wasi-lifecycle.js";
+import { parseWasiOptions, type ParsedWasiOptions, type WasiVersion } from "./wasi-options.js";
+
+/** The options both entry points take: node:wasi's (as far as the platform supports them) and ours. */
+export interface CoreWasiOptions extends WasiExtraOptions {
+  /** `"preview1"` (module `wasi_snapshot_preview1`) or `"unstable"` (`wasi_unstable`). Leaving it out means preview1, Node 18 style. */
+  version?: WasiVersion;
+  /** The guest's argv, including argv[0]; each converted with String(). */
+  args?: readonly unknown[];
+  /** The guest's environment; `undefined` values are left out. */
+  env?: Record<string, unknown>;
+  /**
+   * true: proc_exit makes `start()` return the code. false: proc_exit ends the
+   * process (Node only; without a process to end, the core entry point always returns).
+   */
+  returnOnExit?: boolean;
+}
+
+/** A host the WASI object owns: `close()` releases what the guest left open. */
+export interface OwnedHost extends Preview1Host {
+  close(): void;
+}
+
+/** Everything a platform needs to build the host of one WASI object. */
+export interface HostSetup {
+  parsed: ParsedWasiOptions;
+  /** "KEY=VALUE" strings, in order. */
+  env: string[];
+  /** fds 0, 1, 2: descriptions from the `stdio` option, or host fd numbers. */
+  stdio: [StdioSlot, StdioSlot, StdioSlot];
+  /** Set in deterministic mode; otherwise the platform's own clock, sleep and random source. */
+  time: { clock: ClockSource; sleep(nanoseconds: bigint): void } | null;
+  random: Pick<Preview1Host, "random_get"> | null;
+  /** What proc_exit calls; it throws (or ends the process). */
+  onExit: (code: number) => never;
+}
+
+/** What differs between the Node and the core entry points. */
+export interface WasiPlatform {
+  /** fds 0, 1, 2 when the `stdio` option does not say: host fds on Node, console sinks in the core. */
+  defaultStdio(parsed: ParsedWasiOptions, options: Record<string, unknown>): [StdioSlot, StdioSlot, StdioSlot];
+  createHost(setup: HostSetup): OwnedHost;
+  /** Where `trace: true` writes. */
+  traceLine(line: string): void;
+  /** Ends the process for proc_exit with returnOnExit false; absent where there is no process to end. */
+  exitProcess?: (code: number) => never;
+}
+
+export type WasiImport = Preview1Imports | Preview0Imports;
+
+const moduleNames: Record<WasiVersion, string> = {
+  preview1: "wasi_snapshot_preview1",
+  unstable: "wasi_unstable",
+};
+
+/**
+ * The module name and function names a WASI object of `version` provides,
+ * read off the generated glue itself so they cannot drift from it.
+ */
+export function wasiImportNames(version: WasiVersion): { module: string; functions: string[] } {
+  const memory = new GuestMemory();
+  const imports = version === "unstable" ? createPreview0Imports(unimplementedPreview0Host(), memory) : createPreview1Imports(unimplementedPreview1Host(), memory);
+  return { module: moduleNames[version], functions: Object.keys(imports) };
+}
+
+export class WasiCore {
+  /** The import functions of the chosen version: what goes under getImportObject()'s one key. */
+  readonly wasiImport: WasiImport;
+
+  readonly #version: WasiVersion;
+  readonly #returnOnExit: boolean;
+  readonly #exitProcess: ((code: number) => never) | undefined;
+  readonly #memoryOverride: WebAssembly.Memory | undefined;
+  readonly #memory = new GuestMemory();
+  readonly #host: OwnedHost;
+  readonly #lifecycle: WasiLifecycleState = { started: false };
+  /** Set by the first proc_exit, so an exit the guest swallowed (catch_all) still counts. */
+  #exitCode: number | undefined;
+  #closed = false;
+
+  constructor(options: CoreWasiOptions | undefined, platform: WasiPlatform) {
+    const parsed = parseWasiOptions(options);
+    const given = (options ?? {}) as Record<string, unknown>;
+    const extra = parseExtraOptions(given, (line) => platform.traceLine(line));
+    this.#version = parsed.version;
+    this.#exitProcess = platform.exitProcess;
+    this.#returnOnExit = parsed.returnOnExit || platform.exitProcess === undefined;
+    this.#memoryOverride = extra.memory;
+
+    const deterministic = extra.deterministic;
+    const built = platform.createHost({
+      parsed,
+      env: Object.entries(parsed.env).map(([name, value]) => `${name}=${value}`),
+      stdio: describeStdio(extra.stdio, platform.defaultStdio(parsed, given)),
+      time: deterministic === null ? null : createVirtualTime(deterministic),
+      random: deterministic === null ? null : randomMethodsFrom(seededRandomBytes(deterministic.seed)),
+      onExit: (code) => this.#exit(code),
+    });
+    this.#host = built;
+    let host: Preview1Host = built;
+    if (extra.host !== undefined) {
+      try {
+        host = extra.host(built);
+      } catch (error) {
+        built.close();
+        throw error;
+      }
+    }
+
+    const glueOptions: GlueOptions = { badPointer: extra.badPointer, onHostError: extra.onHostError };
+    const memory = this.#memory;
+    const trace = extra.trace;
+    // With trace off the import object is the glue itself: no wrapper, no cost.
+    if (parsed.version === "unstable") {
+      const imports = createPreview0Imports(preview0Host(host), memory, glueOptions);
+      this.wasiImport = trace ? tracePreview0Imports(imports, memory, trace) : imports;
+    } else {
+      const imports = createPreview1Imports(host, memory, glueOptions);
+      this.wasiImport = trace ? tracePreview1Imports(imports, memory, trace) : imports;
+    }
+  }
+
+  /** `{ wasi_snapshot_preview1: wasiImport }` or `{ wasi_unstable: wasiImport }`; a new object each call, as in Node. */
+  getImportObject(): Record<string, WasiImport> {
+    return { [moduleNames[this.#version]]: this.wasiImport };
+  }
+
+  /**
+   * Runs a command: calls `_start` and returns the exit code — 0 when `_start`
+   * returns, proc_exit's code when the guest exited and returnOnExit is set.
+   * Whatever way it ends, the descriptors the guest left open are closed.
+   */
+  start(instance: WebAssembly.Instance): number {
+    const entry = this.#claim(() => validateInstanceForStart(instance, this.#lifecycle, this.#memoryOverride));
+    this.#memory.attach(entry.memory);
+    try {
+      entry.start();
+    } catch (error) {
+      if (!(error instanceof WasiExit)) throw error;
+    } finally {
+      this.close();
+    }
+    // A guest that caught the exit signal with catch_all and returned anyway
+    // still exited: proc_exit does not return, so its code stands.
+    return this.#exitCode ?? 0;
+  }
+
+  /**
+   * Prepares a reactor: calls `_initialize` if it exists. The instance's exports
+   * can be called afterwards; `close()` releases its descriptors when done.
+   */
+  initialize(instance: WebAssembly.Instance): void {
+    const entry = this.#claim(() => validateInstanceForInitialize(instance, this.#lifecycle, this.#memoryOverride));
+    this.#memory.attach(entry.memory);
+    entry.initialize?.();
+  }
+
+  /**
+   * Closes every descriptor the guest still holds (the host's stdio fds given as
+   * options stay open). Done by `start()` itself; reactors call it when finished.
+   * Calls the guest makes afterwards fail with `badf`. Safe to call twice.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#host.close();
+  }
+
+  /**
+   * Runs node:wasi's start/initialize checks. A first call that fails them has
+   * used this object up (as in Node), so its descriptors are closed at once; a
+   * repeated call must not close anything, since the first may be a live reactor.
+   */
+  #claim<T>(validate: () => T): T {
+    const firstCall = !this.#lifecycle.started;
+    try {
+      return validate();
+    } catch (error) {
+      if (firstCall) this.close();
+      throw error;
+    }
+  }
+
+  /** proc_exit: returns to the embedder or ends the process, and unwinds the guest either way. */
+  #exit(code: number): never {
+    this.#exitCode ??= code;
+    if (!this.#returnOnExit && this.#exitProcess !== undefined) {
+      this.close();
+      this.#exitProcess(code);
+    }
+    throw new WasiExit(code);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The WASI class of the core entry point: the same class as the Node one,
+ * over the portable host (src/impl/portable), so it runs wherever WebAssembly
+ * and web APIs do. What it cannot have without Node, it refuses clearly:
+ * host fd numbers for stdio and host directories as preopens. By default
+ * stdin is empty and stdout/stderr go to console.log/console.error by line.
+ */
+import { createPortableHost } from "./impl/portable/index.js";
+import type { FileDescription } from "./impl/description.js";
+import { ConsoleLineSink } from "./stdio/console-sink.js";
+import { InputSourceDescription } from "./stdio/input-source.js";
+import type { StdioSlot } from "./stdio/stdio-options.js";
+import { WasiCore, type CoreWasiOptions, type WasiPlatform } from "./wasi-core.js";
+
+const stdioNames = ["stdin", "stdout", "stderr"] as const;
+
+function noHostFds(slot: StdioSlot, index: number): FileDescription {
+  if (typeof slot !== "number") return slot;
+  throw new TypeError(
+    `options.${stdioNames[index]}: host fd ${slot} needs the Node entry point ("witx-wasi"); ` +
+      "the core entry point takes stdio.stdin as a string, bytes or a source function, and stdio.stdout/stderr as a function, captureOutput() or a writable",
+  );
+}
+
+const portablePlatform: WasiPlatform = {
+  defaultStdio: (parsed, options) => [
+    options.stdin === undefined ? new InputSourceDescription("") : parsed.stdin,
+    options.stdout === undefined ? new ConsoleLineSink((line) => console.log(line)) : parsed.stdout,
+    options.stderr === undefined ? new ConsoleLineSink((line) => console.error(line)) : parsed.stderr,
+  ],
+  createHost(setup) {
+    if (setup.parsed.preopens.length > 0) {
+      throw new TypeError("options.preopens names host directories, which the core entry point cannot open; use the Node entry point (\"witx-wasi\")");
+    }
+    const [stdin, stdout, stderr] = setup.stdio.map(noHostFds);
+    return createPortableHost({
+      args: setup.parsed.args,
+      env: setup.env,
+      stdio: [stdin, stdout, stderr],
+      onExit: setup.onExit,
+      ...(setup.time === null ? {} : { clock: setup.time.clock, sleep: setup.time.sleep }),
+      ...(setup.random === null ? {} : { random: setup.random }),
+    });
+  },
+  traceLine: (line) => console.error(`[wasi] ${line}`),
+};
+
+/** The WASI class without Node: node:wasi's interface over the portable host. */
+export class WASI extends WasiCore {
+  constructor(options?: CoreWasiOptions) {
+    super(options, portablePlatform);
+  }
+}

@@ -1,0 +1,122 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { extendHost } from "../src/extend.js";
+import { createPreview1Imports } from "../src/generated/preview1/glue.js";
+import type { Preview1Host } from "../src/generated/preview1/host.js";
+import { asFd, errno } from "../src/generated/preview1/types.js";
+import { unimplementedPreview1Host } from "../src/generated/preview1/unimplemented.js";
+import { GuestMemory } from "../src/runtime/index.js";
+import { captureOutput } from "../src/stdio/output-sink.js";
+import { runGuest } from "./support/run-guest.js";
+
+const fixtures = resolve(fileURLToPath(new URL("fixtures/typecheck/extend-host/", import.meta.url)));
+
+function compileErrors(file: string): string[] {
+  const program = ts.createProgram([resolve(fixtures, file)], {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: [],
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+}
+
+describe("extendHost at compile time", () => {
+  it("accepts overrides whose parameters are inferred from Preview1Host and that delegate to original", () => {
+    expect(compileErrors("good.ts")).toEqual([]);
+  }, 60_000);
+
+  it("rejects a method name that is not a WASI function", () => {
+    const errors = compileErrors("misspelled.ts");
+    expect(errors.join("\n")).toMatch(/not assignable to type 'never'/);
+  }, 60_000);
+
+  it("rejects an override whose parameter type differs from the interface", () => {
+    const errors = compileErrors("wrong-parameter.ts");
+    expect(errors.join("\n")).toMatch(/'fd' and 'fd' are incompatible/);
+  }, 60_000);
+
+  it("rejects an override whose result is not an errno", () => {
+    const errors = compileErrors("wrong-result.ts");
+    expect(errors.join("\n")).toMatch(/Type 'string' is not assignable to type 'Errno'/);
+  }, 60_000);
+});
+
+describe("extendHost at run time", () => {
+  it("replaces only the named methods and leaves the base unchanged", () => {
+    const base = unimplementedPreview1Host(errno.nosys);
+    const host = extendHost(base, () => ({ sched_yield: () => errno.success }));
+    expect(host.sched_yield()).toBe(errno.success);
+    expect(base.sched_yield()).toBe(errno.nosys);
+    expect(host.fd_close(asFd(3))).toBe(errno.nosys);
+  });
+
+  it("gives each override the method it replaces as original, even when extensions stack", () => {
+    const calls: string[] = [];
+    const base: Preview1Host = { ...unimplementedPreview1Host(), fd_close: () => (calls.push("base"), errno.badf) };
+    const once = extendHost(base, (original) => ({ fd_close: (fd) => (calls.push("first"), original.fd_close(fd)) }));
+    const twice = extendHost(once, (original) => ({ fd_close: (fd) => (calls.push("second"), original.fd_close(fd)) }));
+    expect(twice.fd_close(asFd(7))).toBe(errno.badf);
+    expect(calls).toEqual(["second", "first", "base"]);
+  });
+
+  it("keeps extra members of the base, such as close()", () => {
+    let closed = false;
+    const base = { ...unimplementedPreview1Host(), close: () => void (closed = true) };
+    extendHost(base, () => ({})).close();
+    expect(closed).toBe(true);
+  });
+
+  it("throws for a name that is not a host method or an override that is not a function (JavaScript callers)", () => {
+    const base = unimplementedPreview1Host();
+    expect(() => extendHost(base, () => ({ fd_clsoe: () => 0 }) as never)).toThrow(/"fd_clsoe" is not a method of the host/);
+    expect(() => extendHost(base, () => ({ fd_close: 0 }) as never)).toThrow(/override of "fd_close" is not a function/);
+  });
+
+  it("produces a host the generated glue accepts", () => {
+    const host = extendHost(unimplementedPreview1Host(), () => ({ sched_yield: () => errno.again }));
+    const imports = createPreview1Imports(host, new GuestMemory());
+    expect(imports.sched_yield()).toBe(errno.again);
+  });
+});
+
+describe("the WASI class's host option", () => {
+  it("applies an extension to the Node host it builds, seen by a real guest", () => {
+    const out = captureOutput();
+    const writes: number[] = [];
+    const code = runGuest("examples/hello.wasm", {
+      stdio: { stdout: out },
+      host: (base) =>
+        extendHost(base, (original) => ({
+          fd_write(fd, iovs, result) {
+            writes.push(fd);
+            return original.fd_write(fd, iovs, result);
+          },
+        })),
+    });
+    expect(code).toBe(0);
+    expect(out.text().length).toBeGreaterThan(0);
+    expect(writes.length).toBeGreaterThan(0);
+    expect(new Set(writes)).toEqual(new Set([1]));
+  });
+
+  it("lets an override refuse a call instead of the Node host", () => {
+    const out = captureOutput();
+    let refused = 0;
+    runGuest("examples/hello.wasm", {
+      stdio: { stdout: out },
+      host: (base) => extendHost(base, () => ({ fd_write: () => (refused++, errno.perm) })),
+    });
+    expect(refused).toBeGreaterThan(0);
+    expect(out.text()).toBe("");
+  });
+
+  it("rejects a host option that is not a function", () => {
+    expect(() => runGuest("examples/hello.wasm", { host: {} as never })).toThrow(/"options.host" property must be of type function/);
+  });
+});
