@@ -27,6 +27,11 @@ export type { StdioOptions, StdinOption, OutputOption, StreamWithFd, WritableLik
 export { createVirtualTime, seededRandomBytes } from "./deterministic.js";
 export type { DeterministicOptions, VirtualTime } from "./deterministic.js";
 export { preview0Host } from "./impl/preview0/adapter.js";
+export { MemoryDirectory, generatedDevice, readOnlyFile } from "./impl/memory/index.js";
+export type { MemoryDirectoryOptions, MemoryPreopenContext, MountedFile, MountIdentity } from "./impl/memory/index.js";
+export type { Mount } from "./wasi-mounts.js";
+export { defaultHostLimits } from "./impl/limits.js";
+export type { HostLimits } from "./impl/limits.js";
 export * as preview1 from "./generated/preview1/index.js";
 export * as preview0 from "./generated/preview0/index.js";
 export { GuestMemory, GuestPointer, PASSTHROUGH } from "./runtime/index.js";

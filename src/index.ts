@@ -21,3 +21,5 @@ export type { DeterministicOptions, VirtualTime } from "./core.js";
 export { preview0Host, preview1, preview0 } from "./core.js";
 export { GuestMemory, GuestPointer, PASSTHROUGH } from "./core.js";
 export type { Out, GlueOptions, BadPointerMode, HostErrorHook, Codec } from "./core.js";
+export { MemoryDirectory, generatedDevice, readOnlyFile } from "./core.js";
+export type { MemoryDirectoryOptions, MemoryPreopenContext, MountedFile, MountIdentity, Mount } from "./core.js";

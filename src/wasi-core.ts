@@ -11,6 +11,9 @@ import { createPreview0Imports, tracePreview0Imports, unimplementedPreview0Host,
 import type { Preview1Host } from "./generated/preview1/host.js";
 import { createPreview1Imports, tracePreview1Imports, unimplementedPreview1Host, type Preview1Imports } from "./generated/preview1/index.js";
 import type { ClockSource } from "./impl/context.js";
+import type { DescriptionPreopen } from "./impl/description-preopen.js";
+import type { HostLimits } from "./impl/limits.js";
+import { parseMounts } from "./wasi-mounts.js";
 import { preview0Host } from "./impl/preview0/adapter.js";
 import { GuestMemory, type GlueOptions } from "./runtime/index.js";
 import { describeStdio, type StdioSlot } from "./stdio/stdio-options.js";
@@ -51,6 +54,10 @@ export interface HostSetup {
   random: Pick<Preview1Host, "random_get"> | null;
   /** What proc_exit calls; it throws (or ends the process). */
   onExit: (code: number) => never;
+  /** Resource bounds, defaults filled in. */
+  limits: HostLimits;
+  /** In-memory directories and embedder files from the `mounts` option, as preopens after the host ones. */
+  mounts: DescriptionPreopen[];
 }
 
 /** What differs between the Node and the core entry points. */
@@ -113,6 +120,8 @@ export class WasiCore {
       time: deterministic === null ? null : createVirtualTime(deterministic),
       random: deterministic === null ? null : randomMethodsFrom(seededRandomBytes(deterministic.seed)),
       onExit: (code) => this.#exit(code),
+      limits: extra.limits,
+      mounts: parseMounts(given.mounts, parsed.preopens),
     });
     this.#host = built;
     let host: Preview1Host = built;
@@ -125,7 +134,12 @@ export class WasiCore {
       }
     }
 
-    const glueOptions: GlueOptions = { badPointer: extra.badPointer, onHostError: extra.onHostError };
+    const glueOptions: GlueOptions = {
+      badPointer: extra.badPointer,
+      onHostError: extra.onHostError,
+      maxListLength: extra.limits.maxIovecs,
+      maxStringBytes: extra.limits.maxPathBytes,
+    };
     const memory = this.#memory;
     const trace = extra.trace;
     // With trace off the import object is the glue itself: no wrapper, no cost.

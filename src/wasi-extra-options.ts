@@ -9,10 +9,11 @@
  */
 import type { DeterministicOptions } from "./deterministic.js";
 import type { Preview1Host } from "./generated/preview1/host.js";
-import { invalidArgType, invalidArgValue } from "./node-errors.js";
+import { invalidArgType, invalidArgValue, outOfRange } from "./node-errors.js";
 import type { BadPointerMode, HostErrorHook } from "./runtime/index.js";
 import type { StdioOptions } from "./stdio/stdio-options.js";
 import type { Mount } from "./wasi-mounts.js";
+import { defaultHostLimits, type HostLimits } from "./impl/limits.js";
 
 export interface WasiExtraOptions {
   /**
@@ -62,6 +63,11 @@ export interface WasiExtraOptions {
    * (see notes/memory-fs.md and wasi-mounts.ts for the rules).
    */
   mounts?: Record<string, Mount>;
+  /**
+   * Resource bounds for the guest (see HostLimits: open fds, iovecs per call, path
+   * bytes, poll subscriptions, symlink hops); each key left out keeps its default.
+   */
+  limits?: Partial<HostLimits>;
 }
 
 export interface ParsedExtraOptions {
@@ -72,6 +78,23 @@ export interface ParsedExtraOptions {
   stdio: StdioOptions | undefined;
   host: ((base: Preview1Host) => Preview1Host) | undefined;
   deterministic: DeterministicOptions | null;
+  limits: HostLimits;
+}
+
+function parseLimits(value: unknown): HostLimits {
+  const limits: HostLimits = { ...defaultHostLimits };
+  if (value === undefined) return limits;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidArgType("options.limits", "Object", value);
+  for (const [key, bound] of Object.entries(value)) {
+    if (!(key in defaultHostLimits)) {
+      throw invalidArgValue(`options.limits.${key}`, bound, `is not a host limit (known: ${Object.keys(defaultHostLimits).join(", ")})`);
+    }
+    if (bound === undefined) continue;
+    if (typeof bound !== "number") throw invalidArgType(`options.limits.${key}`, "number", bound);
+    if (!Number.isSafeInteger(bound) || bound < 1) throw outOfRange(`options.limits.${key}`, "a positive integer", bound);
+    limits[key as keyof HostLimits] = bound;
+  }
+  return limits;
 }
 
 function parseDeterministic(value: unknown): DeterministicOptions | null {
@@ -91,7 +114,7 @@ function parseDeterministic(value: unknown): DeterministicOptions | null {
 
 /** `traceToStderr` is where `trace: true` sends lines on this entry point. */
 export function parseExtraOptions(options: Record<string, unknown>, traceToStderr: (line: string) => void): ParsedExtraOptions {
-  const { badPointer = "trap", trace = false, onHostError, memory, stdio, host, deterministic } = options;
+  const { badPointer = "trap", trace = false, onHostError, memory, stdio, host, deterministic, limits } = options;
   if (badPointer !== "trap" && badPointer !== "fault") {
     throw invalidArgValue("options.badPointer", badPointer, "must be 'trap' or 'fault'");
   }
@@ -116,5 +139,6 @@ export function parseExtraOptions(options: Record<string, unknown>, traceToStder
     stdio: stdio as StdioOptions | undefined,
     host: host as ((base: Preview1Host) => Preview1Host) | undefined,
     deterministic: parseDeterministic(deterministic),
+    limits: parseLimits(limits),
   };
 }

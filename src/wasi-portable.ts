@@ -37,6 +37,8 @@ const portablePlatform: WasiPlatform = {
       args: setup.parsed.args,
       env: setup.env,
       stdio: [stdin, stdout, stderr],
+      preopens: setup.mounts,
+      limits: setup.limits,
       onExit: setup.onExit,
       ...(setup.time === null ? {} : { clock: setup.time.clock, sleep: setup.time.sleep }),
       ...(setup.random === null ? {} : { random: setup.random }),

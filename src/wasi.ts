@@ -15,7 +15,6 @@ import { writeSync, type ReadStream } from "node:fs";
 import { createNodeHost } from "./impl/node/index.js";
 import type { StdinOption, StdioOptions } from "./stdio/stdio-options.js";
 import { WasiCore, type CoreWasiOptions, type WasiPlatform } from "./wasi-core.js";
-import { parseMounts } from "./wasi-mounts.js";
 
 export { WasiExit } from "./wasi-exit.js";
 export { wasiImportNames } from "./wasi-core.js";
@@ -44,19 +43,16 @@ export interface WasiOptions extends Omit<CoreWasiOptions, "stdio"> {
   stderr?: number;
 }
 
-/**
- * The Node platform for one WASI object. Per object because of `mounts`: they
- * are checked when the host is built, after node:wasi's own options, so a bad
- * Node option is still the first error reported.
- */
-const nodePlatform = (options: WasiOptions | undefined): WasiPlatform => ({
+/** The Node platform: host fds for stdio, the Node host, trace lines to fd 2, process.exit. */
+const nodePlatform: WasiPlatform = {
   defaultStdio: (parsed) => [parsed.stdin, parsed.stdout, parsed.stderr],
   createHost: (setup) =>
     createNodeHost({
       args: setup.parsed.args,
       env: setup.env,
       preopens: setup.parsed.preopens,
-      extraPreopens: parseMounts(options?.mounts, setup.parsed.preopens),
+      extraPreopens: setup.mounts,
+      limits: setup.limits,
       stdin: setup.stdio[0],
       stdout: setup.stdio[1],
       stderr: setup.stdio[2],
@@ -69,11 +65,11 @@ const nodePlatform = (options: WasiOptions | undefined): WasiPlatform => ({
   // node:wasi calls C exit() here; process.exit is the documented way to
   // end a Node process and also runs 'exit' listeners (see notes/wasi-class.md).
   exitProcess: (code) => process.exit(code),
-});
+};
 
 export class WASI extends WasiCore {
   constructor(options?: WasiOptions) {
     // The core checks `stdio` at run time; a ReadStream passes its fd check.
-    super(options as CoreWasiOptions | undefined, nodePlatform(options));
+    super(options as CoreWasiOptions | undefined, nodePlatform);
   }
 }

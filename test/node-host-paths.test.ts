@@ -111,16 +111,26 @@ for (const mode of rootModes) {
         expect(h.open(3, "file\0.txt")[0]).toBe(errno.inval);
       });
 
-      it("grants only what the directory may hand out, without failing", () => {
+      it("refuses fd_read or fd_write the directory may not hand out, and leaves the file alone", () => {
         const [, stat] = h.fdstat(3);
         expect(h.imports.fd_fdstat_set_rights(3, stat!.fs_rights_base, stat!.fs_rights_inheriting & ~rights.fd_write)).toBe(errno.success);
-        const [error, fd] = h.open(3, "file.txt", { base: rights.fd_read | rights.fd_write });
+        expect(h.open(3, "file.txt", { base: rights.fd_read | rights.fd_write })).toEqual([errno.notcapable, -1]);
+        expect(h.open(3, "file.txt", { base: rights.fd_write, oflags: OFLAGS.trunc })[0]).toBe(errno.notcapable);
+        expect(fs.readFileSync(at("file.txt"), "utf8")).toBe("file-content");
+        const [, read] = h.fdstat(3);
+        expect(h.imports.fd_fdstat_set_rights(3, read!.fs_rights_base, read!.fs_rights_inheriting & ~rights.fd_read)).toBe(errno.success);
+        expect(h.open(3, "file.txt", { base: rights.fd_read })[0]).toBe(errno.notcapable);
+      });
+
+      it("drops any other right the directory may not hand out, without failing", () => {
+        const [, stat] = h.fdstat(3);
+        expect(h.imports.fd_fdstat_set_rights(3, stat!.fs_rights_base, stat!.fs_rights_inheriting & ~rights.fd_seek)).toBe(errno.success);
+        const [error, fd] = h.open(3, "file.txt", { base: rights.fd_read | rights.fd_seek | rights.fd_tell });
         expect(error).toBe(errno.success);
         const granted = h.fdstat(fd)[1]!.fs_rights_base;
-        expect(granted & rights.fd_write).toBe(0n);
-        expect(granted & rights.fd_read).toBe(rights.fd_read);
-        expect(h.write(fd, "x")[0]).toBe(errno.notcapable);
-        expect(fs.readFileSync(at("file.txt"), "utf8")).toBe("file-content");
+        expect(granted & rights.fd_seek).toBe(0n);
+        expect(granted & (rights.fd_read | rights.fd_tell)).toBe(rights.fd_read | rights.fd_tell);
+        expect(h.seek(fd, 0n, whence.set)[0]).toBe(errno.notcapable);
       });
 
       it("never grants a file the rights of a directory", () => {
@@ -209,6 +219,40 @@ for (const mode of rootModes) {
         expect(h.open(3, "sub/up/../x")[0]).toBe(errno.notcapable);
       });
 
+      it("open with creat through a dangling link creates its target when it is inside", () => {
+        fs.symlinkSync("sub/made.txt", at("dangling"));
+        expect(h.open(3, "dangling", { base: rights.fd_read })[0]).toBe(errno.noent);
+        expect(h.open(3, "dangling", { oflags: OFLAGS.creat | OFLAGS.excl })[0]).toBe(errno.exist);
+        const [error, fd] = h.open(3, "dangling", { oflags: OFLAGS.creat, base: rights.fd_write });
+        expect(error).toBe(errno.success);
+        expect(h.write(fd, "made")[0]).toBe(errno.success);
+        expect(fs.readFileSync(at("sub", "made.txt"), "utf8")).toBe("made");
+        expect(fs.lstatSync(at("dangling")).isSymbolicLink()).toBe(true);
+        expect(h.open(3, "dangling", { follow: false, oflags: OFLAGS.creat })[0]).toBe(errno.loop);
+      });
+
+      it("open with creat through a dangling link that leads outside creates nothing", () => {
+        const climbing = path.join("..", path.basename(outside), "made.txt");
+        fs.symlinkSync(climbing, at("out"));
+        fs.symlinkSync(path.join(outside, "made-abs.txt"), at("abs-out"));
+        fs.symlinkSync("../../" + path.basename(outside) + "/made.txt", at("sub", "deep-out"));
+        expect(h.open(3, "out", { oflags: OFLAGS.creat })[0]).toBe(errno.notcapable);
+        expect(h.open(3, "abs-out", { oflags: OFLAGS.creat })[0]).toBe(errno.notcapable);
+        expect(h.open(3, "sub/deep-out", { oflags: OFLAGS.creat })[0]).toBe(errno.notcapable);
+        expect(fs.readdirSync(outside)).toEqual(["secret.txt"]);
+      });
+
+      it("other creating calls never create through a dangling link", () => {
+        fs.symlinkSync("target", at("dangling"));
+        expect(mkdir("dangling/")).toBe(errno.noent);
+        expect(symlink("x", "dangling/")).toBe(errno.noent);
+        expect(link("file.txt", "dangling/")).toBe(errno.noent);
+        expect(rename("sub", "dangling/")).toBe(errno.noent);
+        expect(mkdir("dangling")).toBe(errno.exist);
+        expect(fs.existsSync(at("target"))).toBe(false);
+        expect(fs.existsSync(at("sub"))).toBe(true);
+      });
+
       it("path_filestat_get follows only when asked", () => {
         fs.symlinkSync("file.txt", at("link"));
         expect(h.pathFilestat(3, "link", true)[1]!.filetype).toBe(filetype.regular_file);
@@ -268,6 +312,18 @@ for (const mode of rootModes) {
         expect(rmdir(".", sub)).toBe(errno.inval);
         expect(rmdir("x/..", sub)).toBe(errno.inval);
         expect(rmdir("./", 3)).toBe(errno.inval);
+        expect(fs.existsSync(at("sub"))).toBe(true);
+      });
+
+      it("path_remove_directory and path_unlink_file of a .. above the root are both notcapable", () => {
+        const [, sub] = h.open(3, "sub", { oflags: OFLAGS.directory });
+        fs.rmSync(at("sub", "inner.txt"));
+        for (const fd of [3, sub]) {
+          expect(rmdir("..", fd)).toBe(errno.notcapable);
+          expect(unlink("..", fd)).toBe(errno.notcapable);
+        }
+        expect(rmdir("sub/../..")).toBe(errno.notcapable);
+        expect(rmdir("sub/..")).toBe(errno.inval);
         expect(fs.existsSync(at("sub"))).toBe(true);
       });
 

@@ -89,10 +89,25 @@ describe("openBeneath", () => {
     expect(fs.readFileSync(at("dir", "new.txt"), "utf8")).toBe("new");
   });
 
-  it("does not create a file through a dangling symlink", () => {
-    expect(errnoOf(openBeneath(root, "dangling", O_WRONLY | O_CREAT, 0o644, follow))).toBe("noent");
-    expect(errnoOf(openBeneath(root, "dangling", O_WRONLY | O_CREAT, 0o644, noFollow))).toBe("loop");
+  it("opens a dangling symlink without O_CREAT as noent", () => {
+    expect(errnoOf(openBeneath(root, "dangling", O_RDONLY, 0, follow))).toBe("noent");
     expect(fs.existsSync(at("created-through-link"))).toBe(false);
+  });
+
+  it("creates the target of a dangling symlink with O_CREAT only when following and not O_EXCL", () => {
+    expect(errnoOf(openBeneath(root, "dangling", O_WRONLY | O_CREAT, 0o644, noFollow))).toBe("loop");
+    expect(errnoOf(openBeneath(root, "dangling", O_WRONLY | O_CREAT | O_EXCL, 0o644, follow))).toBe("exist");
+    expect(fs.existsSync(at("created-through-link"))).toBe(false);
+    try {
+      withOpened(openBeneath(root, "dangling", O_WRONLY | O_CREAT, 0o644, follow), (fd, hostPath) => {
+        expect(hostPath).toBe(at("created-through-link"));
+        fs.writeSync(fd, "via link");
+      });
+      expect(fs.readFileSync(at("created-through-link"), "utf8")).toBe("via link");
+      expect(fs.lstatSync(at("dangling")).isSymbolicLink()).toBe(true);
+    } finally {
+      fs.rmSync(at("created-through-link"), { force: true });
+    }
   });
 
   it("reports a missing file as noent", () => {
@@ -120,4 +135,37 @@ describe("openBeneath", () => {
   it("O_DIRECTORY on a regular file is notdir", () => {
     expect(errnoOf(openBeneath(root, "file.txt", O_RDONLY | O_DIRECTORY, 0, follow))).toBe("notdir");
   });
+});
+
+// The root is a sandbox next to an outside directory, so a link can point at
+// a missing name just outside it.
+describe("openBeneath with O_CREAT through a dangling symlink that leaves the root", () => {
+  let parent: string;
+  let sandbox: string;
+  let outside: string;
+
+  beforeAll(() => {
+    parent = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "open-beneath-dangling-")));
+    sandbox = path.join(parent, "sandbox");
+    outside = path.join(parent, "outside");
+    fs.mkdirSync(path.join(sandbox, "dir"), { recursive: true });
+    fs.mkdirSync(outside);
+    fs.symlinkSync("../outside/x", path.join(sandbox, "up"));
+    fs.symlinkSync("../../outside/x", path.join(sandbox, "dir", "upup"));
+    fs.symlinkSync(path.join(outside, "abs"), path.join(sandbox, "absolute"));
+    fs.symlinkSync("dir/../../outside/x", path.join(sandbox, "through-dir"));
+  });
+  afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
+
+  for (const [name, guestPath] of [
+    ["a relative target climbing out", "up"],
+    ["a target climbing out from a subdirectory", "dir/upup"],
+    ["an absolute target", "absolute"],
+    ["a target that descends, then climbs out", "through-dir"],
+  ]) {
+    it(`${name} is notcapable and creates nothing outside`, () => {
+      expect(errnoOf(openBeneath(sandbox, guestPath, O_WRONLY | O_CREAT, 0o644, follow))).toBe("notcapable");
+      expect(fs.readdirSync(outside)).toEqual([]);
+    });
+  }
 });

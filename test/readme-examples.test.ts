@@ -12,7 +12,7 @@ import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 
 /** Where the examples live. The lead switches this to "README.md" once the sections are pasted there. */
-const examplesSource = "notes/extension-readme.md";
+const examplesSource = "README.md";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const scratch = join(root, "test/.scratch/readme-examples");

@@ -48,6 +48,10 @@ beforeAll(() => {
   fs.symlinkSync("dir", at("dir-link"));
   fs.symlinkSync("dir/", at("dir-link-slash"));
   fs.symlinkSync("missing", at("dangling"));
+  fs.symlinkSync("dir/missing.txt", at("dangling-into-dir"));
+  fs.symlinkSync("../missing-outside", at("dangling-out"));
+  fs.symlinkSync("/nonexistent-absolute", at("dangling-abs"));
+  fs.symlinkSync("../../missing-outside", at("dir", "dangling-upup"));
   fs.symlinkSync("file.txt", at("file-link"));
   fs.symlinkSync("..", at("dir", "to-parent"));
   fs.symlinkSync("../dir/inner.txt", at("dir", "back-in"));
@@ -143,6 +147,13 @@ describe("rejected paths", () => {
   it("a component of exactly 255 bytes is accepted", () => {
     const r = expectResolved(resolvePath(root, "é".repeat(127) + "x", follow));
     expect(r.finalStat).toBeNull();
+  });
+
+  it("by default accepts 4096 bytes, the host's maxPathBytes, and refuses 4097", () => {
+    const at4096 = "./".repeat(2043) + "file.txt" + "/".repeat(2);
+    expect(Buffer.byteLength(at4096)).toBe(4096);
+    expect(errnoOf(resolvePath(root, at4096, follow))).not.toBe("nametoolong");
+    expect(errnoOf(resolvePath(root, at4096 + "/", follow))).toBe("nametoolong");
   });
 
   it("a path over maxPathBytes is nametoolong", () => {
@@ -251,11 +262,37 @@ describe("symlinks", () => {
     expect(expectResolved(resolvePath(root, "dir-link/../file.txt", follow)).hostPath).toBe(at("file.txt"));
   });
 
-  it("a dangling symlink is noent when followed and the link when not", () => {
-    expect(errnoOf(resolvePath(root, "dangling", follow))).toBe("noent");
+  it("a followed dangling symlink resolves to its missing target, like a missing name", () => {
+    const r = expectResolved(resolvePath(root, "dangling", follow));
+    expect(r.hostPath).toBe(at("missing"));
+    expect(r.components).toEqual(["missing"]);
+    expect(r.finalStat).toBeNull();
+    expect(r.finalFromLink).toBe(true);
+    const nested = expectResolved(resolvePath(root, "dangling-into-dir", follow));
+    expect(nested.hostPath).toBe(at("dir", "missing.txt"));
+    expect(nested.finalStat).toBeNull();
+    expect(fs.existsSync(at("missing"))).toBe(false);
+  });
+
+  it("a dangling symlink not followed is the link itself", () => {
     const r = expectResolved(resolvePath(root, "dangling", noFollow));
     expect(r.hostPath).toBe(at("dangling"));
     expect(r.finalStat?.isSymbolicLink()).toBe(true);
+    expect(r.finalFromLink).toBe(false);
+  });
+
+  it("a missing name not reached through a link is not marked as from a link", () => {
+    const r = expectResolved(resolvePath(root, "no-such-name", follow));
+    expect(r.finalStat).toBeNull();
+    expect(r.finalFromLink).toBe(false);
+  });
+
+  it("a dangling symlink whose target is outside or absolute stays notcapable", () => {
+    expect(errnoOf(resolvePath(root, "dangling-out", follow))).toBe("notcapable");
+    expect(errnoOf(resolvePath(root, "dir/dangling-upup", follow))).toBe("notcapable");
+    expect(errnoOf(resolvePath(root, "dangling-abs", follow))).toBe("notcapable");
+    // From dir as the root, even a link that would land inside the parent escapes.
+    expect(errnoOf(resolvePath(at("dir"), "dangling-upup", follow))).toBe("notcapable");
   });
 
   it("a trailing slash on a file is notdir, also through a symlink", () => {

@@ -7,7 +7,13 @@ export interface HostLimits {
   maxOpenFds: number;
   /** iovecs in one read or write call (POSIX IOV_MAX); more give `inval`. */
   maxIovecs: number;
-  /** UTF-8 bytes in one path; longer paths give `nametoolong`. */
+  /**
+   * UTF-8 bytes in one path; longer paths give `nametoolong`. Default 4096,
+   * Linux's PATH_MAX. That count includes the C string's NUL, which a WASI
+   * path (pointer and length) does not carry, so a 4096-byte guest path is
+   * accepted here; the host call then refuses a result the OS cannot take
+   * with its own ENAMETOOLONG. The Node resolver's default is this value.
+   */
   maxPathBytes: number;
   /** Subscriptions in one poll_oneoff; more give `inval`. */
   maxPollSubscriptions: number;

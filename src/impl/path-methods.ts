@@ -4,10 +4,17 @@
  * before rights, as wasmtime does) holding the right for the operation.
  *
  * path_open grants the requested rights intersected with the directory's
- * inheriting rights and with what the opened object can do at all; rights
- * asked for beyond that are simply not granted (wasmtime and wasi-libc expect
- * this; wasi-libc asks for nearly every right). Whether the host file is
- * opened for reading and/or writing follows from the granted rights.
+ * inheriting rights and with what the opened object can do at all. The rule:
+ *  - a requested `fd_read` or `fd_write` that the directory's inheriting
+ *    rights do not contain gives `notcapable` (these apply to every regular
+ *    file, and the witx lets a host withhold only rights that do not apply to
+ *    the file being opened; see `rightsRefusedUnlessInherited`);
+ *  - any other right asked for beyond the inheriting rights, or beyond what
+ *    the opened object can do, is simply not granted (wasmtime and wasi-libc
+ *    expect this; wasi-libc and Rust std ask for nearly every right).
+ * Whether the host file is opened for reading and/or writing follows from the
+ * granted rights. The rule lives here, above the file systems, so a host
+ * directory and an in-memory one answer alike.
  */
 import type { Preview1Host } from "../generated/preview1/host.js";
 import {
@@ -22,7 +29,14 @@ import type { Out } from "../runtime/out.js";
 import type { HostContext } from "./context.js";
 import { blankFilestat, type Directory, type FileDescription } from "./description.js";
 import { FdEntry } from "./fd-table.js";
-import { Right, maximumRightsFor, readingRights, rightsFromGuest, writingRights } from "./rights.js";
+import {
+  Right,
+  maximumRightsFor,
+  readingRights,
+  rightsFromGuest,
+  rightsRefusedUnlessInherited,
+  writingRights,
+} from "./rights.js";
 import { conflictingTimeFlags } from "./time-flags.js";
 
 export function createPathMethods(
@@ -76,8 +90,10 @@ export function createPathMethods(
       if ((openFlags & oflags.creat) !== 0) needed |= Right.path_create_file;
       if ((openFlags & oflags.trunc) !== 0) needed |= Right.path_filestat_set_size;
       if ((entry.rightsBase & needed) !== needed) return errno.notcapable;
+      const askedBase = rightsFromGuest(requestedBase);
+      if ((askedBase & rightsRefusedUnlessInherited & ~entry.rightsInheriting) !== 0) return errno.notcapable;
       if (!fds.hasRoom) return errno.nfile;
-      const base = rightsFromGuest(requestedBase) & entry.rightsInheriting;
+      const base = askedBase & entry.rightsInheriting;
       const inheriting = rightsFromGuest(requestedInheriting) & entry.rightsInheriting;
       request.followSymlinks = (dirflags & lookupflags.symlink_follow) !== 0;
       request.oflags = openFlags;

@@ -89,6 +89,17 @@ export const stdioFileRights = fileRights & ~(Right.fd_seek | Right.fd_tell);
 export const readingRights = Right.fd_read | Right.fd_readdir;
 export const writingRights = Right.fd_datasync | Right.fd_write | Right.fd_allocate | Right.fd_filestat_set_size;
 
+/**
+ * The rights path_open refuses (`notcapable`) rather than drops when the
+ * directory's inheriting rights lack them. The witx allows an fd with fewer
+ * rights than requested only for rights that do not apply to the kind of file
+ * opened; reading and writing data apply to every regular file, so withholding
+ * them silently would hand out a descriptor that cannot do what was asked.
+ * Every other right beyond the inheriting set is dropped without error, since
+ * wasi-libc and Rust std ask for far more than any one file can use.
+ */
+export const rightsRefusedUnlessInherited = Right.fd_read | Right.fd_write;
+
 export interface RightsPair {
   readonly base: number;
   readonly inheriting: number;

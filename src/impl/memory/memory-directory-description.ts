@@ -129,8 +129,10 @@ export class MemoryDirectoryDescription extends BaseDescription implements Direc
   }
 
   removeDirectory(path: string): Errno {
-    if (endsInDotComponent(path)) return errno.inval;
     const found = this.find(path, false);
+    // "." or ".." last is EINVAL, unless the ".." climbs above the root: that
+    // is an escape (`notcapable`), as on a host directory.
+    if (endsInDotComponent(path)) return found === errno.notcapable ? found : errno.inval;
     if (typeof found === "number") return found;
     if (found.name === null) return errno.busy;
     const node = found.node;

@@ -208,6 +208,7 @@ export class HostDirectory extends BaseDescription implements Directory {
     const resolved = this.resolve(path, false);
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat !== null) return errno.exist;
+    if (isDanglingLinkTarget(resolved)) return errno.noent;
     try {
       mkdirSync(kernelPath(resolved), 0o777);
       return errno.success;
@@ -217,8 +218,11 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   removeDirectory(path: string): Errno {
-    if (endsInDotComponent(path)) return errno.inval;
     const resolved = this.resolve(path, false);
+    // POSIX refuses a last component of "." or ".." with EINVAL, but a ".."
+    // that climbs above the root is an escape first: `notcapable`, as
+    // path_unlink_file answers. Any other failure of such a path stays EINVAL.
+    if (endsInDotComponent(path)) return resolved === errno.notcapable ? resolved : errno.inval;
     if (typeof resolved === "number") return resolved;
     if (resolved.components.length === 0) return errno.busy;
     if (resolved.finalStat === null) return errno.noent;
@@ -251,6 +255,7 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (from.finalStat === null) return errno.noent;
     const to = newDirectory.resolve(newPath, false);
     if (typeof to === "number") return to;
+    if (isDanglingLinkTarget(to)) return errno.noent;
     if (from.components.length === 0 || to.components.length === 0) return errno.busy;
     try {
       renameSync(kernelPath(from), kernelPath(to));
@@ -268,6 +273,7 @@ export class HostDirectory extends BaseDescription implements Directory {
     const to = newDirectory.resolve(newPath, false);
     if (typeof to === "number") return to;
     if (to.finalStat !== null) return errno.exist;
+    if (isDanglingLinkTarget(to)) return errno.noent;
     try {
       linkSync(kernelPath(from), kernelPath(to));
       return errno.success;
@@ -281,6 +287,7 @@ export class HostDirectory extends BaseDescription implements Directory {
     const resolved = this.resolve(path, false);
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat !== null) return errno.exist;
+    if (isDanglingLinkTarget(resolved)) return errno.noent;
     try {
       symlinkSync(target, kernelPath(resolved));
       return errno.success;
@@ -470,6 +477,16 @@ function openFlags(request: OpenRequest): number {
 /** The resolved path as the kernel should see it: with the guest's trailing "/" put back. */
 function kernelPath(resolved: Resolved): string {
   return resolved.trailingSlash ? `${resolved.hostPath}/` : resolved.hostPath;
+}
+
+/**
+ * The missing target of a dangling link the path ended in (only with a
+ * trailing "/" for these non-following calls). open with O_CREAT creates such
+ * a target; mkdir, symlink, link and rename never create through a link, and
+ * answer `noent` as the in-memory tree does.
+ */
+function isDanglingLinkTarget(resolved: Resolved): boolean {
+  return resolved.finalStat === null && resolved.finalFromLink;
 }
 
 /** POSIX refuses rmdir and rename of a path whose last component is "." or "..". */

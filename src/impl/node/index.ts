@@ -4,21 +4,14 @@
  * embedder gives (0, 1, 2) and the preopened directories (3, 4, ... in order).
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
+import { composeHost } from "../compose-host.js";
 import { clockid } from "../../generated/preview1/types.js";
-import { createArgsEnvironMethods } from "../args-environ.js";
-import { createClockMethods } from "../clocks.js";
 import { descriptionPreopenEntry, type DescriptionPreopen } from "../description-preopen.js";
 import type { ClockSource, HostContext } from "../context.js";
 import type { FileDescription } from "../description.js";
-import { createFdMethods } from "../fd-methods.js";
 import { FdEntry, FdTable } from "../fd-table.js";
-import { createFileIoMethods } from "../file-io-methods.js";
 import { resolveHostLimits, type HostLimits } from "../limits.js";
-import { createPathMethods } from "../path-methods.js";
-import { createPollMethods } from "../poll-methods.js";
-import { createProcMethods } from "../proc-methods.js";
 import { streamRights } from "../rights.js";
-import { createSocketMethods } from "../socket-methods.js";
 import { createNodeClockSource } from "./clock-source.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
@@ -92,19 +85,5 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
     throw error;
   }
   const ctx: HostContext = { fds, limits, clock, sleep: options.sleep ?? sleepNanoseconds };
-  // One object literal: the compiler checks that the areas cover Preview1Host.
-  return {
-    ...createArgsEnvironMethods(options.args, options.env),
-    ...createClockMethods(ctx),
-    ...(options.random ?? createRandomMethods()),
-    ...createFdMethods(ctx),
-    ...createFileIoMethods(ctx),
-    ...createPathMethods(ctx),
-    ...createPollMethods(ctx),
-    ...createProcMethods(options.onExit),
-    ...createSocketMethods(ctx),
-    close() {
-      for (const entry of fds.drain()) entry.description.close();
-    },
-  };
+  return composeHost(ctx, { args: options.args, env: options.env, random: options.random ?? createRandomMethods(), onExit: options.onExit });
 }

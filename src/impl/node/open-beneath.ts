@@ -6,7 +6,10 @@
 // Only when that open reports a symlink (ELOOP; EMLINK on FreeBSD; ENOTDIR
 // when O_DIRECTORY meets a link on Linux) and the link is to be followed does
 // the full resolvePath run, expanding the link under the same confinement,
-// before the expanded path is opened, again with O_NOFOLLOW.
+// before the expanded path is opened, again with O_NOFOLLOW. A followed link
+// whose target is missing resolves to the target (inside the root, or the
+// resolver refused it), so O_CREAT creates the target as open(2) does and
+// anything else gets ENOENT from the open.
 // Hosts without O_NOFOLLOW (Windows) always take the full resolution and
 // check the opened file against the resolver's lstat instead.
 import * as fs from "node:fs";
@@ -32,6 +35,7 @@ export type OpenBeneathResult = OpenedBeneath | ResolveFailure;
 const noFollowFlag: number | undefined = fs.constants.O_NOFOLLOW;
 const directoryFlag: number = fs.constants.O_DIRECTORY ?? 0;
 const createFlag: number = fs.constants.O_CREAT;
+const exclusiveFlag: number = fs.constants.O_EXCL;
 
 // Errors an O_NOFOLLOW open gives when the last component is a symlink.
 const symlinkRefusals = new Set(["ELOOP", "EMLINK", "ENOTDIR"]);
@@ -89,6 +93,11 @@ function openFullyResolved(
   // Still a link: the caller asked not to follow it (O_NOFOLLOW's answer).
   if (finalStat?.isSymbolicLink()) return failure("loop");
   if (trailingSlash && finalStat !== null && !finalStat.isDirectory()) return failure("notdir");
+  // O_CREAT|O_EXCL never follows a final link: a dangling one is EEXIST. Only
+  // reachable without O_NOFOLLOW, whose fast path gets EEXIST from the kernel.
+  if (resolved.finalFromLink && (flags & (createFlag | exclusiveFlag)) === (createFlag | exclusiveFlag)) {
+    return failure("exist");
+  }
   const openFlags = flags | (noFollowFlag ?? 0) | (trailingSlash ? directoryFlag : 0);
   let fd: number;
   try {

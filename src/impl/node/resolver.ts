@@ -19,7 +19,14 @@
 //   - the last component is lstat'ed too; a symlink there is expanded only when
 //     the caller asked to follow it or the path ends in "/" (POSIX forces a
 //     trailing slash to follow); otherwise the result names the link itself
-//     (O_NOFOLLOW semantics).
+//     (O_NOFOLLOW semantics);
+//   - a followed final symlink whose target does not exist resolves to where
+//     the target would be, with no final stat, exactly like a missing last
+//     component: open with O_CREAT then creates the target, as POSIX open(2)
+//     does, and every other call answers `noent`. The target went through the
+//     same walk, so it is always inside the root (an escaping or absolute
+//     target was refused above). `finalFromLink` tells creating calls other
+//     than open (mkdir, symlink, link, rename) to refuse it instead.
 // The resulting host path is built only from components checked this way,
 // appended to the root, so no string from the guest reaches the host
 // unexamined.
@@ -33,9 +40,8 @@
 //
 // Other errnos: empty path → noent; NUL byte → inval; path longer than
 // maxPathBytes or a component longer than maxComponentBytes (UTF-8 bytes) →
-// nametoolong; more than maxSymlinkHops expansions → loop; a followed symlink
-// whose target does not exist → noent (nothing is created through a dangling
-// link); failed system calls → their errno via errnoNameOf.
+// nametoolong; more than maxSymlinkHops expansions → loop; failed system
+// calls → their errno via errnoNameOf.
 //
 // Two entry points: resolvePath checks every component and returns the final
 // lstat; resolveParent stops before the last component and leaves it to a
@@ -59,6 +65,7 @@
 // (openat2 RESOLVE_BENEATH, or checking /proc/self/fd/N after open on Linux).
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { defaultHostLimits } from "../limits.js";
 import type { ErrnoName } from "./errno-name.js";
 import { errnoNameOf } from "./errno-map.js";
 
@@ -67,7 +74,7 @@ export interface ResolveOptions {
   followFinalSymlink: boolean;
   /** Symlink expansions allowed in one resolution; Linux's MAXSYMLINKS. */
   maxSymlinkHops?: number;
-  /** Longest accepted guest path in UTF-8 bytes; PATH_MAX less its NUL. */
+  /** Longest accepted guest path in UTF-8 bytes (see defaultMaxPathBytes). */
   maxPathBytes?: number;
   /** Longest accepted single component in UTF-8 bytes; NAME_MAX. */
   maxComponentBytes?: number;
@@ -88,8 +95,17 @@ export interface Resolved {
   components: string[];
   /** The target must be a directory (the path, or the final link's target, ended in "/"). */
   trailingSlash: boolean;
-  /** lstat of hostPath, or null when the last component does not exist. */
+  /**
+   * lstat of hostPath, or null when the last component does not exist (also
+   * when it is the missing target of a followed final symlink).
+   */
   finalStat: fs.BigIntStats | null;
+  /**
+   * The last component came out of a followed final symlink. With finalStat
+   * null this is a dangling link: only open with O_CREAT should create its
+   * target; other creating calls refuse it, as they did before it existed.
+   */
+  finalFromLink: boolean;
 }
 
 /** resolveParent's answer: everything but the last component is checked. */
@@ -116,8 +132,10 @@ export interface ResolveFailure {
 
 export type ResolveResult = Resolved | ResolveFailure;
 
-export const defaultMaxSymlinkHops = 40;
-export const defaultMaxPathBytes = 4095;
+// The host's own defaults (limits.ts), so a resolver used without options
+// draws the same line as the host: see HostLimits.maxPathBytes for why 4096.
+export const defaultMaxSymlinkHops = defaultHostLimits.maxSymlinkHops;
+export const defaultMaxPathBytes = defaultHostLimits.maxPathBytes;
 export const defaultMaxComponentBytes = 255;
 
 const slash = 0x2f;
@@ -295,9 +313,9 @@ function walk(
     }
     const stat = fs.lstatSync(candidate, { bigint: true, throwIfNoEntry: false });
     if (stat === undefined) {
-      if (finalFromLink) return fail("noent");
+      // Missing, or the missing target of a dangling link: see the top of the file.
       names.push(name);
-      return { ok: true, hostPath: candidate, components: names, trailingSlash: mustBeDirectory, finalStat: null };
+      return { ok: true, hostPath: candidate, components: names, trailingSlash: mustBeDirectory, finalStat: null, finalFromLink };
     }
     if (stat.isSymbolicLink() && (options.followFinalSymlink || mustBeDirectory)) {
       if (++hops > maxHops) return fail("loop");
@@ -310,7 +328,7 @@ function walk(
     }
     if (mustBeDirectory && !stat.isDirectory()) return fail("notdir");
     names.push(name);
-    return { ok: true, hostPath: candidate, components: names, trailingSlash: mustBeDirectory, finalStat: stat };
+    return { ok: true, hostPath: candidate, components: names, trailingSlash: mustBeDirectory, finalStat: stat, finalFromLink };
   }
 
   // The path ended in ".", ".." or only skipped components: it names a
@@ -321,7 +339,7 @@ function walk(
   }
   const finalStat = fs.lstatSync(hostPath, { bigint: true, throwIfNoEntry: false }) ?? null;
   if (finalStat === null) return fail("noent");
-  return { ok: true, hostPath, components: names, trailingSlash: mustBeDirectory, finalStat };
+  return { ok: true, hostPath, components: names, trailingSlash: mustBeDirectory, finalStat, finalFromLink };
 }
 
 /**

@@ -7,19 +7,13 @@
  * descriptions) and where time and randomness come from.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { createArgsEnvironMethods } from "../args-environ.js";
-import { createClockMethods } from "../clocks.js";
+import { composeHost } from "../compose-host.js";
 import type { ClockSource, HostContext } from "../context.js";
+import { descriptionPreopenEntry, type DescriptionPreopen } from "../description-preopen.js";
 import type { FileDescription } from "../description.js";
-import { createFdMethods } from "../fd-methods.js";
 import { FdEntry, FdTable } from "../fd-table.js";
-import { createFileIoMethods } from "../file-io-methods.js";
 import { resolveHostLimits, type HostLimits } from "../limits.js";
-import { createPathMethods } from "../path-methods.js";
-import { createPollMethods } from "../poll-methods.js";
-import { createProcMethods } from "../proc-methods.js";
-import { directoryInheritingRights, directoryRights, streamRights } from "../rights.js";
-import { createSocketMethods } from "../socket-methods.js";
+import { streamRights } from "../rights.js";
 import { createPortableClockSource } from "./clock-source.js";
 import { createPortableRandomMethods } from "./random.js";
 import { portableSleep } from "./sleep.js";
@@ -30,8 +24,8 @@ export interface PortableHostOptions {
   env: readonly string[];
   /** fds 0, 1 and 2 (see src/stdio: input sources and output sinks). */
   stdio: readonly [FileDescription, FileDescription, FileDescription];
-  /** Directory descriptions the guest sees at fd 3, 4, ... under these names. */
-  preopens?: readonly (readonly [guestPath: string, directory: FileDescription])[];
+  /** Directories (in-memory ones, embedder mounts) the guest sees at fd 3, 4, ... under these names. */
+  preopens?: readonly DescriptionPreopen[];
   onExit: (code: number) => never;
   /** Default: the web clocks (performance.now, performance.timeOrigin). */
   clock?: ClockSource;
@@ -51,26 +45,13 @@ export function createPortableHost(options: PortableHostOptions): PortableHost {
   const limits = resolveHostLimits(options.limits);
   const fds = new FdTable(limits.maxOpenFds);
   options.stdio.forEach((description, fd) => fds.place(fd, new FdEntry(description, streamRights, 0, 0)));
-  const encoder = new TextEncoder();
-  (options.preopens ?? []).forEach(([guestPath, directory], index) =>
-    fds.place(3 + index, new FdEntry(directory, directoryRights, directoryInheritingRights, 0, encoder.encode(guestPath))),
-  );
-  const ctx: HostContext = { fds, limits, clock: options.clock ?? createPortableClockSource(), sleep: options.sleep ?? portableSleep };
-  const host: Preview1Host = {
-    ...createArgsEnvironMethods(options.args, options.env),
-    ...createClockMethods(ctx),
-    ...(options.random ?? createPortableRandomMethods()),
-    ...createFdMethods(ctx),
-    ...createFileIoMethods(ctx),
-    ...createPathMethods(ctx),
-    ...createPollMethods(ctx),
-    ...createProcMethods(options.onExit),
-    ...createSocketMethods(ctx),
-  };
-  return {
-    ...host,
-    close() {
-      for (const entry of fds.drain()) entry.description.close();
-    },
-  };
+  const clock = options.clock ?? createPortableClockSource();
+  try {
+    (options.preopens ?? []).forEach(([guestPath, open], index) => fds.place(3 + index, descriptionPreopenEntry(guestPath, open({ clock, limits }))));
+  } catch (error) {
+    for (const entry of fds.drain()) entry.description.close();
+    throw error;
+  }
+  const ctx: HostContext = { fds, limits, clock, sleep: options.sleep ?? portableSleep };
+  return composeHost(ctx, { args: options.args, env: options.env, random: options.random ?? createPortableRandomMethods(), onExit: options.onExit });
 }
