@@ -13,7 +13,7 @@
  */
 import type { AbiParam, LoweredFunc } from "../lowering-types.js";
 import type { Param, Type, TypeRef } from "../model/types.js";
-import { layoutOf, recordLayout } from "../layout.js";
+import { recordLayout } from "../layout.js";
 import { variableName } from "./names.js";
 import { byteBufferFields, codecExpression, isByte, isU32, resolve, tsType } from "./ts-types.js";
 

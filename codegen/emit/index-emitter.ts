@@ -1,5 +1,4 @@
 /** Emits `index.ts`, the entry point that re-exports one target's bindings. */
-import { StructureKind } from "ts-morph";
 import type { Statements } from "./project.js";
 import type { Target } from "../targets.js";
 

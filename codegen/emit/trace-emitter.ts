@@ -5,7 +5,6 @@
  * witx function is traced without hand-written code; tracing off means the wrapper
  * is simply not used, which costs nothing.
  */
-import { StructureKind } from "ts-morph";
 import type { Statements } from "./project.js";
 import type { Module } from "../model/types.js";
 import type { Target } from "../targets.js";

@@ -23,8 +23,6 @@ import { Prng } from "./prng.js";
 import { loadWitxFacts, type FunctionSpec, type WitxFacts, type WitxVersion } from "./signatures.js";
 import { createWorld, outsideChanges, removeWorld, smuggledCanaries, snapshotOutsideWorld, type FuzzWorld } from "./world.js";
 
-const PAGE = 65536;
-
 export interface EpisodeConfig {
   readonly version: WitxVersion;
   readonly badPointer: "trap" | "fault";

@@ -25,10 +25,7 @@
 import {
   closeSync,
   constants,
-  fdatasyncSync,
   fstatSync,
-  fsyncSync,
-  futimesSync,
   linkSync,
   lstatSync,
   lutimesSync,
@@ -56,6 +53,7 @@ import {
 import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
 import { DirectoryListing } from "./directory-listing.js";
 import type { NodeFsEnvironment } from "./environment.js";
+import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { openBeneath } from "./open-beneath.js";
@@ -352,47 +350,19 @@ export class HostDirectory extends BaseDescription implements Directory {
   // ---- FileDescription: operations on the directory itself ----
 
   override stat(into: Filestat): Errno {
-    try {
-      fillFilestat(into, fstatSync(this.fd, { bigint: true }));
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return statHostFd(this.fd, into);
   }
 
   override setTimes(atim: bigint, mtim: bigint, flags: Fstflags): Errno {
-    if (flags === 0) return errno.success;
-    try {
-      const [atime, mtime] = timesToSet(
-        atim,
-        mtim,
-        flags,
-        () => fstatSync(this.fd, { bigint: true }),
-        () => this.environment.realtimeNow(),
-      );
-      futimesSync(this.fd, atime, mtime);
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return setHostFdTimes(this.fd, atim, mtim, flags, this.environment.realtimeNow);
   }
 
   override sync(): Errno {
-    try {
-      fsyncSync(this.fd);
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return syncHostFd(this.fd);
   }
 
   override datasync(): Errno {
-    try {
-      fdatasyncSync(this.fd);
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return datasyncHostFd(this.fd);
   }
 
   override readdir(buffer: Uint8Array, cookie: bigint, result: Out<number>): Errno {

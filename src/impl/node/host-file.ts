@@ -20,7 +20,7 @@
  * description that turns out to be a directory is replaced by a directory
  * description over the same fd when the fd table settles it (`settle`).
  */
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync, type BigIntStats, type Stats } from "node:fs";
+import { closeSync, fstatSync, ftruncateSync, type BigIntStats, type Stats } from "node:fs";
 import type { Out } from "../../runtime/out.js";
 import {
   errno,
@@ -39,11 +39,11 @@ import {
 } from "../../generated/preview1/types.js";
 import { BaseDescription, type FileDescription } from "../description.js";
 import type { NodeFsEnvironment } from "./environment.js";
+import { datasyncHostFd, setHostFdTimes, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
 import { maxFileOffset, maxSafeOffset, readBuffers, writeBuffers } from "./io.js";
 import { fillFilestat, filetypeOf } from "./stats.js";
 import { readWaiting, writeWaiting } from "./stream-io.js";
-import { timesToSet } from "./times.js";
 
 /** Turns the fd of a file that turned out to be a directory into a directory description. */
 export type DirectoryAdopter = (fd: number, stats: BigIntStats) => FileDescription;
@@ -264,38 +264,15 @@ export class HostFile extends BaseDescription {
   }
 
   override setTimes(atim: bigint, mtim: bigint, flags: Fstflags): Errno {
-    if (flags === 0) return errno.success;
-    try {
-      const [atime, mtime] = timesToSet(
-        atim,
-        mtim,
-        flags,
-        () => fstatSync(this.fd, { bigint: true }),
-        () => this.environment.realtimeNow(),
-      );
-      futimesSync(this.fd, atime, mtime);
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return setHostFdTimes(this.fd, atim, mtim, flags, this.environment.realtimeNow);
   }
 
   override sync(): Errno {
-    try {
-      fsyncSync(this.fd);
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return syncHostFd(this.fd);
   }
 
   override datasync(): Errno {
-    try {
-      fdatasyncSync(this.fd);
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return datasyncHostFd(this.fd);
   }
 
   /** Only a hint, and Node has no posix_fadvise: checked, then ignored. */

@@ -13,7 +13,7 @@
  * Node's fs offers no recv(2) flags, shutdown(2) or accept(2), so those answer
  * `notsup`.
  */
-import { fdatasyncSync, fstatSync, fsyncSync, ftruncateSync, futimesSync } from "node:fs";
+import { ftruncateSync } from "node:fs";
 import type { Out } from "../../runtime/out.js";
 import {
   errno,
@@ -29,11 +29,10 @@ import {
 } from "../../generated/preview1/types.js";
 import { BaseDescription, type FileDescription } from "../description.js";
 import type { NodeFsEnvironment } from "./environment.js";
+import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
 import { errnoOf } from "./errno-of.js";
 import { maxFileOffset, maxSafeOffset, readBuffers, writeBuffers } from "./io.js";
 import { readWaiting, writeWaiting } from "./stream-io.js";
-import { fillFilestat } from "./stats.js";
-import { timesToSet } from "./times.js";
 
 export class StdioStream extends BaseDescription {
   private readonly recvResult: [number, Roflags] = [0, 0];
@@ -100,12 +99,7 @@ export class StdioStream extends BaseDescription {
   }
 
   override stat(into: Filestat): Errno {
-    try {
-      fillFilestat(into, fstatSync(this.fd, { bigint: true }));
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return statHostFd(this.fd, into);
   }
 
   override setSize(size: bigint): Errno {
@@ -121,38 +115,15 @@ export class StdioStream extends BaseDescription {
   }
 
   override setTimes(atim: bigint, mtim: bigint, flags: Fstflags): Errno {
-    if (flags === 0) return errno.success;
-    try {
-      const [atime, mtime] = timesToSet(
-        atim,
-        mtim,
-        flags,
-        () => fstatSync(this.fd, { bigint: true }),
-        () => this.environment.realtimeNow(),
-      );
-      futimesSync(this.fd, atime, mtime);
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return setHostFdTimes(this.fd, atim, mtim, flags, this.environment.realtimeNow);
   }
 
   override sync(): Errno {
-    try {
-      fsyncSync(this.fd);
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return syncHostFd(this.fd);
   }
 
   override datasync(): Errno {
-    try {
-      fdatasyncSync(this.fd);
-      return errno.success;
-    } catch (error) {
-      return errnoOf(error);
-    }
+    return datasyncHostFd(this.fd);
   }
 
   override recv(buffers: readonly Uint8Array[], flags: Riflags, fdflagsOfFd: Fdflags, result: Out<[number, Roflags]>): Errno {
