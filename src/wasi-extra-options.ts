@@ -60,7 +60,7 @@ export interface WasiExtraOptions {
   /**
    * In-memory directories and embedder files at guest paths, as more preopens
    * after the host ones: `{ "/mem": new MemoryDirectory(), "/dev/zero": generatedDevice(...) }`
-   * (see notes/memory-fs.md and wasi-mounts.ts for the rules).
+   * (see the README section "In-memory directories and embedder files" and wasi-mounts.ts for the rules).
    */
   mounts?: Record<string, Mount>;
   /**

@@ -1,7 +1,7 @@
 /**
  * The `mounts` option of our WASI class: guest paths → in-memory directories
  * (`MemoryDirectory`) or embedder files (`MountedFile`, e.g. `readOnlyFile`,
- * `generatedDevice`). See notes/memory-fs.md.
+ * `generatedDevice`). See the README section "In-memory directories and embedder files".
  *
  * WASI reaches files only through preopened directories, and wasi-libc maps
  * an absolute path to the preopen with the longest matching prefix. So:

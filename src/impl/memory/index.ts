@@ -1,3 +1,3 @@
-/** The in-memory file system and embedder-mounted files (see notes/memory-fs.md). */
+/** The in-memory file system and embedder-mounted files (see the README section "In-memory directories and embedder files"). */
 export { MemoryDirectory, type MemoryDirectoryOptions, type MemoryPreopenContext } from "./memory-directory.js";
 export { generatedDevice, readOnlyFile, type MountedFile, type MountIdentity } from "./mounted-file.js";

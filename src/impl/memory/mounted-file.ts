@@ -1,5 +1,5 @@
 /**
- * Embedder-defined files placed at a guest path (see notes/memory-fs.md).
+ * Embedder-defined files placed at a guest path (see the README section "In-memory directories and embedder files").
  *
  * A `MountedFile` is a factory: every path_open of it gets a new description
  * (its own position), made by `open`. The tree supplies what only it knows —
