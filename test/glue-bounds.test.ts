@@ -127,6 +127,44 @@ describe("fd_write through the glue", () => {
   });
 });
 
+describe("reused views", () => {
+  it("hands out a fresh view when the iovec's buffer, its length or the memory changes", () => {
+    const seen: Uint8Array[] = [];
+    const probe = probeWith({
+      fd_write(_fd, iovs, result) {
+        seen.push(iovs[0]);
+        result.value = iovs[0].length;
+        return errno.success;
+      },
+    });
+    putIovec(probe.view(), 16, 100, 4);
+    probe.exports.fd_write(1, 16, 1, 8);
+    probe.exports.fd_write(1, 16, 1, 8);
+    expect(seen[1]).toBe(seen[0]);
+    putIovec(probe.view(), 16, 104, 4);
+    probe.exports.fd_write(1, 16, 1, 8);
+    expect(seen[2].byteOffset).toBe(104);
+    probe.exports.grow(1);
+    probe.exports.fd_write(1, 16, 1, 8);
+    expect(seen[3] === seen[2]).toBe(false);
+    expect(seen[3].buffer).toBe(probe.memory.buffer);
+    expect(seen[3].byteLength).toBe(4);
+  });
+
+  it("gives random_get a view of the current memory after a grow", () => {
+    const probe = probeWith({
+      random_get(buffer) {
+        buffer.fill(7);
+        return errno.success;
+      },
+    });
+    expect(probe.exports.random_get(32, 4)).toBe(errno.success);
+    probe.exports.grow(1);
+    expect(probe.exports.random_get(32, 4)).toBe(errno.success);
+    expect([...probe.bytes().subarray(32, 36)]).toEqual([7, 7, 7, 7]);
+  });
+});
+
 describe("length limits", () => {
   it("gives inval for an iovec list longer than maxListLength before decoding it", () => {
     const host = vi.fn(() => errno.success);

@@ -26,7 +26,7 @@ export interface GlueNames {
 
 export function emitGlue(file: Statements, module: Module, names: GlueNames, views: readonly HostView[]): void {
   file.push(
-    `import { CallPolicy, GuestPointer, pointerCodec, u8Codec, u16Codec, u32Codec, u64Codec } from "../../runtime/index.js";`,
+    `import { CallPolicy, GuestPointer, pointerCodec, u8Codec, u16Codec, u32Codec, u64Codec, ViewCache } from "../../runtime/index.js";`,
     `import type { GlueOptions, GuestMemory, Out } from "../../runtime/index.js";`,
     `import * as t from "./types.js";`,
     `import type { ${names.hostInterface} } from "./host.js";`,
@@ -49,6 +49,11 @@ export function emitGlue(file: Statements, module: Module, names: GlueNames, vie
   const outs = views
     .filter((view) => successType(view) !== null)
     .map((view) => `  const ${view.name}_out: Out<${successType(view)}> = { value: ${initialValue(view)} };`);
+  const caches = views.flatMap((view) =>
+    view.arguments
+      .filter((argument) => argument.kind === "bytes" || argument.kind === "buffers")
+      .map((argument) => `  const ${view.name}_${argument.name}_cache = new ViewCache();`),
+  );
   const codecs = views.flatMap((view) =>
     view.arguments
       .filter((argument): argument is Extract<HostArgument, { kind: "pointer" }> => argument.kind === "pointer")
@@ -63,7 +68,7 @@ export function ${names.factory}(host: ${names.hostInterface}, memory: GuestMemo
   const policy = new CallPolicy(moduleName, { fault: t.errno.fault, io: t.errno.io, inval: t.errno.inval }, options);
   const maxListLength = policy.maxListLength;
   const maxStringBytes = policy.maxStringBytes;
-${[...outs, ...codecs].join("\n")}
+${[...outs, ...caches, ...codecs].join("\n")}
   return {
 ${views.map((view) => functionBody(view)).join("\n")}
   };
@@ -171,7 +176,7 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
         `${length} >>>= 0;`,
         `if (!m.inRange(${pointer}, ${length}, 1)) return policy.badPointer(${fn}, ${arg}, m);`,
       );
-      return `m.slice(${pointer}, ${length})`;
+      return `${view.name}_${argument.name}_cache.view(m, ${pointer}, ${length})`;
     }
     case "buffers": {
       const pointer = coreName(argument.pointer);
@@ -182,7 +187,7 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
         `${length} >>>= 0;`,
         `if (!m.arrayInRange(${pointer}, ${length}, ${size}, ${align})) return policy.badPointer(${fn}, ${arg}, m);`,
         `if (${length} > maxListLength) return INVAL;`,
-        `const ${argument.name}_buffers = m.bufferList(${pointer}, ${length}, ${size}, ${pointerOffset}, ${lengthOffset});`,
+        `const ${argument.name}_buffers = m.bufferList(${pointer}, ${length}, ${size}, ${pointerOffset}, ${lengthOffset}, ${view.name}_${argument.name}_cache);`,
         `if (${argument.name}_buffers === null) return policy.badPointer(${fn}, ${arg}, m);`,
       );
       return `${argument.name}_buffers`;

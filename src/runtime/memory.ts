@@ -96,7 +96,23 @@ export class GuestMemory {
    * guest memory. The caller has checked the list itself (`arrayInRange`) and its
    * length limit; this checks every buffer. Null when a buffer is out of bounds.
    */
-  bufferList(address: number, count: number, elementSize: number, pointerOffset: number, lengthOffset: number): Uint8Array[] | null {
+  bufferList(
+    address: number,
+    count: number,
+    elementSize: number,
+    pointerOffset: number,
+    lengthOffset: number,
+    single: ViewCache,
+  ): readonly Uint8Array[] | null {
+    if (count === 1) {
+      const start = this.view.getUint32(address + pointerOffset, true);
+      const length = this.view.getUint32(address + lengthOffset, true);
+      if (start + length > this.size) {
+        this.lastProblem = `element 0: buffer 0x${start.toString(16)} + ${length} bytes is outside memory of ${this.size} bytes`;
+        return null;
+      }
+      return single.list(this, start, length);
+    }
     const view = this.view;
     const bytes = this.bytes;
     const size = this.size;
@@ -142,6 +158,49 @@ export class GuestMemory {
     } catch {
       return null;
     }
+  }
+}
+
+/**
+ * Remembers the last view one call site handed out. Guests pass the same buffer
+ * over and over (a read loop, a random pool, a write of a line buffer), so the
+ * view, or the one-element list holding it, is reused while the address, length
+ * and memory buffer stay the same; that saves the allocations that otherwise
+ * dominate cheap calls. Handed-out objects are never changed afterwards, so a
+ * nested call (host code calling back into the guest) cannot disturb them.
+ */
+export class ViewCache {
+  private source: Uint8Array | null = null;
+  private address = -1;
+  private length = -1;
+  private cachedView: Uint8Array = new Uint8Array(0);
+  private cachedList: readonly Uint8Array[] = [];
+  private listSource: Uint8Array | null = null;
+  private listAddress = -1;
+  private listLength = -1;
+
+  /** A view of `length` bytes at `address` (range already checked). */
+  view(memory: GuestMemory, address: number, length: number): Uint8Array {
+    const bytes = memory.bytes;
+    if (address !== this.address || length !== this.length || bytes !== this.source) {
+      this.source = bytes;
+      this.address = address;
+      this.length = length;
+      this.cachedView = bytes.subarray(address, address + length);
+    }
+    return this.cachedView;
+  }
+
+  /** A one-element buffer list for `length` bytes at `address` (range already checked). */
+  list(memory: GuestMemory, address: number, length: number): readonly Uint8Array[] {
+    const bytes = memory.bytes;
+    if (address !== this.listAddress || length !== this.listLength || bytes !== this.listSource) {
+      this.listSource = bytes;
+      this.listAddress = address;
+      this.listLength = length;
+      this.cachedList = [bytes.subarray(address, address + length)];
+    }
+    return this.cachedList;
   }
 }
 

@@ -3,7 +3,7 @@
 // @generated from witx/preview0/typenames.witx (sha256 ddf0be9de45f4d88200f9f71f6ba30ceead9f5fb391a9bb17588b9c8b272ca92)
 // @generated from witx/preview0/wasi_unstable.witx (sha256 ed26a69100d973f4b2cd4daccfcf5d4421ba8144a44587e422c128b5435b7836)
 
-import { CallPolicy, GuestPointer, pointerCodec, u8Codec, u16Codec, u32Codec, u64Codec } from "../../runtime/index.js";
+import { CallPolicy, GuestPointer, pointerCodec, u8Codec, u16Codec, u32Codec, u64Codec, ViewCache } from "../../runtime/index.js";
 import type { GlueOptions, GuestMemory, Out } from "../../runtime/index.js";
 import * as t from "./types.js";
 import type { Preview0Host } from "./host.js";
@@ -89,6 +89,16 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
   const poll_oneoff_out: Out<t.Size> = { value: 0 as never };
   const sock_recv_out: Out<[t.Size, t.Roflags]> = { value: [0 as never, 0 as never] };
   const sock_send_out: Out<t.Size> = { value: 0 as never };
+  const fd_pread_iovs_cache = new ViewCache();
+  const fd_prestat_dir_name_path_cache = new ViewCache();
+  const fd_pwrite_iovs_cache = new ViewCache();
+  const fd_read_iovs_cache = new ViewCache();
+  const fd_readdir_buf_cache = new ViewCache();
+  const fd_write_iovs_cache = new ViewCache();
+  const path_readlink_buf_cache = new ViewCache();
+  const random_get_buf_cache = new ViewCache();
+  const sock_recv_ri_data_cache = new ViewCache();
+  const sock_send_si_data_cache = new ViewCache();
   const args_get_argv_codec = pointerCodec(u8Codec, memory, policy, "args_get", "argv");
   const args_get_argv_buf_codec = u8Codec;
   const environ_get_environ_codec = pointerCodec(u8Codec, memory, policy, "environ_get", "environ");
@@ -297,7 +307,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_pread", "iovs", m);
       if (iovs_len > maxListLength) return INVAL;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_pread_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_pread", "iovs", m);
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
       retptr0 >>>= 0;
@@ -334,7 +344,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("fd_prestat_dir_name", "path", m);
       try {
-        return host.fd_prestat_dir_name(fd as t.Fd, m.slice(path, path_len));
+        return host.fd_prestat_dir_name(fd as t.Fd, fd_prestat_dir_name_path_cache.view(m, path, path_len));
       } catch (error) {
         return policy.hostFailure("fd_prestat_dir_name", error);
       }
@@ -346,7 +356,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_pwrite", "iovs", m);
       if (iovs_len > maxListLength) return INVAL;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_pwrite_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_pwrite", "iovs", m);
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
       retptr0 >>>= 0;
@@ -368,7 +378,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_read", "iovs", m);
       if (iovs_len > maxListLength) return INVAL;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_read_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_read", "iovs", m);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_read", "retptr0", m);
@@ -392,7 +402,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_readdir", "retptr0", m);
       try {
-        const error = host.fd_readdir(fd as t.Fd, m.slice(buf, buf_len), cookie as t.Dircookie, fd_readdir_out);
+        const error = host.fd_readdir(fd as t.Fd, fd_readdir_buf_cache.view(m, buf, buf_len), cookie as t.Dircookie, fd_readdir_out);
         if (error !== 0) return error;
         const after = memory.refresh();
         after.view.setUint32(retptr0, fd_readdir_out.value, true);
@@ -457,7 +467,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_write", "iovs", m);
       if (iovs_len > maxListLength) return INVAL;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_write_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_write", "iovs", m);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_write", "retptr0", m);
@@ -600,7 +610,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("path_readlink", "retptr0", m);
       try {
-        const error = host.path_readlink(fd as t.Fd, path_text, m.slice(buf, buf_len), path_readlink_out);
+        const error = host.path_readlink(fd as t.Fd, path_text, path_readlink_buf_cache.view(m, buf, buf_len), path_readlink_out);
         if (error !== 0) return error;
         const after = memory.refresh();
         after.view.setUint32(retptr0, path_readlink_out.value, true);
@@ -728,7 +738,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       buf_len >>>= 0;
       if (!m.inRange(buf, buf_len, 1)) return policy.badPointer("random_get", "buf", m);
       try {
-        return host.random_get(m.slice(buf, buf_len));
+        return host.random_get(random_get_buf_cache.view(m, buf, buf_len));
       } catch (error) {
         return policy.hostFailure("random_get", error);
       }
@@ -740,7 +750,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       ri_data_len >>>= 0;
       if (!m.arrayInRange(ri_data, ri_data_len, 8, 4)) return policy.badPointer("sock_recv", "ri_data", m);
       if (ri_data_len > maxListLength) return INVAL;
-      const ri_data_buffers = m.bufferList(ri_data, ri_data_len, 8, 0, 4);
+      const ri_data_buffers = m.bufferList(ri_data, ri_data_len, 8, 0, 4, sock_recv_ri_data_cache);
       if (ri_data_buffers === null) return policy.badPointer("sock_recv", "ri_data", m);
       if ((ri_flags & ~3) !== 0) return INVAL;
       ri_flags >>>= 0;
@@ -766,7 +776,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       si_data_len >>>= 0;
       if (!m.arrayInRange(si_data, si_data_len, 8, 4)) return policy.badPointer("sock_send", "si_data", m);
       if (si_data_len > maxListLength) return INVAL;
-      const si_data_buffers = m.bufferList(si_data, si_data_len, 8, 0, 4);
+      const si_data_buffers = m.bufferList(si_data, si_data_len, 8, 0, 4, sock_send_si_data_cache);
       if (si_data_buffers === null) return policy.badPointer("sock_send", "si_data", m);
       si_flags &= 0xffff;
       retptr0 >>>= 0;

@@ -3,7 +3,7 @@
 // @generated from witx/preview1/typenames.witx (sha256 9c80f9cd0f26b8eed7757ecff162b2aa11c4d7b5a349e4ac45c3b26661a42ab6)
 // @generated from witx/preview1/wasi_snapshot_preview1.witx (sha256 085fdb5d03a3d29ec1b13afbe4d1a0bb597ca7e81851ff2df2b4b5535c6b1747)
 
-import { CallPolicy, GuestPointer, pointerCodec, u8Codec, u16Codec, u32Codec, u64Codec } from "../../runtime/index.js";
+import { CallPolicy, GuestPointer, pointerCodec, u8Codec, u16Codec, u32Codec, u64Codec, ViewCache } from "../../runtime/index.js";
 import type { GlueOptions, GuestMemory, Out } from "../../runtime/index.js";
 import * as t from "./types.js";
 import type { Preview1Host } from "./host.js";
@@ -91,6 +91,16 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
   const sock_accept_out: Out<t.Fd> = { value: 0 as t.Fd };
   const sock_recv_out: Out<[t.Size, t.Roflags]> = { value: [0 as never, 0 as never] };
   const sock_send_out: Out<t.Size> = { value: 0 as never };
+  const fd_pread_iovs_cache = new ViewCache();
+  const fd_prestat_dir_name_path_cache = new ViewCache();
+  const fd_pwrite_iovs_cache = new ViewCache();
+  const fd_read_iovs_cache = new ViewCache();
+  const fd_readdir_buf_cache = new ViewCache();
+  const fd_write_iovs_cache = new ViewCache();
+  const path_readlink_buf_cache = new ViewCache();
+  const random_get_buf_cache = new ViewCache();
+  const sock_recv_ri_data_cache = new ViewCache();
+  const sock_send_si_data_cache = new ViewCache();
   const args_get_argv_codec = pointerCodec(u8Codec, memory, policy, "args_get", "argv");
   const args_get_argv_buf_codec = u8Codec;
   const environ_get_environ_codec = pointerCodec(u8Codec, memory, policy, "environ_get", "environ");
@@ -299,7 +309,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_pread", "iovs", m);
       if (iovs_len > maxListLength) return INVAL;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_pread_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_pread", "iovs", m);
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
       retptr0 >>>= 0;
@@ -336,7 +346,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("fd_prestat_dir_name", "path", m);
       try {
-        return host.fd_prestat_dir_name(fd as t.Fd, m.slice(path, path_len));
+        return host.fd_prestat_dir_name(fd as t.Fd, fd_prestat_dir_name_path_cache.view(m, path, path_len));
       } catch (error) {
         return policy.hostFailure("fd_prestat_dir_name", error);
       }
@@ -348,7 +358,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_pwrite", "iovs", m);
       if (iovs_len > maxListLength) return INVAL;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_pwrite_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_pwrite", "iovs", m);
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
       retptr0 >>>= 0;
@@ -370,7 +380,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_read", "iovs", m);
       if (iovs_len > maxListLength) return INVAL;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_read_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_read", "iovs", m);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_read", "retptr0", m);
@@ -394,7 +404,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_readdir", "retptr0", m);
       try {
-        const error = host.fd_readdir(fd as t.Fd, m.slice(buf, buf_len), cookie as t.Dircookie, fd_readdir_out);
+        const error = host.fd_readdir(fd as t.Fd, fd_readdir_buf_cache.view(m, buf, buf_len), cookie as t.Dircookie, fd_readdir_out);
         if (error !== 0) return error;
         const after = memory.refresh();
         after.view.setUint32(retptr0, fd_readdir_out.value, true);
@@ -459,7 +469,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_write", "iovs", m);
       if (iovs_len > maxListLength) return INVAL;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4);
+      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_write_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_write", "iovs", m);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_write", "retptr0", m);
@@ -602,7 +612,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("path_readlink", "retptr0", m);
       try {
-        const error = host.path_readlink(fd as t.Fd, path_text, m.slice(buf, buf_len), path_readlink_out);
+        const error = host.path_readlink(fd as t.Fd, path_text, path_readlink_buf_cache.view(m, buf, buf_len), path_readlink_out);
         if (error !== 0) return error;
         const after = memory.refresh();
         after.view.setUint32(retptr0, path_readlink_out.value, true);
@@ -730,7 +740,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       buf_len >>>= 0;
       if (!m.inRange(buf, buf_len, 1)) return policy.badPointer("random_get", "buf", m);
       try {
-        return host.random_get(m.slice(buf, buf_len));
+        return host.random_get(random_get_buf_cache.view(m, buf, buf_len));
       } catch (error) {
         return policy.hostFailure("random_get", error);
       }
@@ -759,7 +769,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       ri_data_len >>>= 0;
       if (!m.arrayInRange(ri_data, ri_data_len, 8, 4)) return policy.badPointer("sock_recv", "ri_data", m);
       if (ri_data_len > maxListLength) return INVAL;
-      const ri_data_buffers = m.bufferList(ri_data, ri_data_len, 8, 0, 4);
+      const ri_data_buffers = m.bufferList(ri_data, ri_data_len, 8, 0, 4, sock_recv_ri_data_cache);
       if (ri_data_buffers === null) return policy.badPointer("sock_recv", "ri_data", m);
       if ((ri_flags & ~3) !== 0) return INVAL;
       ri_flags >>>= 0;
@@ -785,7 +795,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       si_data_len >>>= 0;
       if (!m.arrayInRange(si_data, si_data_len, 8, 4)) return policy.badPointer("sock_send", "si_data", m);
       if (si_data_len > maxListLength) return INVAL;
-      const si_data_buffers = m.bufferList(si_data, si_data_len, 8, 0, 4);
+      const si_data_buffers = m.bufferList(si_data, si_data_len, 8, 0, 4, sock_send_si_data_cache);
       if (si_data_buffers === null) return policy.badPointer("sock_send", "si_data", m);
       si_flags &= 0xffff;
       retptr0 >>>= 0;
