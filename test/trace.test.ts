@@ -86,3 +86,12 @@ describe("tracing off", () => {
     off.close();
   });
 });
+
+describe("tracing a hostile call", () => {
+  it("describes an over-long buffer list by its length without reading it", async () => {
+    const { formatBufferList } = await import("../src/runtime/trace-format.js");
+    const memory = new GuestMemory();
+    memory.attach(new WebAssembly.Memory({ initial: 1 }));
+    expect(formatBufferList(memory, 0, 5_000_000, 8, 0, 4, true)).toBe("[5000000 buffers at 0x0]");
+  });
+});

@@ -7,6 +7,7 @@ import type { Codec } from "./codec.js";
 import type { GuestMemory } from "./memory.js";
 
 const previewBytes = 48;
+const maxListedBuffers = 1024;
 
 export function formatEnum(names: readonly string[], value: number | bigint): string {
   const name = names[Number(value)];
@@ -71,6 +72,9 @@ export function formatBufferList(
 ): string {
   address >>>= 0;
   count >>>= 0;
+  // Tracing runs before the glue's checks: a list longer than any host accepts is
+  // described by its length alone, so a hostile count costs nothing to print.
+  if (count > maxListedBuffers) return `[${count} buffers at 0x${address.toString(16)}]`;
   const table = readable(memory, address, count * elementSize);
   if (table === null) return `<bad pointer 0x${address.toString(16)}, ${count} buffers>`;
   const view = memory.view;
