@@ -11,7 +11,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
-const DIST_ENTRY = path.join(PROJECT_ROOT, "dist/src/wasi.js");
+// The package's own entry point (package.json "exports"): the esbuild bundle.
+const DIST_ENTRY = path.join(PROJECT_ROOT, "dist/bundle/index.js");
 const SRC_ENTRY = path.join(PROJECT_ROOT, "src/wasi.ts");
 
 function newestMtime(dir) {
@@ -24,13 +25,12 @@ function newestMtime(dir) {
 }
 
 function buildDist() {
-  const tsc = path.join(PROJECT_ROOT, "node_modules/typescript/bin/tsc");
-  process.stderr.write("dist/ is missing or older than src/: building with tsc -p tsconfig.build.json ...\n");
+  process.stderr.write("dist/ is missing or older than src/: building with npm run build ...\n");
   try {
-    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("npm", ["run", "build"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const output = `${error.stdout ?? ""}${error.stderr ?? ""}`.trim();
-    throw new Error(`tsc failed, so dist/ may not match src/ (run with --no-build to use dist/ as it is, or --ours-from=src):\n${output}`);
+    throw new Error(`npm run build failed, so dist/ may not match src/ (run with --no-build to use dist/ as it is, or --ours-from=src):\n${output}`);
   }
 }
 
@@ -41,7 +41,7 @@ function buildDist() {
  */
 export function locateOurs({ from, build, snapshotDir }) {
   if (!existsSync(SRC_ENTRY) && !existsSync(DIST_ENTRY)) {
-    throw new Error("our host is not there yet (no src/wasi.ts, no dist/src/wasi.js); use --self-test to try the runner with node:wasi on both sides");
+    throw new Error("our host is not there yet (no src/wasi.ts, no dist/bundle/index.js); use --self-test to try the runner with node:wasi on both sides");
   }
   if (from === "src") {
     return { module: SRC_ENTRY, nodeFlags: ["--import", "tsx"], label: "src/wasi.ts via tsx", snapshotRoot: null };
@@ -49,15 +49,15 @@ export function locateOurs({ from, build, snapshotDir }) {
   if (build && (!existsSync(DIST_ENTRY) || newestMtime(path.join(PROJECT_ROOT, "src")) > statSync(DIST_ENTRY).mtimeMs)) buildDist();
   if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} was not built`);
   const builtAt = statSync(DIST_ENTRY).mtime.toISOString();
-  if (!snapshotDir) return { module: DIST_ENTRY, nodeFlags: [], label: `dist/src/wasi.js (tsc build of ${builtAt})`, snapshotRoot: null };
-  // The compiled files import only node: builtins and each other, so the
-  // copy needs nothing but a package.json that makes .js files ES modules.
-  cpSync(path.join(PROJECT_ROOT, "dist/src"), path.join(snapshotDir, "src"), { recursive: true });
+  if (!snapshotDir) return { module: DIST_ENTRY, nodeFlags: [], label: `dist/bundle/index.js (build of ${builtAt})`, snapshotRoot: null };
+  // The bundle imports only node: builtins and its own chunks, so the copy
+  // needs nothing but a package.json that makes .js files ES modules.
+  cpSync(path.join(PROJECT_ROOT, "dist/bundle"), path.join(snapshotDir, "bundle"), { recursive: true });
   writeFileSync(path.join(snapshotDir, "package.json"), JSON.stringify({ type: "module" }));
   return {
-    module: path.join(snapshotDir, "src/wasi.js"),
+    module: path.join(snapshotDir, "bundle/index.js"),
     nodeFlags: [],
-    label: `dist/src/wasi.js (tsc build of ${builtAt}, copied at the start of the run)`,
+    label: `dist/bundle/index.js (the package entry point, build of ${builtAt}, copied at the start of the run)`,
     snapshotRoot: snapshotDir,
   };
 }

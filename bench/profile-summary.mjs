@@ -36,7 +36,7 @@ function categoryOf(callFrame) {
   if (url.startsWith("node:")) return "Node internals (JS)";
   if (url === "") return "native (bindings, builtins)";
   const location = shortLocation(url);
-  if (location.startsWith("dist/src/") || location.startsWith("src/")) return "our host";
+  if (location.startsWith("dist/") || location.startsWith("src/")) return "our host";
   if (location.startsWith("bench/")) return "bench harness";
   return "other JS";
 }

@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The installed `witx-wasi` command: the CLI compiled to dist/ by `npm run build`.
-import "../dist/src/cli/main.js";
+// The installed `witx-wasi` command: the CLI bundled into dist/ by `npm run build`.
+import "../dist/bundle/cli.js";
