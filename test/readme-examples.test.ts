@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 
-/** Where the examples live. The lead switches this to "README.md" once the sections are pasted there. */
+/** Where the runnable examples live: every ts block after an `<!-- example -->` line. */
 const examplesSource = "README.md";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
