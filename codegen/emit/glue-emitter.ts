@@ -159,9 +159,7 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
       const pointer = coreName(argument.pointer);
       const length = coreName(argument.length);
       lines.push(
-        `${pointer} >>>= 0;`,
-        `${length} >>>= 0;`,
-        `if (!m.inRange(${pointer}, ${length}, 1)) return policy.badPointer(${fn}, ${arg}, m);`,
+        ...byteRangeChecks(pointer, length, fn, arg),
         `if (${length} > maxStringBytes) return TOO_LONG;`,
         `const ${argument.name}_text = m.utf8(${pointer}, ${length});`,
         `if (${argument.name}_text === null) return ILSEQ;`,
@@ -171,11 +169,7 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
     case "bytes": {
       const pointer = coreName(argument.pointer);
       const length = coreName(argument.length);
-      lines.push(
-        `${pointer} >>>= 0;`,
-        `${length} >>>= 0;`,
-        `if (!m.inRange(${pointer}, ${length}, 1)) return policy.badPointer(${fn}, ${arg}, m);`,
-      );
+      lines.push(...byteRangeChecks(pointer, length, fn, arg));
       return `${view.name}_${argument.name}_cache.view(m, ${pointer}, ${length})`;
     }
     case "buffers": {
@@ -216,6 +210,15 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
       return `new GuestPointer(m, ${name} >>> 0, ${view.name}_${argument.name}_codec, policy, ${fn}, ${arg})`;
     }
   }
+}
+
+/** Makes a (pointer, byte length) pair unsigned and checks that the range lies in memory. */
+function byteRangeChecks(pointer: string, length: string, fn: string, arg: string): string[] {
+  return [
+    `${pointer} >>>= 0;`,
+    `${length} >>>= 0;`,
+    `if (!m.inRange(${pointer}, ${length}, 1)) return policy.badPointer(${fn}, ${arg}, m);`,
+  ];
 }
 
 function valueChecks(name: string, check: ValueCheck): string[] {
