@@ -1,6 +1,6 @@
 // Where the runner gets our WASI class from. The default is the built dist/
 // (what users run; no loader in the process), rebuilt with tsc first when any
-// file under src/ is newer than it. `src` runs src/wasi.ts through tsx instead
+// file under src/ is newer than it. `src` runs src/wasi/wasi.ts through tsx instead
 // (both hosts then run with the tsx loader, so the comparison stays fair).
 // A dist/ build is copied to a private directory first and loaded from there:
 // other work on the tree may rebuild dist/ while the benchmark runs, and every
@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 export const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 // The package's own entry point (package.json "exports"): the esbuild bundle.
 const DIST_ENTRY = path.join(PROJECT_ROOT, "dist/bundle/index.js");
-const SRC_ENTRY = path.join(PROJECT_ROOT, "src/wasi.ts");
+const SRC_ENTRY = path.join(PROJECT_ROOT, "src/wasi/wasi.ts");
 
 function newestMtime(dir) {
   let newest = 0;
@@ -41,10 +41,10 @@ function buildDist() {
  */
 export function locateOurs({ from, build, snapshotDir }) {
   if (!existsSync(SRC_ENTRY) && !existsSync(DIST_ENTRY)) {
-    throw new Error("our host is not there yet (no src/wasi.ts, no dist/bundle/index.js); use --self-test to try the runner with node:wasi on both sides");
+    throw new Error("our host is not there yet (no src/wasi/wasi.ts, no dist/bundle/index.js); use --self-test to try the runner with node:wasi on both sides");
   }
   if (from === "src") {
-    return { module: SRC_ENTRY, nodeFlags: ["--import", "tsx"], label: "src/wasi.ts via tsx", snapshotRoot: null };
+    return { module: SRC_ENTRY, nodeFlags: ["--import", "tsx"], label: "src/wasi/wasi.ts via tsx", snapshotRoot: null };
   }
   if (build && (!existsSync(DIST_ENTRY) || newestMtime(path.join(PROJECT_ROOT, "src")) > statSync(DIST_ENTRY).mtimeMs)) buildDist();
   if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} was not built`);

@@ -155,7 +155,7 @@ export function renderResults(report, previousMarkdown) {
     [
       "## Running it",
       "",
-      "`npm run bench` (full, writes this file; about 5 minutes here, profiling included), `npm run bench -- --quick` (under a minute, prints to stdout), `--self-test` (node:wasi against itself: the noise floor), `--cases=stat,readdir`, `--ours-from=src` (src/wasi.ts through tsx), `--no-profile`. `node bench/ceiling.mjs` measures the ceiling host (see the notes). Workloads: bench/workloads/, rebuilt by bench/build.sh into bench/wasm/.",
+      "`npm run bench` (full, writes this file; about 5 minutes here, profiling included), `npm run bench -- --quick` (under a minute, prints to stdout), `--self-test` (node:wasi against itself: the noise floor), `--cases=stat,readdir`, `--ours-from=src` (src/wasi/wasi.ts through tsx), `--no-profile`. `node bench/ceiling.mjs` measures the ceiling host (see the notes). Workloads: bench/workloads/, rebuilt by bench/build.sh into bench/wasm/.",
     ].join("\n"),
     "",
   ].join("\n\n");

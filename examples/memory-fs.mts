@@ -2,7 +2,7 @@
 // /dev/zero on the way; the embedder reads the result from the MemoryDirectory.
 import loadWabt from "wabt";
 import { generatedDevice, MemoryDirectory } from "../src/impl/memory/index.js";
-import { WASI } from "../src/wasi.js";
+import { WASI } from "../src/wasi/wasi.js";
 
 const guest = `(module
   (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createVirtualTime, seededRandomBytes } from "../src/deterministic.js";
+import { createVirtualTime, seededRandomBytes } from "../src/impl/deterministic/virtual-time.js";
 import { clockid } from "../src/generated/preview1/types.js";
-import { captureOutput } from "../src/stdio/output-sink.js";
-import type { WasiOptions } from "../src/wasi.js";
+import { captureOutput } from "../src/impl/stdio/output-sink.js";
+import type { WasiOptions } from "../src/wasi/wasi.js";
 import { runGuest } from "./support/run-guest.js";
 
 const guest = "test/guests/bin/embedding/determinism.wasm";

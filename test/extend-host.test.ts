@@ -2,13 +2,13 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { extendHost } from "../src/extend.js";
+import { extendHost } from "../src/impl/extend-host.js";
 import { createPreview1Imports } from "../src/generated/preview1/glue.js";
 import type { Preview1Host } from "../src/generated/preview1/host.js";
 import { asFd, errno } from "../src/generated/preview1/types.js";
 import { unimplementedPreview1Host } from "../src/generated/preview1/unimplemented.js";
 import { GuestMemory } from "../src/runtime/index.js";
-import { captureOutput } from "../src/stdio/output-sink.js";
+import { captureOutput } from "../src/impl/stdio/output-sink.js";
 import { runGuest } from "./support/run-guest.js";
 
 const fixtures = resolve(fileURLToPath(new URL("fixtures/typecheck/extend-host/", import.meta.url)));

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { errno } from "../src/generated/preview1/types.js";
 import { generatedDevice, MemoryDirectory, readOnlyFile } from "../src/impl/memory/index.js";
-import { WASI, type WasiOptions } from "../src/wasi.js";
+import { WASI, type WasiOptions } from "../src/wasi/wasi.js";
 import type { GuestCase } from "./support/run-guest-child.js";
 
 const guestsDir = new URL("./guests/", import.meta.url);

@@ -12,8 +12,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { clockid, errno, filetype, fstflags, rights, whence, type Clockid } from "../src/generated/preview1/types.js";
 import type { ClockSource } from "../src/impl/context.js";
 import { generatedDevice, MemoryDirectory, readOnlyFile } from "../src/impl/memory/index.js";
-import { WASI } from "../src/wasi.js";
-import { parseMounts } from "../src/wasi-mounts.js";
+import { WASI } from "../src/wasi/wasi.js";
+import { parseMounts } from "../src/wasi/wasi-mounts.js";
 import { Harness, OFLAGS } from "./support/node-host-harness.js";
 
 /** A realtime clock the test moves by hand. */

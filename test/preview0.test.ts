@@ -15,7 +15,7 @@ import { describe, expect, it } from "vitest";
 import * as p0 from "../src/generated/preview0/types.js";
 import * as p1 from "../src/generated/preview1/types.js";
 import type { Preview1Host } from "../src/generated/preview1/index.js";
-import { WASI, wasiImportNames } from "../src/wasi.js";
+import { WASI, wasiImportNames } from "../src/wasi/wasi.js";
 import { watToBytes } from "./support/compile-wat.js";
 import { preview0Probe } from "./support/preview0-probe.js";
 

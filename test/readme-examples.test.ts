@@ -27,7 +27,7 @@ function examples(markdown: string): { line: number; code: string }[] {
 }
 
 function pointAtSources(code: string): string {
-  return code.replace(/from "witx-wasi\/core"/g, 'from "../../../src/core.js"').replace(/from "witx-wasi"/g, 'from "../../../src/index.js"');
+  return code.replace(/from "witx-wasi\/(?:portable|core)"/g, 'from "../../../src/portable.js"').replace(/from "witx-wasi"/g, 'from "../../../src/index.js"');
 }
 
 const blocks = examples(readFileSync(join(root, examplesSource), "utf8"));

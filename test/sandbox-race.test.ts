@@ -7,7 +7,7 @@ import { syncBuiltinESMExports } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { WASI } from "../src/wasi.js";
+import { WASI } from "../src/wasi/wasi.js";
 
 const secret = "SECRET-OUTSIDE-RACE";
 

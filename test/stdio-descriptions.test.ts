@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { errno, eventtype, filetype } from "../src/generated/preview1/types.js";
 import { blankFilestat } from "../src/impl/description.js";
-import { ConsoleLineSink } from "../src/stdio/console-sink.js";
-import { InputSourceDescription } from "../src/stdio/input-source.js";
-import { OutputSinkDescription } from "../src/stdio/output-sink.js";
+import { ConsoleLineSink } from "../src/impl/stdio/console-sink.js";
+import { InputSourceDescription } from "../src/impl/stdio/input-source.js";
+import { OutputSinkDescription } from "../src/impl/stdio/output-sink.js";
 
 const decoder = new TextDecoder();
 

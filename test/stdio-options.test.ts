@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
-import { captureOutput } from "../src/stdio/output-sink.js";
-import { WASI } from "../src/wasi.js";
+import { captureOutput } from "../src/impl/stdio/output-sink.js";
+import { WASI } from "../src/wasi/wasi.js";
 import { runGuest } from "./support/run-guest.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "witx-wasi-stdio-"));

@@ -7,8 +7,8 @@ import { unimplementedPreview0Host } from "../src/generated/preview0/unimplement
 import { createPreview1Imports } from "../src/generated/preview1/glue.js";
 import { unimplementedPreview1Host } from "../src/generated/preview1/unimplemented.js";
 import { GuestMemory } from "../src/runtime/index.js";
-import { captureOutput } from "../src/stdio/output-sink.js";
-import { WASI } from "../src/wasi.js";
+import { captureOutput } from "../src/impl/stdio/output-sink.js";
+import { WASI } from "../src/wasi/wasi.js";
 import { runGuest } from "./support/run-guest.js";
 
 const scratch = mkdtempSync(join(tmpdir(), "witx-wasi-trace-"));

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WASI as NodeWASI } from "node:wasi";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { WASI, WasiExit, type WasiOptions } from "../src/wasi.js";
+import { WASI, WasiExit, type WasiOptions } from "../src/wasi/wasi.js";
 import { describeError, errorOf } from "./support/error-outcome.js";
 import { putText, readText, scratch, toolkitModule, type ToolkitExports, type ToolkitOptions } from "./support/toolkit-guest.js";
 
@@ -494,7 +494,7 @@ describe("our extra options", () => {
 
   it("trace: true writes the lines to the process's stderr", () => {
     const script = `
-      import { WASI } from "./src/wasi.ts";
+      import { WASI } from "./src/wasi/wasi.ts";
       import { toolkitModule } from "./test/support/toolkit-guest.ts";
       const wasi = new WASI({ version: "preview1", trace: true });
       const instance = new WebAssembly.Instance(toolkitModule({ entry: "_start", entryBody: "(drop (call $close (i32.const 99)))" }), wasi.getImportObject());

@@ -5,7 +5,7 @@ import {
   validateInstanceForInitialize,
   validateInstanceForStart,
   type WasiLifecycleState,
-} from "../src/wasi-lifecycle.js";
+} from "../src/wasi/wasi-lifecycle.js";
 import { outcomeOf, type Outcome } from "./support/error-outcome.js";
 import { instantiateWat } from "./support/compile-wat.js";
 

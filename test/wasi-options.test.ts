@@ -4,8 +4,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { WASI } from "node:wasi";
-import { parseWasiOptions } from "../src/wasi-options.js";
-import { uvwasiInitError } from "../src/node-errors.js";
+import { parseWasiOptions } from "../src/wasi/wasi-options.js";
+import { uvwasiInitError } from "../src/wasi/node-errors.js";
 import { describeError, errorOf, outcomeOf } from "./support/error-outcome.js";
 import { instantiateWat } from "./support/compile-wat.js";
 
@@ -193,7 +193,7 @@ describe("error stacks outside vitest", () => {
   it("head the stack with the code, like Node's own errors", () => {
     const script = `
       const { WASI } = await import("node:wasi");
-      const { parseWasiOptions } = await import(${JSON.stringify(new URL("../src/wasi-options.ts", import.meta.url).href)});
+      const { parseWasiOptions } = await import(${JSON.stringify(new URL("../src/wasi/wasi-options.ts", import.meta.url).href)});
       const head = (action) => { try { action(); } catch (error) { return error.stack.split("\\n")[0]; } };
       const probes = [{ version: "preview1", stdin: -1 }, { version: "x" }, { version: "preview1", args: 1 }];
       console.log(JSON.stringify(probes.map((options) => [head(() => new WASI(options)), head(() => parseWasiOptions(options))])));

@@ -8,7 +8,7 @@
  * comes back as a one-line message naming the option, with exit code 2 (the
  * usual code for usage errors), so the caller decides how to print it.
  */
-import type { WasiVersion } from "../wasi-options.js";
+import type { WasiVersion } from "../wasi/wasi-options.js";
 
 export interface DirMapping {
   host: string;

@@ -6,7 +6,7 @@
  */
 import { statSync } from "node:fs";
 import { basename } from "node:path";
-import { WASI, wasiImportNames } from "../wasi.js";
+import { WASI, wasiImportNames } from "../wasi/wasi.js";
 import type { RunCommand } from "./args.js";
 import { preflightWasm } from "./preflight.js";
 

@@ -17,7 +17,7 @@ import * as fs from "node:fs";
 import { createPreview0Imports, unimplementedPreview0Host } from "../../src/generated/preview0/index.js";
 import { createPreview1Imports, unimplementedPreview1Host } from "../../src/generated/preview1/index.js";
 import { GuestMemory } from "../../src/runtime/index.js";
-import { WASI, WasiExit } from "../../src/wasi.js";
+import { WASI, WasiExit } from "../../src/wasi/wasi.js";
 import { fillMemory, generateCall, type FuzzCall, type GeneratorState } from "./generate.js";
 import { Prng } from "./prng.js";
 import { loadWitxFacts, type FunctionSpec, type WitxFacts, type WitxVersion } from "./signatures.js";

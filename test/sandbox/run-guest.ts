@@ -56,7 +56,7 @@ function guestModule(): WebAssembly.Module {
 async function createWasi(host: HostName, options: WasiOptions): Promise<WasiLike> {
   if (host === "node:wasi") return new NodeWASI(options) as unknown as WasiLike;
   if (host === "ours-paths") return createPathModeWasi(options);
-  const { WASI } = await import("../../src/wasi.js");
+  const { WASI } = await import("../../src/wasi/wasi.js");
   return new WASI(options) as unknown as WasiLike;
 }
 
@@ -66,7 +66,7 @@ async function createPathModeWasi(options: WasiOptions): Promise<WasiLike> {
     import("../../src/impl/node/index.js"),
     import("../../src/generated/preview1/index.js"),
     import("../../src/runtime/index.js"),
-    import("../../src/wasi-exit.js"),
+    import("../../src/wasi/wasi-exit.js"),
   ]);
   const host = createNodeHost({
     args: options.args,

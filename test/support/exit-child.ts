@@ -12,7 +12,7 @@
  */
 import { isMainThread, Worker, workerData } from "node:worker_threads";
 import { WASI as NodeWASI } from "node:wasi";
-import { WASI as OurWASI } from "../../src/wasi.js";
+import { WASI as OurWASI } from "../../src/wasi/wasi.js";
 import { putText, toolkitModule, type ToolkitExports } from "./toolkit-guest.js";
 
 interface Job {

@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { WASI as NodeWASI } from "node:wasi";
-import { WASI as OurWASI } from "../../src/wasi.js";
+import { WASI as OurWASI } from "../../src/wasi/wasi.js";
 
 export interface GuestCase {
   args?: string[];

@@ -1,6 +1,6 @@
 /** Runs a guest module from test/guests/bin (or examples/) on our WASI with the given options; returns its exit code. */
 import { readFileSync } from "node:fs";
-import { WASI, type WasiOptions } from "../../src/wasi.js";
+import { WASI, type WasiOptions } from "../../src/wasi/wasi.js";
 
 const modules = new Map<string, WebAssembly.Module>();
 

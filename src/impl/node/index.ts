@@ -4,7 +4,7 @@
  * embedder gives (0, 1, 2) and the preopened directories (3, 4, ... in order).
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { composeHost } from "../compose-host.js";
+import { composeHost } from "../preview1/compose-host.js";
 import { clockid } from "../../generated/preview1/types.js";
 import { descriptionPreopenEntry, type DescriptionPreopen } from "../description-preopen.js";
 import type { ClockSource, HostContext } from "../context.js";
@@ -31,7 +31,7 @@ export interface NodeHostOptions {
   preopens: readonly (readonly [guestPath: string, hostPath: string])[];
   /**
    * The guest's fds 0, 1 and 2: host fds (they stay the embedder's and are
-   * never closed) or descriptions such as src/stdio's in-memory sources and sinks.
+   * never closed) or descriptions such as src/impl/stdio's in-memory sources and sinks.
    */
   stdin: number | FileDescription;
   stdout: number | FileDescription;

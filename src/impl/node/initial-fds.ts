@@ -6,7 +6,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, realpathSync } from "node:fs";
 import { errno, filetype } from "../../generated/preview1/types.js";
-import { uvwasiInitError } from "../../node-errors.js";
+import { uvwasiInitError } from "../../wasi/node-errors.js";
 import { FdEntry } from "../fd-table.js";
 import { directoryInheritingRights, directoryRights, socketRights, stdioFileRights, streamRights } from "../rights.js";
 import type { NodeFsEnvironment } from "./environment.js";

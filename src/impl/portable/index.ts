@@ -7,7 +7,7 @@
  * descriptions) and where time and randomness come from.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { composeHost } from "../compose-host.js";
+import { composeHost } from "../preview1/compose-host.js";
 import type { ClockSource, HostContext } from "../context.js";
 import { descriptionPreopenEntry, type DescriptionPreopen } from "../description-preopen.js";
 import type { FileDescription } from "../description.js";
@@ -22,7 +22,7 @@ export interface PortableHostOptions {
   args: readonly string[];
   /** "KEY=VALUE" strings, in order. */
   env: readonly string[];
-  /** fds 0, 1 and 2 (see src/stdio: input sources and output sinks). */
+  /** fds 0, 1 and 2 (see src/impl/stdio: input sources and output sinks). */
   stdio: readonly [FileDescription, FileDescription, FileDescription];
   /** Directories (in-memory ones, embedder mounts) the guest sees at fd 3, 4, ... under these names. */
   preopens?: readonly DescriptionPreopen[];

@@ -1,7 +1,7 @@
 /** clock_res_get and clock_time_get over the context's clock source. */
-import type { Preview1Host } from "../generated/preview1/host.js";
-import { errno } from "../generated/preview1/types.js";
-import type { HostContext } from "./context.js";
+import type { Preview1Host } from "../../generated/preview1/host.js";
+import { errno } from "../../generated/preview1/types.js";
+import type { HostContext } from "../context.js";
 
 export function createClockMethods(ctx: HostContext): Pick<Preview1Host, "clock_res_get" | "clock_time_get"> {
   const clock = ctx.clock;

@@ -5,9 +5,9 @@
  * `captureOutput()`, which collects everything in memory, and Node-style
  * writable streams, fed through their `write` method.
  */
-import type { Out } from "../runtime/out.js";
-import { errno, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../generated/preview1/types.js";
-import { BaseDescription } from "../impl/description.js";
+import type { Out } from "../../runtime/out.js";
+import { errno, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../../generated/preview1/types.js";
+import { BaseDescription } from "../description.js";
 import { fillStreamFilestat } from "./stream-filestat.js";
 
 /** Receives each write's bytes, already copied out of guest memory. */

@@ -4,13 +4,13 @@
  * The kind of object is checked before rights: a descriptor that is not a
  * socket gives `notsock`, a closed one `badf`.
  */
-import type { Preview1Host } from "../generated/preview1/host.js";
-import { asFd, errno, filetype, type Errno } from "../generated/preview1/types.js";
-import type { Out } from "../runtime/out.js";
-import type { HostContext } from "./context.js";
-import type { FileDescription } from "./description.js";
-import { FdEntry } from "./fd-table.js";
-import { Right, socketRights } from "./rights.js";
+import type { Preview1Host } from "../../generated/preview1/host.js";
+import { asFd, errno, filetype, type Errno } from "../../generated/preview1/types.js";
+import type { Out } from "../../runtime/out.js";
+import type { HostContext } from "../context.js";
+import type { FileDescription } from "../description.js";
+import { FdEntry } from "../fd-table.js";
+import { Right, socketRights } from "../rights.js";
 
 export function createSocketMethods(ctx: HostContext): Pick<Preview1Host, "sock_accept" | "sock_recv" | "sock_send" | "sock_shutdown"> {
   const fds = ctx.fds;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { WASI, captureOutput, extendHost, preview1 } from "../src/core.js";
+import { WASI, captureOutput, extendHost, preview1 } from "../src/portable.js";
 import { guestModule } from "./support/run-guest.js";
 
 function start(wasi: WASI, path: string): number {

@@ -1,8 +1,8 @@
 /** The descriptor table operations: close, renumber, fdstat, rights, prestat. */
-import type { Preview1Host } from "../generated/preview1/host.js";
-import { errno, fdflags, filetype, preopentype, type Fdstat } from "../generated/preview1/types.js";
-import type { HostContext } from "./context.js";
-import { Right, rightsFromGuest, rightsToGuest } from "./rights.js";
+import type { Preview1Host } from "../../generated/preview1/host.js";
+import { errno, fdflags, filetype, preopentype, type Fdstat } from "../../generated/preview1/types.js";
+import type { HostContext } from "../context.js";
+import { Right, rightsFromGuest, rightsToGuest } from "../rights.js";
 
 /** The flags a host file was opened with; they cannot be changed afterwards (Node has no fcntl). */
 const fixedFlags = fdflags.dsync | fdflags.rsync | fdflags.sync;

@@ -18,7 +18,7 @@
  * JavaScript callers). `original` holds the methods as they were before this
  * call, so an override can delegate to the one it replaces.
  */
-import type { Preview1Host } from "./generated/preview1/host.js";
+import type { Preview1Host } from "../generated/preview1/host.js";
 
 /** Some of the host's methods, each typed as the generated interface declares it. */
 export type HostOverrides = Partial<Preview1Host>;

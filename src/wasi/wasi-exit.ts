@@ -9,7 +9,7 @@
  * an export of a reactor calling proc_exit, or `initialize()` — it reaches the
  * embedder, which can test `error instanceof WasiExit` and read `code`.
  */
-import { PASSTHROUGH } from "./runtime/index.js";
+import { PASSTHROUGH } from "../runtime/index.js";
 
 export class WasiExit extends Error {
   readonly [PASSTHROUGH] = true;

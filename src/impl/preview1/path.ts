@@ -16,7 +16,7 @@
  * granted rights. The rule lives here, above the file systems, so a host
  * directory and an in-memory one answer alike.
  */
-import type { Preview1Host } from "../generated/preview1/host.js";
+import type { Preview1Host } from "../../generated/preview1/host.js";
 import {
   asFd,
   errno,
@@ -24,11 +24,11 @@ import {
   lookupflags,
   oflags,
   type Errno,
-} from "../generated/preview1/types.js";
-import type { Out } from "../runtime/out.js";
-import type { HostContext } from "./context.js";
-import { blankFilestat, type Directory, type FileDescription } from "./description.js";
-import { FdEntry } from "./fd-table.js";
+} from "../../generated/preview1/types.js";
+import type { Out } from "../../runtime/out.js";
+import type { HostContext } from "../context.js";
+import { blankFilestat, type Directory, type FileDescription } from "../description.js";
+import { FdEntry } from "../fd-table.js";
 import {
   Right,
   maximumRightsFor,
@@ -36,8 +36,8 @@ import {
   rightsFromGuest,
   rightsRefusedUnlessInherited,
   writingRights,
-} from "./rights.js";
-import { conflictingTimeFlags } from "./time-flags.js";
+} from "../rights.js";
+import { conflictingTimeFlags } from "../time-flags.js";
 
 export function createPathMethods(
   ctx: HostContext,

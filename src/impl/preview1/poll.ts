@@ -13,7 +13,7 @@
  * clocks already due are added; otherwise the call sleeps (Atomics.wait, no
  * spinning) until the earliest deadline and reports every clock then due.
  */
-import type { Preview1Host } from "../generated/preview1/host.js";
+import type { Preview1Host } from "../../generated/preview1/host.js";
 import {
   clockid,
   errno,
@@ -22,11 +22,11 @@ import {
   type Event,
   type Subscription,
   type SubscriptionClock,
-} from "../generated/preview1/types.js";
-import { InvalidGuestValue } from "../runtime/codec.js";
-import type { Out } from "../runtime/out.js";
-import type { HostContext } from "./context.js";
-import { Right } from "./rights.js";
+} from "../../generated/preview1/types.js";
+import { InvalidGuestValue } from "../../runtime/codec.js";
+import type { Out } from "../../runtime/out.js";
+import type { HostContext } from "../context.js";
+import { Right } from "../rights.js";
 
 export function createPollMethods(ctx: HostContext): Pick<Preview1Host, "poll_oneoff"> {
   const { fds, clock } = ctx;

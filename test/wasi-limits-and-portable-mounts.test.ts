@@ -3,9 +3,9 @@
  * entry point serves `mounts` (in-memory directories) like the Node one.
  */
 import { describe, expect, it } from "vitest";
-import { WASI as CoreWASI, MemoryDirectory, captureOutput } from "../src/core.js";
+import { WASI as CoreWASI, MemoryDirectory, captureOutput } from "../src/portable.js";
 import { errno } from "../src/generated/preview1/types.js";
-import { WASI } from "../src/wasi.js";
+import { WASI } from "../src/wasi/wasi.js";
 import { watToBytes } from "./support/compile-wat.js";
 
 const writer = new WebAssembly.Module(

@@ -13,9 +13,9 @@
  * cryptographic: anyone who knows the seed knows every byte. Use it for
  * reproducible runs (tests, replays, golden output), never for secrets.
  */
-import type { Preview1Host } from "./generated/preview1/host.js";
-import { clockid, errno, type Clockid } from "./generated/preview1/types.js";
-import type { ClockSource } from "./impl/context.js";
+import type { Preview1Host } from "../../generated/preview1/host.js";
+import { clockid, errno, type Clockid } from "../../generated/preview1/types.js";
+import type { ClockSource } from "../context.js";
 
 export interface DeterministicOptions {
   /** Seeds random_get. A number (its integer part, mod 2^32), a bigint (mod 2^64) or a string (hashed). Default 0. */

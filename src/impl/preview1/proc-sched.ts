@@ -10,8 +10,8 @@
  * succeeds too. Every other signal would end or stop the process, which the
  * host will not do to its embedder: `notsup`.
  */
-import type { Preview1Host } from "../generated/preview1/host.js";
-import { errno, signal, type Signal } from "../generated/preview1/types.js";
+import type { Preview1Host } from "../../generated/preview1/host.js";
+import { errno, signal, type Signal } from "../../generated/preview1/types.js";
 
 const withoutEffect: ReadonlySet<Signal> = new Set<Signal>([signal.none, signal.pipe, signal.chld, signal.cont, signal.urg, signal.winch]);
 

@@ -5,12 +5,12 @@
  * host fd numbers for stdio and host directories as preopens. By default
  * stdin is empty and stdout/stderr go to console.log/console.error by line.
  */
-import { createPortableHost } from "./impl/portable/index.js";
-import type { FileDescription } from "./impl/description.js";
-import { ConsoleLineSink } from "./stdio/console-sink.js";
-import { InputSourceDescription } from "./stdio/input-source.js";
-import type { StdioSlot } from "./stdio/stdio-options.js";
-import { WasiCore, type CoreWasiOptions, type WasiPlatform } from "./wasi-core.js";
+import { createPortableHost } from "../impl/portable/index.js";
+import type { FileDescription } from "../impl/description.js";
+import { ConsoleLineSink } from "../impl/stdio/console-sink.js";
+import { InputSourceDescription } from "../impl/stdio/input-source.js";
+import type { StdioSlot } from "./stdio-options.js";
+import { WasiCore, type CoreWasiOptions, type WasiPlatform } from "./wasi-base.js";
 
 const stdioNames = ["stdin", "stdout", "stderr"] as const;
 

@@ -1,5 +1,5 @@
 /**
- * The core entry point must load in a browser: bundling src/core.ts for the
+ * The core entry point must load in a browser: bundling src/portable.ts for the
  * browser platform must not pull in any `node:` module or Node builtin, and
  * the bundle must run a guest with nothing but web APIs.
  */
@@ -29,13 +29,13 @@ function importsOf(metafile: esbuild.Metafile): string[] {
 }
 
 describe("the core entry point in a browser bundle", () => {
-  it("bundles src/core.ts for the browser with no node: module or Node builtin reachable", async () => {
-    const result = await bundle("src/core.ts");
+  it("bundles src/portable.ts for the browser with no node: module or Node builtin reachable", async () => {
+    const result = await bundle("src/portable.ts");
     expect(result.errors).toEqual([]);
     const pulled = importsOf(result.metafile).filter((path) => path.startsWith("node:") || nodeBuiltins.has(path));
     expect(pulled).toEqual([]);
     const inputs = Object.keys(result.metafile.inputs);
-    expect(inputs).toContain("src/core.ts");
+    expect(inputs).toContain("src/portable.ts");
     expect(inputs.some((path) => path.startsWith("src/impl/node/"))).toBe(false);
   });
 
@@ -47,10 +47,10 @@ describe("the core entry point in a browser bundle", () => {
   });
 
   it("runs a guest from the bundle alone, with stdin from a string and stdout captured", async () => {
-    const result = await bundle("src/core.ts");
+    const result = await bundle("src/portable.ts");
     const code = result.outputFiles[0].text;
     const url = `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`;
-    const core = (await import(url)) as typeof import("../src/core.js");
+    const core = (await import(url)) as typeof import("../src/portable.js");
     const { readFileSync } = await import("node:fs");
     const module = new WebAssembly.Module(readFileSync(new URL("guests/bin/cat.wasm", import.meta.url)));
     const out = core.captureOutput();

@@ -4,9 +4,9 @@
  * in hand run out. It behaves like a pipe: reads take what is there, an empty
  * read is end of file, there is no position and no seeking.
  */
-import type { Out } from "../runtime/out.js";
-import { errno, eventtype, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../generated/preview1/types.js";
-import { BaseDescription } from "../impl/description.js";
+import type { Out } from "../../runtime/out.js";
+import { errno, eventtype, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../../generated/preview1/types.js";
+import { BaseDescription } from "../description.js";
 import { fillStreamFilestat } from "./stream-filestat.js";
 
 /**

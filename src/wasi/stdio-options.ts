@@ -10,8 +10,8 @@
  * Node host) can use them; the core entry point's in-memory host refuses them.
  */
 import type { FileDescription } from "../impl/description.js";
-import { InputSourceDescription, type StdinSource } from "./input-source.js";
-import { OutputCapture, OutputSinkDescription, type OutputCallback } from "./output-sink.js";
+import { InputSourceDescription, type StdinSource } from "../impl/stdio/input-source.js";
+import { OutputCapture, OutputSinkDescription, type OutputCallback } from "../impl/stdio/output-sink.js";
 
 /** Anything with an `fd`: a Node stream opened on a file descriptor. */
 export interface StreamWithFd {

@@ -4,12 +4,12 @@
  * Each checks the descriptor and its rights, then hands over to the
  * description, which knows what the object can do.
  */
-import type { Preview1Host } from "../generated/preview1/host.js";
-import { errno, whence, type Errno } from "../generated/preview1/types.js";
-import type { HostContext } from "./context.js";
-import { blankFilestat } from "./description.js";
-import { Right } from "./rights.js";
-import { conflictingTimeFlags } from "./time-flags.js";
+import type { Preview1Host } from "../../generated/preview1/host.js";
+import { errno, whence, type Errno } from "../../generated/preview1/types.js";
+import type { HostContext } from "../context.js";
+import { blankFilestat } from "../description.js";
+import { Right } from "../rights.js";
+import { conflictingTimeFlags } from "../time-flags.js";
 
 export function createFileIoMethods(
   ctx: HostContext,

@@ -1,5 +1,5 @@
 /** The attributes of an in-memory stdio stream. The Filestat is reused between calls, so every field is written. */
-import type { Filestat, Filetype } from "../generated/preview1/types.js";
+import type { Filestat, Filetype } from "../../generated/preview1/types.js";
 
 export function fillStreamFilestat(into: Filestat, type: Filetype, size: bigint): void {
   into.dev = 0n;

@@ -7,13 +7,13 @@
  * Nothing here touches Node: the core entry point uses the same checks, and
  * each entry point says where `trace: true` writes.
  */
-import type { DeterministicOptions } from "./deterministic.js";
-import type { Preview1Host } from "./generated/preview1/host.js";
+import type { DeterministicOptions } from "../impl/deterministic/virtual-time.js";
+import type { Preview1Host } from "../generated/preview1/host.js";
 import { invalidArgType, invalidArgValue, outOfRange } from "./node-errors.js";
-import type { BadPointerMode, HostErrorHook } from "./runtime/index.js";
-import type { StdioOptions } from "./stdio/stdio-options.js";
+import type { BadPointerMode, HostErrorHook } from "../runtime/index.js";
+import type { StdioOptions } from "./stdio-options.js";
 import type { Mount } from "./wasi-mounts.js";
-import { defaultHostLimits, type HostLimits } from "./impl/limits.js";
+import { defaultHostLimits, type HostLimits } from "../impl/limits.js";
 
 export interface WasiExtraOptions {
   /**

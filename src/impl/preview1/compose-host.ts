@@ -3,16 +3,16 @@
  * builds its fd table and context its own way and then calls this, so a new witx
  * function needs one new area method, not one per host.
  */
-import type { Preview1Host } from "../generated/preview1/host.js";
+import type { Preview1Host } from "../../generated/preview1/host.js";
 import { createArgsEnvironMethods } from "./args-environ.js";
-import { createClockMethods } from "./clocks.js";
-import type { HostContext } from "./context.js";
-import { createFdMethods } from "./fd-methods.js";
-import { createFileIoMethods } from "./file-io-methods.js";
-import { createPathMethods } from "./path-methods.js";
-import { createPollMethods } from "./poll-methods.js";
-import { createProcMethods } from "./proc-methods.js";
-import { createSocketMethods } from "./socket-methods.js";
+import { createClockMethods } from "./clock.js";
+import type { HostContext } from "../context.js";
+import { createFdMethods } from "./fd.js";
+import { createFileIoMethods } from "./fd-io.js";
+import { createPathMethods } from "./path.js";
+import { createPollMethods } from "./poll.js";
+import { createProcMethods } from "./proc-sched.js";
+import { createSocketMethods } from "./sock.js";
 
 export interface HostParts {
   readonly args: readonly string[];

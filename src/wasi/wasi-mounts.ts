@@ -15,9 +15,9 @@
  * fine: it is the more specific prefix, so it is what the guest sees there.)
  * Every refusal throws before anything is opened, naming the mount.
  */
-import type { DescriptionPreopen } from "./impl/description-preopen.js";
-import { MemoryDirectory } from "./impl/memory/memory-directory.js";
-import type { MountedFile } from "./impl/memory/mounted-file.js";
+import type { DescriptionPreopen } from "../impl/description-preopen.js";
+import { MemoryDirectory } from "../impl/memory/memory-directory.js";
+import type { MountedFile } from "../impl/memory/mounted-file.js";
 import { invalidArgType, invalidArgValue } from "./node-errors.js";
 
 export type Mount = MemoryDirectory | MountedFile;

@@ -1,22 +1,22 @@
 /**
  * The WASI class without Node: option handling, the import object, start,
  * initialize and close, over a host built by a platform. The core entry
- * point (src/core.ts) runs it on the portable host, which needs only web APIs;
- * the Node entry point (src/wasi.ts) gives it the Node host and node:wasi's
+ * point (src/portable.ts) runs it on the portable host, which needs only web APIs;
+ * the Node entry point (src/wasi/wasi.ts) gives it the Node host and node:wasi's
  * process exit. Nothing reachable from here imports a `node:` module (a test
- * bundles src/core.ts for the browser to keep it so).
+ * bundles src/portable.ts for the browser to keep it so).
  */
-import { createVirtualTime, randomMethodsFrom, seededRandomBytes } from "./deterministic.js";
-import { createPreview0Imports, tracePreview0Imports, unimplementedPreview0Host, type Preview0Imports } from "./generated/preview0/index.js";
-import type { Preview1Host } from "./generated/preview1/host.js";
-import { createPreview1Imports, tracePreview1Imports, unimplementedPreview1Host, type Preview1Imports } from "./generated/preview1/index.js";
-import type { ClockSource } from "./impl/context.js";
-import type { DescriptionPreopen } from "./impl/description-preopen.js";
-import type { HostLimits } from "./impl/limits.js";
+import { createVirtualTime, randomMethodsFrom, seededRandomBytes } from "../impl/deterministic/virtual-time.js";
+import { createPreview0Imports, tracePreview0Imports, unimplementedPreview0Host, type Preview0Imports } from "../generated/preview0/index.js";
+import type { Preview1Host } from "../generated/preview1/host.js";
+import { createPreview1Imports, tracePreview1Imports, unimplementedPreview1Host, type Preview1Imports } from "../generated/preview1/index.js";
+import type { ClockSource } from "../impl/context.js";
+import type { DescriptionPreopen } from "../impl/description-preopen.js";
+import type { HostLimits } from "../impl/limits.js";
 import { parseMounts } from "./wasi-mounts.js";
-import { preview0Host } from "./impl/preview0/adapter.js";
-import { GuestMemory, type GlueOptions } from "./runtime/index.js";
-import { describeStdio, type StdioSlot } from "./stdio/stdio-options.js";
+import { preview0Host } from "../impl/preview0/adapter.js";
+import { GuestMemory, type GlueOptions } from "../runtime/index.js";
+import { describeStdio, type StdioSlot } from "./stdio-options.js";
 import { parseExtraOptions, type WasiExtraOptions } from "./wasi-extra-options.js";
 import { WasiExit } from "./wasi-exit.js";
 import { validateInstanceForInitialize, validateInstanceForStart, type WasiLifecycleState } from "./wasi-lifecycle.js";

@@ -5,7 +5,7 @@
  * for its newline, or for the descriptor to close).
  */
 import { OutputSinkDescription } from "./output-sink.js";
-import { errno, type Errno } from "../generated/preview1/types.js";
+import { errno, type Errno } from "../../generated/preview1/types.js";
 
 export class ConsoleLineSink extends OutputSinkDescription {
   constructor(print: (line: string) => void) {

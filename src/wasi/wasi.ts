@@ -8,17 +8,17 @@
  *
  * Every WASI object owns its host: its own descriptor table, preopens and
  * stdio mapping, closed when a command finishes or when `close()` is called.
- * The class itself lives in wasi-core.ts (no Node in it); this module gives it
+ * The class itself lives in wasi-base.ts (no Node in it); this module gives it
  * the Node host, host fds for stdio, fd 2 for traces and a real process exit.
  */
 import { writeSync, type ReadStream } from "node:fs";
-import { createNodeHost } from "./impl/node/index.js";
-import type { StdinOption, StdioOptions } from "./stdio/stdio-options.js";
-import { WasiCore, type CoreWasiOptions, type WasiPlatform } from "./wasi-core.js";
+import { createNodeHost } from "../impl/node/index.js";
+import type { StdinOption, StdioOptions } from "./stdio-options.js";
+import { WasiCore, type CoreWasiOptions, type WasiPlatform } from "./wasi-base.js";
 
 export { WasiExit } from "./wasi-exit.js";
-export { wasiImportNames } from "./wasi-core.js";
-export type { WasiImport } from "./wasi-core.js";
+export { wasiImportNames } from "./wasi-base.js";
+export type { WasiImport } from "./wasi-base.js";
 export type { WasiExtraOptions } from "./wasi-extra-options.js";
 export type { WasiVersion } from "./wasi-options.js";
 

@@ -4,10 +4,10 @@
  * copies the buffer and the pointer table with one `writeBytes` each,
  * allocating nothing.
  */
-import type { Preview1Host } from "../generated/preview1/host.js";
-import { errno, type Size } from "../generated/preview1/types.js";
-import { u8Codec } from "../runtime/codec.js";
-import type { GuestPointer } from "../runtime/pointer.js";
+import type { Preview1Host } from "../../generated/preview1/host.js";
+import { errno, type Size } from "../../generated/preview1/types.js";
+import { u8Codec } from "../../runtime/codec.js";
+import type { GuestPointer } from "../../runtime/pointer.js";
 
 export interface EncodedStrings {
   readonly bytes: Uint8Array;
