@@ -1,6 +1,6 @@
 /**
  * The package entry point: the node:wasi-compatible `WASI` class, the Node host it
- * runs on, and everything of the core entry point ("witx-wasi/core": generated
+ * runs on, and everything of the portable entry point ("witx-wasi/portable": generated
  * bindings, runtime, extendHost, stdio sources and sinks, deterministic mode)
  * for embedders who build or adjust their own host.
  */
@@ -8,8 +8,8 @@ export { WASI, WasiExit, wasiImportNames } from "./wasi/wasi.js";
 export type { WasiOptions, NodeStdioOptions, WasiImport, WasiExtraOptions, WasiVersion } from "./wasi/wasi.js";
 export { createNodeHost, defaultHostLimits } from "./impl/node/index.js";
 export type { NodeHost, NodeHostOptions, HostLimits } from "./impl/node/index.js";
-export { WASI as PortableWASI, WasiCore, createPortableHost } from "./portable.js";
-export type { CoreWasiOptions, WasiPlatform, HostSetup, OwnedHost, PortableHost, PortableHostOptions } from "./portable.js";
+export { WASI as PortableWASI, WasiBase, createPortableHost } from "./portable.js";
+export type { WasiBaseOptions, WasiPlatform, HostSetup, OwnedHost, PortableHost, PortableHostOptions } from "./portable.js";
 export { extendHost } from "./portable.js";
 export type { HostOverrides, OnlyHostMethods } from "./portable.js";
 export { BaseDescription } from "./portable.js";

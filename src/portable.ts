@@ -1,5 +1,6 @@
 /**
- * The core entry point ("witx-wasi/core"): everything that runs without Node —
+ * The portable entry point ("witx-wasi/portable", also exported as "witx-wasi/core"
+ * for the users of its first name): everything that runs without Node —
  * the WASI class over the portable host, the generated bindings and their
  * runtime, host composition (extendHost), the stdio sources and sinks, and
  * deterministic time and randomness. Nothing reachable from here imports a
@@ -7,8 +8,8 @@
  * to keep it that way. The Node host and node:wasi's drop-in are in ".".
  */
 export { WASI } from "./wasi/wasi-portable.js";
-export { WasiCore, wasiImportNames } from "./wasi/wasi-base.js";
-export type { CoreWasiOptions, WasiImport, WasiPlatform, HostSetup, OwnedHost } from "./wasi/wasi-base.js";
+export { WasiBase, wasiImportNames } from "./wasi/wasi-base.js";
+export type { WasiBaseOptions, WasiImport, WasiPlatform, HostSetup, OwnedHost } from "./wasi/wasi-base.js";
 export type { WasiExtraOptions } from "./wasi/wasi-extra-options.js";
 export type { WasiVersion, ParsedWasiOptions } from "./wasi/wasi-options.js";
 export { WasiExit } from "./wasi/wasi-exit.js";

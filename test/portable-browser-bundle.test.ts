@@ -1,5 +1,5 @@
 /**
- * The core entry point must load in a browser: bundling src/portable.ts for the
+ * The portable entry point must load in a browser: bundling src/portable.ts for the
  * browser platform must not pull in any `node:` module or Node builtin, and
  * the bundle must run a guest with nothing but web APIs.
  */
@@ -28,7 +28,7 @@ function importsOf(metafile: esbuild.Metafile): string[] {
   return Object.values(metafile.inputs).flatMap((input) => input.imports.map((entry) => entry.path));
 }
 
-describe("the core entry point in a browser bundle", () => {
+describe("the portable entry point in a browser bundle", () => {
   it("bundles src/portable.ts for the browser with no node: module or Node builtin reachable", async () => {
     const result = await bundle("src/portable.ts");
     expect(result.errors).toEqual([]);
@@ -50,11 +50,11 @@ describe("the core entry point in a browser bundle", () => {
     const result = await bundle("src/portable.ts");
     const code = result.outputFiles[0].text;
     const url = `data:text/javascript;base64,${Buffer.from(code).toString("base64")}`;
-    const core = (await import(url)) as typeof import("../src/portable.js");
+    const portable = (await import(url)) as typeof import("../src/portable.js");
     const { readFileSync } = await import("node:fs");
     const module = new WebAssembly.Module(readFileSync(new URL("guests/bin/cat.wasm", import.meta.url)));
-    const out = core.captureOutput();
-    const wasi = new core.WASI({ version: "preview1", stdio: { stdin: "from the bundle\n", stdout: out } });
+    const out = portable.captureOutput();
+    const wasi = new portable.WASI({ version: "preview1", stdio: { stdin: "from the bundle\n", stdout: out } });
     expect(wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()))).toBe(0);
     expect(out.text()).toBe("from the bundle\n");
   });

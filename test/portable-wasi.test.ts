@@ -8,7 +8,7 @@ function start(wasi: WASI, path: string): number {
 
 afterEach(() => vi.restoreAllMocks());
 
-describe("the core entry point's WASI class (portable host)", () => {
+describe("the portable entry point's WASI class", () => {
   it("runs a guest with args and env, stdout captured", () => {
     const out = captureOutput();
     const wasi = new WASI({ version: "preview1", args: ["hello", "a b"], env: { GREETING: "hi" }, stdio: { stdout: out } });

@@ -2,7 +2,7 @@
  * Every ```ts block in the README that follows an `<!-- example -->` line is
  * type-checked and run; a block fails the test by not compiling, by throwing
  * or by exiting non-zero. Imports of the package ("witx-wasi",
- * "witx-wasi/core") are pointed at the sources, so no build is needed.
+ * "witx-wasi/portable" and its alias "witx-wasi/core") are pointed at the sources, so no build is needed.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";

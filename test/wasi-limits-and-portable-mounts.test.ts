@@ -1,9 +1,9 @@
 /**
- * The `limits` option reaches both the host and the generated glue, and the core
+ * The `limits` option reaches both the host and the generated glue, and the portable
  * entry point serves `mounts` (in-memory directories) like the Node one.
  */
 import { describe, expect, it } from "vitest";
-import { WASI as CoreWASI, MemoryDirectory, captureOutput } from "../src/portable.js";
+import { WASI as PortableWASI, MemoryDirectory, captureOutput } from "../src/portable.js";
 import { errno } from "../src/generated/preview1/types.js";
 import { WASI } from "../src/wasi/wasi.js";
 import { watToBytes } from "./support/compile-wat.js";
@@ -39,7 +39,7 @@ describe("options.limits", () => {
   it("caps path bytes in the glue", () => {
     const memory = new MemoryDirectory();
     memory.writeFile("hello.txt", "hi");
-    const exports = reactor(new CoreWASI({ version: "preview1", mounts: { "/m": memory }, limits: { maxPathBytes: 8 } }));
+    const exports = reactor(new PortableWASI({ version: "preview1", mounts: { "/m": memory }, limits: { maxPathBytes: 8 } }));
     expect(exports.open(9)).toBe(errno.nametoolong);
   });
 
@@ -51,12 +51,12 @@ describe("options.limits", () => {
   });
 });
 
-describe("core entry point mounts", () => {
+describe("portable entry point mounts", () => {
   it("opens a file in an in-memory directory mounted as a preopen", () => {
     const memory = new MemoryDirectory();
     memory.writeFile("hello.txt", "hi");
     const stdout = captureOutput();
-    const exports = reactor(new CoreWASI({ version: "preview1", mounts: { "/m": memory }, stdio: { stdout } }));
+    const exports = reactor(new PortableWASI({ version: "preview1", mounts: { "/m": memory }, stdio: { stdout } }));
     expect(exports.open(9)).toBe(errno.success);
     expect(exports.open(5)).toBe(errno.noent);
   });

@@ -1,6 +1,6 @@
 /**
  * `util.inspect` without importing `node:util`, so the option checks (and the
- * core entry point that reuses them) load in a browser. On Node the real
+ * portable entry point that reuses them) load in a browser. On Node the real
  * inspect is taken from `process.getBuiltinModule` (Node 20.16+), which keeps
  * node:wasi's messages byte-identical; elsewhere a plain rendering stands in.
  */

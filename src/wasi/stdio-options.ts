@@ -7,7 +7,7 @@
  *
  * Host fd numbers and streams that carry an fd (process.stdin,
  * fs.ReadStream) stay numbers here: only a host with file descriptors (the
- * Node host) can use them; the core entry point's in-memory host refuses them.
+ * Node host) can use them; the portable entry point's in-memory host refuses them.
  */
 import type { FileDescription } from "../impl/description.js";
 import { InputSourceDescription, type StdinSource } from "../impl/stdio/input-source.js";

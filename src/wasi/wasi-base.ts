@@ -1,6 +1,6 @@
 /**
  * The WASI class without Node: option handling, the import object, start,
- * initialize and close, over a host built by a platform. The core entry
+ * initialize and close, over a host built by a platform. The portable entry
  * point (src/portable.ts) runs it on the portable host, which needs only web APIs;
  * the Node entry point (src/wasi/wasi.ts) gives it the Node host and node:wasi's
  * process exit. Nothing reachable from here imports a `node:` module (a test
@@ -23,7 +23,7 @@ import { validateInstanceForInitialize, validateInstanceForStart, type WasiLifec
 import { parseWasiOptions, type ParsedWasiOptions, type WasiVersion } from "./wasi-options.js";
 
 /** The options both entry points take: node:wasi's (as far as the platform supports them) and ours. */
-export interface CoreWasiOptions extends WasiExtraOptions {
+export interface WasiBaseOptions extends WasiExtraOptions {
   /** `"preview1"` (module `wasi_snapshot_preview1`) or `"unstable"` (`wasi_unstable`). Leaving it out means preview1, Node 18 style. */
   version?: WasiVersion;
   /** The guest's argv, including argv[0]; each converted with String(). */
@@ -32,7 +32,7 @@ export interface CoreWasiOptions extends WasiExtraOptions {
   env?: Record<string, unknown>;
   /**
    * true: proc_exit makes `start()` return the code. false: proc_exit ends the
-   * process (Node only; without a process to end, the core entry point always returns).
+   * process (Node only; without a process to end, the portable entry point always returns).
    */
   returnOnExit?: boolean;
 }
@@ -60,9 +60,9 @@ export interface HostSetup {
   mounts: DescriptionPreopen[];
 }
 
-/** What differs between the Node and the core entry points. */
+/** What differs between the Node and the portable entry points. */
 export interface WasiPlatform {
-  /** fds 0, 1, 2 when the `stdio` option does not say: host fds on Node, console sinks in the core. */
+  /** fds 0, 1, 2 when the `stdio` option does not say: host fds on Node, console sinks in the portable one. */
   defaultStdio(parsed: ParsedWasiOptions, options: Record<string, unknown>): [StdioSlot, StdioSlot, StdioSlot];
   createHost(setup: HostSetup): OwnedHost;
   /** Where `trace: true` writes. */
@@ -88,7 +88,7 @@ export function wasiImportNames(version: WasiVersion): { module: string; functio
   return { module: moduleNames[version], functions: Object.keys(imports) };
 }
 
-export class WasiCore {
+export class WasiBase {
   /** The import functions of the chosen version: what goes under getImportObject()'s one key. */
   readonly wasiImport: WasiImport;
 
@@ -103,7 +103,7 @@ export class WasiCore {
   #exitCode: number | undefined;
   #closed = false;
 
-  constructor(options: CoreWasiOptions | undefined, platform: WasiPlatform) {
+  constructor(options: WasiBaseOptions | undefined, platform: WasiPlatform) {
     const parsed = parseWasiOptions(options);
     const given = (options ?? {}) as Record<string, unknown>;
     const extra = parseExtraOptions(given, (line) => platform.traceLine(line));

@@ -4,7 +4,7 @@
  * accident; they are checked here after `parseWasiOptions` has done Node's own
  * checks, so a bad Node option is always the one reported first.
  *
- * Nothing here touches Node: the core entry point uses the same checks, and
+ * Nothing here touches Node: the portable entry point uses the same checks, and
  * each entry point says where `trace: true` writes.
  */
 import type { DeterministicOptions } from "../impl/deterministic/virtual-time.js";
@@ -24,7 +24,7 @@ export interface WasiExtraOptions {
   badPointer?: BadPointerMode;
   /**
    * Log every WASI call with its decoded arguments and outcome: `true` writes
-   * each line to stderr (the process's fd 2 on Node, console.error in the core
+   * each line to stderr (the process's fd 2 on Node, console.error in the portable
    * entry point), a function receives each line. Off (the default), the
    * import object is the generated glue itself, with no wrapper around it.
    */

@@ -1,5 +1,5 @@
 /**
- * The WASI class of the core entry point: the same class as the Node one,
+ * The WASI class of the portable entry point: the same class as the Node one,
  * over the portable host (src/impl/portable), so it runs wherever WebAssembly
  * and web APIs do. What it cannot have without Node, it refuses clearly:
  * host fd numbers for stdio and host directories as preopens. By default
@@ -10,7 +10,7 @@ import type { FileDescription } from "../impl/description.js";
 import { ConsoleLineSink } from "../impl/stdio/console-sink.js";
 import { InputSourceDescription } from "../impl/stdio/input-source.js";
 import type { StdioSlot } from "./stdio-options.js";
-import { WasiCore, type CoreWasiOptions, type WasiPlatform } from "./wasi-base.js";
+import { WasiBase, type WasiBaseOptions, type WasiPlatform } from "./wasi-base.js";
 
 const stdioNames = ["stdin", "stdout", "stderr"] as const;
 
@@ -18,7 +18,7 @@ function noHostFds(slot: StdioSlot, index: number): FileDescription {
   if (typeof slot !== "number") return slot;
   throw new TypeError(
     `options.${stdioNames[index]}: host fd ${slot} needs the Node entry point ("witx-wasi"); ` +
-      "the core entry point takes stdio.stdin as a string, bytes or a source function, and stdio.stdout/stderr as a function, captureOutput() or a writable",
+      "the portable entry point takes stdio.stdin as a string, bytes or a source function, and stdio.stdout/stderr as a function, captureOutput() or a writable",
   );
 }
 
@@ -30,6 +30,7 @@ const portablePlatform: WasiPlatform = {
   ],
   createHost(setup) {
     if (setup.parsed.preopens.length > 0) {
+      // The wording predates the entry point's name "portable"; tests and users match on it.
       throw new TypeError("options.preopens names host directories, which the core entry point cannot open; use the Node entry point (\"witx-wasi\")");
     }
     const [stdin, stdout, stderr] = setup.stdio.map(noHostFds);
@@ -48,8 +49,8 @@ const portablePlatform: WasiPlatform = {
 };
 
 /** The WASI class without Node: node:wasi's interface over the portable host. */
-export class WASI extends WasiCore {
-  constructor(options?: CoreWasiOptions) {
+export class WASI extends WasiBase {
+  constructor(options?: WasiBaseOptions) {
     super(options, portablePlatform);
   }
 }

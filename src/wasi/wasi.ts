@@ -14,7 +14,7 @@
 import { writeSync, type ReadStream } from "node:fs";
 import { createNodeHost } from "../impl/node/index.js";
 import type { StdinOption, StdioOptions } from "./stdio-options.js";
-import { WasiCore, type CoreWasiOptions, type WasiPlatform } from "./wasi-base.js";
+import { WasiBase, type WasiBaseOptions, type WasiPlatform } from "./wasi-base.js";
 
 export { WasiExit } from "./wasi-exit.js";
 export { wasiImportNames } from "./wasi-base.js";
@@ -28,7 +28,7 @@ export interface NodeStdioOptions extends Omit<StdioOptions, "stdin"> {
 }
 
 /** node:wasi's options, plus ours (see WasiExtraOptions). */
-export interface WasiOptions extends Omit<CoreWasiOptions, "stdio"> {
+export interface WasiOptions extends Omit<WasiBaseOptions, "stdio"> {
   stdio?: NodeStdioOptions;
   /** Guest path → host directory, given to the guest as fds 3, 4, ... in this order. */
   preopens?: Record<string, string>;
@@ -67,9 +67,9 @@ const nodePlatform: WasiPlatform = {
   exitProcess: (code) => process.exit(code),
 };
 
-export class WASI extends WasiCore {
+export class WASI extends WasiBase {
   constructor(options?: WasiOptions) {
-    // The core checks `stdio` at run time; a ReadStream passes its fd check.
-    super(options as CoreWasiOptions | undefined, nodePlatform);
+    // WasiBase checks `stdio` at run time; a ReadStream passes its fd check.
+    super(options as WasiBaseOptions | undefined, nodePlatform);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The portable host: a Preview1Host that needs nothing but standard
- * JavaScript and web APIs, for the core entry point (browsers, workers, and
+ * JavaScript and web APIs, for the portable entry point (browsers, workers, and
  * Node when no host file system should be reachable). It is composed from the
  * same area modules as the Node host over the same HostContext; what differs
  * is what the descriptors are (in-memory stdio, directories given as

@@ -8,11 +8,11 @@ import { createArgsEnvironMethods } from "./args-environ.js";
 import { createClockMethods } from "./clock.js";
 import type { HostContext } from "../context.js";
 import { createFdMethods } from "./fd.js";
-import { createFileIoMethods } from "./fd-io.js";
+import { createFdIoMethods } from "./fd-io.js";
 import { createPathMethods } from "./path.js";
 import { createPollMethods } from "./poll.js";
-import { createProcMethods } from "./proc-sched.js";
-import { createSocketMethods } from "./sock.js";
+import { createProcSchedMethods } from "./proc-sched.js";
+import { createSockMethods } from "./sock.js";
 
 export interface HostParts {
   readonly args: readonly string[];
@@ -34,11 +34,11 @@ export function composeHost(ctx: HostContext, parts: HostParts): ClosableHost {
     ...createClockMethods(ctx),
     ...parts.random,
     ...createFdMethods(ctx),
-    ...createFileIoMethods(ctx),
+    ...createFdIoMethods(ctx),
     ...createPathMethods(ctx),
     ...createPollMethods(ctx),
-    ...createProcMethods(parts.onExit),
-    ...createSocketMethods(ctx),
+    ...createProcSchedMethods(parts.onExit),
+    ...createSockMethods(ctx),
     close() {
       for (const entry of ctx.fds.drain()) entry.description.close();
     },

@@ -1,6 +1,7 @@
 /**
  * Data and metadata calls on an open descriptor: read/write and their
- * positional and vectored forms, seek/tell, sizes, times, sync, hints.
+ * positional and vectored forms, seek/tell, sizes, times, sync, hints, and
+ * a directory's entries (fd_readdir).
  * Each checks the descriptor and its rights, then hands over to the
  * description, which knows what the object can do.
  */
@@ -11,7 +12,7 @@ import { blankFilestat } from "../description.js";
 import { Right } from "../rights.js";
 import { conflictingTimeFlags } from "../time-flags.js";
 
-export function createFileIoMethods(
+export function createFdIoMethods(
   ctx: HostContext,
 ): Pick<
   Preview1Host,
@@ -28,6 +29,7 @@ export function createFileIoMethods(
   | "fd_filestat_get"
   | "fd_filestat_set_size"
   | "fd_filestat_set_times"
+  | "fd_readdir"
 > {
   const fds = ctx.fds;
   const maxIovecs = ctx.limits.maxIovecs;
@@ -144,6 +146,14 @@ export function createFileIoMethods(
       if (typeof target === "number") return target;
       if (conflictingTimeFlags(flags)) return errno.inval;
       return target.setTimes(atim, mtim, flags);
+    },
+
+    fd_readdir(fd, buffer, cookie, result) {
+      // A directory opened without oflags.directory has file rights until settled.
+      fds.settled(fd);
+      const entry = fds.withRights(fd, Right.fd_readdir);
+      if (typeof entry === "number") return entry;
+      return entry.description.readdir(buffer, cookie, result);
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * path_* calls and fd_readdir: everything resolved through a directory
+ * path_* calls: everything resolved through a directory
  * descriptor. The descriptor must be a directory (else `notdir`, checked
  * before rights, as wasmtime does) holding the right for the operation.
  *
@@ -43,7 +43,6 @@ export function createPathMethods(
   ctx: HostContext,
 ): Pick<
   Preview1Host,
-  | "fd_readdir"
   | "path_open"
   | "path_create_directory"
   | "path_remove_directory"
@@ -73,14 +72,6 @@ export function createPathMethods(
   }
 
   return {
-    fd_readdir(fd, buffer, cookie, result) {
-      // A directory opened without oflags.directory has file rights until settled.
-      fds.settled(fd);
-      const entry = fds.withRights(fd, Right.fd_readdir);
-      if (typeof entry === "number") return entry;
-      return entry.description.readdir(buffer, cookie, result);
-    },
-
     path_open(fd, dirflags, path, openFlags, requestedBase, requestedInheriting, fdflags, result) {
       const entry = fds.settled(fd);
       if (entry === undefined) return errno.badf;

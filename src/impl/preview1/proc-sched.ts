@@ -15,7 +15,7 @@ import { errno, signal, type Signal } from "../../generated/preview1/types.js";
 
 const withoutEffect: ReadonlySet<Signal> = new Set<Signal>([signal.none, signal.pipe, signal.chld, signal.cont, signal.urg, signal.winch]);
 
-export function createProcMethods(onExit: (code: number) => never): Pick<Preview1Host, "proc_exit" | "proc_raise" | "sched_yield"> {
+export function createProcSchedMethods(onExit: (code: number) => never): Pick<Preview1Host, "proc_exit" | "proc_raise" | "sched_yield"> {
   return {
     proc_exit(code) {
       onExit(code);

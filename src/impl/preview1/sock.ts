@@ -12,7 +12,7 @@ import type { FileDescription } from "../description.js";
 import { FdEntry } from "../fd-table.js";
 import { Right, socketRights } from "../rights.js";
 
-export function createSocketMethods(ctx: HostContext): Pick<Preview1Host, "sock_accept" | "sock_recv" | "sock_send" | "sock_shutdown"> {
+export function createSockMethods(ctx: HostContext): Pick<Preview1Host, "sock_accept" | "sock_recv" | "sock_send" | "sock_shutdown"> {
   const fds = ctx.fds;
   const accepted: Out<FileDescription> = { value: undefined as never };
 

@@ -1,5 +1,5 @@
 /**
- * The core entry point's default stdout/stderr, where there are no host fds:
+ * The portable entry point's default stdout/stderr, where there are no host fds:
  * the bytes are decoded as UTF-8 and handed to console.log/console.error one
  * line at a time (console calls always end a line, so a partial line waits
  * for its newline, or for the descriptor to close).
