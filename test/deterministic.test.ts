@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createVirtualTime, seededRandomBytes } from "../src/impl/deterministic/virtual-time.js";
+import { seededRandomBytes } from "../src/impl/deterministic/seeded-random.js";
+import { createVirtualTime } from "../src/impl/deterministic/virtual-time.js";
 import { clockid } from "../src/generated/preview1/types.js";
 import { captureOutput } from "../src/impl/stdio/output-sink.js";
 import type { WasiOptions } from "../src/wasi/wasi.js";

@@ -6,7 +6,9 @@
  * process exit. Nothing reachable from here imports a `node:` module (a test
  * bundles src/portable.ts for the browser to keep it so).
  */
-import { createVirtualTime, randomMethodsFrom, seededRandomBytes } from "../impl/deterministic/virtual-time.js";
+import { seededRandomBytes } from "../impl/deterministic/seeded-random.js";
+import { createVirtualTime } from "../impl/deterministic/virtual-time.js";
+import { randomMethodsFrom } from "../impl/preview1/random.js";
 import { createPreview0Imports, tracePreview0Imports, unimplementedPreview0Host, type Preview0Imports } from "../generated/preview0/index.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
 import { createPreview1Imports, tracePreview1Imports, unimplementedPreview1Host, type Preview1Imports } from "../generated/preview1/index.js";

@@ -7,13 +7,19 @@
  * Nothing here touches Node: the portable entry point uses the same checks, and
  * each entry point says where `trace: true` writes.
  */
-import type { DeterministicOptions } from "../impl/deterministic/virtual-time.js";
+import type { VirtualTimeOptions } from "../impl/deterministic/virtual-time.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
 import { invalidArgType, invalidArgValue, outOfRange } from "./node-errors.js";
 import type { BadPointerMode, HostErrorHook } from "../runtime/index.js";
 import type { StdioOptions } from "./stdio-options.js";
 import type { Mount } from "./wasi-mounts.js";
 import { defaultHostLimits, type HostLimits } from "../impl/limits.js";
+
+/** The `deterministic` option: the virtual clock's start and step, and the seed of the random source. */
+export interface DeterministicOptions extends VirtualTimeOptions {
+  /** Seeds random_get. A number (its integer part, mod 2^32), a bigint (mod 2^64) or a string (hashed). Default 0. */
+  seed?: number | bigint | string;
+}
 
 export interface WasiExtraOptions {
   /**

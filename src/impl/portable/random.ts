@@ -3,7 +3,7 @@
  * browsers, workers and Node 20), which fills at most 65536 bytes per call.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { errno } from "../../generated/preview1/types.js";
+import { randomMethodsFrom } from "../preview1/random.js";
 
 const maxPerCall = 65536;
 
@@ -14,10 +14,5 @@ export function fillFromWebCrypto(buffer: Uint8Array): void {
 }
 
 export function createPortableRandomMethods(): Pick<Preview1Host, "random_get"> {
-  return {
-    random_get(buffer) {
-      fillFromWebCrypto(buffer);
-      return errno.success;
-    },
-  };
+  return randomMethodsFrom(fillFromWebCrypto);
 }
