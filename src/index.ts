@@ -7,9 +7,9 @@
 export { WASI, WasiExit, wasiImportNames } from "./wasi/wasi.js";
 export type { WasiOptions, NodeStdioOptions, WasiImport, WasiExtraOptions, WasiVersion } from "./wasi/wasi.js";
 export { createNodeHost, defaultHostLimits } from "./impl/node/index.js";
-export type { NodeHost, NodeHostOptions, HostLimits } from "./impl/node/index.js";
+export type { NodeHostOptions, HostLimits } from "./impl/node/index.js";
 export { WASI as PortableWASI, WasiBase, createPortableHost } from "./portable.js";
-export type { WasiBaseOptions, WasiPlatform, HostSetup, OwnedHost, PortableHost, PortableHostOptions } from "./portable.js";
+export type { WasiBaseOptions, WasiPlatform, HostSetup, ClosableHost, HostOptions, PortableHostOptions } from "./portable.js";
 export { extendHost } from "./portable.js";
 export type { HostOverrides, OnlyHostMethods } from "./portable.js";
 export { BaseDescription } from "./portable.js";

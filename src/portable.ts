@@ -9,14 +9,16 @@
  */
 export { WASI } from "./wasi/wasi-portable.js";
 export { WasiBase, wasiImportNames } from "./wasi/wasi-base.js";
-export type { WasiBaseOptions, WasiImport, WasiPlatform, HostSetup, OwnedHost } from "./wasi/wasi-base.js";
+export type { WasiBaseOptions, WasiImport, WasiPlatform, HostSetup } from "./wasi/wasi-base.js";
 export type { WasiExtraOptions } from "./wasi/wasi-extra-options.js";
 export type { WasiVersion, ParsedWasiOptions } from "./wasi/wasi-options.js";
 export { WasiExit } from "./wasi/wasi-exit.js";
 export { extendHost } from "./impl/extend-host.js";
 export type { HostOverrides, OnlyHostMethods } from "./impl/extend-host.js";
 export { createPortableHost } from "./impl/portable/index.js";
-export type { PortableHost, PortableHostOptions } from "./impl/portable/index.js";
+export type { PortableHostOptions } from "./impl/portable/index.js";
+export type { ClosableHost } from "./impl/preview1/compose-host.js";
+export type { HostOptions } from "./impl/host-bootstrap.js";
 export { BaseDescription } from "./impl/description.js";
 export type { FileDescription, Directory, OpenRequest } from "./impl/description.js";
 export type { ClockSource } from "./impl/context.js";

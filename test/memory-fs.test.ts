@@ -35,7 +35,7 @@ afterEach(() => {
 
 /** A host whose fd 3 is `directory` (a fresh tree by default) at /mem. */
 function memoryHost(directory = new MemoryDirectory(), clock = manualClock(1_000_000_000_000n)) {
-  const harness = new Harness({ extraPreopens: [["/mem", (context) => directory.preopen(context)]], clock, sleep: () => {} });
+  const harness = new Harness({ descriptionPreopens: [["/mem", (context) => directory.preopen(context)]], clock, sleep: () => {} });
   harnesses.push(harness);
   return { h: harness, fd: 3, directory, clock };
 }
@@ -372,7 +372,7 @@ describe("directory operations", () => {
     scratch.push(hostDir);
     const h = new Harness({
       preopens: [["/host", hostDir]],
-      extraPreopens: [
+      descriptionPreopens: [
         ["/one", (context) => shared.preopen(context)],
         ["/two", (context) => shared.preopen(context)],
         ["/other", (context) => other.preopen(context)],

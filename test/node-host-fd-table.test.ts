@@ -1,6 +1,6 @@
 // The descriptor table through the generated glue: numbering, fd_close,
 // fd_renumber, fdstat and its flags and rights, prestat, stdio entries, the
-// open-file limit, and NodeHost.close().
+// open-file limit, and the Node host's close().
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";

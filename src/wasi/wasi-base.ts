@@ -15,6 +15,7 @@ import { createPreview1Imports, tracePreview1Imports, unimplementedPreview1Host,
 import type { ClockSource } from "../impl/context.js";
 import type { DescriptionPreopen } from "../impl/description-preopen.js";
 import type { HostLimits } from "../impl/limits.js";
+import type { ClosableHost } from "../impl/preview1/compose-host.js";
 import { parseMounts } from "./wasi-mounts.js";
 import { preview0Host } from "../impl/preview0/adapter.js";
 import { GuestMemory, type GlueOptions } from "../runtime/index.js";
@@ -39,11 +40,6 @@ export interface WasiBaseOptions extends WasiExtraOptions {
   returnOnExit?: boolean;
 }
 
-/** A host the WASI object owns: `close()` releases what the guest left open. */
-export interface OwnedHost extends Preview1Host {
-  close(): void;
-}
-
 /** Everything a platform needs to build the host of one WASI object. */
 export interface HostSetup {
   parsed: ParsedWasiOptions;
@@ -66,7 +62,7 @@ export interface HostSetup {
 export interface WasiPlatform {
   /** fds 0, 1, 2 when the `stdio` option does not say: host fds on Node, console sinks in the portable one. */
   defaultStdio(parsed: ParsedWasiOptions, options: Record<string, unknown>): [StdioSlot, StdioSlot, StdioSlot];
-  createHost(setup: HostSetup): OwnedHost;
+  createHost(setup: HostSetup): ClosableHost;
   /** Where `trace: true` writes. */
   traceLine(line: string): void;
   /** Ends the process for proc_exit with returnOnExit false; absent where there is no process to end. */
@@ -99,7 +95,7 @@ export class WasiBase {
   readonly #exitProcess: ((code: number) => never) | undefined;
   readonly #memoryOverride: WebAssembly.Memory | undefined;
   readonly #memory = new GuestMemory();
-  readonly #host: OwnedHost;
+  readonly #host: ClosableHost;
   readonly #lifecycle: WasiLifecycleState = { started: false };
   /** Set by the first proc_exit, so an exit the guest swallowed (catch_all) still counts. */
   #exitCode: number | undefined;

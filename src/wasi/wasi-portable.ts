@@ -37,8 +37,10 @@ const portablePlatform: WasiPlatform = {
     return createPortableHost({
       args: setup.parsed.args,
       env: setup.env,
-      stdio: [stdin, stdout, stderr],
-      preopens: setup.mounts,
+      stdin,
+      stdout,
+      stderr,
+      descriptionPreopens: setup.mounts,
       limits: setup.limits,
       onExit: setup.onExit,
       ...(setup.time === null ? {} : { clock: setup.time.clock, sleep: setup.time.sleep }),

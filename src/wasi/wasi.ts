@@ -51,7 +51,7 @@ const nodePlatform: WasiPlatform = {
       args: setup.parsed.args,
       env: setup.env,
       preopens: setup.parsed.preopens,
-      extraPreopens: setup.mounts,
+      descriptionPreopens: setup.mounts,
       limits: setup.limits,
       stdin: setup.stdio[0],
       stdout: setup.stdio[1],

@@ -25,7 +25,8 @@ import {
   type Prestat,
   type Subscription,
 } from "../../src/generated/preview1/types.js";
-import { createNodeHost, type NodeHost, type NodeHostOptions } from "../../src/impl/node/index.js";
+import { createNodeHost, type NodeHostOptions } from "../../src/impl/node/index.js";
+import type { ClosableHost } from "../../src/impl/preview1/compose-host.js";
 import { GuestMemory, PASSTHROUGH, type Codec } from "../../src/runtime/index.js";
 
 /** What proc_exit throws in these tests. */
@@ -44,7 +45,7 @@ export const ALL_RIGHTS = rightsAll;
 export class Harness {
   readonly memory = new WebAssembly.Memory({ initial: 64 });
   readonly guest = new GuestMemory();
-  readonly host: NodeHost;
+  readonly host: ClosableHost;
   readonly imports: Preview1Imports;
   private next = 64;
 

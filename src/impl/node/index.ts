@@ -1,17 +1,13 @@
 /**
- * The Node host: a Preview1Host over the real file system, composed from one
- * module per area. The descriptor table starts with the three stdio fds the
- * embedder gives (0, 1, 2) and the preopened directories (3, 4, ... in order).
+ * The Node host: a Preview1Host over the real file system, started by the
+ * shared bootstrap (host-bootstrap.ts). The descriptor table starts with the
+ * three stdio fds the embedder gives (0, 1, 2), the preopened host
+ * directories (3, 4, ... in order) and then the description preopens.
  */
-import type { Preview1Host } from "../../generated/preview1/host.js";
-import { composeHost } from "../preview1/compose-host.js";
 import { clockid } from "../../generated/preview1/types.js";
-import { descriptionPreopenEntry, type DescriptionPreopen } from "../description-preopen.js";
-import type { ClockSource, HostContext } from "../context.js";
 import type { FileDescription } from "../description.js";
-import { FdEntry, FdTable } from "../fd-table.js";
-import { resolveHostLimits, type HostLimits } from "../limits.js";
-import { streamRights } from "../rights.js";
+import { bootstrapHost, stdioDescriptionEntry, type HostOptions } from "../host-bootstrap.js";
+import type { ClosableHost } from "../preview1/compose-host.js";
 import { createNodeClockSource } from "./clock-source.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
@@ -23,67 +19,41 @@ import { sleepNanoseconds } from "./sleep.js";
 export type { HostLimits } from "../limits.js";
 export { defaultHostLimits } from "../limits.js";
 
-export interface NodeHostOptions {
-  args: readonly string[];
-  /** "KEY=VALUE" strings, in order. */
-  env: readonly string[];
-  /** Directories the guest sees at fd 3, 4, ... in this order. */
+/**
+ * fds 0, 1 and 2 are host fds (they stay the embedder's and are never closed)
+ * or descriptions such as src/impl/stdio's in-memory sources and sinks.
+ */
+export interface NodeHostOptions extends HostOptions<number | FileDescription> {
+  /** Host directories the guest sees at fd 3, 4, ... in this order, before `descriptionPreopens`. */
   preopens: readonly (readonly [guestPath: string, hostPath: string])[];
-  /**
-   * The guest's fds 0, 1 and 2: host fds (they stay the embedder's and are
-   * never closed) or descriptions such as src/impl/stdio's in-memory sources and sinks.
-   */
-  stdin: number | FileDescription;
-  stdout: number | FileDescription;
-  stderr: number | FileDescription;
-  /** Called by proc_exit; it throws (the WASI class's passthrough exit signal). */
-  onExit: (code: number) => never;
-  limits?: Partial<HostLimits>;
   /**
    * Resolve directory descriptors through /proc/self/fd on Linux (default: when
    * available). False forces the portable host-path mode; meant for tests.
    */
   procFdRoots?: boolean;
-  /** Replaces the Node clocks (deterministic mode); `sleep` must then be given too, so the two agree. */
-  clock?: ClockSource;
-  sleep?: (nanoseconds: bigint) => void;
-  /** Replaces the OS random source (deterministic mode). */
-  random?: Pick<Preview1Host, "random_get">;
-  /** Directories given as descriptions (in-memory ones, embedder mounts), at the fds after `preopens`. */
-  extraPreopens?: readonly DescriptionPreopen[];
 }
 
-export interface NodeHost extends Preview1Host {
-  /** Closes every host fd the guest left open (never the embedder's stdio fds). Idempotent. */
-  close(): void;
-}
-
-export function createNodeHost(options: NodeHostOptions): NodeHost {
-  const limits = resolveHostLimits(options.limits);
-  const clock = options.clock ?? createNodeClockSource();
+/** close() closes every host fd the guest left open (never the embedder's stdio fds). */
+export function createNodeHost(options: NodeHostOptions): ClosableHost {
   const wantProcFdRoots = options.procFdRoots ?? true;
-  const environment: NodeFsEnvironment = {
-    limits,
-    realtimeNow: () => clock.now(clockid.realtime),
-    // Probed on first use (the first directory the guest opens), not at start-up.
-    get procFdRoots() {
-      return wantProcFdRoots && procFdRootsAvailable();
+  return bootstrapHost(options, {
+    defaultClock: createNodeClockSource,
+    defaultSleep: sleepNanoseconds,
+    defaultRandom: createRandomMethods,
+    *initialEntries({ clock, limits }) {
+      const environment: NodeFsEnvironment = {
+        limits,
+        realtimeNow: () => clock.now(clockid.realtime),
+        // Probed on first use (the first directory the guest opens), not at start-up.
+        get procFdRoots() {
+          return wantProcFdRoots && procFdRootsAvailable();
+        },
+        listings: new ListingCache(),
+      };
+      for (const given of [options.stdin, options.stdout, options.stderr]) {
+        yield typeof given === "number" ? stdioEntry(given, environment) : stdioDescriptionEntry(given);
+      }
+      for (const [guestPath, hostPath] of options.preopens) yield preopenEntry(guestPath, hostPath, environment);
     },
-    listings: new ListingCache(),
-  };
-  const fds = new FdTable(limits.maxOpenFds);
-  try {
-    [options.stdin, options.stdout, options.stderr].forEach((given, fd) =>
-      fds.place(fd, typeof given === "number" ? stdioEntry(given, environment) : new FdEntry(given, streamRights, 0, 0)),
-    );
-    options.preopens.forEach(([guestPath, hostPath], index) => fds.place(3 + index, preopenEntry(guestPath, hostPath, environment)));
-    (options.extraPreopens ?? []).forEach(([guestPath, open], index) =>
-      fds.place(3 + options.preopens.length + index, descriptionPreopenEntry(guestPath, open({ clock, limits }))),
-    );
-  } catch (error) {
-    for (const entry of fds.drain()) entry.description.close();
-    throw error;
-  }
-  const ctx: HostContext = { fds, limits, clock, sleep: options.sleep ?? sleepNanoseconds };
-  return composeHost(ctx, { args: options.args, env: options.env, random: options.random ?? createRandomMethods(), onExit: options.onExit });
+  });
 }

@@ -1,7 +1,7 @@
 /**
- * The one place the area modules become a whole host. Every host (Node, portable)
- * builds its fd table and context its own way and then calls this, so a new witx
- * function needs one new area method, not one per host.
+ * The one place the preview1 calls (one module per witx prefix) become a whole
+ * host. The shared bootstrap (../host-bootstrap.ts) calls it for every host kind,
+ * so a new witx function needs one new method in its prefix's module, not one per host.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
 import { createArgsEnvironMethods } from "./args-environ.js";
@@ -22,7 +22,10 @@ export interface HostParts {
   readonly onExit: (code: number) => never;
 }
 
-/** A host with `close()`, which closes every descriptor the guest still holds. */
+/**
+ * The one host type: the preview1 calls plus `close()`, which closes every
+ * descriptor the guest still holds (never the embedder's own stdio fds). Idempotent.
+ */
 export interface ClosableHost extends Preview1Host {
   close(): void;
 }
