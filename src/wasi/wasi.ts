@@ -12,7 +12,9 @@
  * the Node host, host fds for stdio, fd 2 for traces and a real process exit.
  */
 import { writeSync, type ReadStream } from "node:fs";
-import { createNodeHost } from "../impl/node/index.js";
+import { createNodeHost, type NodeHostOptions } from "../impl/node/index.js";
+import { NodeHostStartError } from "../impl/node/start-error.js";
+import { uvwasiInitError } from "./node-errors.js";
 import type { StdinOption, StdioOptions } from "./stdio-options.js";
 import { WasiBase, type WasiBaseOptions, type WasiPlatform } from "./wasi-base.js";
 
@@ -43,11 +45,21 @@ export interface WasiOptions extends Omit<WasiBaseOptions, "stdio"> {
   stderr?: number;
 }
 
+/** The Node host, its start-up failures thrown as node:wasi's `new WASI()` throws them. */
+function createNodeHostAsNodeWasi(options: NodeHostOptions) {
+  try {
+    return createNodeHost(options);
+  } catch (error) {
+    if (error instanceof NodeHostStartError) throw uvwasiInitError(error.errnoName, error.errno);
+    throw error;
+  }
+}
+
 /** The Node platform: host fds for stdio, the Node host, trace lines to fd 2, process.exit. */
 const nodePlatform: WasiPlatform = {
   defaultStdio: (parsed) => [parsed.stdin, parsed.stdout, parsed.stderr],
   createHost: (setup) =>
-    createNodeHost({
+    createNodeHostAsNodeWasi({
       args: setup.parsed.args,
       env: setup.env,
       preopens: setup.parsed.preopens,

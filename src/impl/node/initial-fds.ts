@@ -1,18 +1,17 @@
 /**
  * The descriptors a guest starts with: stdio at 0, 1, 2 and the preopened
- * directories from 3 on. Failures here are reported the way node:wasi reports
- * them from `new WASI()` (`Error: UVWASI_ENOENT, uvwasi_init`), since they
- * surface from the WASI constructor.
+ * directories from 3 on. Failures here are NodeHostStartErrors, which the
+ * WASI class reports the way node:wasi reports them from `new WASI()`.
  */
 import { closeSync, constants, fstatSync, openSync, realpathSync } from "node:fs";
 import { errno, filetype } from "../../generated/preview1/types.js";
-import { uvwasiInitError } from "../../wasi/node-errors.js";
 import { FdEntry } from "../fd-table.js";
 import { directoryInheritingRights, directoryRights, socketRights, stdioFileRights, streamRights } from "../rights.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { errnoNameOf } from "./errno-map.js";
 import { HostDirectory } from "./host-directory.js";
 import { StdioStream } from "./stdio-stream.js";
+import { NodeHostStartError } from "./start-error.js";
 import { filetypeOf } from "./stats.js";
 
 /** A stdio descriptor over a host fd the embedder owns (never closed by us). */
@@ -21,7 +20,7 @@ export function stdioEntry(hostFd: number, environment: NodeFsEnvironment): FdEn
   try {
     type = filetypeOf(fstatSync(hostFd));
   } catch {
-    throw uvwasiInitError("EBADF", errno.badf);
+    throw new NodeHostStartError("EBADF", errno.badf);
   }
   let rights: number;
   switch (type) {
@@ -49,7 +48,7 @@ export function preopenEntry(guestPath: string, hostPath: string, environment: N
     fd = openSync(canonical, constants.O_RDONLY | constants.O_DIRECTORY);
   } catch (error) {
     const name = errnoNameOf(error);
-    throw uvwasiInitError(`E${name}`, errno[name]);
+    throw new NodeHostStartError(`E${name.toUpperCase()}`, errno[name]);
   }
   try {
     const directory = HostDirectory.preopen(fd, canonical, fstatSync(fd, { bigint: true }), environment);
@@ -57,6 +56,6 @@ export function preopenEntry(guestPath: string, hostPath: string, environment: N
   } catch (error) {
     closeSync(fd);
     const name = errnoNameOf(error);
-    throw uvwasiInitError(`E${name}`, errno[name]);
+    throw new NodeHostStartError(`E${name.toUpperCase()}`, errno[name]);
   }
 }
