@@ -1,14 +1,9 @@
 /** A caught Node error as the WASI errno number the guest receives. */
 import { errno, type Errno } from "../../generated/preview1/types.js";
 import { errnoNameOf } from "./errno-map.js";
-import type { ErrnoName } from "./errno-name.js";
 
 export function errnoOf(error: unknown): Errno {
   return errno[errnoNameOf(error)];
-}
-
-export function errnoNamed(name: ErrnoName): Errno {
-  return errno[name];
 }
 
 /** The `code` of a Node system error, or undefined. */
