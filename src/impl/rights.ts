@@ -26,7 +26,7 @@ export function rightsToGuest(value: number): Rights {
 }
 
 /** What a regular file (or block device) can do. */
-export const fileRights =
+const fileRights =
   Right.fd_datasync |
   Right.fd_read |
   Right.fd_seek |

@@ -66,7 +66,7 @@ function nodeErrorClass(Base: ErrorBase): new (code: string, message: string) =>
 }
 
 /** A JavaScript-side Node error: `Base [code]: message`. */
-export function nodeError(Base: ErrorBase, code: string, message: string): Error & { code: string } {
+function nodeError(Base: ErrorBase, code: string, message: string): Error & { code: string } {
   const ErrorClass = nodeErrorClass(Base);
   return new ErrorClass(code, message) as Error & { code: string };
 }
@@ -102,7 +102,7 @@ function clip(text: string, limit: number, keep: number): string {
 }
 
 /** Node's description of a wrong value after "Received " in ERR_INVALID_ARG_TYPE. */
-export function describeReceived(value: unknown): string {
+function describeReceived(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   switch (typeof value) {

@@ -50,7 +50,7 @@ function pushComponents(pending: string[], text: string): boolean {
 }
 
 /** Checks that only the guest path itself can fail, before any walking. */
-export function checkPath(path: string, limits: ResolveLimits): Errno {
+function checkPath(path: string, limits: ResolveLimits): Errno {
   if (path.length === 0) return errno.noent;
   if (path.includes("\0")) return errno.inval;
   if (path.charCodeAt(0) === slash) return errno.notcapable;

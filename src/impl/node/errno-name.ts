@@ -1,7 +1,7 @@
 // WASI errnos by name: host code speaks in names so that it reads like the spec
 // ("badf", "notcapable"); `errno[name]` gives the number. Both come from the
 // generated types, so the list cannot drift from the witx.
-import { errno, errnoNames as generatedErrnoNames } from "../../generated/preview1/types.js";
+import { type errno, errnoNames as generatedErrnoNames } from "../../generated/preview1/types.js";
 
 export type ErrnoName = keyof typeof errno;
 

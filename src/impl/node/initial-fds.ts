@@ -4,7 +4,7 @@
  * WASI class reports the way node:wasi reports them from `new WASI()`.
  */
 import { closeSync, constants, fstatSync, openSync, realpathSync } from "node:fs";
-import { errno, filetype } from "../../generated/preview1/types.js";
+import { errno, filetype, type Filetype } from "../../generated/preview1/types.js";
 import { FdEntry } from "../fd-table.js";
 import { directoryInheritingRights, directoryRights, socketRights, stdioFileRights, streamRights } from "../rights.js";
 import type { NodeFsEnvironment } from "./environment.js";
@@ -16,7 +16,7 @@ import { filetypeOf } from "./stats.js";
 
 /** A stdio descriptor over a host fd the embedder owns (never closed by us). */
 export function stdioEntry(hostFd: number, environment: NodeFsEnvironment): FdEntry {
-  let type;
+  let type: Filetype;
   try {
     type = filetypeOf(fstatSync(hostFd));
   } catch {

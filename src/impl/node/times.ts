@@ -11,7 +11,7 @@ import { fstflags, type Fstflags } from "../../generated/preview1/types.js";
 
 const nanosPerSecond = 1_000_000_000n;
 
-export function secondsOf(nanoseconds: bigint): number {
+function secondsOf(nanoseconds: bigint): number {
   return Number(nanoseconds / nanosPerSecond) + Number(nanoseconds % nanosPerSecond) / 1e9;
 }
 

@@ -7,7 +7,7 @@ import { randomMethodsFrom } from "../preview1/random.js";
 
 const maxPerCall = 65536;
 
-export function fillFromWebCrypto(buffer: Uint8Array): void {
+function fillFromWebCrypto(buffer: Uint8Array): void {
   for (let start = 0; start < buffer.length; start += maxPerCall) {
     globalThis.crypto.getRandomValues(buffer.subarray(start, Math.min(start + maxPerCall, buffer.length)));
   }

@@ -29,7 +29,7 @@ export function whenceToPreview1(whence: p0.Whence): p1.Whence {
 export const preview1OnlyRights: p1.Rights = p1.rightsAll & ~p0.rightsAll;
 
 /** Rights as a preview0 guest may see them: only the bits preview0 defines. */
-export function rightsToPreview0(rights: p1.Rights): p0.Rights {
+function rightsToPreview0(rights: p1.Rights): p0.Rights {
   return rights & p0.rightsAll;
 }
 
@@ -64,7 +64,7 @@ export function filestatToPreview0(filestat: p1.Filestat): p0.Filestat | null {
   };
 }
 
-export function subscriptionToPreview1(subscription: p0.Subscription): p1.Subscription {
+function subscriptionToPreview1(subscription: p0.Subscription): p1.Subscription {
   const u = subscription.u;
   switch (u.tag) {
     case p0.eventtype.clock: {

@@ -9,14 +9,14 @@ import { errno, type Size } from "../../generated/preview1/types.js";
 import { u8Codec } from "../../runtime/codec.js";
 import type { GuestPointer } from "../../runtime/pointer.js";
 
-export interface EncodedStrings {
+interface EncodedStrings {
   readonly bytes: Uint8Array;
   readonly offsets: Uint32Array;
   /** [count, bytes], handed to the guest as is by the *_sizes_get calls. */
   readonly sizes: [Size, Size];
 }
 
-export function encodeStrings(strings: readonly string[]): EncodedStrings {
+function encodeStrings(strings: readonly string[]): EncodedStrings {
   const encoder = new TextEncoder();
   const encoded = strings.map((text) => encoder.encode(text));
   const total = encoded.reduce((sum, bytes) => sum + bytes.length + 1, 0);

@@ -19,6 +19,7 @@ import {
   errno,
   eventtype,
   subclockflags,
+  type Errno,
   type Event,
   type Subscription,
   type SubscriptionClock,
@@ -42,7 +43,7 @@ export function createPollMethods(ctx: HostContext): Pick<Preview1Host, "poll_on
 
   function fdEvent(subscription: Subscription, kind: typeof eventtype.fd_read | typeof eventtype.fd_write, fd: number): Event {
     const entry = fds.withRights(fd, Right.poll_fd_readwrite);
-    let error;
+    let error: Errno;
     if (typeof entry === "number") {
       error = entry;
       nbytes.value = 0n;
