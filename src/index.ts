@@ -17,7 +17,7 @@ export type { FileDescription, Directory, OpenRequest, ClockSource } from "./por
 export { captureOutput, OutputCapture, OutputSinkDescription, InputSourceDescription } from "./portable.js";
 export type { OutputCallback, StdinSource, StdioOptions, StdinOption, OutputOption, StreamWithFd, WritableLike } from "./portable.js";
 export { createVirtualTime, seededRandomBytes } from "./portable.js";
-export type { DeterministicOptions, VirtualTime } from "./portable.js";
+export type { DeterministicOptions, VirtualTime, VirtualTimeOptions } from "./portable.js";
 export { preview0Host, preview1, preview0 } from "./portable.js";
 export { GuestMemory, GuestPointer, PASSTHROUGH } from "./portable.js";
 export type { Out, GlueOptions, BadPointerMode, HostErrorHook, Codec } from "./portable.js";

@@ -29,7 +29,7 @@ export type { StdinSource } from "./impl/stdio/input-source.js";
 export type { StdioOptions, StdinOption, OutputOption, StreamWithFd, WritableLike, StdioSlot } from "./wasi/stdio-options.js";
 export { createVirtualTime } from "./impl/deterministic/virtual-time.js";
 export { seededRandomBytes } from "./impl/deterministic/seeded-random.js";
-export type { VirtualTime } from "./impl/deterministic/virtual-time.js";
+export type { VirtualTime, VirtualTimeOptions } from "./impl/deterministic/virtual-time.js";
 export type { DeterministicOptions } from "./wasi/wasi-extra-options.js";
 export { preview0Host } from "./impl/preview0/adapter.js";
 export { MemoryDirectory, generatedDevice, readOnlyFile } from "./impl/memory/index.js";
