@@ -6,8 +6,8 @@
  */
 export { WASI, WasiExit, wasiImportNames } from "./wasi/wasi.js";
 export type { WasiOptions, NodeStdioOptions, WasiImport, WasiExtraOptions, WasiVersion } from "./wasi/wasi.js";
-export { createNodeHost, defaultHostLimits } from "./impl/node/index.js";
-export type { NodeHostOptions, HostLimits } from "./impl/node/index.js";
+export { createNodeHost } from "./impl/node/index.js";
+export type { NodeHostOptions } from "./impl/node/index.js";
 export { WASI as PortableWASI, WasiBase, createPortableHost } from "./portable.js";
 export type { WasiBaseOptions, WasiPlatform, HostSetup, ClosableHost, HostOptions, PortableHostOptions } from "./portable.js";
 export { extendHost } from "./portable.js";
@@ -22,4 +22,6 @@ export { preview0Host, preview1, preview0 } from "./portable.js";
 export { GuestMemory, GuestPointer, PASSTHROUGH } from "./portable.js";
 export type { Out, GlueOptions, BadPointerMode, HostErrorHook, Codec } from "./portable.js";
 export { MemoryDirectory, generatedDevice, readOnlyFile } from "./portable.js";
+export { defaultHostLimits } from "./portable.js";
+export type { HostLimits } from "./portable.js";
 export type { MemoryDirectoryOptions, MemoryPreopenContext, MountedFile, MountIdentity, Mount } from "./portable.js";

@@ -16,9 +16,6 @@ import { procFdRootsAvailable } from "./proc-fd-roots.js";
 import { createRandomMethods } from "./random.js";
 import { sleepNanoseconds } from "./sleep.js";
 
-export type { HostLimits } from "../limits.js";
-export { defaultHostLimits } from "../limits.js";
-
 /**
  * fds 0, 1 and 2 are host fds (they stay the embedder's and are never closed)
  * or descriptions such as src/impl/stdio's in-memory sources and sinks.
