@@ -14,6 +14,7 @@ import type { ClockSource } from "./impl/context.js";
 import type { DescriptionPreopen } from "./impl/description-preopen.js";
 import type { HostLimits } from "./impl/limits.js";
 import { parseMounts } from "./wasi-mounts.js";
+import { wasiNotStarted } from "./node-errors.js";
 import { preview0Host } from "./impl/preview0/adapter.js";
 import { GuestMemory, type GlueOptions } from "./runtime/index.js";
 import { describeStdio, type StdioSlot } from "./stdio/stdio-options.js";
@@ -96,7 +97,7 @@ export class WasiCore {
   readonly #returnOnExit: boolean;
   readonly #exitProcess: ((code: number) => never) | undefined;
   readonly #memoryOverride: WebAssembly.Memory | undefined;
-  readonly #memory = new GuestMemory();
+  readonly #memory = new GuestMemory(wasiNotStarted);
   readonly #host: OwnedHost;
   readonly #lifecycle: WasiLifecycleState = { started: false };
   /** Set by the first proc_exit, so an exit the guest swallowed (catch_all) still counts. */
