@@ -80,7 +80,9 @@ describe("extendHost at run time", () => {
 
   it("produces a host the generated glue accepts", () => {
     const host = extendHost(unimplementedPreview1Host(), () => ({ sched_yield: () => errno.again }));
-    const imports = createPreview1Imports(host, new GuestMemory());
+    const memory = new GuestMemory();
+    memory.attach(new WebAssembly.Memory({ initial: 1 }));
+    const imports = createPreview1Imports(host, memory);
     expect(imports.sched_yield()).toBe(errno.again);
   });
 });

@@ -12,6 +12,7 @@ import { runCampaign, runCampaignEpisode } from "./fuzz/campaign.js";
 import { drawConfig, factsFor, runEpisode, type EngineOptions, type ImportTable } from "./fuzz/engine.js";
 import { episodeSeed, Prng } from "./fuzz/prng.js";
 import { describeReproduction, shrinkFailure } from "./fuzz/shrink.js";
+import { maxSinkWrite } from "../src/stdio/output-sink.js";
 
 function failureReport(result: ReturnType<typeof runCampaign>): string {
   return result.failures
@@ -25,6 +26,14 @@ describe("fuzzer on our host (short budget)", () => {
     expect(names).toHaveLength(46);
     const result = runCampaign({ seed: 0x5eed, calls: 6000, callsPerEpisode: 1500, versions: ["preview1"] });
     for (const name of names.filter((name) => name !== "proc_exit")) expect(result.perFunction.get(name) ?? 0, name).toBeGreaterThan(0);
+    expect(result.failures, failureReport(result)).toEqual([]);
+  }, 60_000);
+
+  it("sends lists of overlapping buffers adding up to more than 2^31 and 2^32 bytes", () => {
+    // Those need a large-memory episode; this seed's first episode is one, with stdout on a JavaScript sink.
+    const result = runCampaign({ seed: 196, calls: 1000, callsPerEpisode: 1000, versions: ["preview1"], engine: { slowCallMs: 5000 } });
+    expect(result.listsOver2e31).toBeGreaterThan(0);
+    expect(result.listsOver2e32).toBeGreaterThan(0);
     expect(result.failures, failureReport(result)).toEqual([]);
   }, 60_000);
 
@@ -62,9 +71,9 @@ describe("fuzzer: each check fires on a faulty host", { timeout: 30_000 }, () =>
 
   /** Runs an episode with `fault` applied to the import `name`. */
   function withFault(name: string, fault: (original: (...args: (number | bigint)[]) => unknown, context: Parameters<NonNullable<EngineOptions["wrapImports"]>>) => (...args: (number | bigint)[]) => unknown) {
-    const wrap: EngineOptions["wrapImports"] = (imports, memory, world) => {
+    const wrap: EngineOptions["wrapImports"] = (imports, memory, world, stdoutSink) => {
       const wrapped: ImportTable = { ...imports };
-      wrapped[name] = fault(imports[name], [imports, memory, world]);
+      wrapped[name] = fault(imports[name], [imports, memory, world, stdoutSink]);
       return wrapped;
     };
     const options = { wrapImports: wrap };
@@ -119,6 +128,14 @@ describe("fuzzer: each check fires on a faulty host", { timeout: 30_000 }, () =>
     expect(found).toContain("changed outside the preopens / null");
     expect(found).toContain("a canary got into a preopen / null");
     expect(result.failures.find((failure) => failure.kind === "fd leak")!.detail).toContain("canary.txt");
+  });
+
+  it("a JavaScript sink handed one copy larger than maxSinkWrite", () => {
+    const result = withFault("sched_yield", (original, [, , , stdoutSink]) => () => {
+      stdoutSink(new Uint8Array(maxSinkWrite + 1));
+      return original();
+    });
+    expect(kinds(result)).toContain("oversized sink delivery / sched_yield");
   });
 
   it("the embedder's stdio fd closed by the host", () => {

@@ -21,14 +21,14 @@ const deviationsNote = readFileSync(new URL("../notes/node-wasi-deviations.md", 
 
 /** Programs on which node:wasi is wrong, with the reason (from notes/node-wasi-deviations.md). */
 const nodeDeviations: Record<string, string> = {
-  dirs: "fd_readdir leaves out . and ..",
-  fdtable: "fd_fdstat_get reports host fcntl bits as fs_flags",
+  dirs: "fd_readdir leaves out . and .. and reports d_ino 0",
+  fdtable: "fd_fdstat_get reports host fcntl bits as fs_flags, and a directory asked for with file-only rights gives EISDIR",
   files: "fs_flags are host fcntl bits and timestamps lose their fraction of a second",
   paths: "path_readlink refuses buffers not larger than the target, timestamps lose their fraction of a second",
   poll: "regular files fail with EPERM, absolute deadlines are measured on the realtime clock, and clock_nanosleep(TIMER_ABSTIME) never returns",
   random: "a zero-length buffer at the end of memory gives EOVERFLOW",
   sched: "proc_raise winch and out-of-range signals give ENOSYS",
-  sockets: "sock_* on files and directories give ENOTCAPABLE or ENOTSUP instead of ENOTSOCK or EBADF",
+  sockets: "sock_* on files, directories and stdout give ENOTCAPABLE or ENOTSUP instead of ENOTSOCK or EBADF",
 };
 
 /**

@@ -116,17 +116,37 @@ describe("confined resolution in a memory directory", () => {
   });
 
   it("follows relative symlinks component by component and refuses absolute or escaping ones", () => {
-    const { h, fd } = memoryHost();
+    const directory = new MemoryDirectory();
+    const { h, fd } = memoryHost(directory);
     mkdir(h, fd, "d");
     makeFile(h, fd, "d/f.txt", "inside");
     expect(symlink(h, fd, "d", "dl")).toBe(errno.success);
     expect(readAll(h, fd, "dl/f.txt")).toBe("inside");
-    expect(symlink(h, fd, "/d", "abs")).toBe(errno.success);
+    // Links the guest may not make, planted by the embedder.
+    directory.symlink("/d", "abs");
     expect(h.pathFilestat(fd, "abs/f.txt")[0]).toBe(errno.notcapable);
     expect(h.open(fd, "abs")[0]).toBe(errno.notcapable);
-    expect(symlink(h, fd, "../outside", "esc")).toBe(errno.success);
+    directory.symlink("../outside", "esc");
     expect(h.pathFilestat(fd, "esc")[0]).toBe(errno.notcapable);
     expect(h.pathFilestat(fd, "esc", false)[1]?.filetype).toBe(filetype.symbolic_link);
+  });
+
+  it("refuses to make a link whose target is absolute or climbs above the descriptor's root", () => {
+    const { h, fd } = memoryHost();
+    mkdir(h, fd, "d");
+    makeFile(h, fd, "f.txt", "top");
+    expect(symlink(h, fd, "/d", "abs")).toBe(errno.notcapable);
+    expect(symlink(h, fd, "/", "root")).toBe(errno.notcapable);
+    expect(symlink(h, fd, "../outside", "esc")).toBe(errno.notcapable);
+    expect(symlink(h, fd, "../../x", "d/esc")).toBe(errno.notcapable);
+    expect(symlink(h, fd, "d/../../x", "esc2")).toBe(errno.notcapable);
+    expect(h.pathFilestat(fd, "esc")[0]).toBe(errno.noent);
+    expect(symlink(h, fd, "../f.txt", "d/back")).toBe(errno.success);
+    expect(readAll(h, fd, "d/back")).toBe("top");
+    const [opened, sub] = h.open(fd, "d", { oflags: OFLAGS.directory });
+    expect(opened).toBe(errno.success);
+    expect(symlink(h, sub, "../f.txt", "up")).toBe(errno.notcapable);
+    expect(symlink(h, sub, "./x/../y", "down")).toBe(errno.success);
   });
 
   it("answers loop past the hop limit and follows a chain just under it", () => {
@@ -167,6 +187,8 @@ describe("path_open on a memory directory", () => {
     mkdir(h, fd, "d");
     makeFile(h, fd, "f", "x");
     expect(h.open(fd, "d", { base: rights.fd_read | rights.fd_write })[0]).toBe(errno.isdir);
+    // Writing rights other than fd_write are dropped on a directory, as on the host.
+    expect(h.open(fd, "d", { base: rights.fd_allocate | rights.fd_datasync })[0]).toBe(errno.success);
     expect(h.open(fd, "d", { oflags: OFLAGS.directory, base: rights.fd_read | rights.fd_write })[0]).toBe(errno.success);
     expect(h.open(fd, "f", { oflags: OFLAGS.directory })[0]).toBe(errno.notdir);
     expect(h.open(fd, "d", { oflags: OFLAGS.creat })[0]).toBe(errno.isdir);

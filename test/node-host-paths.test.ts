@@ -88,8 +88,21 @@ for (const mode of rootModes) {
         expect(h.open(3, "file.txt/")[0]).toBe(errno.notdir);
       });
 
-      it("gives isdir for a directory opened for writing", () => {
+      it("gives isdir for a directory opened with fd_write, or with trunc or creat", () => {
         expect(h.open(3, "sub", { base: rights.fd_write })[0]).toBe(errno.isdir);
+        expect(h.open(3, "sub", { base: rights.fd_allocate, oflags: OFLAGS.trunc })[0]).toBe(errno.isdir);
+        expect(h.open(3, "sub", { base: rights.fd_allocate, oflags: OFLAGS.creat })[0]).toBe(errno.isdir);
+      });
+
+      it("opens a directory asked for with other writing rights (file-only, or fd_datasync) without them", () => {
+        const asked = rights.fd_allocate | rights.fd_filestat_set_size | rights.fd_datasync | rights.fd_seek | rights.fd_readdir;
+        const [error, sub] = h.open(3, "sub", { base: asked });
+        expect(error).toBe(errno.success);
+        const [, stat] = h.fdstat(sub);
+        expect(stat!.fs_filetype).toBe(filetype.directory);
+        expect(stat!.fs_rights_base).toBe(rights.fd_datasync | rights.fd_readdir);
+        const [, preopen] = h.fdstat(3);
+        expect(h.open(3, ".", { base: preopen!.fs_rights_base, inheriting: preopen!.fs_rights_inheriting })[0]).toBe(errno.success);
       });
 
       it("opens a directory, whose descriptor then resolves paths below it", () => {
@@ -203,11 +216,25 @@ for (const mode of rootModes) {
         expect(symlink("x", "file.txt")).toBe(errno.exist);
       });
 
-      it("an absolute target can be created but is never followed", () => {
-        expect(symlink(path.join(outside, "secret.txt"), "abs")).toBe(errno.success);
+      it("an absolute target is refused at creation (as wasmtime does), and never followed when planted", () => {
+        expect(symlink(path.join(outside, "secret.txt"), "abs")).toBe(errno.notcapable);
+        expect(symlink("/", "root")).toBe(errno.notcapable);
+        expect(fs.existsSync(at("abs")) || fs.existsSync(at("root"))).toBe(false);
+        fs.symlinkSync(path.join(outside, "secret.txt"), at("abs"));
         expect(h.open(3, "abs")[0]).toBe(errno.notcapable);
         expect(h.pathFilestat(3, "abs", true)[0]).toBe(errno.notcapable);
         expect(h.pathFilestat(3, "abs", false)[1]!.filetype).toBe(filetype.symbolic_link);
+      });
+
+      it("a relative target climbing above the descriptor's root is refused at creation", () => {
+        expect(symlink("../outside/secret.txt", "esc")).toBe(errno.notcapable);
+        expect(symlink("../../x", "sub/esc")).toBe(errno.notcapable);
+        expect(symlink("sub/../../x", "esc2")).toBe(errno.notcapable);
+        expect(symlink("../file.txt", "sub/back")).toBe(errno.success);
+        expect(fs.readlinkSync(at("sub", "back"))).toBe("../file.txt");
+        const [opened, sub] = h.open(3, "sub", { oflags: OFLAGS.directory });
+        expect(opened).toBe(errno.success);
+        expect(symlink("../file.txt", "up", sub)).toBe(errno.notcapable);
       });
 
       it("a link climbing out of the preopen is not followed", () => {

@@ -40,13 +40,33 @@ for (const mode of rootModes) {
       expect(entries.map((entry) => entry.d_next)).toEqual(entries.map((_, index) => BigInt(index + 1)));
     });
 
-    it("gives each entry the type the directory records, and . its inode; other inodes are 0 (unknown)", () => {
+    it("gives each entry the type the directory records, and the inode a filestat of it reports", () => {
       const entries = new Map(h.readdirAll(openDir()).map((entry) => [entry.name, entry]));
-      expect(entries.get("file-03.txt")).toMatchObject({ d_ino: 0n, d_type: filetype.regular_file });
+      expect(entries.get("file-03.txt")).toMatchObject({ d_ino: fs.statSync(at("file-03.txt"), { bigint: true }).ino, d_type: filetype.regular_file });
+      for (const [name, entry] of entries) {
+        if (name === "." || name === "..") continue;
+        expect(entry.d_ino, name).toBe(h.pathFilestat(3, name, false)[1]!.ino);
+      }
+      expect(entries.get("link")!.d_ino).toBe(fs.lstatSync(at("link"), { bigint: true }).ino);
       expect(entries.get("sub")!.d_type).toBe(filetype.directory);
       expect(entries.get("link")!.d_type).toBe(filetype.symbolic_link);
       expect(entries.get(".")!.d_ino).toBe(fs.statSync(dir, { bigint: true }).ino);
       expect(entries.get(".")!.d_type).toBe(filetype.directory);
+    });
+
+    it("takes the inode numbers with the listing: calls that continue it from a cookie stat nothing", () => {
+      const fd = openDir();
+      const listed = h.readdirAll(fd);
+      const index = listed.findIndex((entry) => entry.name === "file-03.txt");
+      // Replaced by a new file (a new inode) after the listing was taken.
+      fs.writeFileSync(at("replacement"), "new");
+      fs.renameSync(at("replacement"), at("file-03.txt"));
+      const newIno = fs.statSync(at("file-03.txt"), { bigint: true }).ino;
+      expect(newIno).not.toBe(listed[index].d_ino);
+      const continued = parseDirents(h.readdirRaw(fd, 65536, BigInt(index))[2]).whole;
+      expect(continued[0]).toMatchObject({ name: "file-03.txt", d_ino: listed[index].d_ino });
+      // Listing again from cookie 0 takes a new snapshot.
+      expect(h.readdirAll(fd).find((entry) => entry.name === "file-03.txt")!.d_ino).toBe(newIno);
     });
 
     it("reports a preopen's .. as itself, and a subdirectory's .. as its parent", () => {

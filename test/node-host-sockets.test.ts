@@ -1,9 +1,11 @@
 // sock_* through the generated glue. The host has no sockets of its own, so a
 // socket reaches the guest only as a stdio fd; here a connected Unix socket
 // plays stdin. Everything else is notsock, a closed descriptor badf.
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import { once } from "node:events";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { errno, filetype, rights } from "../src/generated/preview1/types.js";
@@ -110,5 +112,25 @@ describe("a connected socket as stdin", () => {
     expect(h.imports.sock_shutdown(0, 2)).toBe(errno.notsup);
     expect(h.imports.sock_shutdown(0, 0)).toBe(errno.inval);
     expect(h.imports.sock_accept(0, 0, h.alloc(4, 4))).toBe(errno.notcapable);
+  });
+});
+
+describe("stdin and stdout on /dev/null, from a wat guest", () => {
+  const child = fileURLToPath(new URL("./support/sock-probe-child.ts", import.meta.url));
+  const probe = (host: "ours" | "node", call: string, fd: number) =>
+    spawnSync(process.execPath, ["--import", "tsx", "--no-warnings", child, host, call, String(fd)], { encoding: "utf8", timeout: 30_000 });
+  const calls = ["sock_accept", "sock_recv", "sock_send", "sock_shutdown"];
+
+  it.each(calls)("%s on fd 0 and fd 1 gives notsock on our host", (call) => {
+    for (const fd of [0, 1]) {
+      const run = probe("ours", call, fd);
+      expect(run.stdout.trim(), run.stderr).toBe(String(errno.notsock));
+    }
+  });
+
+  // node:wasi is wrong here, and dangerously so: the call crashes the process.
+  it.each(calls.slice(0, 3))("%s on stdin (/dev/null) crashes node:wasi with SIGSEGV", (call) => {
+    const run = probe("node", call, 0);
+    expect(run.signal).toBe("SIGSEGV");
   });
 });

@@ -251,6 +251,60 @@ describe("start", () => {
   });
 });
 
+describe("an import called before start() or initialize()", () => {
+  const ourImports = () => new WASI({ version: "preview1" }).wasiImport as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const nodeImports = () => new NodeWASI({ version: "preview1" }).wasiImport as unknown as Record<string, (...args: unknown[]) => unknown>;
+
+  it("throws ERR_WASI_NOT_STARTED from every import, called from JavaScript, exactly as node:wasi does", () => {
+    // Arguments of the right count and kind: node:wasi answers inval before its started check otherwise.
+    const calls: [string, unknown[]][] = [
+      ["fd_write", [1, 0, 0, 8]],
+      ["random_get", [0, 4]],
+      ["clock_time_get", [0, 0n, 8]],
+      ["sched_yield", []],
+      ["proc_raise", [0]],
+      ["fd_close", [9]],
+      ["fd_renumber", [1, 2]],
+      ["sock_shutdown", [1, 1]],
+    ];
+    const expected = errorOf(() => nodeImports().fd_write(1, 0, 0, 8));
+    expect(expected).toMatchObject({ base: "Error", code: "ERR_WASI_NOT_STARTED", message: "wasi.start() has not been called" });
+    for (const [name, args] of calls) {
+      expect(errorOf(() => nodeImports()[name](...args)), `node:wasi ${name}`).toEqual(expected);
+      expect(errorOf(() => ourImports()[name](...args)), name).toEqual(expected);
+    }
+  });
+
+  it.each(both)("%s: throws it through the guest when its _start export is called directly", (_name, make) => {
+    const wasi = make({ version: "preview1" });
+    const { instance } = instantiate(wasi, { entry: "_start", data: { 0x100: "x\n" }, entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 2)))" });
+    const error = errorOf(() => (instance.exports._start as () => void)());
+    expect(error).toMatchObject({ base: "Error", code: "ERR_WASI_NOT_STARTED", text: "Error: wasi.start() has not been called" });
+  });
+
+  // node:wasi is inconsistent here: with returnOnExit its JavaScript proc_exit exits anyway (and a
+  // later start() returns that code); without it, its C++ proc_exit throws ERR_WASI_NOT_STARTED. Ours
+  // always throws it: nothing has started that could exit.
+  it("proc_exit throws ERR_WASI_NOT_STARTED too, with and without returnOnExit", () => {
+    for (const returnOnExit of [true, false]) {
+      const imports = new WASI({ version: "preview1", returnOnExit }).wasiImport as unknown as Record<string, (code: number) => void>;
+      expect(errorOf(() => imports.proc_exit(3)).code).toBe("ERR_WASI_NOT_STARTED");
+    }
+    const nodeWithoutReturn = new NodeWASI({ version: "preview1", returnOnExit: false }).wasiImport as unknown as Record<string, (code: number) => void>;
+    expect(errorOf(() => nodeWithoutReturn.proc_exit(3)).code).toBe("ERR_WASI_NOT_STARTED");
+  });
+
+  it.each(both)("%s: works once initialize() has attached the memory", (_name, make) => {
+    const stdout = captureFile();
+    const wasi = make({ version: "preview1", stdout: stdout.fd });
+    const { instance, exports } = instantiate(wasi, { entry: null });
+    expect(errorOf(() => exports.write(1, scratch.free, putText(exports.memory, scratch.free, "early\n"))).code).toBe("ERR_WASI_NOT_STARTED");
+    wasi.initialize(instance);
+    expect(exports.write(1, scratch.free, putText(exports.memory, scratch.free, "late\n"))).toBe(errno.success);
+    expect(stdout.read()).toBe("late\n");
+  });
+});
+
 describe("the embedder's stdio fds", () => {
   it("stay open when the guest closes its fd 1; node:wasi closes the host fd", () => {
     const open = both.map(([, make]) => {

@@ -106,7 +106,8 @@ function functionBody(view: HostView): string {
   const fn = JSON.stringify(view.name);
   const lines: string[] = [];
   const usesMemory = view.arguments.some((argument) => argument.kind !== "value") || view.outs.length > 0;
-  if (usesMemory) lines.push("const m = memory.refresh();");
+  // Either way the call fails before the instance is set up: refresh() finds no memory, requireAttached() checks for it.
+  lines.push(usesMemory ? "const m = memory.refresh();" : "memory.requireAttached();");
   const callArguments: string[] = [];
   for (const argument of view.arguments) {
     callArguments.push(decodeArgument(argument, fn, lines, view));

@@ -23,6 +23,12 @@ export class GuestMemory {
   /** Describes the last failed check, for trap messages. */
   lastProblem = "";
 
+  /**
+   * `notAttached` makes the error an import throws when it is called before
+   * `attach` (the WASI class throws node:wasi's ERR_WASI_NOT_STARTED).
+   */
+  constructor(private readonly notAttached: () => Error = memoryNotAttached) {}
+
   attach(memory: WebAssembly.Memory): void {
     this.memory = memory;
     this.buffer = null;
@@ -32,6 +38,11 @@ export class GuestMemory {
 
   get attached(): boolean {
     return this.memory !== null;
+  }
+
+  /** What an import that touches no memory calls first, so that it too fails before `attach`. */
+  requireAttached(): void {
+    if (this.memory === null) throw this.notAttached();
   }
 
   /**
@@ -48,9 +59,7 @@ export class GuestMemory {
 
   private reload(): this {
     const memory = this.memory;
-    if (memory === null) {
-      throw new WebAssembly.RuntimeError("wasi: a WASI function was called before the instance's memory was attached");
-    }
+    if (memory === null) throw this.notAttached();
     const buffer = memory.buffer;
     if (buffer !== this.buffer || this.bytes.byteLength !== buffer.byteLength) {
       this.buffer = buffer;
@@ -202,6 +211,10 @@ export class ViewCache {
     }
     return this.cachedList;
   }
+}
+
+function memoryNotAttached(): Error {
+  return new WebAssembly.RuntimeError("wasi: a WASI function was called before the instance's memory was attached");
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });

@@ -209,6 +209,14 @@ export function outOfRange(name: string, range: string, input: unknown): RangeEr
   return nodeError(RangeError, "ERR_OUT_OF_RANGE", message) as RangeError & { code: string };
 }
 
+/**
+ * ERR_WASI_NOT_STARTED, thrown by an import called before start()/initialize()
+ * gave it the instance's memory. Node raises it from C++: a coded error.
+ */
+export function wasiNotStarted(): Error & { code: string } {
+  return codedError(Error, "ERR_WASI_NOT_STARTED", "wasi.start() has not been called");
+}
+
 /** ERR_WASI_ALREADY_STARTED, thrown by a second start()/initialize() on one WASI object. */
 export function wasiAlreadyStarted(): Error & { code: string } {
   return nodeError(Error, "ERR_WASI_ALREADY_STARTED", "WASI instance has already started");

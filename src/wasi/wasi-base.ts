@@ -19,6 +19,7 @@ import type { ClosableHost } from "../impl/preview1/compose-host.js";
 import { parseMounts } from "./wasi-mounts.js";
 import { preview0Host } from "../impl/preview0/adapter.js";
 import { GuestMemory, type GlueOptions } from "../runtime/index.js";
+import { wasiNotStarted } from "./node-errors.js";
 import { describeStdio, type StdioSlot } from "./stdio-options.js";
 import { parseExtraOptions, type WasiExtraOptions } from "./wasi-extra-options.js";
 import { WasiExit } from "./wasi-exit.js";
@@ -94,7 +95,7 @@ export class WasiBase {
   readonly #returnOnExit: boolean;
   readonly #exitProcess: ((code: number) => never) | undefined;
   readonly #memoryOverride: WebAssembly.Memory | undefined;
-  readonly #memory = new GuestMemory();
+  readonly #memory = new GuestMemory(wasiNotStarted);
   readonly #host: ClosableHost;
   readonly #lifecycle: WasiLifecycleState = { started: false };
   /** Set by the first proc_exit, so an exit the guest swallowed (catch_all) still counts. */

@@ -40,6 +40,9 @@ export interface CampaignResult {
   readonly failureCount: number;
   readonly perFunction: ReadonlyMap<string, number>;
   readonly successes: ReadonlyMap<string, number>;
+  /** Calls whose list of repeated buffers added up to more than 2^31 bytes, and to more than 2^32. */
+  readonly listsOver2e31: number;
+  readonly listsOver2e32: number;
 }
 
 /** Episode `index` of a campaign: its configuration and generator seed. */
@@ -66,6 +69,8 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
   let traps = 0;
   let episodes = 0;
   let failureCount = 0;
+  let listsOver2e31 = 0;
+  let listsOver2e32 = 0;
   const maxDistinct = options.maxDistinctFailures ?? Infinity;
   for (let index = options.firstEpisode ?? 0; calls < options.calls; index++) {
     if (options.maxEpisodes !== undefined && episodes >= options.maxEpisodes) break;
@@ -74,6 +79,8 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
     episodes++;
     calls += result.stats.calls;
     traps += result.stats.traps;
+    listsOver2e31 += result.stats.listsOver2e31;
+    listsOver2e32 += result.stats.listsOver2e32;
     for (const [fn, count] of result.stats.perFunction) perFunction.set(fn, (perFunction.get(fn) ?? 0) + count);
     for (const [fn, count] of result.stats.successes) successes.set(fn, (successes.get(fn) ?? 0) + count);
     failureCount += result.failures.length;
@@ -95,5 +102,7 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
     failureCount,
     perFunction,
     successes,
+    listsOver2e31,
+    listsOver2e32,
   };
 }

@@ -17,6 +17,7 @@ import * as fs from "node:fs";
 import { createPreview0Imports, unimplementedPreview0Host } from "../../src/generated/preview0/index.js";
 import { createPreview1Imports, unimplementedPreview1Host } from "../../src/generated/preview1/index.js";
 import { GuestMemory } from "../../src/runtime/index.js";
+import { maxSinkWrite } from "../../src/impl/stdio/output-sink.js";
 import { WASI, WasiExit } from "../../src/wasi/wasi.js";
 import { fillMemory, generateCall, type FuzzCall, type GeneratorState } from "./generate.js";
 import { Prng } from "./prng.js";
@@ -37,6 +38,8 @@ export interface EpisodeConfig {
   readonly fillSeed: number;
   /** End with proc_exit(code), or null. */
   readonly exitCode: number | null;
+  /** stdout goes to a JavaScript callback instead of /dev/null. */
+  readonly stdoutSink: boolean;
 }
 
 export interface Failure {
@@ -59,6 +62,9 @@ export interface EpisodeStats {
   readonly successes: Map<string, number>;
   /** How often each function returned each errno. */
   readonly errnos: Map<string, Map<number, number>>;
+  /** Calls with a list of repeated buffers adding up to more than 2^31 bytes, and to more than 2^32. */
+  listsOver2e31: number;
+  listsOver2e32: number;
 }
 
 export interface EpisodeResult {
@@ -78,7 +84,7 @@ export interface EngineOptions {
   /** Report any call that takes longer than this (a guest-triggered stall or blow-up); off when undefined. */
   readonly slowCallMs?: number;
   /** Lets a test put a faulty layer between the engine and the imports, to see the checks fire. */
-  readonly wrapImports?: (imports: ImportTable, memory: WebAssembly.Memory, world: FuzzWorld) => ImportTable;
+  readonly wrapImports?: (imports: ImportTable, memory: WebAssembly.Memory, world: FuzzWorld, stdoutSink: (bytes: Uint8Array) => void) => ImportTable;
 }
 
 const factsCache = new Map<WitxVersion, WitxFacts>();
@@ -127,6 +133,7 @@ export function drawConfig(prng: Prng, version: WitxVersion): EpisodeConfig {
     trace: prng.chance(0.15),
     fillSeed: prng.u32(),
     exitCode: prng.chance(0.1) ? prng.u32() : null,
+    stdoutSink: prng.chance(0.2),
   };
 }
 
@@ -296,7 +303,16 @@ export function runEpisode(
   const specs = new Map(facts.functions.map((spec) => [spec.name, spec]));
   const randomFunctions = facts.functions.filter((spec) => spec.returns);
   const failures: Failure[] = [];
-  const stats: EpisodeStats = { calls: 0, traps: 0, traceLines: 0, perFunction: new Map(), successes: new Map(), errnos: new Map() };
+  const stats: EpisodeStats = {
+    calls: 0,
+    traps: 0,
+    traceLines: 0,
+    perFunction: new Map(),
+    successes: new Map(),
+    errnos: new Map(),
+    listsOver2e31: 0,
+    listsOver2e32: 0,
+  };
   const calls: FuzzCall[] = [];
 
   const fdsBefore = openFds();
@@ -306,6 +322,11 @@ export function runEpisode(
   const stdio = [0, 1, 2].map(() => fs.openSync("/dev/null", "r+"));
   const stdioIdentity = stdio.map((fd) => fs.fstatSync(fd, { bigint: true }).ino);
   const hostErrors: string[] = [];
+  // A sink must get bounded copies, never one sized by a list's total.
+  let largestDelivery = 0;
+  const sink = (bytes: Uint8Array): void => {
+    largestDelivery = Math.max(largestDelivery, bytes.length);
+  };
 
   const memory = new WebAssembly.Memory({
     initial: config.initialPages,
@@ -321,8 +342,8 @@ export function runEpisode(
     env: { ...config.env },
     preopens: world.preopens,
     stdin: stdio[0],
-    stdout: stdio[1],
     stderr: stdio[2],
+    ...(config.stdoutSink ? { stdio: { stdout: sink } } : { stdout: stdio[1] }),
     returnOnExit: true,
     badPointer: config.badPointer,
     onHostError: (fn: string, error: unknown) => {
@@ -332,7 +353,7 @@ export function runEpisode(
   });
   wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);
   let imports = wasi.wasiImport as unknown as ImportTable;
-  if (options.wrapImports !== undefined) imports = options.wrapImports(imports, memory, world);
+  if (options.wrapImports !== undefined) imports = options.wrapImports(imports, memory, world, sink);
 
   const state: GeneratorState = {
     prng: new Prng("seed" in source ? source.seed : 0),
@@ -340,6 +361,7 @@ export function runEpisode(
     maxPages: config.maxPages,
     liveFds: new Set([0, 1, 2, 3, 4]),
     closedFds: [],
+    nullFds: new Set(config.stdoutSink ? [0, 2] : [0, 1, 2]),
     absoluteTargets: world.absoluteTargets,
     knownPaths: ["f", "d", "d/x.txt", "d/sub", "ln", "d/sub/ln", "."],
   };
@@ -368,6 +390,9 @@ export function runEpisode(
 
     stats.calls++;
     stats.perFunction.set(call.fn, (stats.perFunction.get(call.fn) ?? 0) + 1);
+    if ((call.listTotal ?? 0) > 2 ** 31) stats.listsOver2e31++;
+    if ((call.listTotal ?? 0) > 2 ** 32) stats.listsOver2e32++;
+    largestDelivery = 0;
     let returned: unknown;
     let threw = false;
     const callStarted = performance.now();
@@ -388,6 +413,7 @@ export function runEpisode(
       fail("slow call", call.fn, index, `took ${Math.round(elapsed)} ms (memory ${bytes.length} bytes)`);
     }
     for (const hostError of hostErrors) fail("host code threw (turned into an errno)", call.fn, index, hostError);
+    if (largestDelivery > maxSinkWrite) fail("oversized sink delivery", call.fn, index, `${largestDelivery} bytes in one copy`);
     if (!threw) {
       if (typeof returned !== "number" || !Number.isInteger(returned) || returned < 0 || returned >= facts.errnoCount) {
         fail("not an errno", call.fn, index, `returned ${String(returned)} (${typeof returned})`);
@@ -491,10 +517,14 @@ function trackDescriptors(state: GeneratorState, spec: FunctionSpec, call: FuzzC
   } else if (call.fn === "fd_close") {
     state.liveFds.delete(fd);
     state.closedFds.push(fd);
+    state.nullFds.delete(fd);
   } else if (call.fn === "fd_renumber") {
+    const to = Number(call.args[1]) >>> 0;
     state.liveFds.delete(fd);
     state.closedFds.push(fd);
-    state.liveFds.add(Number(call.args[1]) >>> 0);
+    state.liveFds.add(to);
+    if (state.nullFds.delete(fd)) state.nullFds.add(to);
+    else state.nullFds.delete(to);
   }
   if (state.closedFds.length > 32) state.closedFds.shift();
 }

@@ -27,6 +27,8 @@ export interface FuzzCall {
   readonly writes: readonly MemoryWrite[];
   /** Pages to grow the memory by before the call. */
   readonly grow: number;
+  /** For a list whose iovecs repeat one stretch of memory: the bytes they add up to. */
+  readonly listTotal?: number;
 }
 
 /** What the generator needs to know about the episode so far. */
@@ -39,6 +41,12 @@ export interface GeneratorState {
   readonly liveFds: Set<number>;
   /** Descriptors it closed or renumbered away, most recent last. */
   readonly closedFds: number[];
+  /**
+   * Descriptors still on the embedder's /dev/null stdio (renumbering moves
+   * them): where lists adding up to gigabytes go, since the same call on a
+   * regular file would really write gigabytes.
+   */
+  readonly nullFds: Set<number>;
   readonly absoluteTargets: readonly string[];
   /** Paths that exist (the world's and what the guest created), for sane calls to reuse. */
   readonly knownPaths: string[];
@@ -46,6 +54,8 @@ export interface GeneratorState {
 
 const PAGE = 65536;
 const U32 = 0x1_0000_0000;
+/** Totals a list of repeated buffers aims for: around 2^31 and 2^32 (the counts' 32-bit edges) and beyond. */
+const amplifiedTotals: readonly number[] = [2 ** 31 - 4096, 2 ** 31, 2 ** 31 + 4096, U32 - 1, U32, U32 + 4096, 2 ** 33];
 const encoder = new TextEncoder();
 
 /** Byte strings no UTF-8 decoder should accept, plus a few that are valid but unusual. */
@@ -142,6 +152,8 @@ class CallBuilder {
   readonly writes: MemoryWrite[] = [];
   /** Addresses handed out in this call, for deliberately overlapping buffers. */
   private readonly used: number[] = [];
+  /** Set when the call's list repeats one stretch of memory: its total. */
+  listTotal: number | undefined;
 
   constructor(
     readonly state: GeneratorState,
@@ -231,6 +243,7 @@ class CallBuilder {
 
   /** An iovec/ciovec list: the array and the (pointer, length) pairs in it. */
   list(elementSize: number, elementAlign: number, filled: boolean): [number, number] {
+    if (!this.sane && this.prng.chance(0.12)) return this.amplifiedList(elementSize, elementAlign);
     const count = this.count(elementSize);
     const address = this.address(Math.min(count * elementSize, this.state.memoryBytes), elementAlign);
     if (count > 64 && address + count * elementSize <= this.state.memoryBytes && this.prng.chance(0.5)) {
@@ -249,6 +262,34 @@ class CallBuilder {
       }
       this.write(address, array);
     }
+    return [address, count];
+  }
+
+  /**
+   * Up to 1,024 iovecs (the default bound) over one stretch of memory, each
+   * starting a little further in, so they overlap: a total of gigabytes from
+   * however much memory there is, aiming at 2^31, 2^32 and beyond when the
+   * memory is large enough (the large-memory episodes).
+   */
+  private amplifiedList(elementSize: number, elementAlign: number): [number, number] {
+    const prng = this.prng;
+    const memory = this.state.memoryBytes;
+    const count = prng.chance(0.5) ? 1024 : prng.between(2, 1024);
+    const length = Math.min(memory, Math.ceil(prng.pick(amplifiedTotals) / count));
+    const slack = memory - length;
+    const start = slack - prng.below(Math.min(slack, 4096) + 1);
+    const array = new Uint8Array(count * elementSize);
+    const view = new DataView(array.buffer);
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const shift = prng.below(slack - start + 1);
+      view.setUint32(i * elementSize, start + shift, true);
+      view.setUint32(i * elementSize + 4, length, true);
+      total += length;
+    }
+    const address = Math.floor(prng.below(Math.max(1, memory - array.length + 1)) / elementAlign) * elementAlign;
+    this.write(address, array);
+    this.listTotal = total;
     return [address, count];
   }
 
@@ -480,7 +521,13 @@ export function generateCall(state: GeneratorState, functions: readonly Function
   const spec = chooseFunction(prng, functions);
   const values = drawArguments(builder, spec, poll);
   if (spec.name === "fd_close" || spec.name === "fd_renumber") sparePreopens(state, values);
-  return { fn: spec.name, args: toWasmArgs(spec, values), writes: builder.writes, grow };
+  const listTotal = builder.listTotal;
+  if (listTotal === undefined) return { fn: spec.name, args: toWasmArgs(spec, values), writes: builder.writes, grow };
+  // Gigabytes go to /dev/null, or to no descriptor at all once the guest closed those.
+  const nullFds = [...state.nullFds];
+  const fdIndex = spec.params.findIndex((param) => param.shape.kind === "fd");
+  values[fdIndex] = nullFds.length > 0 ? prng.pick(nullFds) : 0x7fff_ffff;
+  return { fn: spec.name, args: toWasmArgs(spec, values), writes: builder.writes, grow, listTotal };
 }
 
 /** The initial memory contents of an episode: random bytes from their own seed. */

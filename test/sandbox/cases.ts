@@ -117,9 +117,16 @@ export const escapeCases: readonly EscapeCase[] = [
   { name: "hardlink_following_link", kind: "escape", attempt: "link `link_up_canary` → `hard.txt`, SYMLINK_FOLLOW", expect: "notcapable" },
   { name: "hardlink_of_link_then_follow", kind: "escape", attempt: "link `link_up_canary` → `hard.txt` (no follow), open `hard.txt`", expect: "notcapable" },
   { name: "hardlink_out", kind: "escape", attempt: "link `file.txt` → `../outside/hard.txt`", expect: "notcapable" },
-  { name: "symlink_relative_escape", kind: "escape", attempt: `symlink \`mine\` → \`${C}\`, open \`mine\``, expect: "notcapable" },
-  { name: "symlink_absolute_escape", kind: "escape", attempt: "symlink `mine` → `/etc/passwd`, open `mine`", expect: "notcapable" },
-  { name: "symlink_dotdot_traverse", kind: "escape", attempt: "symlink `up2` → `..`, open `up2/outside/outside-canary.txt`", expect: "notcapable" },
+  // A target that is absolute or climbs above the root is refused when the link is made (as
+  // wasmtime refuses absolute ones); the cases follow a link only when one was made.
+  { name: "symlink_relative_escape", kind: "escape", attempt: `symlink \`mine\` → \`${C}\` (then open \`mine\`)`, expect: "notcapable" },
+  { name: "symlink_absolute_escape", kind: "escape", attempt: "symlink `mine` → `/etc/passwd` (then open `mine`)", expect: "notcapable" },
+  { name: "symlink_dotdot_traverse", kind: "escape", attempt: "symlink `up2` → `..` (then open `up2/outside/outside-canary.txt`)", expect: "notcapable" },
+  { name: "symlink_absolute_root", kind: "refusal", attempt: "symlink `root` → `/`", expect: "notcapable" },
+  { name: "symlink_nested_climb", kind: "refusal", attempt: "symlink `dir/up3` → `../../outside`", expect: "notcapable" },
+  { name: "symlink_nested_inside", kind: "inside", attempt: "symlink `dir/back` → `../file.txt`, open `dir/back`", expect: "success", prints: 'data: "inside-file"' },
+  // Inside the preopen, but above the root of the descriptor the link is made through.
+  { name: "symlink_above_dir_fd", kind: "refusal", attempt: "open `dir` as fd D, symlink `up_from_dir` → `../file.txt` from D", expect: "notcapable" },
   { name: "symlink_placed_outside", kind: "escape", attempt: "symlink `../outside/planted` → `file.txt`", expect: "notcapable" },
   { name: "mkdir_outside", kind: "escape", attempt: "create_directory `../outside/made`", expect: "notcapable" },
   { name: "mkdir_through_link_dir", kind: "escape", attempt: "create_directory `link_abs_outside/made`", expect: "notcapable" },

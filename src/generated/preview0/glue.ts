@@ -190,6 +190,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
       if (len < 0n) len = BigInt.asUintN(64, len);
@@ -202,6 +203,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     fd_allocate(fd: number, offset: bigint, len: bigint): number {
+      memory.requireAttached();
       fd >>>= 0;
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
       if (len < 0n) len = BigInt.asUintN(64, len);
@@ -212,6 +214,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     fd_close(fd: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       try {
         return host.fd_close(fd as t.Fd);
@@ -220,6 +223,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     fd_datasync(fd: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       try {
         return host.fd_datasync(fd as t.Fd);
@@ -243,6 +247,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     fd_fdstat_set_flags(fd: number, flags: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       if ((flags & ~31) !== 0) return INVAL;
       flags >>>= 0;
@@ -253,6 +258,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number {
+      memory.requireAttached();
       fd >>>= 0;
       if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
       if ((fs_rights_base & 18446744073172680704n) !== 0n) return INVAL;
@@ -280,6 +286,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     fd_filestat_set_size(fd: number, size: bigint): number {
+      memory.requireAttached();
       fd >>>= 0;
       if (size < 0n) size = BigInt.asUintN(64, size);
       try {
@@ -289,6 +296,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       if (atim < 0n) atim = BigInt.asUintN(64, atim);
       if (mtim < 0n) mtim = BigInt.asUintN(64, mtim);
@@ -412,6 +420,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     fd_renumber(fd: number, to: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       to >>>= 0;
       try {
@@ -438,6 +447,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     fd_sync(fd: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       try {
         return host.fd_sync(fd as t.Fd);
@@ -708,6 +718,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     proc_exit(rval: number): never {
+      memory.requireAttached();
       rval >>>= 0;
       try {
         host.proc_exit(rval as t.Exitcode);
@@ -717,6 +728,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       throw new WebAssembly.RuntimeError("proc_exit returned to the guest, which it must never do");
     },
     proc_raise(sig: number): number {
+      memory.requireAttached();
       sig >>>= 0;
       if (sig >= 31) return INVAL;
       try {
@@ -726,6 +738,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     sched_yield(): number {
+      memory.requireAttached();
       try {
         return host.sched_yield();
       } catch (error) {
@@ -792,6 +805,7 @@ export function createPreview0Imports(host: Preview0Host, memory: GuestMemory, o
       }
     },
     sock_shutdown(fd: number, how: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       if ((how & ~3) !== 0) return INVAL;
       how >>>= 0;

@@ -192,6 +192,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
       if (len < 0n) len = BigInt.asUintN(64, len);
@@ -204,6 +205,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     fd_allocate(fd: number, offset: bigint, len: bigint): number {
+      memory.requireAttached();
       fd >>>= 0;
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
       if (len < 0n) len = BigInt.asUintN(64, len);
@@ -214,6 +216,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     fd_close(fd: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       try {
         return host.fd_close(fd as t.Fd);
@@ -222,6 +225,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     fd_datasync(fd: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       try {
         return host.fd_datasync(fd as t.Fd);
@@ -245,6 +249,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     fd_fdstat_set_flags(fd: number, flags: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       if ((flags & ~31) !== 0) return INVAL;
       flags >>>= 0;
@@ -255,6 +260,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number {
+      memory.requireAttached();
       fd >>>= 0;
       if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
       if ((fs_rights_base & 18446744072635809792n) !== 0n) return INVAL;
@@ -282,6 +288,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     fd_filestat_set_size(fd: number, size: bigint): number {
+      memory.requireAttached();
       fd >>>= 0;
       if (size < 0n) size = BigInt.asUintN(64, size);
       try {
@@ -291,6 +298,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       if (atim < 0n) atim = BigInt.asUintN(64, atim);
       if (mtim < 0n) mtim = BigInt.asUintN(64, mtim);
@@ -414,6 +422,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     fd_renumber(fd: number, to: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       to >>>= 0;
       try {
@@ -440,6 +449,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     fd_sync(fd: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       try {
         return host.fd_sync(fd as t.Fd);
@@ -710,6 +720,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     proc_exit(rval: number): never {
+      memory.requireAttached();
       rval >>>= 0;
       try {
         host.proc_exit(rval as t.Exitcode);
@@ -719,6 +730,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       throw new WebAssembly.RuntimeError("proc_exit returned to the guest, which it must never do");
     },
     proc_raise(sig: number): number {
+      memory.requireAttached();
       sig >>>= 0;
       if (sig >= 31) return INVAL;
       try {
@@ -728,6 +740,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     sched_yield(): number {
+      memory.requireAttached();
       try {
         return host.sched_yield();
       } catch (error) {
@@ -811,6 +824,7 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
     },
     sock_shutdown(fd: number, how: number): number {
+      memory.requireAttached();
       fd >>>= 0;
       if ((how & ~3) !== 0) return INVAL;
       how >>>= 0;

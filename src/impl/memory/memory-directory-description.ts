@@ -27,6 +27,7 @@ import { MemoryListing } from "./listing.js";
 import { MemoryFile } from "./memory-file.js";
 import { DirectoryNode, FileNode, MountNode, SymlinkNode, type Inode } from "./nodes.js";
 import { resolve, type Found } from "./resolve.js";
+import { symlinkTargetLeavesRoot } from "../symlink-target.js";
 
 export class MemoryDirectoryDescription extends BaseDescription implements Directory {
   readonly filetype = filetype.directory;
@@ -51,6 +52,13 @@ export class MemoryDirectoryDescription extends BaseDescription implements Direc
 
   private find(path: string, follow: boolean, createThroughLink = false): Found | Errno {
     return resolve(this.node, path, follow, this.environment.limits, createThroughLink);
+  }
+
+  /** How many directories `directory`, found through this descriptor, lies below it. */
+  private depthOf(directory: DirectoryNode): number {
+    let depth = 0;
+    for (let at: DirectoryNode | null = directory; at !== null && at !== this.node; at = at.parent) depth++;
+    return depth;
   }
 
   /** The same tree's directory behind `other`, or null (a host directory, another tree). */
@@ -225,6 +233,8 @@ export class MemoryDirectoryDescription extends BaseDescription implements Direc
     if (found.trailingSlash) return errno.noent;
     // symlink(2) refuses an empty target.
     if (target.length === 0) return errno.noent;
+    // The embedder may plant any link, as on a host directory; the guest may not.
+    if (!this.ignoresReadOnly && symlinkTargetLeavesRoot(target, this.depthOf(found.parent))) return errno.notcapable;
     if (this.readOnly) return errno.rofs;
     if (found.parent.removed) return errno.noent;
     const now = this.environment.now();

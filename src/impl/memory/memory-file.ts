@@ -62,9 +62,12 @@ export class MemoryFile extends BaseDescription {
   private scatter(buffers: readonly Uint8Array[], from: number, result: Out<number>): Errno {
     let total = 0;
     for (const buffer of buffers) total += buffer.length;
-    if (from + total > maxMemoryFileSize) return errno.fbig;
+    // POSIX: a write past the size limit stores what fits, and fails only when nothing does.
+    if (total > 0 && from >= maxMemoryFileSize) return errno.fbig;
     let at = from;
-    for (const buffer of buffers) {
+    for (const whole of buffers) {
+      if (at >= maxMemoryFileSize) break;
+      const buffer = whole.length <= maxMemoryFileSize - at ? whole : whole.subarray(0, maxMemoryFileSize - at);
       const error = this.node.writeAt(at, buffer);
       if (error !== errno.success) {
         // POSIX: a write that could store some bytes reports those.

@@ -10,16 +10,17 @@
  *
  * `.` and `..` come first, with their inodes. For the other entries d_type
  * comes from the directory itself (Node's readdir, which lstats only entries
- * whose type the file system does not record) and d_ino is 0, "unknown": Node
- * has no call that returns directory entries' inode numbers, and an lstat per
- * entry would make listing a large directory many times slower. This is what
- * node:wasi reports too; wasi-libc versions that need d_ino stat the entry
- * themselves when it is 0.
+ * whose type the file system does not record). d_ino must be the `ino` a
+ * filestat of the entry reports, and Node has no call that returns entries'
+ * inode numbers, so each entry is lstat'ed once, when the snapshot is taken:
+ * a listing costs one lstat per entry, later fd_readdir calls on it (and
+ * listings reused by listing-cache.ts) none. An entry gone before its lstat
+ * keeps d_ino 0, "unknown".
  *
  * Names are Node's UTF-8 decoding of the names on disk: a name that is not
  * valid UTF-8 could not be passed back in a path anyway (paths must be UTF-8).
  */
-import { readdirSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import { direntCodec, filetype, type Dirent as WasiDirent } from "../../generated/preview1/types.js";
 import { filetypeOf } from "./stats.js";
 
@@ -65,11 +66,12 @@ export class DirectoryListing {
     direntCodec.write(view, offsets[1], header);
     bytes.write("..", offsets[1] + headerSize, "latin1");
     let at = offsets[1] + headerSize + 2;
-    header.d_ino = 0n;
+    const prefix = directoryPath.endsWith("/") ? directoryPath : `${directoryPath}/`;
     for (let i = 0; i < found.length; i++) {
       const entry = found[i];
       offsets[i + 2] = at;
       header.d_next = BigInt(i + 3);
+      header.d_ino = inodeOf(prefix + entry.name);
       header.d_namlen = nameLengths[i];
       header.d_type = filetypeOf(entry);
       direntCodec.write(view, at, header);
@@ -88,5 +90,14 @@ export class DirectoryListing {
     const length = Math.min(into.length, this.bytes.length - start);
     into.set(this.bytes.subarray(start, start + length));
     return length;
+  }
+}
+
+/** The entry's inode number as a filestat reports it; 0 when the entry is gone. */
+function inodeOf(path: string): bigint {
+  try {
+    return lstatSync(path, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n;
+  } catch {
+    return 0n;
   }
 }

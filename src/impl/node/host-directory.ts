@@ -18,9 +18,9 @@
  * restored when the guest wrote one, so the kernel's own rules (EISDIR,
  * ENOTDIR, EEXIST on a dangling link, ...) give the errno.
  *
- * Symbolic links are created with the target the guest gave, absolute ones
- * included (as wasmtime does); the resolver refuses to follow an absolute or
- * escaping target, so such a link can exist but never leads outside.
+ * Symbolic links are created with the target the guest gave, unless it is
+ * absolute or climbs above the root (symlink-target.ts): those are refused at
+ * creation, and the resolver would refuse to follow them anyway.
  */
 import {
   closeSync,
@@ -59,6 +59,7 @@ import { HostFile } from "./host-file.js";
 import { openBeneath } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
+import { symlinkTargetLeavesRoot } from "../symlink-target.js";
 import { fillFilestat } from "./stats.js";
 import { timesToSet } from "./times.js";
 
@@ -286,6 +287,7 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat !== null) return errno.exist;
     if (isDanglingLinkTarget(resolved)) return errno.noent;
+    if (symlinkTargetLeavesRoot(target, resolved.components.length - 1)) return errno.notcapable;
     try {
       symlinkSync(target, kernelPath(resolved));
       return errno.success;

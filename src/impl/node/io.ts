@@ -2,12 +2,12 @@
  * Scatter/gather I/O on a host fd with the fewest calls: one iovec goes
  * straight to readSync/writeSync on the guest's own memory, several go to
  * readvSync/writevSync (one readv/writev system call). `position` null means
- * the OS file offset (streams); a number means pread/pwrite.
+ * the OS file offset (streams); a number means pread/pwrite. The lists come
+ * cut to maxBytesPerCall (limits.ts): libuv writes a whole list in a loop and
+ * reports the total as a 32-bit int, which a longer list would wrap.
  */
 import { readSync, readvSync, writeSync, writevSync } from "node:fs";
-
-/** Linux's cap on one transfer (MAX_RW_COUNT); Node refuses lengths past 2^31 - 1, and a short count is allowed. */
-export const maxTransfer = 0x7ffff000;
+import { maxBytesPerCall } from "../limits.js";
 
 /** Offsets are off_t: at most 2^63 - 1. */
 export const maxFileOffset = (1n << 63n) - 1n;
@@ -17,7 +17,7 @@ export const maxSafeOffset = BigInt(Number.MAX_SAFE_INTEGER);
 export function readBuffers(fd: number, buffers: readonly Uint8Array[], position: number | null): number {
   if (buffers.length === 1) {
     const buffer = buffers[0];
-    return readSync(fd, buffer, 0, Math.min(buffer.length, maxTransfer), position);
+    return readSync(fd, buffer, 0, Math.min(buffer.length, maxBytesPerCall), position);
   }
   return readvSync(fd, buffers, position ?? undefined);
 }
@@ -25,7 +25,7 @@ export function readBuffers(fd: number, buffers: readonly Uint8Array[], position
 export function writeBuffers(fd: number, buffers: readonly Uint8Array[], position: number | null): number {
   if (buffers.length === 1) {
     const buffer = buffers[0];
-    return writeSync(fd, buffer, 0, Math.min(buffer.length, maxTransfer), position);
+    return writeSync(fd, buffer, 0, Math.min(buffer.length, maxBytesPerCall), position);
   }
   return writevSync(fd, buffers, position ?? undefined);
 }

@@ -35,8 +35,10 @@ export function writeWaiting(fd: number, buffers: readonly Uint8Array[], flags: 
   let written = 0;
   for (let attempt = 0; ; ) {
     try {
-      written += writeBuffers(fd, pending, null);
-      if (written >= total || (flags & fdflags.nonblock) !== 0) return written;
+      const count = writeBuffers(fd, pending, null);
+      written += count;
+      // A write that moved nothing would be retried forever: report the short count instead.
+      if (written >= total || count <= 0 || (flags & fdflags.nonblock) !== 0) return written;
       pending = withoutFirstBytes(buffers, written);
       attempt = 0;
       continue;

@@ -3,8 +3,9 @@
  *
  * Node has no UTIME_OMIT or UTIME_NOW: it always sets both times, in seconds as
  * a double. A time the guest leaves alone is therefore read first and written
- * back, and "now" is the host's realtime clock. A double holds today's times
- * to about a quarter of a microsecond, which is the precision of what we set.
+ * back, and "now" is the host's realtime clock. libuv cuts the double to
+ * whole microseconds, so what we set is about a microsecond off at worst
+ * (README, "What the platform does not give us").
  */
 import type { BigIntStats } from "node:fs";
 import { fstflags, type Fstflags } from "../../generated/preview1/types.js";

@@ -3,12 +3,14 @@
  * positional and vectored forms, seek/tell, sizes, times, sync, hints, and
  * a directory's entries (fd_readdir).
  * Each checks the descriptor and its rights, then hands over to the
- * description, which knows what the object can do.
+ * description, which knows what the object can do; iovec lists arrive cut to
+ * maxBytesPerCall (limits.ts).
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
 import { errno, whence, type Errno } from "../../generated/preview1/types.js";
 import type { HostContext } from "../context.js";
 import { blankFilestat } from "../description.js";
+import { withinBytesPerCall } from "../limits.js";
 import { Right } from "../rights.js";
 import { conflictingTimeFlags } from "../time-flags.js";
 
@@ -50,7 +52,7 @@ export function createFdIoMethods(
         result.value = 0;
         return errno.success;
       }
-      return entry.description.read(iovs, entry.fdflags, result);
+      return entry.description.read(withinBytesPerCall(iovs), entry.fdflags, result);
     },
 
     fd_pread(fd, iovs, offset, result) {
@@ -61,7 +63,7 @@ export function createFdIoMethods(
         result.value = 0;
         return errno.success;
       }
-      return target.pread(iovs, offset, result);
+      return target.pread(withinBytesPerCall(iovs), offset, result);
     },
 
     fd_write(fd, iovs, result) {
@@ -72,7 +74,7 @@ export function createFdIoMethods(
         result.value = 0;
         return errno.success;
       }
-      return entry.description.write(iovs, entry.fdflags, result);
+      return entry.description.write(withinBytesPerCall(iovs), entry.fdflags, result);
     },
 
     fd_pwrite(fd, iovs, offset, result) {
@@ -83,7 +85,7 @@ export function createFdIoMethods(
         result.value = 0;
         return errno.success;
       }
-      return target.pwrite(iovs, offset, result);
+      return target.pwrite(withinBytesPerCall(iovs), offset, result);
     },
 
     /** Asking for the position only (offset 0 from `cur`) is allowed with either fd_seek or fd_tell. */

@@ -11,7 +11,10 @@
  *    the file being opened; see `rightsRefusedUnlessInherited`);
  *  - any other right asked for beyond the inheriting rights, or beyond what
  *    the opened object can do, is simply not granted (wasmtime and wasi-libc
- *    expect this; wasi-libc and Rust std ask for nearly every right).
+ *    expect this; wasi-libc and Rust std ask for nearly every right). That
+ *    includes writing rights other than fd_write asked for on a directory
+ *    without `creat` or `trunc`: it opens, with the directory rights among
+ *    those asked for; fd_write on a directory is `isdir`, as open(2) says.
  * Whether the host file is opened for reading and/or writing follows from the
  * granted rights. The rule lives here, above the file systems, so a host
  * directory and an in-memory one answer alike.
@@ -91,7 +94,19 @@ export function createPathMethods(
       request.fdflags = fdflags;
       request.read = (base & readingRights) !== 0;
       request.write = (base & writingRights) !== 0;
-      const error = parent.open(path, request, opened);
+      let error = parent.open(path, request, opened);
+      if (error === errno.isdir && request.write && (base & Right.fd_write) === 0 && (openFlags & (oflags.creat | oflags.trunc)) === 0) {
+        // A directory asked for with rights that made the open a writing one
+        // but that are not fd_write (fd_datasync, which a preopen's own rights
+        // hold, fd_allocate, fd_filestat_set_size): those are dropped like any
+        // other the object cannot use, and it opens as the directory it is.
+        // Asking for fd_write stays open(2)'s EISDIR, which libc's open() of a
+        // directory with O_WRONLY or O_RDWR relies on.
+        request.write = false;
+        request.oflags = openFlags | oflags.directory;
+        if (parent.open(path, request, opened) !== errno.success) return error;
+        error = errno.success;
+      }
       if (error !== errno.success) return error;
       const description = opened.value;
       opened.value = undefined as never;

@@ -10,6 +10,7 @@ import type { Out } from "../../runtime/out.js";
 import type { HostContext } from "../context.js";
 import type { FileDescription } from "../description.js";
 import { FdEntry } from "../fd-table.js";
+import { withinBytesPerCall } from "../limits.js";
 import { Right, socketRights } from "../rights.js";
 
 export function createSockMethods(ctx: HostContext): Pick<Preview1Host, "sock_accept" | "sock_recv" | "sock_send" | "sock_shutdown"> {
@@ -41,13 +42,13 @@ export function createSockMethods(ctx: HostContext): Pick<Preview1Host, "sock_ac
       const entry = socket(fd, Right.fd_read);
       if (typeof entry === "number") return entry;
       if (buffers.length > ctx.limits.maxIovecs) return errno.inval;
-      return entry.description.recv(buffers, flags, entry.fdflags, result);
+      return entry.description.recv(withinBytesPerCall(buffers), flags, entry.fdflags, result);
     },
     sock_send(fd, buffers, _flags, result) {
       const entry = socket(fd, Right.fd_write);
       if (typeof entry === "number") return entry;
       if (buffers.length > ctx.limits.maxIovecs) return errno.inval;
-      return entry.description.send(buffers, entry.fdflags, result);
+      return entry.description.send(withinBytesPerCall(buffers), entry.fdflags, result);
     },
     sock_shutdown(fd, how) {
       const entry = socket(fd, Right.sock_shutdown);

@@ -1,7 +1,10 @@
 /**
  * Stdout/stderr delivered to JavaScript: every fd_write hands one copy of the
- * bytes written (all its iovecs joined) to a callback. The copy is the
- * receiver's to keep; guest memory views would change under it. On top of it:
+ * bytes written (its iovecs joined) to a callback. The copy is the receiver's
+ * to keep; guest memory views would change under it. One write takes at most
+ * `maxSinkWrite` bytes and reports a short count beyond, which the guest's
+ * libc continues from: a guest naming one buffer in many iovecs cannot make
+ * the sink copy (or a capture keep) more per call than that. On top of it:
  * `captureOutput()`, which collects everything in memory, and Node-style
  * writable streams, fed through their `write` method.
  */
@@ -13,6 +16,9 @@ import { fillStreamFilestat } from "./stream-filestat.js";
 /** Receives each write's bytes, already copied out of guest memory. */
 export type OutputCallback = (bytes: Uint8Array) => void;
 
+/** The most bytes one write delivers: 1 MiB, far above a libc's stdio buffer, so ordinary writes arrive whole. */
+export const maxSinkWrite = 1 << 20;
+
 export class OutputSinkDescription extends BaseDescription {
   readonly filetype = filetype.unknown;
 
@@ -22,12 +28,15 @@ export class OutputSinkDescription extends BaseDescription {
 
   override write(buffers: readonly Uint8Array[], _flags: Fdflags, result: Out<number>): Errno {
     let total = 0;
-    for (const buffer of buffers) total += buffer.length;
+    for (let i = 0; i < buffers.length && total < maxSinkWrite; i++) total += buffers[i].length;
+    if (total > maxSinkWrite) total = maxSinkWrite;
     const copy = new Uint8Array(total);
     let at = 0;
-    for (const buffer of buffers) {
-      copy.set(buffer, at);
-      at += buffer.length;
+    for (let i = 0; i < buffers.length && at < total; i++) {
+      const buffer = buffers[i];
+      const part = buffer.length <= total - at ? buffer : buffer.subarray(0, total - at);
+      copy.set(part, at);
+      at += part.length;
     }
     // An empty write still happened, but there is nothing to tell anyone.
     if (total > 0) this.deliver(copy);

@@ -256,6 +256,47 @@ static void errors(void) {
   close(fd);
 }
 
+/*
+ * d_ino of every entry fd_readdir gives for MANY against the inode a stat
+ * reports: path_filestat_get (no follow) for an entry, fd_filestat_get for
+ * ".", a stat of BASE for "..". Also listed twice, so a second listing (the
+ * host may keep the first) is checked too.
+ */
+static void inode_numbers(void) {
+  static char buf[16384];
+  int fd = open(MANY, O_RDONLY | O_DIRECTORY);
+  __wasi_filestat_t self, entry;
+  struct stat parent;
+  if (fd < 0 || __wasi_fd_filestat_get(fd, &self) != 0 || stat(BASE, &parent) != 0) {
+    say("d_ino setup", "%s", errno_name(errno));
+    return;
+  }
+  for (int pass = 1; pass <= 2; pass++) {
+    __wasi_size_t used = 0;
+    __wasi_errno_t e = __wasi_fd_readdir(fd, (uint8_t *)buf, sizeof buf, 0, &used);
+    int entries = 0, matching = 0;
+    for (size_t at = 0; e == 0 && at + sizeof(__wasi_dirent_t) <= used;) {
+      __wasi_dirent_t d;
+      memcpy(&d, buf + at, sizeof d);
+      char name[256];
+      size_t len = d.d_namlen < sizeof name ? d.d_namlen : sizeof name - 1;
+      memcpy(name, buf + at + sizeof d, len);
+      name[len] = '\0';
+      __wasi_inode_t expected = 0;
+      if (strcmp(name, ".") == 0) expected = self.ino;
+      else if (strcmp(name, "..") == 0) expected = parent.st_ino;
+      else if (__wasi_path_filestat_get(fd, 0, name, &entry) == 0) expected = entry.ino;
+      entries++;
+      if (expected != 0 && d.d_ino == expected) matching++;
+      at += sizeof d + d.d_namlen;
+    }
+    char label[64];
+    snprintf(label, sizeof label, "listing %d: d_ino equals the stat ino", pass);
+    say(label, "%d of %d entries", matching, entries);
+  }
+  close(fd);
+}
+
 int main(void) {
   populate();
   list_sorted(MANY, 1);
@@ -264,6 +305,7 @@ int main(void) {
   raw_walk(300);
   raw_walk(4096);
   raw_edges();
+  inode_numbers();
   errors();
   return 0;
 }

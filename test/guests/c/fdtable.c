@@ -154,6 +154,43 @@ static void rights(void) {
   close(dir);
 }
 
+/*
+ * The preopen opened again through itself, as wasmtime's path_open_preopen
+ * test does: with its own rights (which hold fd_datasync, one of the rights
+ * that make an open a writing one), with none, with oflags.directory; and a
+ * directory asked for with rights only files have (read, seek, allocate,
+ * set_size), which it opens without, unlike fd_write (EISDIR, as open(2)).
+ */
+static void reopen_directories(void) {
+  __wasi_fdstat_t st;
+  __wasi_fd_fdstat_get(3, &st);
+  __wasi_fd_t fd = (__wasi_fd_t)-1;
+  report_wasi("path_open . with the preopen's own rights",
+              __wasi_path_open(3, 0, ".", 0, st.fs_rights_base, st.fs_rights_inheriting, 0, &fd));
+  say_fdstat(". with the preopen's own rights", fd);
+  __wasi_fd_close(fd);
+  report_wasi("path_open . with no rights", __wasi_path_open(3, 0, ".", 0, 0, 0, 0, &fd));
+  __wasi_fd_close(fd);
+  report_wasi("path_open . directory, no rights", __wasi_path_open(3, 0, ".", __WASI_OFLAGS_DIRECTORY, 0, 0, 0, &fd));
+  __wasi_fd_close(fd);
+  report_wasi("path_open . directory, fd_read",
+              __wasi_path_open(3, 0, ".", __WASI_OFLAGS_DIRECTORY, __WASI_RIGHTS_FD_READ, 0, 0, &fd));
+  __wasi_fd_close(fd);
+  __wasi_rights_t file_only = __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_SEEK | __WASI_RIGHTS_FD_ALLOCATE |
+                              __WASI_RIGHTS_FD_FILESTAT_SET_SIZE;
+  report_wasi("path_open fdtable with file-only rights",
+              __wasi_path_open(3, 0, "fdtable", 0, file_only, 0, 0, &fd));
+  if (__wasi_fd_fdstat_get(fd, &st) == 0) {
+    say("fdtable with file-only rights: filetype, fd_allocate granted", "%s, %s", filetype_name(st.fs_filetype),
+        yes_no(has(st.fs_rights_base, __WASI_RIGHTS_FD_ALLOCATE)));
+    __wasi_fd_close(fd);
+  }
+  report_wasi("path_open fdtable with fd_read and fd_write",
+              __wasi_path_open(3, 0, "fdtable", 0, __WASI_RIGHTS_FD_READ | __WASI_RIGHTS_FD_WRITE, 0, 0, &fd));
+  report_wasi("path_open fdtable with fd_allocate and trunc",
+              __wasi_path_open(3, 0, "fdtable", __WASI_OFLAGS_TRUNC, __WASI_RIGHTS_FD_ALLOCATE, 0, 0, &fd));
+}
+
 /* Reads a whole file and prints its bytes. */
 static void show_file(const char *label, const char *path) {
   int fd = open(path, O_RDONLY);
@@ -207,6 +244,7 @@ int main(void) {
   close(fd);
   fdstat();
   rights();
+  reopen_directories();
   renumber();
   closing();
   return 0;

@@ -1,6 +1,7 @@
 /*
  * sock_accept, sock_recv, sock_send and sock_shutdown on descriptors that are
- * not sockets (a regular file, a directory) and on a closed descriptor. No
+ * not sockets (a regular file, a directory, stdout: a regular file in the
+ * harness) and on a closed descriptor. No
  * socket is ever handed to the program, so these are the checks a host can
  * be held to without network setup.
  */
@@ -35,6 +36,7 @@ int main(void) {
 
   try_all("regular file", (__wasi_fd_t)file);
   try_all("directory", (__wasi_fd_t)dir);
+  try_all("stdout", 1);
   close(dir);
   close(file);
   try_all("closed fd", (__wasi_fd_t)file);

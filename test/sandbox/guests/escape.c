@@ -389,17 +389,41 @@ static raw_errno hardlink_of_link_then_follow(void) {
 static raw_errno hardlink_out(void) {
   return raw_path_link(PREOPEN, 0, LIT("file.txt"), PREOPEN, LIT("../outside/hard.txt"));
 }
+/* A link that cannot be made is the answer; one that was made is then followed. */
 static raw_errno symlink_relative_escape(void) {
-  step("path_symlink", raw_path_symlink(LIT(CANARY), PREOPEN, LIT("mine")));
-  return open_preopen(FOLLOW, LIT("mine"), 0);
+  raw_errno e = raw_path_symlink(LIT(CANARY), PREOPEN, LIT("mine"));
+  step("path_symlink", e);
+  return e != 0 ? e : open_preopen(FOLLOW, LIT("mine"), 0);
 }
 static raw_errno symlink_absolute_escape(void) {
-  step("path_symlink", raw_path_symlink(LIT("/etc/passwd"), PREOPEN, LIT("mine")));
-  return open_preopen(FOLLOW, LIT("mine"), 0);
+  raw_errno e = raw_path_symlink(LIT("/etc/passwd"), PREOPEN, LIT("mine"));
+  step("path_symlink", e);
+  return e != 0 ? e : open_preopen(FOLLOW, LIT("mine"), 0);
 }
 static raw_errno symlink_dotdot_traverse(void) {
-  step("path_symlink", raw_path_symlink(LIT(".."), PREOPEN, LIT("up2")));
-  return open_preopen(FOLLOW, LIT("up2/outside/outside-canary.txt"), 0);
+  raw_errno e = raw_path_symlink(LIT(".."), PREOPEN, LIT("up2"));
+  step("path_symlink", e);
+  return e != 0 ? e : open_preopen(FOLLOW, LIT("up2/outside/outside-canary.txt"), 0);
+}
+static raw_errno symlink_absolute_root(void) {
+  return raw_path_symlink(LIT("/"), PREOPEN, LIT("root"));
+}
+static raw_errno symlink_nested_climb(void) {
+  return raw_path_symlink(LIT("../../outside"), PREOPEN, LIT("dir/up3"));
+}
+static raw_errno symlink_nested_inside(void) {
+  raw_errno e = raw_path_symlink(LIT("../file.txt"), PREOPEN, LIT("dir/back"));
+  step("path_symlink", e);
+  return e != 0 ? e : open_preopen(FOLLOW, LIT("dir/back"), 0);
+}
+static raw_errno symlink_above_dir_fd(void) {
+  uint32_t dir;
+  raw_errno e = open_at(PREOPEN, FOLLOW, LIT("dir"), __WASI_OFLAGS_DIRECTORY, rights_for(0), 0, &dir);
+  step("open dir", e);
+  if (e != 0) return e;
+  e = raw_path_symlink(LIT("../file.txt"), dir, LIT("up_from_dir"));
+  close_fd(dir);
+  return e;
 }
 static raw_errno symlink_placed_outside(void) {
   return raw_path_symlink(LIT("file.txt"), PREOPEN, LIT("../outside/planted"));
@@ -559,7 +583,9 @@ static const struct escape_case cases[] = {
     CASE(rename_out), CASE(rename_in), CASE(rename_through_link_dir),
     CASE(rename_link_then_follow), CASE(hardlink_from_outside), CASE(hardlink_following_link),
     CASE(hardlink_of_link_then_follow), CASE(hardlink_out), CASE(symlink_relative_escape),
-    CASE(symlink_absolute_escape), CASE(symlink_dotdot_traverse), CASE(symlink_placed_outside),
+    CASE(symlink_absolute_escape), CASE(symlink_dotdot_traverse), CASE(symlink_absolute_root),
+    CASE(symlink_nested_climb), CASE(symlink_nested_inside), CASE(symlink_above_dir_fd),
+    CASE(symlink_placed_outside),
     CASE(mkdir_outside), CASE(mkdir_through_link_dir), CASE(mkdir_on_dangling_link),
     CASE(subdir_fd_climb), CASE(dotdot_trick_dir_fd), CASE(file_fd_as_dir),
     CASE(stdout_as_dir), CASE(closed_fd_as_dir), CASE(readdir_on_file),
