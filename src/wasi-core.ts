@@ -137,8 +137,7 @@ export class WasiCore {
     const glueOptions: GlueOptions = {
       badPointer: extra.badPointer,
       onHostError: extra.onHostError,
-      maxListLength: extra.limits.maxIovecs,
-      maxStringBytes: extra.limits.maxPathBytes,
+      limits: extra.limits,
     };
     const memory = this.#memory;
     const trace = extra.trace;

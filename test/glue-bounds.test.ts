@@ -166,9 +166,9 @@ describe("reused views", () => {
 });
 
 describe("length limits", () => {
-  it("gives inval for an iovec list longer than maxListLength before decoding it", () => {
+  it("gives inval for an iovec list longer than maxIovecs before decoding it", () => {
     const host = vi.fn(() => errno.success);
-    const probe = probeWith({ fd_write: host }, { maxListLength: 4 });
+    const probe = probeWith({ fd_write: host }, { limits: { maxIovecs: 4 } });
     expect(probe.exports.fd_write(1, 16, 5, 8)).toBe(errno.inval);
     expect(host).not.toHaveBeenCalled();
   });
@@ -179,15 +179,17 @@ describe("length limits", () => {
     expect(() => probe.exports.fd_write(1, 16, 8192, 8)).toThrow(WebAssembly.RuntimeError);
   });
 
-  it("gives nametoolong for a path over maxStringBytes without decoding it", () => {
+  it("gives nametoolong for a path over maxPathBytes without decoding it", () => {
     const host = vi.fn(() => errno.success);
-    const probe = probeWith({ path_open: host }, { maxStringBytes: 8 });
+    const probe = probeWith({ path_open: host }, { limits: { maxPathBytes: 8 } });
     expect(probe.exports.path_open(3, 0, 100, 9, 0, 0n, 0n, 0, 8)).toBe(errno.nametoolong);
     expect(host).not.toHaveBeenCalled();
   });
 
-  it("rejects a negative limit, naming the option", () => {
-    expect(() => probeWith({}, { maxListLength: -1 })).toThrow(/"maxListLength" option/);
+  it("rejects a limit that is not a positive integer or not a limit, naming the option", () => {
+    expect(() => probeWith({}, { limits: { maxIovecs: -1 } })).toThrow(/"limits\.maxIovecs" option/);
+    expect(() => probeWith({}, { limits: { maxIovecs: 0 } })).toThrow(/"limits\.maxIovecs" option/);
+    expect(() => probeWith({}, { limits: { maxListLength: 8 } as never })).toThrow(/"limits\.maxListLength" option is not a host limit/);
   });
 });
 
