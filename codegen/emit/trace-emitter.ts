@@ -81,7 +81,7 @@ function tracedFunction(view: HostView): string {
       `  log(\`\${call} -> \${describeThrow(thrown)}\`);`,
       `  throw thrown;`,
       `}`,
-      `const outcome = error === 0 ? ${success} : formatEnum(t.errnoNames, error);`,
+      ...outcomeLines(success),
       `log(\`\${call} = \${outcome}\`);`,
       `return error;`,
     );
@@ -89,6 +89,14 @@ function tracedFunction(view: HostView): string {
   const result = view.lowered.func.noreturn ? "never" : view.lowered.results.length === 0 ? "void" : "number";
   const signature = wrapList(`${view.name}(`, params, `: ${result} {`, 4);
   return [...indentLines(signature, 4), ...indentLines(lines, BODY_INDENT), `    },`].join("\n");
+}
+
+/** `const outcome = <success or the errno's name>;`, as a ternary over three lines when one is too long. */
+function outcomeLines(success: string): string[] {
+  const failure = "formatEnum(t.errnoNames, error)";
+  const oneLine = `const outcome = error === 0 ? ${success} : ${failure};`;
+  if (BODY_INDENT + oneLine.length <= MAX_LINE) return [oneLine];
+  return [`const outcome =`, `  error === 0`, `    ? ${success}`, `    : ${failure};`];
 }
 
 /** `prefix` glued to the first of `lines` and `suffix` to the last. */

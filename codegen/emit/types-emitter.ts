@@ -12,6 +12,7 @@ import type { EmitAbi, EmitModel, EmittedFile } from "./emitter.js";
 import { codecName, propertyKey, typeName } from "./names.js";
 import type { Statements } from "./render.js";
 import { codecExpression, dataViewAccess, tsType, tsTypeOf } from "./ts-types.js";
+import { packList } from "./wrap.js";
 
 const CODECS = ["u8Codec", "u16Codec", "u32Codec", "u64Codec", "s8Codec", "s16Codec", "s32Codec", "s64Codec", "f32Codec", "f64Codec"];
 
@@ -80,7 +81,8 @@ function docComment(doc: string): string {
 }
 
 function namesArray(name: string, cases: readonly Case[]): string {
-  return `export const ${name}Names: readonly string[] = [${cases.map((entry) => JSON.stringify(entry.name)).join(", ")}];`;
+  const names = cases.map((entry) => JSON.stringify(entry.name));
+  return packList(`export const ${name}Names: readonly string[] = [`, names, ";", 0).join("\n");
 }
 
 function emitEnum(file: Statements, named: NamedType, type: Extract<Type, { kind: "enum" }>): void {

@@ -55,7 +55,6 @@ export function resolveHostLimits(
   report: (problem: LimitProblem) => Error = limitError,
 ): Readonly<HostLimits> {
   if (resolved.has(given as HostLimits)) return given as HostLimits;
-  if (given === undefined) given = {};
   if (given === null || typeof given !== "object" || Array.isArray(given)) {
     throw report({ kind: "not-an-object", option, value: given });
   }

@@ -242,7 +242,15 @@ export const errno = {
 export type Errno = (typeof errno)[keyof typeof errno];
 
 /** Case names of `errno`, indexed by value. */
-export const errnoNames: readonly string[] = ["success", "2big", "acces", "addrinuse", "addrnotavail", "afnosupport", "again", "already", "badf", "badmsg", "busy", "canceled", "child", "connaborted", "connrefused", "connreset", "deadlk", "destaddrreq", "dom", "dquot", "exist", "fault", "fbig", "hostunreach", "idrm", "ilseq", "inprogress", "intr", "inval", "io", "isconn", "isdir", "loop", "mfile", "mlink", "msgsize", "multihop", "nametoolong", "netdown", "netreset", "netunreach", "nfile", "nobufs", "nodev", "noent", "noexec", "nolck", "nolink", "nomem", "nomsg", "noprotoopt", "nospc", "nosys", "notconn", "notdir", "notempty", "notrecoverable", "notsock", "notsup", "notty", "nxio", "overflow", "ownerdead", "perm", "pipe", "proto", "protonosupport", "prototype", "range", "rofs", "spipe", "srch", "stale", "timedout", "txtbsy", "xdev", "notcapable"];
+export const errnoNames: readonly string[] = [
+  "success", "2big", "acces", "addrinuse", "addrnotavail", "afnosupport", "again", "already", "badf", "badmsg", "busy",
+  "canceled", "child", "connaborted", "connrefused", "connreset", "deadlk", "destaddrreq", "dom", "dquot", "exist",
+  "fault", "fbig", "hostunreach", "idrm", "ilseq", "inprogress", "intr", "inval", "io", "isconn", "isdir", "loop",
+  "mfile", "mlink", "msgsize", "multihop", "nametoolong", "netdown", "netreset", "netunreach", "nfile", "nobufs",
+  "nodev", "noent", "noexec", "nolck", "nolink", "nomem", "nomsg", "noprotoopt", "nospc", "nosys", "notconn", "notdir",
+  "notempty", "notrecoverable", "notsock", "notsup", "notty", "nxio", "overflow", "ownerdead", "perm", "pipe", "proto",
+  "protonosupport", "prototype", "range", "rofs", "spipe", "srch", "stale", "timedout", "txtbsy", "xdev", "notcapable",
+];
 
 export const errnoCodec: Codec<Errno> = {
   name: "errno",
@@ -361,7 +369,14 @@ export type Rights = bigint;
 export const rightsAll: Rights = 536870911n;
 
 /** Flag names of `rights`, indexed by bit number. */
-export const rightsNames: readonly string[] = ["fd_datasync", "fd_read", "fd_seek", "fd_fdstat_set_flags", "fd_sync", "fd_tell", "fd_write", "fd_advise", "fd_allocate", "path_create_directory", "path_create_file", "path_link_source", "path_link_target", "path_open", "fd_readdir", "path_readlink", "path_rename_source", "path_rename_target", "path_filestat_get", "path_filestat_set_size", "path_filestat_set_times", "fd_filestat_get", "fd_filestat_set_size", "fd_filestat_set_times", "path_symlink", "path_remove_directory", "path_unlink_file", "poll_fd_readwrite", "sock_shutdown"];
+export const rightsNames: readonly string[] = [
+  "fd_datasync", "fd_read", "fd_seek", "fd_fdstat_set_flags", "fd_sync", "fd_tell", "fd_write", "fd_advise",
+  "fd_allocate", "path_create_directory", "path_create_file", "path_link_source", "path_link_target", "path_open",
+  "fd_readdir", "path_readlink", "path_rename_source", "path_rename_target", "path_filestat_get",
+  "path_filestat_set_size", "path_filestat_set_times", "fd_filestat_get", "fd_filestat_set_size",
+  "fd_filestat_set_times", "path_symlink", "path_remove_directory", "path_unlink_file", "poll_fd_readwrite",
+  "sock_shutdown",
+];
 
 export const rightsCodec: Codec<Rights> = {
   name: "rights",
@@ -546,7 +561,10 @@ export const filetype = {
 export type Filetype = (typeof filetype)[keyof typeof filetype];
 
 /** Case names of `filetype`, indexed by value. */
-export const filetypeNames: readonly string[] = ["unknown", "block_device", "character_device", "directory", "regular_file", "socket_dgram", "socket_stream", "symbolic_link"];
+export const filetypeNames: readonly string[] = [
+  "unknown", "block_device", "character_device", "directory", "regular_file", "socket_dgram", "socket_stream",
+  "symbolic_link",
+];
 
 export const filetypeCodec: Codec<Filetype> = {
   name: "filetype",
@@ -1365,7 +1383,11 @@ export const signal = {
 export type Signal = (typeof signal)[keyof typeof signal];
 
 /** Case names of `signal`, indexed by value. */
-export const signalNames: readonly string[] = ["none", "hup", "int", "quit", "ill", "trap", "abrt", "bus", "fpe", "kill", "usr1", "segv", "usr2", "pipe", "alrm", "term", "chld", "cont", "stop", "tstp", "ttin", "ttou", "urg", "xcpu", "xfsz", "vtalrm", "prof", "winch", "poll", "pwr", "sys"];
+export const signalNames: readonly string[] = [
+  "none", "hup", "int", "quit", "ill", "trap", "abrt", "bus", "fpe", "kill", "usr1", "segv", "usr2", "pipe", "alrm",
+  "term", "chld", "cont", "stop", "tstp", "ttin", "ttou", "urg", "xcpu", "xfsz", "vtalrm", "prof", "winch", "poll",
+  "pwr", "sys",
+];
 
 export const signalCodec: Codec<Signal> = {
   name: "signal",

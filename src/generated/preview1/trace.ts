@@ -47,7 +47,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.sizeCodec, retptr1)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.sizeCodec, retptr1)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -75,7 +78,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.sizeCodec, retptr1)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.sizeCodec, retptr1)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -89,7 +95,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.timestampCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.timestampCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -103,7 +112,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.timestampCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.timestampCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -175,7 +187,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.fdstatCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.fdstatCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -219,7 +234,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.filestatCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.filestatCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -265,7 +283,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -279,7 +300,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.prestatCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.prestatCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -309,7 +333,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -323,7 +350,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -338,7 +368,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -366,7 +399,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.filesizeCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.filesizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -394,7 +430,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.filesizeCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.filesizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -408,7 +447,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -438,7 +480,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.filestatCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.filestatCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -527,7 +572,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.fdCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.fdCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -543,7 +591,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -625,7 +676,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -687,7 +741,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.fdCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.fdCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -710,7 +767,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.roflagsCodec, retptr1)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.roflagsCodec, retptr1)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
@@ -726,7 +786,10 @@ export function tracePreview1Imports(
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      const outcome = error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
       log(`${call} = ${outcome}`);
       return error;
     },
