@@ -47,6 +47,7 @@
  *   index-emitter.ts    index.ts: the target's entry point
  * targets.ts  which witx modules are generated, and their names
  * main.ts     `npm run codegen` (and `-- --check`)
+ * tools/compare-witx-tokens.ts   maintainer check: our witx/ defines what upstream's does
  */
 import { join, relative } from "node:path";
 import { hostView } from "./abi/host-view.js";
