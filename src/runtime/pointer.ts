@@ -111,7 +111,7 @@ export class PointerFactory<T> {
 }
 
 /** The codec for a pointer stored in guest memory, producing `GuestPointer`s to `pointee`. */
-export function pointerCodec<T>(pointee: Codec<T>, origin: PointerOrigin): Codec<GuestPointer<T>> {
+function pointerCodec<T>(pointee: Codec<T>, origin: PointerOrigin): Codec<GuestPointer<T>> {
   return {
     name: `pointer<${pointee.name}>`,
     size: 4,
