@@ -114,7 +114,8 @@ function emitEnum(file: Statements, named: NamedType, type: Extract<Type, { kind
 function emitFlags(file: Statements, named: NamedType, type: Extract<Type, { kind: "flags" }>): void {
   const wide = type.repr === "u64";
   const bit = (index: number) => (wide ? `${1n << BigInt(index)}n` : `${2 ** index}`);
-  const all = wide ? `${(1n << BigInt(type.flags.length)) - 1n}n` : `${2 ** type.flags.length - 1}`;
+  const mask = ((1n << BigInt(type.flags.length)) - 1n).toString(16);
+  const all = wide ? `0x${mask}n` : `0x${mask}`;
   const pascal = typeName(named.name);
   const access = dataViewAccess(type.repr);
   const le = access.littleEndian ? ", true" : "";
@@ -233,7 +234,8 @@ function emitVariant(file: Statements, named: NamedType, type: Extract<Type, { k
       ? `{ readonly tag: ${tagLiteral(index)} }`
       : `{ readonly tag: ${tagLiteral(index)}; readonly value: ${tsType(entry.type, "")} }`,
   );
-  addAlias(file, named, members.join("\n  | "));
+  const union = members.length === 1 ? ` ${members[0]};` : `\n${members.map((member) => `  | ${member}`).join("\n")};`;
+  file.push(`${jsDoc(named.doc)}export type ${pascal} =${union}`);
   const payload = plus(layout.payloadOffset);
   const readCases = type.cases
     .map((entry, index) =>

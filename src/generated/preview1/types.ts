@@ -368,7 +368,7 @@ export const rights = {
 export type Rights = bigint;
 
 /** Every bit `rights` defines; any other bit is invalid. */
-export const rightsAll: Rights = 1073741823n;
+export const rightsAll: Rights = 0x3fffffffn;
 
 /** Flag names of `rights`, indexed by bit number. */
 export const rightsNames: readonly string[] = [
@@ -386,7 +386,7 @@ export const rightsCodec: Codec<Rights> = {
   align: 8,
   read(view, offset) {
     const value = view.getBigUint64(offset, true);
-    if ((value & ~1073741823n) !== 0n) throw new InvalidGuestValue("rights", value);
+    if ((value & ~0x3fffffffn) !== 0n) throw new InvalidGuestValue("rights", value);
     return value;
   },
   write(view, offset, value) {
@@ -690,7 +690,7 @@ export const fdflags = {
 export type Fdflags = number;
 
 /** Every bit `fdflags` defines; any other bit is invalid. */
-export const fdflagsAll: Fdflags = 31;
+export const fdflagsAll: Fdflags = 0x1f;
 
 /** Flag names of `fdflags`, indexed by bit number. */
 export const fdflagsNames: readonly string[] = ["append", "dsync", "nonblock", "rsync", "sync"];
@@ -701,7 +701,7 @@ export const fdflagsCodec: Codec<Fdflags> = {
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~31) !== 0) throw new InvalidGuestValue("fdflags", value);
+    if ((value & ~0x1f) !== 0) throw new InvalidGuestValue("fdflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -779,7 +779,7 @@ export const fstflags = {
 export type Fstflags = number;
 
 /** Every bit `fstflags` defines; any other bit is invalid. */
-export const fstflagsAll: Fstflags = 15;
+export const fstflagsAll: Fstflags = 0xf;
 
 /** Flag names of `fstflags`, indexed by bit number. */
 export const fstflagsNames: readonly string[] = ["atim", "atim_now", "mtim", "mtim_now"];
@@ -790,7 +790,7 @@ export const fstflagsCodec: Codec<Fstflags> = {
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~15) !== 0) throw new InvalidGuestValue("fstflags", value);
+    if ((value & ~0xf) !== 0) throw new InvalidGuestValue("fstflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -813,7 +813,7 @@ export const lookupflags = {
 export type Lookupflags = number;
 
 /** Every bit `lookupflags` defines; any other bit is invalid. */
-export const lookupflagsAll: Lookupflags = 1;
+export const lookupflagsAll: Lookupflags = 0x1;
 
 /** Flag names of `lookupflags`, indexed by bit number. */
 export const lookupflagsNames: readonly string[] = ["symlink_follow"];
@@ -824,7 +824,7 @@ export const lookupflagsCodec: Codec<Lookupflags> = {
   align: 4,
   read(view, offset) {
     const value = view.getUint32(offset, true);
-    if ((value & ~1) !== 0) throw new InvalidGuestValue("lookupflags", value);
+    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("lookupflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -850,7 +850,7 @@ export const oflags = {
 export type Oflags = number;
 
 /** Every bit `oflags` defines; any other bit is invalid. */
-export const oflagsAll: Oflags = 15;
+export const oflagsAll: Oflags = 0xf;
 
 /** Flag names of `oflags`, indexed by bit number. */
 export const oflagsNames: readonly string[] = ["creat", "directory", "excl", "trunc"];
@@ -861,7 +861,7 @@ export const oflagsCodec: Codec<Oflags> = {
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~15) !== 0) throw new InvalidGuestValue("oflags", value);
+    if ((value & ~0xf) !== 0) throw new InvalidGuestValue("oflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -1003,7 +1003,7 @@ export const eventrwflags = {
 export type Eventrwflags = number;
 
 /** Every bit `eventrwflags` defines; any other bit is invalid. */
-export const eventrwflagsAll: Eventrwflags = 1;
+export const eventrwflagsAll: Eventrwflags = 0x1;
 
 /** Flag names of `eventrwflags`, indexed by bit number. */
 export const eventrwflagsNames: readonly string[] = ["fd_readwrite_hangup"];
@@ -1014,7 +1014,7 @@ export const eventrwflagsCodec: Codec<Eventrwflags> = {
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~1) !== 0) throw new InvalidGuestValue("eventrwflags", value);
+    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("eventrwflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -1116,7 +1116,7 @@ export const subclockflags = {
 export type Subclockflags = number;
 
 /** Every bit `subclockflags` defines; any other bit is invalid. */
-export const subclockflagsAll: Subclockflags = 1;
+export const subclockflagsAll: Subclockflags = 0x1;
 
 /** Flag names of `subclockflags`, indexed by bit number. */
 export const subclockflagsNames: readonly string[] = ["subscription_clock_abstime"];
@@ -1127,7 +1127,7 @@ export const subclockflagsCodec: Codec<Subclockflags> = {
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~1) !== 0) throw new InvalidGuestValue("subclockflags", value);
+    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("subclockflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -1212,10 +1212,13 @@ export const subscriptionFdReadwriteCodec: Codec<SubscriptionFdReadwrite> = {
   },
 };
 
-/** The kind-dependent part of a `subscription`, selected by an `eventtype`. */
-export type SubscriptionU = { readonly tag: typeof eventtype.clock; readonly value: SubscriptionClock }
-    | { readonly tag: typeof eventtype.fd_read; readonly value: SubscriptionFdReadwrite }
-    | { readonly tag: typeof eventtype.fd_write; readonly value: SubscriptionFdReadwrite };
+/**
+ * The kind-dependent part of a `subscription`, selected by an `eventtype`.
+ */
+export type SubscriptionU =
+  | { readonly tag: typeof eventtype.clock; readonly value: SubscriptionClock }
+  | { readonly tag: typeof eventtype.fd_read; readonly value: SubscriptionFdReadwrite }
+  | { readonly tag: typeof eventtype.fd_write; readonly value: SubscriptionFdReadwrite };
 
 export const subscriptionUCodec: Codec<SubscriptionU> = {
   name: "subscription_u",
@@ -1421,7 +1424,7 @@ export const riflags = {
 export type Riflags = number;
 
 /** Every bit `riflags` defines; any other bit is invalid. */
-export const riflagsAll: Riflags = 3;
+export const riflagsAll: Riflags = 0x3;
 
 /** Flag names of `riflags`, indexed by bit number. */
 export const riflagsNames: readonly string[] = ["recv_peek", "recv_waitall"];
@@ -1432,7 +1435,7 @@ export const riflagsCodec: Codec<Riflags> = {
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~3) !== 0) throw new InvalidGuestValue("riflags", value);
+    if ((value & ~0x3) !== 0) throw new InvalidGuestValue("riflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -1452,7 +1455,7 @@ export const roflags = {
 export type Roflags = number;
 
 /** Every bit `roflags` defines; any other bit is invalid. */
-export const roflagsAll: Roflags = 1;
+export const roflagsAll: Roflags = 0x1;
 
 /** Flag names of `roflags`, indexed by bit number. */
 export const roflagsNames: readonly string[] = ["recv_data_truncated"];
@@ -1463,7 +1466,7 @@ export const roflagsCodec: Codec<Roflags> = {
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~1) !== 0) throw new InvalidGuestValue("roflags", value);
+    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("roflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -1490,7 +1493,7 @@ export const sdflags = {
 export type Sdflags = number;
 
 /** Every bit `sdflags` defines; any other bit is invalid. */
-export const sdflagsAll: Sdflags = 3;
+export const sdflagsAll: Sdflags = 0x3;
 
 /** Flag names of `sdflags`, indexed by bit number. */
 export const sdflagsNames: readonly string[] = ["rd", "wr"];
@@ -1501,7 +1504,7 @@ export const sdflagsCodec: Codec<Sdflags> = {
   align: 1,
   read(view, offset) {
     const value = view.getUint8(offset);
-    if ((value & ~3) !== 0) throw new InvalidGuestValue("sdflags", value);
+    if ((value & ~0x3) !== 0) throw new InvalidGuestValue("sdflags", value);
     return value;
   },
   write(view, offset, value) {
