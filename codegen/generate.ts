@@ -1,21 +1,68 @@
 /**
- * witx → TypeScript for one target: load and validate the model, lower every
- * function, and render the generated files. Pure: it returns file contents and
- * writes nothing, so `main` can compare instead of write (`--check`).
+ * witx → TypeScript for one target. Pure: it returns file contents and writes
+ * nothing, so `main` can compare instead of write (`--check`).
+ *
+ * The stages, in the order the data flows; each imports only from the ones above it.
+ *
+ * reader/   text → s-expressions
+ *   ast.ts              the s-expression tree and source locations
+ *   errors.ts           WitxError: a failure located in a witx file
+ *   scanner.ts          characters of one file, with positions
+ *   lexer.ts            tokens: parentheses, keywords, $identifiers, strings, annotations
+ *   string-literal.ts   string literals and their escapes
+ *   number-literal.ts   number literals
+ *   sexpr.ts            tokens → s-expressions, with doc comments attached
+ * model/    s-expressions → the validated witx model
+ *   types.ts            the model: typenames, types, modules, functions
+ *   forms.ts            readers for the shapes of witx forms
+ *   build-types.ts      type expressions → Types and TypeRefs
+ *   build-module.ts     `(module ...)` → Module
+ *   build.ts            a document's files → the model, names resolved
+ *   source-map.ts       where each model object was written
+ *   walk.ts             resolve() and walks over the type graph
+ *   abi-class.ts        which types the wasm32 C ABI can pass, and how (validation and lowering share it)
+ *   validate.ts         the rules a model must satisfy before layout and lowering read it
+ *   load.ts             read a witx file and what it uses, build, validate
+ * abi/      the model → core-wasm signatures and memory layout
+ *   layout.ts           memory layout of types (the wasm32 C ABI of wasi-libc)
+ *   lowering-types.ts   the core-wasm shape of a function
+ *   lowering.ts         witx functions → core-wasm parameters and results
+ *   byte-buffers.ts     the byte-buffer shapes the host sees as Uint8Array
+ *   host-view.ts        lowered parameters regrouped into what a host method receives
+ *   describe.ts         a canonical description of a document (for comparing models)
+ * emit/     model and ABI → TypeScript files, one emitter per file
+ *   emitter.ts          the one signature every emitter has
+ *   names.ts            witx names → TypeScript names
+ *   ts-types.ts         the TypeScript spelling of witx types, and their codecs
+ *   host-signatures.ts  the TypeScript spelling of a host view
+ *   wrap.ts             line layout: lists and guards within the line length
+ *   imports.ts          import declarations computed from the names a file uses
+ *   render.ts           header, imports and declarations → file text
+ *   header.ts           the "generated from" header with the witx files' sha256
+ *   types-emitter.ts    types.ts: constants, records, variants, codecs
+ *   host-emitter.ts     host.ts: the host interface
+ *   glue-emitter.ts     glue.ts: the checked import object
+ *   trace-emitter.ts    trace.ts: strace-like call logging
+ *   unimplemented-emitter.ts   unimplemented.ts: the host that refuses every call
+ *   index-emitter.ts    index.ts: the target's entry point
+ * targets.ts  which witx modules are generated, and their names
+ * main.ts     `npm run codegen` (and `-- --check`)
+ * tools/compare-witx-tokens.ts   maintainer check: our witx/ defines what upstream's does
  */
-import { join } from "node:path";
-import { lowerFunction } from "./lowering.js";
-import { loadWitx } from "./model/load.js";
-import type { Document, Module } from "./model/types.js";
-import { generatedHeader } from "./emit/header.js";
+import { join, relative } from "node:path";
+import { hostView } from "./abi/host-view.js";
+import { lowerFunction } from "./abi/lowering.js";
+import type { EmitAbi, EmitModel, Emitter } from "./emit/emitter.js";
 import { emitGlue } from "./emit/glue-emitter.js";
+import { generatedHeader } from "./emit/header.js";
 import { emitHost } from "./emit/host-emitter.js";
-import { hostView } from "./emit/host-view.js";
 import { emitIndex } from "./emit/index-emitter.js";
-import { createEmitProject, renderFile, type Statements } from "./emit/project.js";
+import { createEmitProject, renderFile } from "./emit/render.js";
 import { emitTrace } from "./emit/trace-emitter.js";
 import { emitTypes } from "./emit/types-emitter.js";
 import { emitUnimplemented } from "./emit/unimplemented-emitter.js";
+import { loadWitx } from "./model/load.js";
+import type { Document, Module } from "./model/types.js";
 import type { Target } from "./targets.js";
 
 export interface GeneratedFile {
@@ -24,37 +71,27 @@ export interface GeneratedFile {
   readonly text: string;
 }
 
+/** The files of a target, in the order they are written. */
+const emitters: readonly Emitter[] = [emitTypes, emitHost, emitGlue, emitTrace, emitUnimplemented, emitIndex];
+
 export function generateTarget(projectRoot: string, target: Target): GeneratedFile[] {
   const document = loadWitx(join(projectRoot, target.witx));
   return generateFromDocument(projectRoot, target, document);
 }
 
 export function generateFromDocument(projectRoot: string, target: Target, document: Document): GeneratedFile[] {
-  const module = singleModule(document);
-  const views = module.functions.map((func) => hostView(lowerFunction(func)));
-  const project = createEmitProject();
-  const header = (purpose: string) => generatedHeader(document.sources, projectRoot, purpose);
-  const file = (name: string, purpose: string, build: (statements: Statements) => void): GeneratedFile => {
-    const statements: Statements = [];
-    build(statements);
-    return { path: `${target.outDir}/${name}`, text: renderFile(project, `/${name}`, header(purpose), statements) };
+  const model: EmitModel = {
+    document,
+    module: singleModule(document),
+    location: (loc) => `${relative(projectRoot, loc.file).split("\\").join("/")}:${loc.line}`,
   };
-  return [
-    file("types.ts", `Types of ${module.name}: constants, records, variants and their codecs.`, (source) => emitTypes(source, document.types)),
-    file("host.ts", `The ${target.hostInterface} interface: one typed method per ${module.name} function.`, (source) =>
-      emitHost(source, module, target.hostInterface, views),
-    ),
-    file("glue.ts", `The ${module.name} import object: argument decoding, pointer checks, result writing.`, (source) =>
-      emitGlue(source, module, target, views),
-    ),
-    file("trace.ts", `Call tracing for ${module.name}: named, decoded arguments and results.`, (source) =>
-      emitTrace(source, module, target, views),
-    ),
-    file("unimplemented.ts", `A ${target.hostInterface} that refuses every call: the empty starting point for partial hosts.`, (source) =>
-      emitUnimplemented(source, target, views),
-    ),
-    file("index.ts", `Entry point of the ${module.name} bindings.`, (source) => emitIndex(source, target)),
-  ];
+  const abi: EmitAbi = { views: model.module.functions.map((func) => hostView(lowerFunction(func))) };
+  const project = createEmitProject();
+  return emitters.map((emit) => {
+    const file = emit(target, model, abi);
+    const header = generatedHeader(document.sources, projectRoot, file.purpose);
+    return { path: `${target.outDir}/${file.name}`, text: renderFile(project, file, header) };
+  });
 }
 
 function singleModule(document: Document): Module {

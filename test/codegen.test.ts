@@ -69,6 +69,57 @@ describe("codegen output", () => {
   });
 });
 
+describe("generated code a person can read", () => {
+  const files = targets.flatMap((target) => generateTarget(root, target).map((file) => ({ target, ...file })));
+
+  it("keeps lines within 120 columns, except the header lines that carry a sha256", () => {
+    for (const file of files) {
+      const long = file.text.split("\n").filter((line) => line.length > 120 && !line.startsWith("// @generated from"));
+      expect(long, file.path).toEqual([]);
+    }
+  });
+
+  it("puts a blank line between top-level declarations and silences no import", () => {
+    for (const file of files) {
+      const lines = file.text.split("\n");
+      expect(file.text, file.path).not.toMatch(/^void \[/m);
+      lines.forEach((line, index) => {
+        if (index > 0 && /^(export )?(declare )?(const|function|type|interface|class) \w/.test(line)) {
+          expect(lines[index - 1], `${file.path}:${index + 1}`).toMatch(/^$|^ \*\/$|^\/\*\*.*\*\/$|^\/\/ /);
+        }
+      });
+    }
+  });
+
+  it("imports exactly the names a file uses (tsc's noUnusedLocals refuses the rest)", () => {
+    const glue = files.find((file) => file.path.endsWith("preview1/glue.ts"));
+    const imported = [...(glue?.text ?? "").matchAll(/^import (?:type )?\{ ([^}]+) \}/gm)].flatMap((match) => match[1].split(", "));
+    expect(imported).toContain("pointerFactory");
+    expect(imported).not.toContain("u16Codec");
+  });
+
+  it("heads each glue function with its witx source line", () => {
+    for (const target of targets) {
+      const glue = files.find((file) => file.path === `${target.outDir}/glue.ts`);
+      const comments = [...(glue?.text ?? "").matchAll(/^ {4}\/\/ (\w+) — (\S+):(\d+)$/gm)];
+      expect(comments.length).toBeGreaterThan(40);
+      for (const [, name, file, line] of comments) {
+        const source = readFileSync(join(root, file), "utf8").split("\n");
+        expect(source[Number(line) - 1], `${name} at ${file}:${line}`).toContain(`(@interface func (export "${name}")`);
+      }
+    }
+  });
+
+  it("leaves every errno of a failed check to the runtime's error policy", () => {
+    for (const target of targets) {
+      const glue = files.find((file) => file.path === `${target.outDir}/glue.ts`)?.text ?? "";
+      expect(glue).toContain("new CallPolicy(moduleName, t.errno, options)");
+      expect(glue).not.toMatch(/t\.errno\.\w+/);
+      expect(glue, "no errno number but success").not.toMatch(/return [1-9]\d*;/);
+    }
+  });
+});
+
 describe("spec-change drill: a witx function added to the spec", () => {
   const drill = scratchDir("drill-");
   const target: Target = {

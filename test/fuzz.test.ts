@@ -12,7 +12,7 @@ import { runCampaign, runCampaignEpisode } from "./fuzz/campaign.js";
 import { drawConfig, factsFor, runEpisode, type EngineOptions, type ImportTable } from "./fuzz/engine.js";
 import { episodeSeed, Prng } from "./fuzz/prng.js";
 import { describeReproduction, shrinkFailure } from "./fuzz/shrink.js";
-import { maxSinkWrite } from "../src/stdio/output-sink.js";
+import { maxSinkWrite } from "../src/impl/stdio/output-sink.js";
 
 function failureReport(result: ReturnType<typeof runCampaign>): string {
   return result.failures

@@ -5,9 +5,18 @@
  * host exceptions; and the `fault` alternative to trapping.
  */
 import { describe, expect, it, vi } from "vitest";
+import type { Preview1Host } from "../src/generated/preview1/host.js";
 import { errno } from "../src/generated/preview1/types.js";
-import { PASSTHROUGH } from "../src/runtime/index.js";
-import { probeWith } from "./support/glue-probe.js";
+import {
+  defaultHostLimits,
+  errorPolicy,
+  GuestMemory,
+  PASSTHROUGH,
+  resolveHostLimits,
+  type GlueOptions,
+  type GuestErrorKind,
+} from "../src/runtime/index.js";
+import { probeWith, type Probe } from "./support/glue-probe.js";
 
 const PAGE = 65536;
 
@@ -166,9 +175,9 @@ describe("reused views", () => {
 });
 
 describe("length limits", () => {
-  it("gives inval for an iovec list longer than maxListLength before decoding it", () => {
+  it("gives inval for an iovec list longer than maxIovecs before decoding it", () => {
     const host = vi.fn(() => errno.success);
-    const probe = probeWith({ fd_write: host }, { maxListLength: 4 });
+    const probe = probeWith({ fd_write: host }, { limits: { maxIovecs: 4 } });
     expect(probe.exports.fd_write(1, 16, 5, 8)).toBe(errno.inval);
     expect(host).not.toHaveBeenCalled();
   });
@@ -179,15 +188,32 @@ describe("length limits", () => {
     expect(() => probe.exports.fd_write(1, 16, 8192, 8)).toThrow(WebAssembly.RuntimeError);
   });
 
-  it("gives nametoolong for a path over maxStringBytes without decoding it", () => {
+  it("gives nametoolong for a path over maxPathBytes without decoding it", () => {
     const host = vi.fn(() => errno.success);
-    const probe = probeWith({ path_open: host }, { maxStringBytes: 8 });
+    const probe = probeWith({ path_open: host }, { limits: { maxPathBytes: 8 } });
     expect(probe.exports.path_open(3, 0, 100, 9, 0, 0n, 0n, 0, 8)).toBe(errno.nametoolong);
     expect(host).not.toHaveBeenCalled();
   });
 
-  it("rejects a negative limit, naming the option", () => {
-    expect(() => probeWith({}, { maxListLength: -1 })).toThrow(/"maxListLength" option/);
+  it("rejects a limit that is not a positive integer or not a limit, naming the option", () => {
+    expect(() => probeWith({}, { limits: { maxIovecs: -1 } })).toThrow(/"limits\.maxIovecs" option/);
+    expect(() => probeWith({}, { limits: { maxIovecs: 0 } })).toThrow(/"limits\.maxIovecs" option/);
+    expect(() => probeWith({}, { limits: { maxListLength: 8 } as never })).toThrow(/"limits\.maxListLength" option is not a host limit/);
+  });
+});
+
+describe("the limits' one definition (src/runtime/limits.ts)", () => {
+  it("fills in defaults, and hands limits it resolved on without checking them again", () => {
+    const limits = resolveHostLimits({ maxIovecs: 16 });
+    expect(limits).toEqual({ ...defaultHostLimits, maxIovecs: 16 });
+    expect(resolveHostLimits(limits)).toBe(limits);
+    expect(Object.isFrozen(limits)).toBe(true);
+  });
+
+  it("names the option in every refusal", () => {
+    expect(() => resolveHostLimits(5)).toThrow(/"limits" option must be an object/);
+    expect(() => resolveHostLimits({ maxIovecs: "8" })).toThrow(/"limits\.maxIovecs" option must be a positive integer/);
+    expect(() => resolveHostLimits({ maxOpenFds: 1.5 }, "host.limits")).toThrow(/"host\.limits\.maxOpenFds" option/);
   });
 });
 
@@ -391,5 +417,55 @@ describe("shared memory", () => {
     expect(exports.grow()).toBe(1);
     expect(exports.fill(PAGE, 4)).toBe(errno.success);
     expect([...new Uint8Array(shared.buffer, PAGE - 4, 8)]).toEqual(Array(8).fill(0xab));
+  });
+});
+
+describe("the error policy table (src/runtime/error-policy.ts)", () => {
+  /** One call per kind of guest-caused failure, and the limits it needs. */
+  const scenarios: Record<GuestErrorKind, { options?: GlueOptions; call: (probe: Probe) => number }> = {
+    outOfBounds: { call: (probe) => probe.exports.fd_write(1, PAGE, 1, 8) },
+    misaligned: { call: (probe) => probe.exports.fd_write(1, 16, 0, 9) },
+    lengthOverflow: { call: (probe) => probe.exports.random_get(-16, 32) },
+    badEnum: { call: (probe) => probe.exports.clock_time_get(4, 0n, 8) },
+    badFlags: { call: (probe) => probe.exports.path_open(3, 0, 100, 1, 1 << 4, 0n, 0n, 0, 8) },
+    badUtf8: {
+      call: (probe) => {
+        probe.bytes().set([0x61, 0xff], 100);
+        return probe.exports.path_open(3, 0, 100, 2, 0, 0n, 0n, 0, 8);
+      },
+    },
+    stringTooLong: { options: { limits: { maxPathBytes: 8 } }, call: (probe) => probe.exports.path_open(3, 0, 100, 9, 0, 0n, 0n, 0, 8) },
+    listTooLong: { options: { limits: { maxIovecs: 4 } }, call: (probe) => probe.exports.fd_write(1, 16, 5, 8) },
+    hostException: { call: (probe) => probe.exports.random_get(0, 16) },
+  };
+  const host: Partial<Preview1Host> = {
+    fd_write: () => errno.success,
+    path_open: () => errno.success,
+    clock_time_get: () => errno.success,
+    random_get() {
+      throw new Error("host failure");
+    },
+  };
+
+  for (const badPointer of ["trap", "fault"] as const) {
+    it(`gives what the table says for every kind of failure, with badPointer "${badPointer}"`, () => {
+      for (const [kind, entry] of Object.entries(errorPolicy) as [GuestErrorKind, (typeof errorPolicy)[GuestErrorKind]][]) {
+        const scenario = scenarios[kind];
+        const probe = probeWith(host, { ...scenario.options, badPointer });
+        if (entry.outcome === "trap" && badPointer === "trap") {
+          expect(() => scenario.call(probe), kind).toThrow(WebAssembly.RuntimeError);
+        } else {
+          expect(scenario.call(probe), kind).toBe(errno[entry.errno]);
+        }
+      }
+    });
+  }
+
+  it("tells the three pointer failures apart", () => {
+    const memory = new GuestMemory();
+    memory.attach(new WebAssembly.Memory({ initial: 1 }));
+    expect(memory.inRange(PAGE, 1, 1) || memory.lastFailure).toBe("outOfBounds");
+    expect(memory.inRange(2, 4, 4) || memory.lastFailure).toBe("misaligned");
+    expect(memory.inRange(0xffff_fff0, 32, 1) || memory.lastFailure).toBe("lengthOverflow");
   });
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { errno } from "../src/generated/preview1/types.js";
 import { maxBytesPerCall } from "../src/impl/limits.js";
-import { maxSinkWrite } from "../src/stdio/output-sink.js";
+import { maxSinkWrite } from "../src/impl/stdio/output-sink.js";
 import type { IovecRun } from "./support/iovec-guest-child.js";
 
 const child = fileURLToPath(new URL("./support/iovec-guest-child.ts", import.meta.url));

@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { layoutOf, recordLayout, variantLayout } from "../codegen/layout.js";
+import { layoutOf, recordLayout, variantLayout } from "../codegen/abi/layout.js";
 import { loadWitx, loadWitxFromSources } from "../codegen/model/load.js";
 import type { Document, NamedType } from "../codegen/model/types.js";
 

@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { coreSignature, lowerFunction } from "../codegen/lowering.js";
+import { coreSignature, lowerFunction } from "../codegen/abi/lowering.js";
 import { loadWitx, loadWitxFromSources } from "../codegen/model/load.js";
 import type { Document, Func } from "../codegen/model/types.js";
-import type { CoreType } from "../codegen/lowering-types.js";
+import type { CoreType } from "../codegen/abi/lowering-types.js";
 
 interface ImportFixture {
   readonly module: string;

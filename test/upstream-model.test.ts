@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { describeDocument } from "../codegen/model/describe.js";
+import { describeDocument } from "../codegen/abi/describe.js";
 import { loadWitx } from "../codegen/model/load.js";
 
 const fromRoot = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));

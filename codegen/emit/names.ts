@@ -37,8 +37,3 @@ export function variableName(witxName: string): string {
 export function propertyKey(witxName: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(witxName) ? witxName : JSON.stringify(witxName);
 }
-
-/** A property access: `.badf` or `["2big"]`. */
-export function propertyAccess(witxName: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(witxName) ? `.${witxName}` : `[${JSON.stringify(witxName)}]`;
-}

@@ -2,17 +2,10 @@
  * The TypeScript spelling of witx types, and the codec expression that stores them.
  * Shared by every emitter so that a type is spelled the same way everywhere.
  */
-import type { BuiltinName, NamedType, Type, TypeRef } from "../model/types.js";
+import { byteBufferFields } from "../abi/byte-buffers.js";
+import type { BuiltinName, Type, TypeRef } from "../model/types.js";
+import { resolve } from "../model/walk.js";
 import { codecName, typeName } from "./names.js";
-
-/** Resolves a reference to the type it stands for. */
-export function resolve(ref: TypeRef): Type {
-  return ref.kind === "named" ? resolve(typeRefOf(ref.target)) : ref.type;
-}
-
-function typeRefOf(named: NamedType): TypeRef {
-  return { kind: "inline", type: named.type };
-}
 
 export function isWide(name: BuiltinName): boolean {
   return name === "u64" || name === "s64";
@@ -31,29 +24,6 @@ export function isBigInt(ref: TypeRef): boolean {
     default:
       return false;
   }
-}
-
-/**
- * A record that is nothing but a byte buffer: `(field $buf (@witx pointer u8)) (field $buf_len $size)`.
- * Lists of these (iovecs) reach the host as `Uint8Array` views.
- */
-export function byteBufferFields(type: Type): { pointer: string; length: string; constant: boolean } | null {
-  if (type.kind !== "record" || type.fields.length !== 2) return null;
-  const [pointerField, lengthField] = type.fields;
-  const pointer = resolve(pointerField.type);
-  if (pointer.kind !== "pointer" || !isByte(pointer.pointee)) return null;
-  if (lengthField.name !== `${pointerField.name}_len` || !isU32(lengthField.type)) return null;
-  return { pointer: pointerField.name, length: lengthField.name, constant: pointer.constant };
-}
-
-export function isByte(ref: TypeRef): boolean {
-  const type = resolve(ref);
-  return type.kind === "builtin" && (type.name === "u8" || type.name === "s8" || type.name === "char");
-}
-
-export function isU32(ref: TypeRef): boolean {
-  const type = resolve(ref);
-  return type.kind === "builtin" && type.name === "u32";
 }
 
 /**
@@ -117,10 +87,6 @@ export function codecExpression(ref: TypeRef, qualifier: string): string | null 
   const type = ref.type;
   if (type.kind === "builtin") return builtinCodecs[type.name];
   return null;
-}
-
-export function builtinCodec(name: BuiltinName): string {
-  return builtinCodecs[name];
 }
 
 /** DataView accessor suffix and little-endian flag for an integer repr or builtin. */

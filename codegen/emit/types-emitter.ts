@@ -4,23 +4,29 @@
  * stored type that reads and writes it at the offsets the layout computed.
  */
 import { StructureKind } from "ts-morph";
-import type { Statements } from "./project.js";
+import { layoutOf, recordLayout, variantLayout } from "../abi/layout.js";
 import type { Case, NamedType, Type, TypeRef } from "../model/types.js";
-import { layoutOf, recordLayout, variantLayout } from "../layout.js";
+import { resolve } from "../model/walk.js";
+import type { Target } from "../targets.js";
+import type { EmitAbi, EmitModel, EmittedFile } from "./emitter.js";
 import { codecName, propertyKey, typeName } from "./names.js";
-import { codecExpression, dataViewAccess, isBigInt, resolve, tsType, tsTypeOf } from "./ts-types.js";
+import type { Statements } from "./render.js";
+import { codecExpression, dataViewAccess, tsType, tsTypeOf } from "./ts-types.js";
+import { packList } from "./wrap.js";
 
-export function emitTypes(file: Statements, types: readonly NamedType[]): void {
-  file.push(
-    `import { InvalidGuestValue } from "../../runtime/codec.js";`,
-    `import type { Codec } from "../../runtime/codec.js";`,
-    `import { u8Codec, u16Codec, u32Codec, u64Codec, s8Codec, s16Codec, s32Codec, s64Codec, f32Codec, f64Codec } from "../../runtime/codec.js";`,
-    ``,
-    `/** A guest address, as stored inside records; host code receives typed views instead. */`,
-    `export type GuestAddress = number;`,
-    `void [u8Codec, u16Codec, u32Codec, u64Codec, s8Codec, s16Codec, s32Codec, s64Codec, f32Codec, f64Codec];`,
-  );
-  for (const named of types) emitNamedType(file, named);
+const CODECS = ["u8Codec", "u16Codec", "u32Codec", "u64Codec", "s8Codec", "s16Codec", "s32Codec", "s64Codec", "f32Codec", "f64Codec"];
+
+export function emitTypes(_target: Target, model: EmitModel, _abi: EmitAbi): EmittedFile {
+  const file: Statements = [
+    `/** A guest address, as stored inside records; host code receives typed views instead. */\nexport type GuestAddress = number;`,
+  ];
+  for (const named of model.document.types) emitNamedType(file, named);
+  return {
+    name: "types.ts",
+    purpose: `Types of ${model.module.name}: constants, records, variants and their codecs.`,
+    imports: [{ from: "../../runtime/codec.js", names: ["Codec", "InvalidGuestValue", ...CODECS] }],
+    declarations: file,
+  };
 }
 
 function emitNamedType(file: Statements, named: NamedType): void {
@@ -75,7 +81,8 @@ function docComment(doc: string): string {
 }
 
 function namesArray(name: string, cases: readonly Case[]): string {
-  return `export const ${name}Names: readonly string[] = [${cases.map((entry) => JSON.stringify(entry.name)).join(", ")}];`;
+  const names = cases.map((entry) => JSON.stringify(entry.name));
+  return packList(`export const ${name}Names: readonly string[] = [`, names, ";", 0).join("\n");
 }
 
 function emitEnum(file: Statements, named: NamedType, type: Extract<Type, { kind: "enum" }>): void {
@@ -87,8 +94,7 @@ function emitEnum(file: Statements, named: NamedType, type: Extract<Type, { kind
   file.push(
     `${jsDoc(named.doc)}export const ${named.name} = {\n${caseMembers(type.cases, literal)}\n} as const;`,
     `export type ${pascal} = (typeof ${named.name})[keyof typeof ${named.name}];`,
-    `/** Case names of \`${named.name}\`, indexed by value. */`,
-    namesArray(named.name, type.cases),
+    `/** Case names of \`${named.name}\`, indexed by value. */\n${namesArray(named.name, type.cases)}`,
     `export const ${codecName(named.name)}: Codec<${pascal}> = {
   name: ${JSON.stringify(named.name)},
   size: ${layoutOf(named).size},
@@ -108,19 +114,17 @@ function emitEnum(file: Statements, named: NamedType, type: Extract<Type, { kind
 function emitFlags(file: Statements, named: NamedType, type: Extract<Type, { kind: "flags" }>): void {
   const wide = type.repr === "u64";
   const bit = (index: number) => (wide ? `${1n << BigInt(index)}n` : `${2 ** index}`);
-  const all = wide ? `${(1n << BigInt(type.flags.length)) - 1n}n` : `${2 ** type.flags.length - 1}`;
+  const mask = ((1n << BigInt(type.flags.length)) - 1n).toString(16);
+  const all = wide ? `0x${mask}n` : `0x${mask}`;
   const pascal = typeName(named.name);
   const access = dataViewAccess(type.repr);
   const le = access.littleEndian ? ", true" : "";
   const unknownBits = wide ? `(value & ~${all}) !== 0n` : `(value & ~${all}) !== 0`;
   file.push(
     `${jsDoc(named.doc)}export const ${named.name} = {\n${caseMembers(type.flags, bit)}\n} as const;`,
-    `/** A set of \`${named.name}\` bits. */`,
-    `export type ${pascal} = ${wide ? "bigint" : "number"};`,
-    `/** Every bit \`${named.name}\` defines; any other bit is invalid. */`,
-    `export const ${named.name}All: ${pascal} = ${all};`,
-    `/** Flag names of \`${named.name}\`, indexed by bit number. */`,
-    namesArray(named.name, type.flags),
+    `/** A set of \`${named.name}\` bits. */\nexport type ${pascal} = ${wide ? "bigint" : "number"};`,
+    `/** Every bit \`${named.name}\` defines; any other bit is invalid. */\nexport const ${named.name}All: ${pascal} = ${all};`,
+    `/** Flag names of \`${named.name}\`, indexed by bit number. */\n${namesArray(named.name, type.flags)}`,
     `export const ${codecName(named.name)}: Codec<${pascal}> = {
   name: ${JSON.stringify(named.name)},
   size: ${layoutOf(named).size},
@@ -142,8 +146,7 @@ function emitHandle(file: Statements, named: NamedType): void {
   file.push(
     `declare const ${named.name}Brand: unique symbol;`,
     `${jsDoc(named.doc)}export type ${pascal} = number & { readonly [${named.name}Brand]: true };`,
-    `/** Marks a number as a \`${named.name}\` handle, for host code that hands out new ones. */`,
-    `export function as${pascal}(value: number): ${pascal} {\n  return value as ${pascal};\n}`,
+    `/** Marks a number as a \`${named.name}\` handle, for host code that hands out new ones. */\nexport function as${pascal}(value: number): ${pascal} {\n  return value as ${pascal};\n}`,
     `export const ${codecName(named.name)}: Codec<${pascal}> = {
   name: ${JSON.stringify(named.name)},
   size: 4,
@@ -201,8 +204,7 @@ function emitRecord(file: Statements, named: NamedType, type: Extract<Type, { ki
     .map((field, index) => `    ${writeStatement(field.type, plus(layout.fields[index].offset), `value.${field.name}`)}`)
     .join("\n");
   file.push(
-    `/** Byte offset of each field of \`${named.name}\` (size ${layout.size}, alignment ${layout.align}). */`,
-    `export const ${named.name}Offsets = {\n${offsets}\n} as const;`,
+    `/** Byte offset of each field of \`${named.name}\` (size ${layout.size}, alignment ${layout.align}). */\nexport const ${named.name}Offsets = {\n${offsets}\n} as const;`,
     `export const ${codecName(named.name)}: Codec<${pascal}> = {
   name: ${JSON.stringify(named.name)},
   size: ${layout.size},
@@ -232,7 +234,8 @@ function emitVariant(file: Statements, named: NamedType, type: Extract<Type, { k
       ? `{ readonly tag: ${tagLiteral(index)} }`
       : `{ readonly tag: ${tagLiteral(index)}; readonly value: ${tsType(entry.type, "")} }`,
   );
-  addAlias(file, named, members.join("\n  | "));
+  const union = members.length === 1 ? ` ${members[0]};` : `\n${members.map((member) => `  | ${member}`).join("\n")};`;
+  file.push(`${jsDoc(named.doc)}export type ${pascal} =${union}`);
   const payload = plus(layout.payloadOffset);
   const readCases = type.cases
     .map((entry, index) =>
@@ -269,10 +272,9 @@ ${writeCases}
   },
 };`,
   );
-  void isBigInt;
 }
 
-export function jsDoc(doc: string): string {
+function jsDoc(doc: string): string {
   const text = doc.trim();
   if (text === "") return "";
   const lines = text.split("\n");

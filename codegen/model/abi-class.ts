@@ -3,13 +3,11 @@
  * Validation uses this to reject functions that cannot be lowered, and
  * lowering uses it to lower the rest, so the two cannot disagree.
  */
-import type { CoreType } from "../lowering-types.js";
 import type { IntRepr, Type, TypeRef } from "./types.js";
+import { resolve } from "./walk.js";
 
-/** The type a reference stands for. */
-export function resolve(ref: TypeRef): Type {
-  return ref.kind === "named" ? ref.target.type : ref.type;
-}
+/** A core-wasm value type, as a function parameter or result carries it. */
+export type CoreType = "i32" | "i64" | "f32" | "f64";
 
 /** How a function parameter of this type crosses the boundary, or why it cannot. */
 export type ParamClass =

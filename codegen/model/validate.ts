@@ -11,9 +11,9 @@
 import type { SourceLocation } from "../reader/ast.js";
 import { WitxError } from "../reader/errors.js";
 import type { Case, Document, Func, IntRepr, Module, NamedType, Type, TypeRef } from "./types.js";
-import { classifyParam, resolve, returnableError, storableThroughPointer, successValues } from "./abi-class.js";
+import { classifyParam, returnableError, storableThroughPointer, successValues } from "./abi-class.js";
 import type { SourceMap } from "./source-map.js";
-import { inlineTypes, namedRefs } from "./walk.js";
+import { inlineTypes, namedRefs, resolve } from "./walk.js";
 
 const REPR_BITS: Record<IntRepr, number> = { u8: 8, u16: 16, u32: 32, u64: 64 };
 

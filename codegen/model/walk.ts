@@ -1,5 +1,10 @@
 import type { Type, TypeRef } from "./types.js";
 
+/** The type a reference stands for: a name's typename body, or the type written inline. */
+export function resolve(ref: TypeRef): Type {
+  return ref.kind === "named" ? ref.target.type : ref.type;
+}
+
 /** The type references a type is written with, one level deep, in source order. */
 export function childRefs(type: Type): readonly TypeRef[] {
   switch (type.kind) {

@@ -1,4 +1,6 @@
 export * from "./codec.js";
+export * from "./error-policy.js";
+export * from "./limits.js";
 export * from "./memory.js";
 export * from "./out.js";
 export * from "./pointer.js";

@@ -1,3 +1,8 @@
+import type { PointerErrorKind } from "./error-policy.js";
+
+/** Bytes a wasm32 address can reach; a range ending past it wrapped around in 32-bit arithmetic. */
+const ADDRESS_SPACE = 2 ** 32;
+
 /**
  * The guest's linear memory as the generated glue sees it: cached views that are
  * rebuilt only when `memory.buffer` changes (after `memory.grow`, including a grown
@@ -22,6 +27,8 @@ export class GuestMemory {
   shared = false;
   /** Describes the last failed check, for trap messages. */
   lastProblem = "";
+  /** What the last failed check found, for the error policy. */
+  lastFailure: PointerErrorKind = "outOfBounds";
 
   /**
    * `notAttached` makes the error an import throws when it is called before
@@ -85,14 +92,19 @@ export class GuestMemory {
   /** True when `[address, address + length)` lies in memory and `address` is a multiple of `align` (a power of two). */
   inRange(address: number, length: number, align: number): boolean {
     if ((address & (align - 1)) !== 0) {
+      this.lastFailure = "misaligned";
       this.lastProblem = `misaligned pointer 0x${address.toString(16)} (needs ${align}-byte alignment)`;
       return false;
     }
-    if (address + length > this.size) {
-      this.lastProblem = `pointer 0x${address.toString(16)} + ${length} bytes is outside memory of ${this.size} bytes`;
-      return false;
-    }
+    if (address + length > this.size) return this.outside(`pointer 0x${address.toString(16)} + ${length} bytes`, address + length);
     return true;
+  }
+
+  /** Records a range that ends at `end`, past the end of memory; false, for the caller to return. */
+  private outside(range: string, end: number): false {
+    this.lastFailure = end > ADDRESS_SPACE ? "lengthOverflow" : "outOfBounds";
+    this.lastProblem = `${range} is outside memory of ${this.size} bytes`;
+    return false;
   }
 
   /** `inRange` for an array of `count` elements of `elementSize` bytes. */
@@ -117,7 +129,7 @@ export class GuestMemory {
       const start = this.view.getUint32(address + pointerOffset, true);
       const length = this.view.getUint32(address + lengthOffset, true);
       if (start + length > this.size) {
-        this.lastProblem = `element 0: buffer 0x${start.toString(16)} + ${length} bytes is outside memory of ${this.size} bytes`;
+        this.outside(`element 0: buffer 0x${start.toString(16)} + ${length} bytes`, start + length);
         return null;
       }
       return single.list(this, start, length);
@@ -131,7 +143,7 @@ export class GuestMemory {
       const start = view.getUint32(element + pointerOffset, true);
       const length = view.getUint32(element + lengthOffset, true);
       if (start + length > size) {
-        this.lastProblem = `element ${i}: buffer 0x${start.toString(16)} + ${length} bytes is outside memory of ${size} bytes`;
+        this.outside(`element ${i}: buffer 0x${start.toString(16)} + ${length} bytes`, start + length);
         return null;
       }
       buffers[i] = bytes.subarray(start, start + length);

@@ -9,25 +9,32 @@ import type { Codec } from "./codec.js";
 import type { GuestMemory } from "./memory.js";
 import type { CallPolicy } from "./policy.js";
 
+/** Where pointers come from: the memory they point into, and the argument a bad access is reported against. */
+export class PointerOrigin {
+  constructor(
+    readonly memory: GuestMemory,
+    readonly policy: CallPolicy,
+    readonly functionName: string,
+    readonly argument: string,
+  ) {}
+}
+
 export class GuestPointer<T> {
   constructor(
-    private readonly memory: GuestMemory,
+    private readonly origin: PointerOrigin,
     /** The guest address; exposed for tracing and for storing this pointer into guest memory. */
     readonly address: number,
     readonly codec: Codec<T>,
-    private readonly policy: CallPolicy,
-    private readonly functionName: string,
-    private readonly argument: string,
   ) {}
 
   /** The pointer `index` elements further on. */
   at(index: number): GuestPointer<T> {
-    return new GuestPointer(this.memory, this.address + index * this.codec.size, this.codec, this.policy, this.functionName, this.argument);
+    return new GuestPointer(this.origin, this.address + index * this.codec.size, this.codec);
   }
 
   /** A pointer `byteOffset` bytes further on, to a value of another type (e.g. into a string table). */
   offset<U>(byteOffset: number, codec: Codec<U>): GuestPointer<U> {
-    return new GuestPointer(this.memory, this.address + byteOffset, codec, this.policy, this.functionName, this.argument);
+    return new GuestPointer(this.origin, this.address + byteOffset, codec);
   }
 
   read(): T {
@@ -72,27 +79,55 @@ export class GuestPointer<T> {
   }
 
   private check(count: number): GuestMemory {
-    const memory = this.memory.refresh();
+    const { memory: guest, policy, functionName, argument } = this.origin;
+    const memory = guest.refresh();
     if (!memory.arrayInRange(this.address, count, this.codec.size, this.codec.align)) {
-      this.policy.raiseBadPointer(this.functionName, this.argument, memory);
+      policy.raiseBadPointer(functionName, argument, memory);
     }
     return memory;
   }
 }
 
+/**
+ * Makes the `GuestPointer`s one pointer argument of one function hands to the host.
+ * The glue builds one per such argument when the imports are created, so a call
+ * only supplies the address.
+ */
+export class PointerFactory<T> {
+  constructor(
+    private readonly origin: PointerOrigin,
+    readonly codec: Codec<T>,
+  ) {}
+
+  /** The pointer for `address` as wasm passed it (a signed i32). */
+  at(address: number): GuestPointer<T> {
+    return new GuestPointer(this.origin, address >>> 0, this.codec);
+  }
+
+  /** The factory for pointers to the pointers this one makes (`(@witx pointer (@witx pointer T))`). */
+  indirect(): PointerFactory<GuestPointer<T>> {
+    return new PointerFactory(this.origin, pointerCodec(this.codec, this.origin));
+  }
+}
+
 /** The codec for a pointer stored in guest memory, producing `GuestPointer`s to `pointee`. */
-export function pointerCodec<T>(
-  pointee: Codec<T>,
-  memory: GuestMemory,
-  policy: CallPolicy,
-  functionName: string,
-  argument: string,
-): Codec<GuestPointer<T>> {
+function pointerCodec<T>(pointee: Codec<T>, origin: PointerOrigin): Codec<GuestPointer<T>> {
   return {
     name: `pointer<${pointee.name}>`,
     size: 4,
     align: 4,
-    read: (view, offset) => new GuestPointer(memory, view.getUint32(offset, true), pointee, policy, functionName, argument),
+    read: (view, offset) => new GuestPointer(origin, view.getUint32(offset, true), pointee),
     write: (view, offset, value) => view.setUint32(offset, value.address, true),
   };
+}
+
+/** The factory for pointers to `codec` values passed as `argument` of `functionName`. */
+export function pointerFactory<T>(
+  memory: GuestMemory,
+  policy: CallPolicy,
+  functionName: string,
+  argument: string,
+  codec: Codec<T>,
+): PointerFactory<T> {
+  return new PointerFactory(new PointerOrigin(memory, policy, functionName, argument), codec);
 }

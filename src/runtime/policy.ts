@@ -1,13 +1,12 @@
 /**
- * One error policy for every generated import, in one place:
- * - a bad guest pointer (out of bounds, misaligned, overflowing) traps, as the witx
- *   docs say it shall and as wasmtime does; embedders may ask for `fault` instead;
- * - a value that its type does not allow gives `inval` (checked inline by the glue,
- *   or raised from a generated reader as `InvalidGuestValue`);
- * - an exception thrown by host code becomes an errno and is reported to a hook,
- *   except traps and errors marked as passthrough (`proc_exit` unwinding).
+ * The error policy (error-policy.ts) applied to one import object: the table
+ * resolved to one module's errno numbers and the embedder's options, once, when
+ * the imports are created. The glue reads the numbers and limits it needs into
+ * constants at that point and calls back here only when a check has failed.
  */
 import { InvalidGuestValue } from "./codec.js";
+import { errorPolicy, type GuestErrorKind, type PointerErrorKind, type PolicyErrno } from "./error-policy.js";
+import { resolveHostLimits, type HostLimits } from "./limits.js";
 import type { GuestMemory } from "./memory.js";
 
 /** What the glue does with a bad guest pointer: throw a `WebAssembly.RuntimeError`, or return `errno.fault`. */
@@ -23,17 +22,8 @@ export interface GlueOptions {
   /** Default `"trap"`. */
   badPointer?: BadPointerMode;
   onHostError?: HostErrorHook;
-  /**
-   * Longest list (iovec array) a call may pass, default 1024 (Linux's IOV_MAX).
-   * Longer ones get `inval` before anything is decoded, so a guest cannot make the
-   * host build a view per element of a list as long as its memory.
-   */
-  maxListLength?: number;
-  /**
-   * Longest string (path) in bytes, default 4096 (Linux's PATH_MAX). Longer ones get
-   * `nametoolong` before they are decoded.
-   */
-  maxStringBytes?: number;
+  /** The glue enforces `maxIovecs` and `maxPathBytes` of these; the others are for the host. */
+  limits?: Partial<HostLimits>;
 }
 
 /**
@@ -46,30 +36,28 @@ export function isPassthrough(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { [PASSTHROUGH]?: boolean })[PASSTHROUGH] === true;
 }
 
-/** Raised by a `GuestPointer` access in fault mode; the glue turns it into `errno.fault`. */
+/** Raised by a `GuestPointer` access in fault mode; the glue turns it into the errno of its kind. */
 export class GuestFault extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly kind: PointerErrorKind,
+  ) {
     super(message);
     this.name = "GuestFault";
   }
 }
 
-/** The errno values of one witx module that the policy needs. */
-export interface PolicyErrnos {
-  readonly fault: number;
-  readonly io: number;
-  readonly inval: number;
-}
-
 export class CallPolicy {
   readonly mode: BadPointerMode;
-  readonly maxListLength: number;
-  readonly maxStringBytes: number;
+  readonly limits: Readonly<HostLimits>;
+  /** The errno of each kind of failure, in this module's numbering. */
+  readonly errno: { readonly [Kind in GuestErrorKind]: number };
+  private readonly traps: { readonly [Kind in GuestErrorKind]: boolean };
   private readonly hook: HostErrorHook | undefined;
 
   constructor(
     readonly moduleName: string,
-    private readonly errnos: PolicyErrnos,
+    errnos: { readonly [Name in PolicyErrno]: number },
     options: GlueOptions = {},
   ) {
     const mode = options.badPointer ?? "trap";
@@ -78,38 +66,37 @@ export class CallPolicy {
     }
     this.mode = mode;
     this.hook = options.onHostError;
-    this.maxListLength = boundOption("maxListLength", options.maxListLength, 1024);
-    this.maxStringBytes = boundOption("maxStringBytes", options.maxStringBytes, 4096);
+    this.limits = resolveHostLimits(options.limits);
+    const kinds = Object.keys(errorPolicy) as GuestErrorKind[];
+    this.errno = Object.fromEntries(kinds.map((kind) => [kind, errnos[errorPolicy[kind].errno]])) as CallPolicy["errno"];
+    this.traps = Object.fromEntries(kinds.map((kind) => [kind, errorPolicy[kind].outcome === "trap" && mode === "trap"])) as CallPolicy["traps"];
   }
 
-  /** A bad pointer in an argument: traps, or returns `fault`. */
+  /** A bad pointer in an argument: traps, or returns its errno. */
   badPointer(functionName: string, argument: string, memory: GuestMemory): number {
-    const message = `${this.moduleName}.${functionName}: argument ${argument}: ${memory.lastProblem}`;
-    if (this.mode === "trap") throw new WebAssembly.RuntimeError(message);
-    return this.errnos.fault;
+    const kind = memory.lastFailure;
+    if (this.traps[kind]) throw new WebAssembly.RuntimeError(this.describe(functionName, argument, memory));
+    return this.errno[kind];
   }
 
   /** The same check failing inside host code, where only an exception can leave. */
   raiseBadPointer(functionName: string, argument: string, memory: GuestMemory): never {
-    const message = `${this.moduleName}.${functionName}: argument ${argument}: ${memory.lastProblem}`;
-    if (this.mode === "trap") throw new WebAssembly.RuntimeError(message);
-    throw new GuestFault(message);
+    const kind = memory.lastFailure;
+    const message = this.describe(functionName, argument, memory);
+    if (this.traps[kind]) throw new WebAssembly.RuntimeError(message);
+    throw new GuestFault(message, kind);
   }
 
   /** Maps an exception thrown while the host ran to an errno, or rethrows a trap or passthrough. */
   hostFailure(functionName: string, error: unknown): number {
     if (error instanceof WebAssembly.RuntimeError || isPassthrough(error)) throw error;
-    if (error instanceof GuestFault) return this.errnos.fault;
-    if (error instanceof InvalidGuestValue) return this.errnos.inval;
+    if (error instanceof GuestFault) return this.errno[error.kind];
+    if (error instanceof InvalidGuestValue) return this.errno.badEnum;
     const chosen = this.hook?.(functionName, error);
-    return typeof chosen === "number" ? chosen : this.errnos.io;
+    return typeof chosen === "number" ? chosen : this.errno.hostException;
   }
-}
 
-function boundOption(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`The "${name}" option must be a non-negative integer. Received ${String(value)}`);
+  private describe(functionName: string, argument: string, memory: GuestMemory): string {
+    return `${this.moduleName}.${functionName}: argument ${argument}: ${memory.lastProblem}`;
   }
-  return value;
 }

@@ -136,8 +136,7 @@ export class WasiBase {
     const glueOptions: GlueOptions = {
       badPointer: extra.badPointer,
       onHostError: extra.onHostError,
-      maxListLength: extra.limits.maxIovecs,
-      maxStringBytes: extra.limits.maxPathBytes,
+      limits: extra.limits,
     };
     const memory = this.#memory;
     const trace = extra.trace;

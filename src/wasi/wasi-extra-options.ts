@@ -13,7 +13,7 @@ import { invalidArgType, invalidArgValue, outOfRange } from "./node-errors.js";
 import type { BadPointerMode, HostErrorHook } from "../runtime/index.js";
 import type { StdioOptions } from "./stdio-options.js";
 import type { Mount } from "./wasi-mounts.js";
-import { defaultHostLimits, type HostLimits } from "../impl/limits.js";
+import { resolveHostLimits, type HostLimits, type LimitProblem } from "../runtime/index.js";
 
 /** The `deterministic` option: the virtual clock's start and step, and the seed of the random source. */
 export interface DeterministicOptions extends VirtualTimeOptions {
@@ -87,20 +87,22 @@ export interface ParsedExtraOptions {
   limits: HostLimits;
 }
 
+/** The limits' own check (src/runtime/limits.ts), reported as Node reports a bad option. */
 function parseLimits(value: unknown): HostLimits {
-  const limits: HostLimits = { ...defaultHostLimits };
-  if (value === undefined) return limits;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidArgType("options.limits", "Object", value);
-  for (const [key, bound] of Object.entries(value)) {
-    if (!(key in defaultHostLimits)) {
-      throw invalidArgValue(`options.limits.${key}`, bound, `is not a host limit (known: ${Object.keys(defaultHostLimits).join(", ")})`);
-    }
-    if (bound === undefined) continue;
-    if (typeof bound !== "number") throw invalidArgType(`options.limits.${key}`, "number", bound);
-    if (!Number.isSafeInteger(bound) || bound < 1) throw outOfRange(`options.limits.${key}`, "a positive integer", bound);
-    limits[key as keyof HostLimits] = bound;
+  return resolveHostLimits(value, "options.limits", limitError);
+}
+
+function limitError(problem: LimitProblem): Error {
+  switch (problem.kind) {
+    case "not-an-object":
+      return invalidArgType(problem.option, "Object", problem.value);
+    case "unknown-limit":
+      return invalidArgValue(problem.option, problem.value, `is not a host limit (known: ${problem.known.join(", ")})`);
+    case "not-a-number":
+      return invalidArgType(problem.option, "number", problem.value);
+    case "not-a-positive-integer":
+      return outOfRange(problem.option, "a positive integer", problem.value);
   }
-  return limits;
 }
 
 function parseDeterministic(value: unknown): DeterministicOptions | null {

@@ -9,9 +9,9 @@
  * import object), and `loadSignatures` fails if the two disagree.
  */
 import { fileURLToPath } from "node:url";
-import { alignOf, recordLayout, sizeOf, variantLayout } from "../../codegen/layout.js";
-import { coreSignature, lowerFunction } from "../../codegen/lowering.js";
-import { resolve } from "../../codegen/model/abi-class.js";
+import { alignOf, recordLayout, sizeOf, variantLayout } from "../../codegen/abi/layout.js";
+import { coreSignature, lowerFunction } from "../../codegen/abi/lowering.js";
+import { resolve } from "../../codegen/model/walk.js";
 import { loadWitx } from "../../codegen/model/load.js";
 import type { Type, TypeRef } from "../../codegen/model/types.js";
 

@@ -8,7 +8,7 @@
  */
 import { openSync } from "node:fs";
 import { WASI as NodeWASI } from "node:wasi";
-import { WASI as OurWASI } from "../../src/wasi.js";
+import { WASI as OurWASI } from "../../src/wasi/wasi.js";
 import { watToBytes } from "./compile-wat.js";
 
 const signatures: Record<string, [params: string, args: string]> = {

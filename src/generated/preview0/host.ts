@@ -26,11 +26,13 @@ export interface Preview0Host {
    * @param argv_buf Where to store the NUL-terminated argument strings.
    */
   args_get(argv: GuestPointer<GuestPointer<number>>, argv_buf: GuestPointer<number>): t.Errno;
+
   /**
    * Report how much memory `args_get` needs.
    * @param result The argument count, then the total bytes of all argument strings including their NUL terminators.
    */
   args_sizes_get(result: Out<[t.Size, t.Size]>): t.Errno;
+
   /**
    * Copy the environment into guest memory, the same way `args_get` copies
    * arguments: each variable is one NUL-terminated `NAME=value` string in
@@ -40,11 +42,13 @@ export interface Preview0Host {
    * @param environ_buf Where to store the NUL-terminated `NAME=value` strings.
    */
   environ_get(environ: GuestPointer<GuestPointer<number>>, environ_buf: GuestPointer<number>): t.Errno;
+
   /**
    * Report how much memory `environ_get` needs.
    * @param result The variable count, then the total bytes of all `NAME=value` strings including their NUL terminators.
    */
   environ_sizes_get(result: Out<[t.Size, t.Size]>): t.Errno;
+
   /**
    * Report a clock's resolution, like POSIX `clock_getres`. A clock the
    * host supports always reports a non-zero value; an unsupported one gives
@@ -53,6 +57,7 @@ export interface Preview0Host {
    * @param result The smallest step the clock can show, in nanoseconds.
    */
   clock_res_get(id: t.Clockid, result: Out<t.Timestamp>): t.Errno;
+
   /**
    * Read a clock, like POSIX `clock_gettime`.
    * @param id Clock to read.
@@ -60,6 +65,7 @@ export interface Preview0Host {
    * @param result The clock's reading, in nanoseconds.
    */
   clock_time_get(id: t.Clockid, precision: t.Timestamp, result: Out<t.Timestamp>): t.Errno;
+
   /**
    * Tell the host how a range of a file will be used, like POSIX
    * `posix_fadvise`. Purely a hint.
@@ -69,6 +75,7 @@ export interface Preview0Host {
    * @param advice The expected usage.
    */
   fd_advise(fd: t.Fd, offset: t.Filesize, len: t.Filesize, advice: t.Advice): t.Errno;
+
   /**
    * Make sure disk space is reserved for a range of a file, growing it if
    * needed, like POSIX `posix_fallocate`.
@@ -77,17 +84,20 @@ export interface Preview0Host {
    * @param len Length of the range in bytes.
    */
   fd_allocate(fd: t.Fd, offset: t.Filesize, len: t.Filesize): t.Errno;
+
   /**
    * Release a descriptor, like POSIX `close`. The number may be reused.
    * @param fd Descriptor to close.
    */
   fd_close(fd: t.Fd): t.Errno;
+
   /**
    * Flush a file's data (not necessarily its metadata) to stable storage,
    * like POSIX `fdatasync`.
    * @param fd File to flush.
    */
   fd_datasync(fd: t.Fd): t.Errno;
+
   /**
    * Describe a descriptor: its file type, flags and rights. Covers what
    * POSIX `fcntl(F_GETFL)` reports and more.
@@ -95,12 +105,14 @@ export interface Preview0Host {
    * @param result The description.
    */
   fd_fdstat_get(fd: t.Fd, result: Out<t.Fdstat>): t.Errno;
+
   /**
    * Replace a descriptor's behaviour flags, like POSIX `fcntl(F_SETFL)`.
    * @param fd Descriptor to change.
    * @param flags The complete new set of flags.
    */
   fd_fdstat_set_flags(fd: t.Fd, flags: t.Fdflags): t.Errno;
+
   /**
    * Narrow a descriptor's rights. Rights can only be dropped: asking for
    * one the descriptor does not hold fails with `errno::notcapable`.
@@ -109,12 +121,14 @@ export interface Preview0Host {
    * @param fs_rights_inheriting New limit on rights of descriptors opened through this one.
    */
   fd_fdstat_set_rights(fd: t.Fd, fs_rights_base: t.Rights, fs_rights_inheriting: t.Rights): t.Errno;
+
   /**
    * Describe the file behind an open descriptor, like POSIX `fstat`.
    * @param fd Descriptor of the file.
    * @param result The file's attributes.
    */
   fd_filestat_get(fd: t.Fd, result: Out<t.Filestat>): t.Errno;
+
   /**
    * Truncate or extend an open file, like POSIX `ftruncate`; bytes added at
    * the end read as zero.
@@ -122,6 +136,7 @@ export interface Preview0Host {
    * @param size New size in bytes.
    */
   fd_filestat_set_size(fd: t.Fd, size: t.Filesize): t.Errno;
+
   /**
    * Change the access and/or modification time of an open file or
    * directory, like POSIX `futimens`.
@@ -131,6 +146,7 @@ export interface Preview0Host {
    * @param fst_flags Which times to change, and whether to use the values above or "now".
    */
   fd_filestat_set_times(fd: t.Fd, atim: t.Timestamp, mtim: t.Timestamp, fst_flags: t.Fstflags): t.Errno;
+
   /**
    * Read from a given offset into several buffers without moving the
    * descriptor's position, like `preadv`.
@@ -140,6 +156,7 @@ export interface Preview0Host {
    * @param result Bytes actually read; zero at end of file.
    */
   fd_pread(fd: t.Fd, iovs: readonly Uint8Array[], offset: t.Filesize, result: Out<t.Size>): t.Errno;
+
   /**
    * Describe a preopened descriptor. Guests walk descriptors 3, 4, ... with
    * this call until it fails, to discover what they were given.
@@ -147,6 +164,7 @@ export interface Preview0Host {
    * @param result What kind of preopen it is, with its details.
    */
   fd_prestat_get(fd: t.Fd, result: Out<t.Prestat>): t.Errno;
+
   /**
    * Copy the name of a preopened directory into a guest buffer (no NUL is
    * added). The needed length comes from `fd_prestat_get`.
@@ -155,6 +173,7 @@ export interface Preview0Host {
    * @param path_len Size of that buffer in bytes.
    */
   fd_prestat_dir_name(fd: t.Fd, path: Uint8Array): t.Errno;
+
   /**
    * Write several buffers at a given offset without moving the
    * descriptor's position, like `pwritev`.
@@ -164,6 +183,7 @@ export interface Preview0Host {
    * @param result Bytes actually written.
    */
   fd_pwrite(fd: t.Fd, iovs: readonly Uint8Array[], offset: t.Filesize, result: Out<t.Size>): t.Errno;
+
   /**
    * Read at the descriptor's position into several buffers and advance the
    * position, like POSIX `readv`.
@@ -172,6 +192,7 @@ export interface Preview0Host {
    * @param result Bytes actually read; zero at end of file.
    */
   fd_read(fd: t.Fd, iovs: readonly Uint8Array[], result: Out<t.Size>): t.Errno;
+
   /**
    * List a directory. The buffer is filled with entries, each a `dirent`
    * header followed by its `dirent::d_namlen` name bytes, including `.` and
@@ -185,6 +206,7 @@ export interface Preview0Host {
    * @param result Bytes written. Fewer than `buf_len` means the listing is complete.
    */
   fd_readdir(fd: t.Fd, buf: Uint8Array, cookie: t.Dircookie, result: Out<t.Size>): t.Errno;
+
   /**
    * Move descriptor `fd` to number `to` in one step, closing whatever `to`
    * referred to; `fd` is free afterwards. WASI has no `dup2` to an
@@ -194,6 +216,7 @@ export interface Preview0Host {
    * @param to Number to move it to; whatever that number referred to is closed.
    */
   fd_renumber(fd: t.Fd, to: t.Fd): t.Errno;
+
   /**
    * Set the descriptor's position, like POSIX `lseek`.
    * @param fd Descriptor to reposition.
@@ -202,11 +225,13 @@ export interface Preview0Host {
    * @param result The resulting position, in bytes from the start of the file.
    */
   fd_seek(fd: t.Fd, offset: t.Filedelta, whence: t.Whence, result: Out<t.Filesize>): t.Errno;
+
   /**
    * Flush a file's data and metadata to stable storage, like POSIX `fsync`.
    * @param fd File to flush.
    */
   fd_sync(fd: t.Fd): t.Errno;
+
   /**
    * Report the descriptor's position without changing it, like
    * `lseek(fd, 0, SEEK_CUR)`.
@@ -214,6 +239,7 @@ export interface Preview0Host {
    * @param result The position, in bytes from the start of the file.
    */
   fd_tell(fd: t.Fd, result: Out<t.Filesize>): t.Errno;
+
   /**
    * Write several buffers at the descriptor's position and advance it,
    * like POSIX `writev`.
@@ -222,12 +248,14 @@ export interface Preview0Host {
    * @param result Bytes actually written.
    */
   fd_write(fd: t.Fd, iovs: readonly Uint8Array[], result: Out<t.Size>): t.Errno;
+
   /**
    * Make a new directory, like POSIX `mkdirat`.
    * @param fd Directory the path is resolved from.
    * @param path Path of the directory to create.
    */
   path_create_directory(fd: t.Fd, path: string): t.Errno;
+
   /**
    * Describe a file named by a path, like POSIX `fstatat`.
    * @param fd Directory the path is resolved from.
@@ -236,6 +264,7 @@ export interface Preview0Host {
    * @param result The file's attributes.
    */
   path_filestat_get(fd: t.Fd, flags: t.Lookupflags, path: string, result: Out<t.Filestat>): t.Errno;
+
   /**
    * Change the access and/or modification time of a file named by a path,
    * like POSIX `utimensat`.
@@ -246,7 +275,15 @@ export interface Preview0Host {
    * @param mtim New modification time in nanoseconds; used only with `fstflags::mtim`.
    * @param fst_flags Which times to change, and whether to use the values above or "now".
    */
-  path_filestat_set_times(fd: t.Fd, flags: t.Lookupflags, path: string, atim: t.Timestamp, mtim: t.Timestamp, fst_flags: t.Fstflags): t.Errno;
+  path_filestat_set_times(
+    fd: t.Fd,
+    flags: t.Lookupflags,
+    path: string,
+    atim: t.Timestamp,
+    mtim: t.Timestamp,
+    fst_flags: t.Fstflags,
+  ): t.Errno;
+
   /**
    * Give an existing file a second name (a hard link), like POSIX `linkat`.
    * @param old_fd Directory `old_path` is resolved from.
@@ -256,6 +293,7 @@ export interface Preview0Host {
    * @param new_path Path of the new name; must not exist yet.
    */
   path_link(old_fd: t.Fd, old_flags: t.Lookupflags, old_path: string, new_fd: t.Fd, new_path: string): t.Errno;
+
   /**
    * Open (and optionally create) a file or directory relative to a
    * directory descriptor, like POSIX `openat`. The new descriptor's number
@@ -265,12 +303,23 @@ export interface Preview0Host {
    * @param dirflags Whether a symbolic link at the end of the path is followed.
    * @param path Path to open, relative to `fd`.
    * @param oflags Create, exclusive, truncate and must-be-a-directory options.
-   * @param fs_rights_base Rights for calls on the new descriptor. The host may grant fewer, but only by leaving out rights that make no sense for the kind of file opened.
+   * @param fs_rights_base Rights for calls on the new descriptor. The host may grant fewer, but only by leaving out
+   * rights that make no sense for the kind of file opened.
    * @param fs_rights_inheriting Limit on rights of descriptors later opened through the new one.
    * @param fdflags Behaviour flags of the new descriptor.
    * @param result The new descriptor.
    */
-  path_open(fd: t.Fd, dirflags: t.Lookupflags, path: string, oflags: t.Oflags, fs_rights_base: t.Rights, fs_rights_inheriting: t.Rights, fdflags: t.Fdflags, result: Out<t.Fd>): t.Errno;
+  path_open(
+    fd: t.Fd,
+    dirflags: t.Lookupflags,
+    path: string,
+    oflags: t.Oflags,
+    fs_rights_base: t.Rights,
+    fs_rights_inheriting: t.Rights,
+    fdflags: t.Fdflags,
+    result: Out<t.Fd>,
+  ): t.Errno;
+
   /**
    * Read where a symbolic link points, like POSIX `readlinkat`. A target
    * longer than the buffer is cut to `buf_len` bytes; no NUL is added.
@@ -281,6 +330,7 @@ export interface Preview0Host {
    * @param result Bytes written.
    */
   path_readlink(fd: t.Fd, path: string, buf: Uint8Array, result: Out<t.Size>): t.Errno;
+
   /**
    * Delete an empty directory, like POSIX `unlinkat` with `AT_REMOVEDIR`.
    * A directory that still has entries gives `errno::notempty`.
@@ -288,6 +338,7 @@ export interface Preview0Host {
    * @param path Path of the directory to delete.
    */
   path_remove_directory(fd: t.Fd, path: string): t.Errno;
+
   /**
    * Move or rename a file or directory, like POSIX `renameat`.
    * @param fd Directory `old_path` is resolved from.
@@ -296,6 +347,7 @@ export interface Preview0Host {
    * @param new_path Path the object should have afterwards.
    */
   path_rename(fd: t.Fd, old_path: string, new_fd: t.Fd, new_path: string): t.Errno;
+
   /**
    * Make a symbolic link, like POSIX `symlinkat`. Note the unusual order:
    * the link's contents come before the directory descriptor.
@@ -304,6 +356,7 @@ export interface Preview0Host {
    * @param new_path Path where the link is created.
    */
   path_symlink(old_path: string, fd: t.Fd, new_path: string): t.Errno;
+
   /**
    * Delete a name of a file, like POSIX `unlinkat` without flags. A
    * directory gives `errno::isdir`; use `path_remove_directory` for those.
@@ -311,6 +364,7 @@ export interface Preview0Host {
    * @param path Path of the file to delete.
    */
   path_unlink_file(fd: t.Fd, path: string): t.Errno;
+
   /**
    * Wait until at least one of several subscriptions fires, then report
    * every one that has.
@@ -319,7 +373,13 @@ export interface Preview0Host {
    * @param nsubscriptions Length of both arrays.
    * @param result Number of events written to `out`.
    */
-  poll_oneoff(in_: GuestPointer<t.Subscription>, out: GuestPointer<t.Event>, nsubscriptions: t.Size, result: Out<t.Size>): t.Errno;
+  poll_oneoff(
+    in_: GuestPointer<t.Subscription>,
+    out: GuestPointer<t.Event>,
+    nsubscriptions: t.Size,
+    result: Out<t.Size>,
+  ): t.Errno;
+
   /**
    * End the process. It does not return; the exit code goes to the
    * embedder, with 0 meaning success and other values interpreted by the
@@ -327,13 +387,18 @@ export interface Preview0Host {
    * @param rval The process's exit status.
    */
   proc_exit(rval: t.Exitcode): void;
+
   /**
    * Deliver a signal to the calling process, like POSIX `raise`.
    * @param sig Signal to deliver.
    */
   proc_raise(sig: t.Signal): t.Errno;
-  /** Let other threads run before continuing, like POSIX `sched_yield`. */
+
+  /**
+   * Let other threads run before continuing, like POSIX `sched_yield`.
+   */
   sched_yield(): t.Errno;
+
   /**
    * Fill a buffer with cryptographically strong random bytes. May block
    * until the host has gathered enough entropy.
@@ -341,6 +406,7 @@ export interface Preview0Host {
    * @param buf_len Size of that buffer in bytes.
    */
   random_get(buf: Uint8Array): t.Errno;
+
   /**
    * Receive data from a socket into several buffers, like POSIX `recv`
    * combined with the scatter of `readv`.
@@ -350,6 +416,7 @@ export interface Preview0Host {
    * @param result Bytes received, then flags such as truncation.
    */
   sock_recv(fd: t.Fd, ri_data: readonly Uint8Array[], ri_flags: t.Riflags, result: Out<[t.Size, t.Roflags]>): t.Errno;
+
   /**
    * Send data from several buffers on a socket, like POSIX `send` combined
    * with the gather of `writev`.
@@ -359,6 +426,7 @@ export interface Preview0Host {
    * @param result Bytes sent.
    */
   sock_send(fd: t.Fd, si_data: readonly Uint8Array[], si_flags: t.Siflags, result: Out<t.Size>): t.Errno;
+
   /**
    * Close one or both directions of a socket connection, like POSIX
    * `shutdown`.

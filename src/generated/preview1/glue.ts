@@ -3,73 +3,124 @@
 // @generated from witx/preview1/typenames.witx (sha256 9c80f9cd0f26b8eed7757ecff162b2aa11c4d7b5a349e4ac45c3b26661a42ab6)
 // @generated from witx/preview1/wasi_snapshot_preview1.witx (sha256 085fdb5d03a3d29ec1b13afbe4d1a0bb597ca7e81851ff2df2b4b5535c6b1747)
 
-import { CallPolicy, GuestPointer, pointerCodec, u8Codec, u16Codec, u32Codec, u64Codec, ViewCache } from "../../runtime/index.js";
+import { CallPolicy, pointerFactory, u8Codec, ViewCache } from "../../runtime/index.js";
 import type { GlueOptions, GuestMemory, Out } from "../../runtime/index.js";
 import * as t from "./types.js";
 import type { Preview1Host } from "./host.js";
-void [GuestPointer, pointerCodec, u8Codec, u16Codec, u32Codec, u64Codec];
+
 /** The witx module these imports implement. */
 export const moduleName = "wasi_snapshot_preview1";
-const INVAL = t.errno.inval;
-const ILSEQ = t.errno.ilseq;
-const TOO_LONG = t.errno.nametoolong;
+
 /** The core-wasm functions of `wasi_snapshot_preview1`, as a module imports them. */
 export type Preview1Imports = {
-    args_get(argv: number, argv_buf: number): number;
-    args_sizes_get(retptr0: number, retptr1: number): number;
-    environ_get(environ: number, environ_buf: number): number;
-    environ_sizes_get(retptr0: number, retptr1: number): number;
-    clock_res_get(id: number, retptr0: number): number;
-    clock_time_get(id: number, precision: bigint, retptr0: number): number;
-    fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number;
-    fd_allocate(fd: number, offset: bigint, len: bigint): number;
-    fd_close(fd: number): number;
-    fd_datasync(fd: number): number;
-    fd_fdstat_get(fd: number, retptr0: number): number;
-    fd_fdstat_set_flags(fd: number, flags: number): number;
-    fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number;
-    fd_filestat_get(fd: number, retptr0: number): number;
-    fd_filestat_set_size(fd: number, size: bigint): number;
-    fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number;
-    fd_pread(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number;
-    fd_prestat_get(fd: number, retptr0: number): number;
-    fd_prestat_dir_name(fd: number, path: number, path_len: number): number;
-    fd_pwrite(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number;
-    fd_read(fd: number, iovs: number, iovs_len: number, retptr0: number): number;
-    fd_readdir(fd: number, buf: number, buf_len: number, cookie: bigint, retptr0: number): number;
-    fd_renumber(fd: number, to: number): number;
-    fd_seek(fd: number, offset: bigint, whence: number, retptr0: number): number;
-    fd_sync(fd: number): number;
-    fd_tell(fd: number, retptr0: number): number;
-    fd_write(fd: number, iovs: number, iovs_len: number, retptr0: number): number;
-    path_create_directory(fd: number, path: number, path_len: number): number;
-    path_filestat_get(fd: number, flags: number, path: number, path_len: number, retptr0: number): number;
-    path_filestat_set_times(fd: number, flags: number, path: number, path_len: number, atim: bigint, mtim: bigint, fst_flags: number): number;
-    path_link(old_fd: number, old_flags: number, old_path: number, old_path_len: number, new_fd: number, new_path: number, new_path_len: number): number;
-    path_open(fd: number, dirflags: number, path: number, path_len: number, oflags: number, fs_rights_base: bigint, fs_rights_inheriting: bigint, fdflags: number, retptr0: number): number;
-    path_readlink(fd: number, path: number, path_len: number, buf: number, buf_len: number, retptr0: number): number;
-    path_remove_directory(fd: number, path: number, path_len: number): number;
-    path_rename(fd: number, old_path: number, old_path_len: number, new_fd: number, new_path: number, new_path_len: number): number;
-    path_symlink(old_path: number, old_path_len: number, fd: number, new_path: number, new_path_len: number): number;
-    path_unlink_file(fd: number, path: number, path_len: number): number;
-    poll_oneoff(in_: number, out: number, nsubscriptions: number, retptr0: number): number;
-    proc_exit(rval: number): never;
-    proc_raise(sig: number): number;
-    sched_yield(): number;
-    random_get(buf: number, buf_len: number): number;
-    sock_accept(fd: number, flags: number, retptr0: number): number;
-    sock_recv(fd: number, ri_data: number, ri_data_len: number, ri_flags: number, retptr0: number, retptr1: number): number;
-    sock_send(fd: number, si_data: number, si_data_len: number, si_flags: number, retptr0: number): number;
-    sock_shutdown(fd: number, how: number): number;
-  };
+  args_get(argv: number, argv_buf: number): number;
+  args_sizes_get(retptr0: number, retptr1: number): number;
+  environ_get(environ: number, environ_buf: number): number;
+  environ_sizes_get(retptr0: number, retptr1: number): number;
+  clock_res_get(id: number, retptr0: number): number;
+  clock_time_get(id: number, precision: bigint, retptr0: number): number;
+  fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number;
+  fd_allocate(fd: number, offset: bigint, len: bigint): number;
+  fd_close(fd: number): number;
+  fd_datasync(fd: number): number;
+  fd_fdstat_get(fd: number, retptr0: number): number;
+  fd_fdstat_set_flags(fd: number, flags: number): number;
+  fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number;
+  fd_filestat_get(fd: number, retptr0: number): number;
+  fd_filestat_set_size(fd: number, size: bigint): number;
+  fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number;
+  fd_pread(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number;
+  fd_prestat_get(fd: number, retptr0: number): number;
+  fd_prestat_dir_name(fd: number, path: number, path_len: number): number;
+  fd_pwrite(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number;
+  fd_read(fd: number, iovs: number, iovs_len: number, retptr0: number): number;
+  fd_readdir(fd: number, buf: number, buf_len: number, cookie: bigint, retptr0: number): number;
+  fd_renumber(fd: number, to: number): number;
+  fd_seek(fd: number, offset: bigint, whence: number, retptr0: number): number;
+  fd_sync(fd: number): number;
+  fd_tell(fd: number, retptr0: number): number;
+  fd_write(fd: number, iovs: number, iovs_len: number, retptr0: number): number;
+  path_create_directory(fd: number, path: number, path_len: number): number;
+  path_filestat_get(fd: number, flags: number, path: number, path_len: number, retptr0: number): number;
+  path_filestat_set_times(
+    fd: number,
+    flags: number,
+    path: number,
+    path_len: number,
+    atim: bigint,
+    mtim: bigint,
+    fst_flags: number,
+  ): number;
+  path_link(
+    old_fd: number,
+    old_flags: number,
+    old_path: number,
+    old_path_len: number,
+    new_fd: number,
+    new_path: number,
+    new_path_len: number,
+  ): number;
+  path_open(
+    fd: number,
+    dirflags: number,
+    path: number,
+    path_len: number,
+    oflags: number,
+    fs_rights_base: bigint,
+    fs_rights_inheriting: bigint,
+    fdflags: number,
+    retptr0: number,
+  ): number;
+  path_readlink(fd: number, path: number, path_len: number, buf: number, buf_len: number, retptr0: number): number;
+  path_remove_directory(fd: number, path: number, path_len: number): number;
+  path_rename(
+    fd: number,
+    old_path: number,
+    old_path_len: number,
+    new_fd: number,
+    new_path: number,
+    new_path_len: number,
+  ): number;
+  path_symlink(old_path: number, old_path_len: number, fd: number, new_path: number, new_path_len: number): number;
+  path_unlink_file(fd: number, path: number, path_len: number): number;
+  poll_oneoff(in_: number, out: number, nsubscriptions: number, retptr0: number): number;
+  proc_exit(rval: number): never;
+  proc_raise(sig: number): number;
+  sched_yield(): number;
+  random_get(buf: number, buf_len: number): number;
+  sock_accept(fd: number, flags: number, retptr0: number): number;
+  sock_recv(
+    fd: number,
+    ri_data: number,
+    ri_data_len: number,
+    ri_flags: number,
+    retptr0: number,
+    retptr1: number,
+  ): number;
+  sock_send(fd: number, si_data: number, si_data_len: number, si_flags: number, retptr0: number): number;
+  sock_shutdown(fd: number, how: number): number;
+};
+
 /**
  * Builds the `wasi_snapshot_preview1` import object over `host`. `memory` is attached to the
  * instance's memory once it exists (imports are created before instantiation).
  */
-export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, options: GlueOptions = {}): Preview1Imports {
-  const policy = new CallPolicy(moduleName, { fault: t.errno.fault, io: t.errno.io, inval: t.errno.inval }, options);
-  const maxListLength = policy.maxListLength;
-  const maxStringBytes = policy.maxStringBytes;
+export function createPreview1Imports(
+  host: Preview1Host,
+  memory: GuestMemory,
+  options: GlueOptions = {},
+): Preview1Imports {
+  // The error policy and the limits, resolved once for this import object.
+  const policy = new CallPolicy(moduleName, t.errno, options);
+  const BAD_ENUM = policy.errno.badEnum;
+  const BAD_FLAGS = policy.errno.badFlags;
+  const BAD_UTF8 = policy.errno.badUtf8;
+  const STRING_TOO_LONG = policy.errno.stringTooLong;
+  const LIST_TOO_LONG = policy.errno.listTooLong;
+  const maxIovecs = policy.limits.maxIovecs;
+  const maxPathBytes = policy.limits.maxPathBytes;
+
+  // One reusable success value per function: returning a value allocates nothing.
   const args_sizes_get_out: Out<[t.Size, t.Size]> = { value: [0 as never, 0 as never] };
   const environ_sizes_get_out: Out<[t.Size, t.Size]> = { value: [0 as never, 0 as never] };
   const clock_res_get_out: Out<t.Timestamp> = { value: 0n };
@@ -91,6 +142,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
   const sock_accept_out: Out<t.Fd> = { value: 0 as t.Fd };
   const sock_recv_out: Out<[t.Size, t.Roflags]> = { value: [0 as never, 0 as never] };
   const sock_send_out: Out<t.Size> = { value: 0 as never };
+
+  // The last view each byte-buffer argument handed out, reused while the guest passes the same range.
   const fd_pread_iovs_cache = new ViewCache();
   const fd_prestat_dir_name_path_cache = new ViewCache();
   const fd_pwrite_iovs_cache = new ViewCache();
@@ -101,21 +154,27 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
   const random_get_buf_cache = new ViewCache();
   const sock_recv_ri_data_cache = new ViewCache();
   const sock_send_si_data_cache = new ViewCache();
-  const args_get_argv_codec = pointerCodec(u8Codec, memory, policy, "args_get", "argv");
-  const args_get_argv_buf_codec = u8Codec;
-  const environ_get_environ_codec = pointerCodec(u8Codec, memory, policy, "environ_get", "environ");
-  const environ_get_environ_buf_codec = u8Codec;
-  const poll_oneoff_in__codec = t.subscriptionCodec;
-  const poll_oneoff_out_codec = t.eventCodec;
+
+  // The pointers each pointer argument hands the host, made by one factory per argument.
+  const args_get_argv_pointers = pointerFactory(memory, policy, "args_get", "argv", u8Codec).indirect();
+  const args_get_argv_buf_pointers = pointerFactory(memory, policy, "args_get", "argv_buf", u8Codec);
+  const environ_get_environ_pointers = pointerFactory(memory, policy, "environ_get", "environ", u8Codec).indirect();
+  const environ_get_environ_buf_pointers = pointerFactory(memory, policy, "environ_get", "environ_buf", u8Codec);
+  const poll_oneoff_in_pointers = pointerFactory(memory, policy, "poll_oneoff", "in", t.subscriptionCodec);
+  const poll_oneoff_out_pointers = pointerFactory(memory, policy, "poll_oneoff", "out", t.eventCodec);
+
   return {
+    // args_get — witx/preview1/wasi_snapshot_preview1.witx:27
     args_get(argv: number, argv_buf: number): number {
-      const m = memory.refresh();
+      memory.refresh();
       try {
-        return host.args_get(new GuestPointer(m, argv >>> 0, args_get_argv_codec, policy, "args_get", "argv"), new GuestPointer(m, argv_buf >>> 0, args_get_argv_buf_codec, policy, "args_get", "argv_buf"));
+        return host.args_get(args_get_argv_pointers.at(argv), args_get_argv_buf_pointers.at(argv_buf));
       } catch (error) {
         return policy.hostFailure("args_get", error);
       }
     },
+
+    // args_sizes_get — witx/preview1/wasi_snapshot_preview1.witx:36
     args_sizes_get(retptr0: number, retptr1: number): number {
       const m = memory.refresh();
       retptr0 >>>= 0;
@@ -133,14 +192,21 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("args_sizes_get", error);
       }
     },
+
+    // environ_get — witx/preview1/wasi_snapshot_preview1.witx:46
     environ_get(environ: number, environ_buf: number): number {
-      const m = memory.refresh();
+      memory.refresh();
       try {
-        return host.environ_get(new GuestPointer(m, environ >>> 0, environ_get_environ_codec, policy, "environ_get", "environ"), new GuestPointer(m, environ_buf >>> 0, environ_get_environ_buf_codec, policy, "environ_get", "environ_buf"));
+        return host.environ_get(
+          environ_get_environ_pointers.at(environ),
+          environ_get_environ_buf_pointers.at(environ_buf),
+        );
       } catch (error) {
         return policy.hostFailure("environ_get", error);
       }
     },
+
+    // environ_sizes_get — witx/preview1/wasi_snapshot_preview1.witx:55
     environ_sizes_get(retptr0: number, retptr1: number): number {
       const m = memory.refresh();
       retptr0 >>>= 0;
@@ -158,10 +224,12 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("environ_sizes_get", error);
       }
     },
+
+    // clock_res_get — witx/preview1/wasi_snapshot_preview1.witx:64
     clock_res_get(id: number, retptr0: number): number {
       const m = memory.refresh();
       id >>>= 0;
-      if (id >= 4) return INVAL;
+      if (id >= 4) return BAD_ENUM;
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 8, 8)) return policy.badPointer("clock_res_get", "retptr0", m);
       try {
@@ -174,10 +242,12 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("clock_res_get", error);
       }
     },
+
+    // clock_time_get — witx/preview1/wasi_snapshot_preview1.witx:71
     clock_time_get(id: number, precision: bigint, retptr0: number): number {
       const m = memory.refresh();
       id >>>= 0;
-      if (id >= 4) return INVAL;
+      if (id >= 4) return BAD_ENUM;
       if (precision < 0n) precision = BigInt.asUintN(64, precision);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 8, 8)) return policy.badPointer("clock_time_get", "retptr0", m);
@@ -191,19 +261,23 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("clock_time_get", error);
       }
     },
+
+    // fd_advise — witx/preview1/wasi_snapshot_preview1.witx:83
     fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
       memory.requireAttached();
       fd >>>= 0;
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
       if (len < 0n) len = BigInt.asUintN(64, len);
       advice >>>= 0;
-      if (advice >= 6) return INVAL;
+      if (advice >= 6) return BAD_ENUM;
       try {
         return host.fd_advise(fd as t.Fd, offset as t.Filesize, len as t.Filesize, advice as t.Advice);
       } catch (error) {
         return policy.hostFailure("fd_advise", error);
       }
     },
+
+    // fd_allocate — witx/preview1/wasi_snapshot_preview1.witx:98
     fd_allocate(fd: number, offset: bigint, len: bigint): number {
       memory.requireAttached();
       fd >>>= 0;
@@ -215,6 +289,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_allocate", error);
       }
     },
+
+    // fd_close — witx/preview1/wasi_snapshot_preview1.witx:110
     fd_close(fd: number): number {
       memory.requireAttached();
       fd >>>= 0;
@@ -224,6 +300,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_close", error);
       }
     },
+
+    // fd_datasync — witx/preview1/wasi_snapshot_preview1.witx:119
     fd_datasync(fd: number): number {
       memory.requireAttached();
       fd >>>= 0;
@@ -233,6 +311,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_datasync", error);
       }
     },
+
+    // fd_fdstat_get — witx/preview1/wasi_snapshot_preview1.witx:128
     fd_fdstat_get(fd: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
@@ -248,10 +328,12 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_fdstat_get", error);
       }
     },
+
+    // fd_fdstat_set_flags — witx/preview1/wasi_snapshot_preview1.witx:136
     fd_fdstat_set_flags(fd: number, flags: number): number {
       memory.requireAttached();
       fd >>>= 0;
-      if ((flags & ~31) !== 0) return INVAL;
+      if ((flags & ~0x1f) !== 0) return BAD_FLAGS;
       flags >>>= 0;
       try {
         return host.fd_fdstat_set_flags(fd as t.Fd, flags as t.Fdflags);
@@ -259,19 +341,23 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_fdstat_set_flags", error);
       }
     },
+
+    // fd_fdstat_set_rights — witx/preview1/wasi_snapshot_preview1.witx:147
     fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number {
       memory.requireAttached();
       fd >>>= 0;
       if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
-      if ((fs_rights_base & 18446744072635809792n) !== 0n) return INVAL;
+      if ((fs_rights_base & 0xffffffffc0000000n) !== 0n) return BAD_FLAGS;
       if (fs_rights_inheriting < 0n) fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
-      if ((fs_rights_inheriting & 18446744072635809792n) !== 0n) return INVAL;
+      if ((fs_rights_inheriting & 0xffffffffc0000000n) !== 0n) return BAD_FLAGS;
       try {
         return host.fd_fdstat_set_rights(fd as t.Fd, fs_rights_base as t.Rights, fs_rights_inheriting as t.Rights);
       } catch (error) {
         return policy.hostFailure("fd_fdstat_set_rights", error);
       }
     },
+
+    // fd_filestat_get — witx/preview1/wasi_snapshot_preview1.witx:159
     fd_filestat_get(fd: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
@@ -287,6 +373,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_filestat_get", error);
       }
     },
+
+    // fd_filestat_set_size — witx/preview1/wasi_snapshot_preview1.witx:168
     fd_filestat_set_size(fd: number, size: bigint): number {
       memory.requireAttached();
       fd >>>= 0;
@@ -297,26 +385,35 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_filestat_set_size", error);
       }
     },
+
+    // fd_filestat_set_times — witx/preview1/wasi_snapshot_preview1.witx:179
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number {
       memory.requireAttached();
       fd >>>= 0;
       if (atim < 0n) atim = BigInt.asUintN(64, atim);
       if (mtim < 0n) mtim = BigInt.asUintN(64, mtim);
-      if ((fst_flags & ~15) !== 0) return INVAL;
+      if ((fst_flags & ~0xf) !== 0) return BAD_FLAGS;
       fst_flags >>>= 0;
       try {
-        return host.fd_filestat_set_times(fd as t.Fd, atim as t.Timestamp, mtim as t.Timestamp, fst_flags as t.Fstflags);
+        return host.fd_filestat_set_times(
+          fd as t.Fd,
+          atim as t.Timestamp,
+          mtim as t.Timestamp,
+          fst_flags as t.Fstflags,
+        );
       } catch (error) {
         return policy.hostFailure("fd_filestat_set_times", error);
       }
     },
+
+    // fd_pread — witx/preview1/wasi_snapshot_preview1.witx:194
     fd_pread(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
       iovs >>>= 0;
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_pread", "iovs", m);
-      if (iovs_len > maxListLength) return INVAL;
+      if (iovs_len > maxIovecs) return LIST_TOO_LONG;
       const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_pread_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_pread", "iovs", m);
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
@@ -332,6 +429,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_pread", error);
       }
     },
+
+    // fd_prestat_get — witx/preview1/wasi_snapshot_preview1.witx:207
     fd_prestat_get(fd: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
@@ -347,6 +446,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_prestat_get", error);
       }
     },
+
+    // fd_prestat_dir_name — witx/preview1/wasi_snapshot_preview1.witx:216
     fd_prestat_dir_name(fd: number, path: number, path_len: number): number {
       const m = memory.refresh();
       fd >>>= 0;
@@ -359,13 +460,15 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_prestat_dir_name", error);
       }
     },
+
+    // fd_pwrite — witx/preview1/wasi_snapshot_preview1.witx:230
     fd_pwrite(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
       iovs >>>= 0;
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_pwrite", "iovs", m);
-      if (iovs_len > maxListLength) return INVAL;
+      if (iovs_len > maxIovecs) return LIST_TOO_LONG;
       const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_pwrite_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_pwrite", "iovs", m);
       if (offset < 0n) offset = BigInt.asUintN(64, offset);
@@ -381,13 +484,15 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_pwrite", error);
       }
     },
+
+    // fd_read — witx/preview1/wasi_snapshot_preview1.witx:243
     fd_read(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
       iovs >>>= 0;
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_read", "iovs", m);
-      if (iovs_len > maxListLength) return INVAL;
+      if (iovs_len > maxIovecs) return LIST_TOO_LONG;
       const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_read_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_read", "iovs", m);
       retptr0 >>>= 0;
@@ -402,6 +507,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_read", error);
       }
     },
+
+    // fd_readdir — witx/preview1/wasi_snapshot_preview1.witx:257
     fd_readdir(fd: number, buf: number, buf_len: number, cookie: bigint, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
@@ -412,7 +519,12 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_readdir", "retptr0", m);
       try {
-        const error = host.fd_readdir(fd as t.Fd, fd_readdir_buf_cache.view(m, buf, buf_len), cookie as t.Dircookie, fd_readdir_out);
+        const error = host.fd_readdir(
+          fd as t.Fd,
+          fd_readdir_buf_cache.view(m, buf, buf_len),
+          cookie as t.Dircookie,
+          fd_readdir_out,
+        );
         if (error !== 0) return error;
         const after = memory.refresh();
         after.view.setUint32(retptr0, fd_readdir_out.value, true);
@@ -421,6 +533,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_readdir", error);
       }
     },
+
+    // fd_renumber — witx/preview1/wasi_snapshot_preview1.witx:275
     fd_renumber(fd: number, to: number): number {
       memory.requireAttached();
       fd >>>= 0;
@@ -431,11 +545,13 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_renumber", error);
       }
     },
+
+    // fd_seek — witx/preview1/wasi_snapshot_preview1.witx:285
     fd_seek(fd: number, offset: bigint, whence: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
       whence >>>= 0;
-      if (whence >= 3) return INVAL;
+      if (whence >= 3) return BAD_ENUM;
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 8, 8)) return policy.badPointer("fd_seek", "retptr0", m);
       try {
@@ -448,6 +564,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_seek", error);
       }
     },
+
+    // fd_sync — witx/preview1/wasi_snapshot_preview1.witx:297
     fd_sync(fd: number): number {
       memory.requireAttached();
       fd >>>= 0;
@@ -457,6 +575,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_sync", error);
       }
     },
+
+    // fd_tell — witx/preview1/wasi_snapshot_preview1.witx:306
     fd_tell(fd: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
@@ -472,13 +592,15 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_tell", error);
       }
     },
+
+    // fd_write — witx/preview1/wasi_snapshot_preview1.witx:316
     fd_write(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
       iovs >>>= 0;
       iovs_len >>>= 0;
       if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_write", "iovs", m);
-      if (iovs_len > maxListLength) return INVAL;
+      if (iovs_len > maxIovecs) return LIST_TOO_LONG;
       const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_write_iovs_cache);
       if (iovs_buffers === null) return policy.badPointer("fd_write", "iovs", m);
       retptr0 >>>= 0;
@@ -493,32 +615,36 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("fd_write", error);
       }
     },
+
+    // path_create_directory — witx/preview1/wasi_snapshot_preview1.witx:326
     path_create_directory(fd: number, path: number, path_len: number): number {
       const m = memory.refresh();
       fd >>>= 0;
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_create_directory", "path", m);
-      if (path_len > maxStringBytes) return TOO_LONG;
+      if (path_len > maxPathBytes) return STRING_TOO_LONG;
       const path_text = m.utf8(path, path_len);
-      if (path_text === null) return ILSEQ;
+      if (path_text === null) return BAD_UTF8;
       try {
         return host.path_create_directory(fd as t.Fd, path_text);
       } catch (error) {
         return policy.hostFailure("path_create_directory", error);
       }
     },
+
+    // path_filestat_get — witx/preview1/wasi_snapshot_preview1.witx:336
     path_filestat_get(fd: number, flags: number, path: number, path_len: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
-      if ((flags & ~1) !== 0) return INVAL;
+      if ((flags & ~0x1) !== 0) return BAD_FLAGS;
       flags >>>= 0;
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_filestat_get", "path", m);
-      if (path_len > maxStringBytes) return TOO_LONG;
+      if (path_len > maxPathBytes) return STRING_TOO_LONG;
       const path_text = m.utf8(path, path_len);
-      if (path_text === null) return ILSEQ;
+      if (path_text === null) return BAD_UTF8;
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 64, 8)) return policy.badPointer("path_filestat_get", "retptr0", m);
       try {
@@ -531,74 +657,122 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("path_filestat_get", error);
       }
     },
-    path_filestat_set_times(fd: number, flags: number, path: number, path_len: number, atim: bigint, mtim: bigint, fst_flags: number): number {
+
+    // path_filestat_set_times — witx/preview1/wasi_snapshot_preview1.witx:349
+    path_filestat_set_times(
+      fd: number,
+      flags: number,
+      path: number,
+      path_len: number,
+      atim: bigint,
+      mtim: bigint,
+      fst_flags: number,
+    ): number {
       const m = memory.refresh();
       fd >>>= 0;
-      if ((flags & ~1) !== 0) return INVAL;
+      if ((flags & ~0x1) !== 0) return BAD_FLAGS;
       flags >>>= 0;
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_filestat_set_times", "path", m);
-      if (path_len > maxStringBytes) return TOO_LONG;
+      if (path_len > maxPathBytes) return STRING_TOO_LONG;
       const path_text = m.utf8(path, path_len);
-      if (path_text === null) return ILSEQ;
+      if (path_text === null) return BAD_UTF8;
       if (atim < 0n) atim = BigInt.asUintN(64, atim);
       if (mtim < 0n) mtim = BigInt.asUintN(64, mtim);
-      if ((fst_flags & ~15) !== 0) return INVAL;
+      if ((fst_flags & ~0xf) !== 0) return BAD_FLAGS;
       fst_flags >>>= 0;
       try {
-        return host.path_filestat_set_times(fd as t.Fd, flags as t.Lookupflags, path_text, atim as t.Timestamp, mtim as t.Timestamp, fst_flags as t.Fstflags);
+        return host.path_filestat_set_times(
+          fd as t.Fd,
+          flags as t.Lookupflags,
+          path_text,
+          atim as t.Timestamp,
+          mtim as t.Timestamp,
+          fst_flags as t.Fstflags,
+        );
       } catch (error) {
         return policy.hostFailure("path_filestat_set_times", error);
       }
     },
-    path_link(old_fd: number, old_flags: number, old_path: number, old_path_len: number, new_fd: number, new_path: number, new_path_len: number): number {
+
+    // path_link — witx/preview1/wasi_snapshot_preview1.witx:367
+    path_link(
+      old_fd: number,
+      old_flags: number,
+      old_path: number,
+      old_path_len: number,
+      new_fd: number,
+      new_path: number,
+      new_path_len: number,
+    ): number {
       const m = memory.refresh();
       old_fd >>>= 0;
-      if ((old_flags & ~1) !== 0) return INVAL;
+      if ((old_flags & ~0x1) !== 0) return BAD_FLAGS;
       old_flags >>>= 0;
       old_path >>>= 0;
       old_path_len >>>= 0;
       if (!m.inRange(old_path, old_path_len, 1)) return policy.badPointer("path_link", "old_path", m);
-      if (old_path_len > maxStringBytes) return TOO_LONG;
+      if (old_path_len > maxPathBytes) return STRING_TOO_LONG;
       const old_path_text = m.utf8(old_path, old_path_len);
-      if (old_path_text === null) return ILSEQ;
+      if (old_path_text === null) return BAD_UTF8;
       new_fd >>>= 0;
       new_path >>>= 0;
       new_path_len >>>= 0;
       if (!m.inRange(new_path, new_path_len, 1)) return policy.badPointer("path_link", "new_path", m);
-      if (new_path_len > maxStringBytes) return TOO_LONG;
+      if (new_path_len > maxPathBytes) return STRING_TOO_LONG;
       const new_path_text = m.utf8(new_path, new_path_len);
-      if (new_path_text === null) return ILSEQ;
+      if (new_path_text === null) return BAD_UTF8;
       try {
         return host.path_link(old_fd as t.Fd, old_flags as t.Lookupflags, old_path_text, new_fd as t.Fd, new_path_text);
       } catch (error) {
         return policy.hostFailure("path_link", error);
       }
     },
-    path_open(fd: number, dirflags: number, path: number, path_len: number, oflags: number, fs_rights_base: bigint, fs_rights_inheriting: bigint, fdflags: number, retptr0: number): number {
+
+    // path_open — witx/preview1/wasi_snapshot_preview1.witx:386
+    path_open(
+      fd: number,
+      dirflags: number,
+      path: number,
+      path_len: number,
+      oflags: number,
+      fs_rights_base: bigint,
+      fs_rights_inheriting: bigint,
+      fdflags: number,
+      retptr0: number,
+    ): number {
       const m = memory.refresh();
       fd >>>= 0;
-      if ((dirflags & ~1) !== 0) return INVAL;
+      if ((dirflags & ~0x1) !== 0) return BAD_FLAGS;
       dirflags >>>= 0;
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_open", "path", m);
-      if (path_len > maxStringBytes) return TOO_LONG;
+      if (path_len > maxPathBytes) return STRING_TOO_LONG;
       const path_text = m.utf8(path, path_len);
-      if (path_text === null) return ILSEQ;
-      if ((oflags & ~15) !== 0) return INVAL;
+      if (path_text === null) return BAD_UTF8;
+      if ((oflags & ~0xf) !== 0) return BAD_FLAGS;
       oflags >>>= 0;
       if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
-      if ((fs_rights_base & 18446744072635809792n) !== 0n) return INVAL;
+      if ((fs_rights_base & 0xffffffffc0000000n) !== 0n) return BAD_FLAGS;
       if (fs_rights_inheriting < 0n) fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
-      if ((fs_rights_inheriting & 18446744072635809792n) !== 0n) return INVAL;
-      if ((fdflags & ~31) !== 0) return INVAL;
+      if ((fs_rights_inheriting & 0xffffffffc0000000n) !== 0n) return BAD_FLAGS;
+      if ((fdflags & ~0x1f) !== 0) return BAD_FLAGS;
       fdflags >>>= 0;
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("path_open", "retptr0", m);
       try {
-        const error = host.path_open(fd as t.Fd, dirflags as t.Lookupflags, path_text, oflags as t.Oflags, fs_rights_base as t.Rights, fs_rights_inheriting as t.Rights, fdflags as t.Fdflags, path_open_out);
+        const error = host.path_open(
+          fd as t.Fd,
+          dirflags as t.Lookupflags,
+          path_text,
+          oflags as t.Oflags,
+          fs_rights_base as t.Rights,
+          fs_rights_inheriting as t.Rights,
+          fdflags as t.Fdflags,
+          path_open_out,
+        );
         if (error !== 0) return error;
         const after = memory.refresh();
         after.view.setUint32(retptr0, path_open_out.value, true);
@@ -607,22 +781,29 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("path_open", error);
       }
     },
+
+    // path_readlink — witx/preview1/wasi_snapshot_preview1.witx:409
     path_readlink(fd: number, path: number, path_len: number, buf: number, buf_len: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_readlink", "path", m);
-      if (path_len > maxStringBytes) return TOO_LONG;
+      if (path_len > maxPathBytes) return STRING_TOO_LONG;
       const path_text = m.utf8(path, path_len);
-      if (path_text === null) return ILSEQ;
+      if (path_text === null) return BAD_UTF8;
       buf >>>= 0;
       buf_len >>>= 0;
       if (!m.inRange(buf, buf_len, 1)) return policy.badPointer("path_readlink", "buf", m);
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("path_readlink", "retptr0", m);
       try {
-        const error = host.path_readlink(fd as t.Fd, path_text, path_readlink_buf_cache.view(m, buf, buf_len), path_readlink_out);
+        const error = host.path_readlink(
+          fd as t.Fd,
+          path_text,
+          path_readlink_buf_cache.view(m, buf, buf_len),
+          path_readlink_out,
+        );
         if (error !== 0) return error;
         const after = memory.refresh();
         after.view.setUint32(retptr0, path_readlink_out.value, true);
@@ -631,86 +812,108 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("path_readlink", error);
       }
     },
+
+    // path_remove_directory — witx/preview1/wasi_snapshot_preview1.witx:424
     path_remove_directory(fd: number, path: number, path_len: number): number {
       const m = memory.refresh();
       fd >>>= 0;
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_remove_directory", "path", m);
-      if (path_len > maxStringBytes) return TOO_LONG;
+      if (path_len > maxPathBytes) return STRING_TOO_LONG;
       const path_text = m.utf8(path, path_len);
-      if (path_text === null) return ILSEQ;
+      if (path_text === null) return BAD_UTF8;
       try {
         return host.path_remove_directory(fd as t.Fd, path_text);
       } catch (error) {
         return policy.hostFailure("path_remove_directory", error);
       }
     },
-    path_rename(fd: number, old_path: number, old_path_len: number, new_fd: number, new_path: number, new_path_len: number): number {
+
+    // path_rename — witx/preview1/wasi_snapshot_preview1.witx:434
+    path_rename(
+      fd: number,
+      old_path: number,
+      old_path_len: number,
+      new_fd: number,
+      new_path: number,
+      new_path_len: number,
+    ): number {
       const m = memory.refresh();
       fd >>>= 0;
       old_path >>>= 0;
       old_path_len >>>= 0;
       if (!m.inRange(old_path, old_path_len, 1)) return policy.badPointer("path_rename", "old_path", m);
-      if (old_path_len > maxStringBytes) return TOO_LONG;
+      if (old_path_len > maxPathBytes) return STRING_TOO_LONG;
       const old_path_text = m.utf8(old_path, old_path_len);
-      if (old_path_text === null) return ILSEQ;
+      if (old_path_text === null) return BAD_UTF8;
       new_fd >>>= 0;
       new_path >>>= 0;
       new_path_len >>>= 0;
       if (!m.inRange(new_path, new_path_len, 1)) return policy.badPointer("path_rename", "new_path", m);
-      if (new_path_len > maxStringBytes) return TOO_LONG;
+      if (new_path_len > maxPathBytes) return STRING_TOO_LONG;
       const new_path_text = m.utf8(new_path, new_path_len);
-      if (new_path_text === null) return ILSEQ;
+      if (new_path_text === null) return BAD_UTF8;
       try {
         return host.path_rename(fd as t.Fd, old_path_text, new_fd as t.Fd, new_path_text);
       } catch (error) {
         return policy.hostFailure("path_rename", error);
       }
     },
+
+    // path_symlink — witx/preview1/wasi_snapshot_preview1.witx:449
     path_symlink(old_path: number, old_path_len: number, fd: number, new_path: number, new_path_len: number): number {
       const m = memory.refresh();
       old_path >>>= 0;
       old_path_len >>>= 0;
       if (!m.inRange(old_path, old_path_len, 1)) return policy.badPointer("path_symlink", "old_path", m);
-      if (old_path_len > maxStringBytes) return TOO_LONG;
+      if (old_path_len > maxPathBytes) return STRING_TOO_LONG;
       const old_path_text = m.utf8(old_path, old_path_len);
-      if (old_path_text === null) return ILSEQ;
+      if (old_path_text === null) return BAD_UTF8;
       fd >>>= 0;
       new_path >>>= 0;
       new_path_len >>>= 0;
       if (!m.inRange(new_path, new_path_len, 1)) return policy.badPointer("path_symlink", "new_path", m);
-      if (new_path_len > maxStringBytes) return TOO_LONG;
+      if (new_path_len > maxPathBytes) return STRING_TOO_LONG;
       const new_path_text = m.utf8(new_path, new_path_len);
-      if (new_path_text === null) return ILSEQ;
+      if (new_path_text === null) return BAD_UTF8;
       try {
         return host.path_symlink(old_path_text, fd as t.Fd, new_path_text);
       } catch (error) {
         return policy.hostFailure("path_symlink", error);
       }
     },
+
+    // path_unlink_file — witx/preview1/wasi_snapshot_preview1.witx:462
     path_unlink_file(fd: number, path: number, path_len: number): number {
       const m = memory.refresh();
       fd >>>= 0;
       path >>>= 0;
       path_len >>>= 0;
       if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_unlink_file", "path", m);
-      if (path_len > maxStringBytes) return TOO_LONG;
+      if (path_len > maxPathBytes) return STRING_TOO_LONG;
       const path_text = m.utf8(path, path_len);
-      if (path_text === null) return ILSEQ;
+      if (path_text === null) return BAD_UTF8;
       try {
         return host.path_unlink_file(fd as t.Fd, path_text);
       } catch (error) {
         return policy.hostFailure("path_unlink_file", error);
       }
     },
+
+    // poll_oneoff — witx/preview1/wasi_snapshot_preview1.witx:473
     poll_oneoff(in_: number, out: number, nsubscriptions: number, retptr0: number): number {
       const m = memory.refresh();
       nsubscriptions >>>= 0;
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("poll_oneoff", "retptr0", m);
       try {
-        const error = host.poll_oneoff(new GuestPointer(m, in_ >>> 0, poll_oneoff_in__codec, policy, "poll_oneoff", "in"), new GuestPointer(m, out >>> 0, poll_oneoff_out_codec, policy, "poll_oneoff", "out"), nsubscriptions as t.Size, poll_oneoff_out);
+        const error = host.poll_oneoff(
+          poll_oneoff_in_pointers.at(in_),
+          poll_oneoff_out_pointers.at(out),
+          nsubscriptions as t.Size,
+          poll_oneoff_out,
+        );
         if (error !== 0) return error;
         const after = memory.refresh();
         after.view.setUint32(retptr0, poll_oneoff_out.value, true);
@@ -719,6 +922,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("poll_oneoff", error);
       }
     },
+
+    // proc_exit — witx/preview1/wasi_snapshot_preview1.witx:487
     proc_exit(rval: number): never {
       memory.requireAttached();
       rval >>>= 0;
@@ -729,16 +934,20 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
       }
       throw new WebAssembly.RuntimeError("proc_exit returned to the guest, which it must never do");
     },
+
+    // proc_raise — witx/preview1/wasi_snapshot_preview1.witx:494
     proc_raise(sig: number): number {
       memory.requireAttached();
       sig >>>= 0;
-      if (sig >= 31) return INVAL;
+      if (sig >= 31) return BAD_ENUM;
       try {
         return host.proc_raise(sig as t.Signal);
       } catch (error) {
         return policy.hostFailure("proc_raise", error);
       }
     },
+
+    // sched_yield — witx/preview1/wasi_snapshot_preview1.witx:502
     sched_yield(): number {
       memory.requireAttached();
       try {
@@ -747,6 +956,8 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("sched_yield", error);
       }
     },
+
+    // random_get — witx/preview1/wasi_snapshot_preview1.witx:509
     random_get(buf: number, buf_len: number): number {
       const m = memory.refresh();
       buf >>>= 0;
@@ -758,10 +969,12 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("random_get", error);
       }
     },
+
+    // sock_accept — witx/preview1/wasi_snapshot_preview1.witx:520
     sock_accept(fd: number, flags: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
-      if ((flags & ~31) !== 0) return INVAL;
+      if ((flags & ~0x1f) !== 0) return BAD_FLAGS;
       flags >>>= 0;
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("sock_accept", "retptr0", m);
@@ -775,16 +988,25 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("sock_accept", error);
       }
     },
-    sock_recv(fd: number, ri_data: number, ri_data_len: number, ri_flags: number, retptr0: number, retptr1: number): number {
+
+    // sock_recv — witx/preview1/wasi_snapshot_preview1.witx:531
+    sock_recv(
+      fd: number,
+      ri_data: number,
+      ri_data_len: number,
+      ri_flags: number,
+      retptr0: number,
+      retptr1: number,
+    ): number {
       const m = memory.refresh();
       fd >>>= 0;
       ri_data >>>= 0;
       ri_data_len >>>= 0;
       if (!m.arrayInRange(ri_data, ri_data_len, 8, 4)) return policy.badPointer("sock_recv", "ri_data", m);
-      if (ri_data_len > maxListLength) return INVAL;
+      if (ri_data_len > maxIovecs) return LIST_TOO_LONG;
       const ri_data_buffers = m.bufferList(ri_data, ri_data_len, 8, 0, 4, sock_recv_ri_data_cache);
       if (ri_data_buffers === null) return policy.badPointer("sock_recv", "ri_data", m);
-      if ((ri_flags & ~3) !== 0) return INVAL;
+      if ((ri_flags & ~0x3) !== 0) return BAD_FLAGS;
       ri_flags >>>= 0;
       retptr0 >>>= 0;
       if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("sock_recv", "retptr0", m);
@@ -801,13 +1023,15 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("sock_recv", error);
       }
     },
+
+    // sock_send — witx/preview1/wasi_snapshot_preview1.witx:544
     sock_send(fd: number, si_data: number, si_data_len: number, si_flags: number, retptr0: number): number {
       const m = memory.refresh();
       fd >>>= 0;
       si_data >>>= 0;
       si_data_len >>>= 0;
       if (!m.arrayInRange(si_data, si_data_len, 8, 4)) return policy.badPointer("sock_send", "si_data", m);
-      if (si_data_len > maxListLength) return INVAL;
+      if (si_data_len > maxIovecs) return LIST_TOO_LONG;
       const si_data_buffers = m.bufferList(si_data, si_data_len, 8, 0, 4, sock_send_si_data_cache);
       if (si_data_buffers === null) return policy.badPointer("sock_send", "si_data", m);
       si_flags &= 0xffff;
@@ -823,10 +1047,12 @@ export function createPreview1Imports(host: Preview1Host, memory: GuestMemory, o
         return policy.hostFailure("sock_send", error);
       }
     },
+
+    // sock_shutdown — witx/preview1/wasi_snapshot_preview1.witx:557
     sock_shutdown(fd: number, how: number): number {
       memory.requireAttached();
       fd >>>= 0;
-      if ((how & ~3) !== 0) return INVAL;
+      if ((how & ~0x3) !== 0) return BAD_FLAGS;
       how >>>= 0;
       try {
         return host.sock_shutdown(fd as t.Fd, how as t.Sdflags);

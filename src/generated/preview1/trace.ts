@@ -3,13 +3,26 @@
 // @generated from witx/preview1/typenames.witx (sha256 9c80f9cd0f26b8eed7757ecff162b2aa11c4d7b5a349e4ac45c3b26661a42ab6)
 // @generated from witx/preview1/wasi_snapshot_preview1.witx (sha256 085fdb5d03a3d29ec1b13afbe4d1a0bb597ca7e81851ff2df2b4b5535c6b1747)
 
-import { describeThrow, formatAddress, formatBufferList, formatByteRange, formatEnum, formatFlags, formatStored, formatString, u8Codec, u16Codec, u32Codec, u64Codec } from "../../runtime/index.js";
+import {
+  describeThrow,
+  formatAddress,
+  formatBufferList,
+  formatByteRange,
+  formatEnum,
+  formatFlags,
+  formatStored,
+  formatString,
+} from "../../runtime/index.js";
 import type { GuestMemory } from "../../runtime/index.js";
 import * as t from "./types.js";
 import type { Preview1Imports } from "./glue.js";
-void [formatAddress, formatBufferList, formatByteRange, formatEnum, formatFlags, formatStored, formatString, u8Codec, u16Codec, u32Codec, u64Codec];
+
 /** Wraps `imports` so that every call and its outcome is passed to `log` as one line. */
-export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemory, log: (line: string) => void): Preview1Imports {
+export function tracePreview1Imports(
+  imports: Preview1Imports,
+  memory: GuestMemory,
+  log: (line: string) => void,
+): Preview1Imports {
   return {
     args_get(argv: number, argv_buf: number): number {
       const call = `args_get(argv=${formatAddress(argv)}, argv_buf=${formatAddress(argv_buf)})`;
@@ -20,9 +33,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     args_sizes_get(retptr0: number, retptr1: number): number {
       const call = `args_sizes_get()`;
       let error: number;
@@ -32,9 +47,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.sizeCodec, retptr1)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.sizeCodec, retptr1)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     environ_get(environ: number, environ_buf: number): number {
       const call = `environ_get(environ=${formatAddress(environ)}, environ_buf=${formatAddress(environ_buf)})`;
       let error: number;
@@ -44,9 +64,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     environ_sizes_get(retptr0: number, retptr1: number): number {
       const call = `environ_sizes_get()`;
       let error: number;
@@ -56,9 +78,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.sizeCodec, retptr1)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.sizeCodec, retptr1)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     clock_res_get(id: number, retptr0: number): number {
       const call = `clock_res_get(id=${formatEnum(t.clockidNames, id)})`;
       let error: number;
@@ -68,9 +95,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.timestampCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.timestampCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     clock_time_get(id: number, precision: bigint, retptr0: number): number {
       const call = `clock_time_get(id=${formatEnum(t.clockidNames, id)}, precision=${BigInt.asUintN(64, precision)})`;
       let error: number;
@@ -80,11 +112,18 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.timestampCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.timestampCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
-      const call = `fd_advise(fd=${fd >>> 0}, offset=${BigInt.asUintN(64, offset)}, len=${BigInt.asUintN(64, len)}, advice=${formatEnum(t.adviceNames, advice)})`;
+      const call =
+        `fd_advise(fd=${fd >>> 0}, offset=${BigInt.asUintN(64, offset)}, len=${BigInt.asUintN(64, len)}, ` +
+        `advice=${formatEnum(t.adviceNames, advice)})`;
       let error: number;
       try {
         error = imports.fd_advise(fd, offset, len, advice);
@@ -92,9 +131,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_allocate(fd: number, offset: bigint, len: bigint): number {
       const call = `fd_allocate(fd=${fd >>> 0}, offset=${BigInt.asUintN(64, offset)}, len=${BigInt.asUintN(64, len)})`;
       let error: number;
@@ -104,9 +145,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_close(fd: number): number {
       const call = `fd_close(fd=${fd >>> 0})`;
       let error: number;
@@ -116,9 +159,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_datasync(fd: number): number {
       const call = `fd_datasync(fd=${fd >>> 0})`;
       let error: number;
@@ -128,9 +173,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_fdstat_get(fd: number, retptr0: number): number {
       const call = `fd_fdstat_get(fd=${fd >>> 0})`;
       let error: number;
@@ -140,9 +187,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.fdstatCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.fdstatCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_fdstat_set_flags(fd: number, flags: number): number {
       const call = `fd_fdstat_set_flags(fd=${fd >>> 0}, flags=${formatFlags(t.fdflagsNames, flags)})`;
       let error: number;
@@ -152,11 +204,15 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number {
-      const call = `fd_fdstat_set_rights(fd=${fd >>> 0}, fs_rights_base=${formatFlags(t.rightsNames, fs_rights_base)}, fs_rights_inheriting=${formatFlags(t.rightsNames, fs_rights_inheriting)})`;
+      const call =
+        `fd_fdstat_set_rights(fd=${fd >>> 0}, fs_rights_base=${formatFlags(t.rightsNames, fs_rights_base)}, ` +
+        `fs_rights_inheriting=${formatFlags(t.rightsNames, fs_rights_inheriting)})`;
       let error: number;
       try {
         error = imports.fd_fdstat_set_rights(fd, fs_rights_base, fs_rights_inheriting);
@@ -164,9 +220,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_filestat_get(fd: number, retptr0: number): number {
       const call = `fd_filestat_get(fd=${fd >>> 0})`;
       let error: number;
@@ -176,9 +234,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.filestatCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.filestatCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_filestat_set_size(fd: number, size: bigint): number {
       const call = `fd_filestat_set_size(fd=${fd >>> 0}, size=${BigInt.asUintN(64, size)})`;
       let error: number;
@@ -188,11 +251,15 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number {
-      const call = `fd_filestat_set_times(fd=${fd >>> 0}, atim=${BigInt.asUintN(64, atim)}, mtim=${BigInt.asUintN(64, mtim)}, fst_flags=${formatFlags(t.fstflagsNames, fst_flags)})`;
+      const call =
+        `fd_filestat_set_times(fd=${fd >>> 0}, atim=${BigInt.asUintN(64, atim)}, mtim=${BigInt.asUintN(64, mtim)}, ` +
+        `fst_flags=${formatFlags(t.fstflagsNames, fst_flags)})`;
       let error: number;
       try {
         error = imports.fd_filestat_set_times(fd, atim, mtim, fst_flags);
@@ -200,11 +267,15 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_pread(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
-      const call = `fd_pread(fd=${fd >>> 0}, iovs=${formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false)}, offset=${BigInt.asUintN(64, offset)})`;
+      const call =
+        `fd_pread(fd=${fd >>> 0}, iovs=${formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false)}, ` +
+        `offset=${BigInt.asUintN(64, offset)})`;
       let error: number;
       try {
         error = imports.fd_pread(fd, iovs, iovs_len, offset, retptr0);
@@ -212,9 +283,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_prestat_get(fd: number, retptr0: number): number {
       const call = `fd_prestat_get(fd=${fd >>> 0})`;
       let error: number;
@@ -224,9 +300,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.prestatCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.prestatCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_prestat_dir_name(fd: number, path: number, path_len: number): number {
       const call = `fd_prestat_dir_name(fd=${fd >>> 0}, path=${formatByteRange(path, path_len)})`;
       let error: number;
@@ -236,11 +317,15 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_pwrite(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
-      const call = `fd_pwrite(fd=${fd >>> 0}, iovs=${formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true)}, offset=${BigInt.asUintN(64, offset)})`;
+      const call =
+        `fd_pwrite(fd=${fd >>> 0}, iovs=${formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true)}, ` +
+        `offset=${BigInt.asUintN(64, offset)})`;
       let error: number;
       try {
         error = imports.fd_pwrite(fd, iovs, iovs_len, offset, retptr0);
@@ -248,9 +333,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_read(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
       const call = `fd_read(fd=${fd >>> 0}, iovs=${formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false)})`;
       let error: number;
@@ -260,11 +350,17 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_readdir(fd: number, buf: number, buf_len: number, cookie: bigint, retptr0: number): number {
-      const call = `fd_readdir(fd=${fd >>> 0}, buf=${formatByteRange(buf, buf_len)}, cookie=${BigInt.asUintN(64, cookie)})`;
+      const call =
+        `fd_readdir(fd=${fd >>> 0}, buf=${formatByteRange(buf, buf_len)}, cookie=${BigInt.asUintN(64, cookie)})`;
       let error: number;
       try {
         error = imports.fd_readdir(fd, buf, buf_len, cookie, retptr0);
@@ -272,9 +368,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_renumber(fd: number, to: number): number {
       const call = `fd_renumber(fd=${fd >>> 0}, to=${to >>> 0})`;
       let error: number;
@@ -284,9 +385,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_seek(fd: number, offset: bigint, whence: number, retptr0: number): number {
       const call = `fd_seek(fd=${fd >>> 0}, offset=${offset}, whence=${formatEnum(t.whenceNames, whence)})`;
       let error: number;
@@ -296,9 +399,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.filesizeCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.filesizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_sync(fd: number): number {
       const call = `fd_sync(fd=${fd >>> 0})`;
       let error: number;
@@ -308,9 +416,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_tell(fd: number, retptr0: number): number {
       const call = `fd_tell(fd=${fd >>> 0})`;
       let error: number;
@@ -320,9 +430,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.filesizeCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.filesizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     fd_write(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
       const call = `fd_write(fd=${fd >>> 0}, iovs=${formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true)})`;
       let error: number;
@@ -332,9 +447,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     path_create_directory(fd: number, path: number, path_len: number): number {
       const call = `path_create_directory(fd=${fd >>> 0}, path=${formatString(memory, path, path_len)})`;
       let error: number;
@@ -344,11 +464,15 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     path_filestat_get(fd: number, flags: number, path: number, path_len: number, retptr0: number): number {
-      const call = `path_filestat_get(fd=${fd >>> 0}, flags=${formatFlags(t.lookupflagsNames, flags)}, path=${formatString(memory, path, path_len)})`;
+      const call =
+        `path_filestat_get(fd=${fd >>> 0}, flags=${formatFlags(t.lookupflagsNames, flags)}, ` +
+        `path=${formatString(memory, path, path_len)})`;
       let error: number;
       try {
         error = imports.path_filestat_get(fd, flags, path, path_len, retptr0);
@@ -356,11 +480,27 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.filestatCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.filestatCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
-    path_filestat_set_times(fd: number, flags: number, path: number, path_len: number, atim: bigint, mtim: bigint, fst_flags: number): number {
-      const call = `path_filestat_set_times(fd=${fd >>> 0}, flags=${formatFlags(t.lookupflagsNames, flags)}, path=${formatString(memory, path, path_len)}, atim=${BigInt.asUintN(64, atim)}, mtim=${BigInt.asUintN(64, mtim)}, fst_flags=${formatFlags(t.fstflagsNames, fst_flags)})`;
+
+    path_filestat_set_times(
+      fd: number,
+      flags: number,
+      path: number,
+      path_len: number,
+      atim: bigint,
+      mtim: bigint,
+      fst_flags: number,
+    ): number {
+      const call =
+        `path_filestat_set_times(fd=${fd >>> 0}, flags=${formatFlags(t.lookupflagsNames, flags)}, ` +
+        `path=${formatString(memory, path, path_len)}, atim=${BigInt.asUintN(64, atim)}, ` +
+        `mtim=${BigInt.asUintN(64, mtim)}, fst_flags=${formatFlags(t.fstflagsNames, fst_flags)})`;
       let error: number;
       try {
         error = imports.path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags);
@@ -368,11 +508,24 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
-    path_link(old_fd: number, old_flags: number, old_path: number, old_path_len: number, new_fd: number, new_path: number, new_path_len: number): number {
-      const call = `path_link(old_fd=${old_fd >>> 0}, old_flags=${formatFlags(t.lookupflagsNames, old_flags)}, old_path=${formatString(memory, old_path, old_path_len)}, new_fd=${new_fd >>> 0}, new_path=${formatString(memory, new_path, new_path_len)})`;
+
+    path_link(
+      old_fd: number,
+      old_flags: number,
+      old_path: number,
+      old_path_len: number,
+      new_fd: number,
+      new_path: number,
+      new_path_len: number,
+    ): number {
+      const call =
+        `path_link(old_fd=${old_fd >>> 0}, old_flags=${formatFlags(t.lookupflagsNames, old_flags)}, ` +
+        `old_path=${formatString(memory, old_path, old_path_len)}, new_fd=${new_fd >>> 0}, ` +
+        `new_path=${formatString(memory, new_path, new_path_len)})`;
       let error: number;
       try {
         error = imports.path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len);
@@ -380,23 +533,57 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
-    path_open(fd: number, dirflags: number, path: number, path_len: number, oflags: number, fs_rights_base: bigint, fs_rights_inheriting: bigint, fdflags: number, retptr0: number): number {
-      const call = `path_open(fd=${fd >>> 0}, dirflags=${formatFlags(t.lookupflagsNames, dirflags)}, path=${formatString(memory, path, path_len)}, oflags=${formatFlags(t.oflagsNames, oflags)}, fs_rights_base=${formatFlags(t.rightsNames, fs_rights_base)}, fs_rights_inheriting=${formatFlags(t.rightsNames, fs_rights_inheriting)}, fdflags=${formatFlags(t.fdflagsNames, fdflags)})`;
+
+    path_open(
+      fd: number,
+      dirflags: number,
+      path: number,
+      path_len: number,
+      oflags: number,
+      fs_rights_base: bigint,
+      fs_rights_inheriting: bigint,
+      fdflags: number,
+      retptr0: number,
+    ): number {
+      const call =
+        `path_open(fd=${fd >>> 0}, dirflags=${formatFlags(t.lookupflagsNames, dirflags)}, ` +
+        `path=${formatString(memory, path, path_len)}, oflags=${formatFlags(t.oflagsNames, oflags)}, ` +
+        `fs_rights_base=${formatFlags(t.rightsNames, fs_rights_base)}, ` +
+        `fs_rights_inheriting=${formatFlags(t.rightsNames, fs_rights_inheriting)}, ` +
+        `fdflags=${formatFlags(t.fdflagsNames, fdflags)})`;
       let error: number;
       try {
-        error = imports.path_open(fd, dirflags, path, path_len, oflags, fs_rights_base, fs_rights_inheriting, fdflags, retptr0);
+        error = imports.path_open(
+          fd,
+          dirflags,
+          path,
+          path_len,
+          oflags,
+          fs_rights_base,
+          fs_rights_inheriting,
+          fdflags,
+          retptr0,
+        );
       } catch (thrown) {
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.fdCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.fdCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     path_readlink(fd: number, path: number, path_len: number, buf: number, buf_len: number, retptr0: number): number {
-      const call = `path_readlink(fd=${fd >>> 0}, path=${formatString(memory, path, path_len)}, buf=${formatByteRange(buf, buf_len)})`;
+      const call =
+        `path_readlink(fd=${fd >>> 0}, path=${formatString(memory, path, path_len)}, ` +
+        `buf=${formatByteRange(buf, buf_len)})`;
       let error: number;
       try {
         error = imports.path_readlink(fd, path, path_len, buf, buf_len, retptr0);
@@ -404,9 +591,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     path_remove_directory(fd: number, path: number, path_len: number): number {
       const call = `path_remove_directory(fd=${fd >>> 0}, path=${formatString(memory, path, path_len)})`;
       let error: number;
@@ -416,11 +608,22 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
-    path_rename(fd: number, old_path: number, old_path_len: number, new_fd: number, new_path: number, new_path_len: number): number {
-      const call = `path_rename(fd=${fd >>> 0}, old_path=${formatString(memory, old_path, old_path_len)}, new_fd=${new_fd >>> 0}, new_path=${formatString(memory, new_path, new_path_len)})`;
+
+    path_rename(
+      fd: number,
+      old_path: number,
+      old_path_len: number,
+      new_fd: number,
+      new_path: number,
+      new_path_len: number,
+    ): number {
+      const call =
+        `path_rename(fd=${fd >>> 0}, old_path=${formatString(memory, old_path, old_path_len)}, ` +
+        `new_fd=${new_fd >>> 0}, new_path=${formatString(memory, new_path, new_path_len)})`;
       let error: number;
       try {
         error = imports.path_rename(fd, old_path, old_path_len, new_fd, new_path, new_path_len);
@@ -428,11 +631,15 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     path_symlink(old_path: number, old_path_len: number, fd: number, new_path: number, new_path_len: number): number {
-      const call = `path_symlink(old_path=${formatString(memory, old_path, old_path_len)}, fd=${fd >>> 0}, new_path=${formatString(memory, new_path, new_path_len)})`;
+      const call =
+        `path_symlink(old_path=${formatString(memory, old_path, old_path_len)}, fd=${fd >>> 0}, ` +
+        `new_path=${formatString(memory, new_path, new_path_len)})`;
       let error: number;
       try {
         error = imports.path_symlink(old_path, old_path_len, fd, new_path, new_path_len);
@@ -440,9 +647,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     path_unlink_file(fd: number, path: number, path_len: number): number {
       const call = `path_unlink_file(fd=${fd >>> 0}, path=${formatString(memory, path, path_len)})`;
       let error: number;
@@ -452,11 +661,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     poll_oneoff(in_: number, out: number, nsubscriptions: number, retptr0: number): number {
-      const call = `poll_oneoff(in=${formatAddress(in_)}, out=${formatAddress(out)}, nsubscriptions=${nsubscriptions >>> 0})`;
+      const call =
+        `poll_oneoff(in=${formatAddress(in_)}, out=${formatAddress(out)}, nsubscriptions=${nsubscriptions >>> 0})`;
       let error: number;
       try {
         error = imports.poll_oneoff(in_, out, nsubscriptions, retptr0);
@@ -464,14 +676,20 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     proc_exit(rval: number): never {
       const call = `proc_exit(rval=${rval >>> 0})`;
       log(call);
       return imports.proc_exit(rval);
     },
+
     proc_raise(sig: number): number {
       const call = `proc_raise(sig=${formatEnum(t.signalNames, sig)})`;
       let error: number;
@@ -481,9 +699,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     sched_yield(): number {
       const call = `sched_yield()`;
       let error: number;
@@ -493,9 +713,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     random_get(buf: number, buf_len: number): number {
       const call = `random_get(buf=${formatByteRange(buf, buf_len)})`;
       let error: number;
@@ -505,9 +727,11 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     sock_accept(fd: number, flags: number, retptr0: number): number {
       const call = `sock_accept(fd=${fd >>> 0}, flags=${formatFlags(t.fdflagsNames, flags)})`;
       let error: number;
@@ -517,11 +741,25 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.fdCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.fdCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
-    sock_recv(fd: number, ri_data: number, ri_data_len: number, ri_flags: number, retptr0: number, retptr1: number): number {
-      const call = `sock_recv(fd=${fd >>> 0}, ri_data=${formatBufferList(memory, ri_data, ri_data_len, 8, 0, 4, false)}, ri_flags=${formatFlags(t.riflagsNames, ri_flags)})`;
+
+    sock_recv(
+      fd: number,
+      ri_data: number,
+      ri_data_len: number,
+      ri_flags: number,
+      retptr0: number,
+      retptr1: number,
+    ): number {
+      const call =
+        `sock_recv(fd=${fd >>> 0}, ri_data=${formatBufferList(memory, ri_data, ri_data_len, 8, 0, 4, false)}, ` +
+        `ri_flags=${formatFlags(t.riflagsNames, ri_flags)})`;
       let error: number;
       try {
         error = imports.sock_recv(fd, ri_data, ri_data_len, ri_flags, retptr0, retptr1);
@@ -529,11 +767,18 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.roflagsCodec, retptr1)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.roflagsCodec, retptr1)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     sock_send(fd: number, si_data: number, si_data_len: number, si_flags: number, retptr0: number): number {
-      const call = `sock_send(fd=${fd >>> 0}, si_data=${formatBufferList(memory, si_data, si_data_len, 8, 0, 4, true)}, si_flags=${si_flags & 0xffff})`;
+      const call =
+        `sock_send(fd=${fd >>> 0}, si_data=${formatBufferList(memory, si_data, si_data_len, 8, 0, 4, true)}, ` +
+        `si_flags=${si_flags & 0xffff})`;
       let error: number;
       try {
         error = imports.sock_send(fd, si_data, si_data_len, si_flags, retptr0);
@@ -541,9 +786,14 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? `success (${formatStored(memory, t.sizeCodec, retptr0)})` : formatEnum(t.errnoNames, error)}`);
+      const outcome =
+        error === 0
+          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
+          : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
+
     sock_shutdown(fd: number, how: number): number {
       const call = `sock_shutdown(fd=${fd >>> 0}, how=${formatFlags(t.sdflagsNames, how)})`;
       let error: number;
@@ -553,7 +803,8 @@ export function tracePreview1Imports(imports: Preview1Imports, memory: GuestMemo
         log(`${call} -> ${describeThrow(thrown)}`);
         throw thrown;
       }
-      log(`${call} = ${error === 0 ? "success" : formatEnum(t.errnoNames, error)}`);
+      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
+      log(`${call} = ${outcome}`);
       return error;
     },
   };

@@ -3,21 +3,27 @@
 // @generated from witx/preview1/typenames.witx (sha256 9c80f9cd0f26b8eed7757ecff162b2aa11c4d7b5a349e4ac45c3b26661a42ab6)
 // @generated from witx/preview1/wasi_snapshot_preview1.witx (sha256 085fdb5d03a3d29ec1b13afbe4d1a0bb597ca7e81851ff2df2b4b5535c6b1747)
 
-import { InvalidGuestValue } from "../../runtime/codec.js";
+import { InvalidGuestValue, u16Codec, u32Codec, u64Codec, s64Codec } from "../../runtime/codec.js";
 import type { Codec } from "../../runtime/codec.js";
-import { u8Codec, u16Codec, u32Codec, u64Codec, s8Codec, s16Codec, s32Codec, s64Codec, f32Codec, f64Codec } from "../../runtime/codec.js";
+
 /** A guest address, as stored inside records; host code receives typed views instead. */
 export type GuestAddress = number;
-void [u8Codec, u16Codec, u32Codec, u64Codec, s8Codec, s16Codec, s32Codec, s64Codec, f32Codec, f64Codec];
+
 /** A count of bytes or elements that fits a wasm32 address space. */
 export type Size = number;
+
 export const sizeCodec: Codec<Size> = u32Codec;
+
 /** A size of, or position in, a file, in bytes. Never negative. */
 export type Filesize = bigint;
+
 export const filesizeCodec: Codec<Filesize> = u64Codec;
+
 /** A moment or a duration, counted in nanoseconds. */
 export type Timestamp = bigint;
+
 export const timestampCodec: Codec<Timestamp> = u64Codec;
+
 /**
  * Names one of the clocks a guest can read or wait on.
  */
@@ -38,9 +44,12 @@ export const clockid = {
   /** CPU time used by the calling thread so far. */
   thread_cputime_id: 3,
 } as const;
+
 export type Clockid = (typeof clockid)[keyof typeof clockid];
+
 /** Case names of `clockid`, indexed by value. */
 export const clockidNames: readonly string[] = ["realtime", "monotonic", "process_cputime_id", "thread_cputime_id"];
+
 export const clockidCodec: Codec<Clockid> = {
   name: "clockid",
   size: 4,
@@ -54,6 +63,7 @@ export const clockidCodec: Codec<Clockid> = {
     view.setUint32(offset, value, true);
   },
 };
+
 /**
  * Outcome of a WASI call: `success`, or why it failed. The names mirror the
  * POSIX `E...` constants; a number of them are never produced by the calls
@@ -228,9 +238,20 @@ export const errno = {
    */
   notcapable: 76,
 } as const;
+
 export type Errno = (typeof errno)[keyof typeof errno];
+
 /** Case names of `errno`, indexed by value. */
-export const errnoNames: readonly string[] = ["success", "2big", "acces", "addrinuse", "addrnotavail", "afnosupport", "again", "already", "badf", "badmsg", "busy", "canceled", "child", "connaborted", "connrefused", "connreset", "deadlk", "destaddrreq", "dom", "dquot", "exist", "fault", "fbig", "hostunreach", "idrm", "ilseq", "inprogress", "intr", "inval", "io", "isconn", "isdir", "loop", "mfile", "mlink", "msgsize", "multihop", "nametoolong", "netdown", "netreset", "netunreach", "nfile", "nobufs", "nodev", "noent", "noexec", "nolck", "nolink", "nomem", "nomsg", "noprotoopt", "nospc", "nosys", "notconn", "notdir", "notempty", "notrecoverable", "notsock", "notsup", "notty", "nxio", "overflow", "ownerdead", "perm", "pipe", "proto", "protonosupport", "prototype", "range", "rofs", "spipe", "srch", "stale", "timedout", "txtbsy", "xdev", "notcapable"];
+export const errnoNames: readonly string[] = [
+  "success", "2big", "acces", "addrinuse", "addrnotavail", "afnosupport", "again", "already", "badf", "badmsg", "busy",
+  "canceled", "child", "connaborted", "connrefused", "connreset", "deadlk", "destaddrreq", "dom", "dquot", "exist",
+  "fault", "fbig", "hostunreach", "idrm", "ilseq", "inprogress", "intr", "inval", "io", "isconn", "isdir", "loop",
+  "mfile", "mlink", "msgsize", "multihop", "nametoolong", "netdown", "netreset", "netunreach", "nfile", "nobufs",
+  "nodev", "noent", "noexec", "nolck", "nolink", "nomem", "nomsg", "noprotoopt", "nospc", "nosys", "notconn", "notdir",
+  "notempty", "notrecoverable", "notsock", "notsup", "notty", "nxio", "overflow", "ownerdead", "perm", "pipe", "proto",
+  "protonosupport", "prototype", "range", "rofs", "spipe", "srch", "stale", "timedout", "txtbsy", "xdev", "notcapable",
+];
+
 export const errnoCodec: Codec<Errno> = {
   name: "errno",
   size: 2,
@@ -244,6 +265,7 @@ export const errnoCodec: Codec<Errno> = {
     view.setUint16(offset, value, true);
   },
 };
+
 /**
  * The capabilities a file descriptor carries; a call checks for the bits it
  * needs and fails with `errno::notcapable` when one is missing. Each flag
@@ -341,31 +363,45 @@ export const rights = {
   /** Bit 29: allows `sock_accept`. */
   sock_accept: 536870912n,
 } as const;
+
 /** A set of `rights` bits. */
 export type Rights = bigint;
+
 /** Every bit `rights` defines; any other bit is invalid. */
-export const rightsAll: Rights = 1073741823n;
+export const rightsAll: Rights = 0x3fffffffn;
+
 /** Flag names of `rights`, indexed by bit number. */
-export const rightsNames: readonly string[] = ["fd_datasync", "fd_read", "fd_seek", "fd_fdstat_set_flags", "fd_sync", "fd_tell", "fd_write", "fd_advise", "fd_allocate", "path_create_directory", "path_create_file", "path_link_source", "path_link_target", "path_open", "fd_readdir", "path_readlink", "path_rename_source", "path_rename_target", "path_filestat_get", "path_filestat_set_size", "path_filestat_set_times", "fd_filestat_get", "fd_filestat_set_size", "fd_filestat_set_times", "path_symlink", "path_remove_directory", "path_unlink_file", "poll_fd_readwrite", "sock_shutdown", "sock_accept"];
+export const rightsNames: readonly string[] = [
+  "fd_datasync", "fd_read", "fd_seek", "fd_fdstat_set_flags", "fd_sync", "fd_tell", "fd_write", "fd_advise",
+  "fd_allocate", "path_create_directory", "path_create_file", "path_link_source", "path_link_target", "path_open",
+  "fd_readdir", "path_readlink", "path_rename_source", "path_rename_target", "path_filestat_get",
+  "path_filestat_set_size", "path_filestat_set_times", "fd_filestat_get", "fd_filestat_set_size",
+  "fd_filestat_set_times", "path_symlink", "path_remove_directory", "path_unlink_file", "poll_fd_readwrite",
+  "sock_shutdown", "sock_accept",
+];
+
 export const rightsCodec: Codec<Rights> = {
   name: "rights",
   size: 8,
   align: 8,
   read(view, offset) {
     const value = view.getBigUint64(offset, true);
-    if ((value & ~1073741823n) !== 0n) throw new InvalidGuestValue("rights", value);
+    if ((value & ~0x3fffffffn) !== 0n) throw new InvalidGuestValue("rights", value);
     return value;
   },
   write(view, offset, value) {
     view.setBigUint64(offset, value, true);
   },
 };
+
 declare const fdBrand: unique symbol;
+
 /**
  * An open file descriptor: a small integer index into the host's table of
  * open files, directories and sockets.
  */
 export type Fd = number & { readonly [fdBrand]: true };
+
 /** Marks a number as a `fd` handle, for host code that hands out new ones. */
 export function asFd(value: number): Fd {
   return value as Fd;
@@ -392,6 +428,7 @@ export const iovecOffsets = {
   buf: 0,
   buf_len: 4,
 } as const;
+
 export const iovecCodec: Codec<Iovec> = {
   name: "iovec",
   size: 8,
@@ -421,6 +458,7 @@ export const ciovecOffsets = {
   buf: 0,
   buf_len: 4,
 } as const;
+
 export const ciovecCodec: Codec<Ciovec> = {
   name: "ciovec",
   size: 8,
@@ -436,13 +474,18 @@ export const ciovecCodec: Codec<Ciovec> = {
     sizeCodec.write(view, offset + 4, value.buf_len);
   },
 };
+
 /** The buffers of a scattering read, filled in order. */
 export type IovecArray = readonly Uint8Array[];
+
 /** The buffers of a gathering write, sent in order. */
 export type CiovecArray = readonly Uint8Array[];
+
 /** A signed distance, in bytes, to move a file position by. */
 export type Filedelta = bigint;
+
 export const filedeltaCodec: Codec<Filedelta> = s64Codec;
+
 /**
  * The anchor a `fd_seek` offset is measured from.
  */
@@ -454,9 +497,12 @@ export const whence = {
   /** Measure from the end of the file. */
   end: 2,
 } as const;
+
 export type Whence = (typeof whence)[keyof typeof whence];
+
 /** Case names of `whence`, indexed by value. */
 export const whenceNames: readonly string[] = ["set", "cur", "end"];
+
 export const whenceCodec: Codec<Whence> = {
   name: "whence",
   size: 1,
@@ -470,19 +516,26 @@ export const whenceCodec: Codec<Whence> = {
     view.setUint8(offset, value);
   },
 };
+
 /**
  * An opaque position in a directory listing, as handed out in
  * `dirent::d_next` and passed back to `fd_readdir`. Zero means "from the
  * first entry".
  */
 export type Dircookie = bigint;
+
 export const dircookieCodec: Codec<Dircookie> = u64Codec;
+
 /** Type of `dirent::d_namlen`: the byte length of an entry's name. */
 export type Dirnamlen = number;
+
 export const dirnamlenCodec: Codec<Dirnamlen> = u32Codec;
+
 /** A file's serial number, unique within the file system holding it. */
 export type Inode = bigint;
+
 export const inodeCodec: Codec<Inode> = u64Codec;
+
 /**
  * What kind of object a descriptor or directory entry refers to.
  */
@@ -504,9 +557,15 @@ export const filetype = {
   /** A symbolic link. */
   symbolic_link: 7,
 } as const;
+
 export type Filetype = (typeof filetype)[keyof typeof filetype];
+
 /** Case names of `filetype`, indexed by value. */
-export const filetypeNames: readonly string[] = ["unknown", "block_device", "character_device", "directory", "regular_file", "socket_dgram", "socket_stream", "symbolic_link"];
+export const filetypeNames: readonly string[] = [
+  "unknown", "block_device", "character_device", "directory", "regular_file", "socket_dgram", "socket_stream",
+  "symbolic_link",
+];
+
 export const filetypeCodec: Codec<Filetype> = {
   name: "filetype",
   size: 1,
@@ -543,6 +602,7 @@ export const direntOffsets = {
   d_namlen: 16,
   d_type: 20,
 } as const;
+
 export const direntCodec: Codec<Dirent> = {
   name: "dirent",
   size: 24,
@@ -562,6 +622,7 @@ export const direntCodec: Codec<Dirent> = {
     filetypeCodec.write(view, offset + 20, value.d_type);
   },
 };
+
 /**
  * A hint to the host about how a range of a file will be used, so it can
  * tune caching; it never changes results.
@@ -580,9 +641,12 @@ export const advice = {
   /** The range will be accessed once and then left alone. */
   noreuse: 5,
 } as const;
+
 export type Advice = (typeof advice)[keyof typeof advice];
+
 /** Case names of `advice`, indexed by value. */
 export const adviceNames: readonly string[] = ["normal", "sequential", "random", "willneed", "dontneed", "noreuse"];
+
 export const adviceCodec: Codec<Advice> = {
   name: "advice",
   size: 1,
@@ -596,6 +660,7 @@ export const adviceCodec: Codec<Advice> = {
     view.setUint8(offset, value);
   },
 };
+
 /**
  * Behaviour flags of an open file descriptor.
  */
@@ -620,19 +685,23 @@ export const fdflags = {
    */
   sync: 16,
 } as const;
+
 /** A set of `fdflags` bits. */
 export type Fdflags = number;
+
 /** Every bit `fdflags` defines; any other bit is invalid. */
-export const fdflagsAll: Fdflags = 31;
+export const fdflagsAll: Fdflags = 0x1f;
+
 /** Flag names of `fdflags`, indexed by bit number. */
 export const fdflagsNames: readonly string[] = ["append", "dsync", "nonblock", "rsync", "sync"];
+
 export const fdflagsCodec: Codec<Fdflags> = {
   name: "fdflags",
   size: 2,
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~31) !== 0) throw new InvalidGuestValue("fdflags", value);
+    if ((value & ~0x1f) !== 0) throw new InvalidGuestValue("fdflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -662,6 +731,7 @@ export const fdstatOffsets = {
   fs_rights_base: 8,
   fs_rights_inheriting: 16,
 } as const;
+
 export const fdstatCodec: Codec<Fdstat> = {
   name: "fdstat",
   size: 24,
@@ -681,12 +751,15 @@ export const fdstatCodec: Codec<Fdstat> = {
     rightsCodec.write(view, offset + 16, value.fs_rights_inheriting);
   },
 };
+
 /**
  * Identifies the device (file system) a file lives on; together with an
  * `inode` it names one file uniquely.
  */
 export type Device = bigint;
+
 export const deviceCodec: Codec<Device> = u64Codec;
+
 /**
  * Selects which timestamps the `*_filestat_set_times` calls change, and to
  * what.
@@ -701,25 +774,30 @@ export const fstflags = {
   /** Set the modification time to the current `clockid::realtime` reading. */
   mtim_now: 8,
 } as const;
+
 /** A set of `fstflags` bits. */
 export type Fstflags = number;
+
 /** Every bit `fstflags` defines; any other bit is invalid. */
-export const fstflagsAll: Fstflags = 15;
+export const fstflagsAll: Fstflags = 0xf;
+
 /** Flag names of `fstflags`, indexed by bit number. */
 export const fstflagsNames: readonly string[] = ["atim", "atim_now", "mtim", "mtim_now"];
+
 export const fstflagsCodec: Codec<Fstflags> = {
   name: "fstflags",
   size: 2,
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~15) !== 0) throw new InvalidGuestValue("fstflags", value);
+    if ((value & ~0xf) !== 0) throw new InvalidGuestValue("fstflags", value);
     return value;
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
   },
 };
+
 /**
  * How the last component of a path is treated during resolution.
  */
@@ -730,25 +808,30 @@ export const lookupflags = {
    */
   symlink_follow: 1,
 } as const;
+
 /** A set of `lookupflags` bits. */
 export type Lookupflags = number;
+
 /** Every bit `lookupflags` defines; any other bit is invalid. */
-export const lookupflagsAll: Lookupflags = 1;
+export const lookupflagsAll: Lookupflags = 0x1;
+
 /** Flag names of `lookupflags`, indexed by bit number. */
 export const lookupflagsNames: readonly string[] = ["symlink_follow"];
+
 export const lookupflagsCodec: Codec<Lookupflags> = {
   name: "lookupflags",
   size: 4,
   align: 4,
   read(view, offset) {
     const value = view.getUint32(offset, true);
-    if ((value & ~1) !== 0) throw new InvalidGuestValue("lookupflags", value);
+    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("lookupflags", value);
     return value;
   },
   write(view, offset, value) {
     view.setUint32(offset, value, true);
   },
 };
+
 /**
  * What `path_open` does when the path does or does not exist.
  */
@@ -762,27 +845,33 @@ export const oflags = {
   /** Cut an existing regular file down to zero bytes. */
   trunc: 8,
 } as const;
+
 /** A set of `oflags` bits. */
 export type Oflags = number;
+
 /** Every bit `oflags` defines; any other bit is invalid. */
-export const oflagsAll: Oflags = 15;
+export const oflagsAll: Oflags = 0xf;
+
 /** Flag names of `oflags`, indexed by bit number. */
 export const oflagsNames: readonly string[] = ["creat", "directory", "excl", "trunc"];
+
 export const oflagsCodec: Codec<Oflags> = {
   name: "oflags",
   size: 2,
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~15) !== 0) throw new InvalidGuestValue("oflags", value);
+    if ((value & ~0xf) !== 0) throw new InvalidGuestValue("oflags", value);
     return value;
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
   },
 };
+
 /** How many hard links point at a file. */
 export type Linkcount = bigint;
+
 export const linkcountCodec: Codec<Linkcount> = u64Codec;
 
 /** What `fd_filestat_get` and `path_filestat_get` report about a file. */
@@ -828,6 +917,7 @@ export const filestatOffsets = {
   mtim: 48,
   ctim: 56,
 } as const;
+
 export const filestatCodec: Codec<Filestat> = {
   name: "filestat",
   size: 64,
@@ -855,12 +945,15 @@ export const filestatCodec: Codec<Filestat> = {
     timestampCodec.write(view, offset + 56, value.ctim);
   },
 };
+
 /**
  * A guest-chosen 64-bit tag that the host stores and hands back untouched,
  * used to match events to subscriptions.
  */
 export type Userdata = bigint;
+
 export const userdataCodec: Codec<Userdata> = u64Codec;
+
 /**
  * What a subscription waits for, and so what kind of event it yields.
  */
@@ -878,9 +971,12 @@ export const eventtype = {
    */
   fd_write: 2,
 } as const;
+
 export type Eventtype = (typeof eventtype)[keyof typeof eventtype];
+
 /** Case names of `eventtype`, indexed by value. */
 export const eventtypeNames: readonly string[] = ["clock", "fd_read", "fd_write"];
+
 export const eventtypeCodec: Codec<Eventtype> = {
   name: "eventtype",
   size: 1,
@@ -894,6 +990,7 @@ export const eventtypeCodec: Codec<Eventtype> = {
     view.setUint8(offset, value);
   },
 };
+
 /**
  * Extra state reported with a readiness event.
  */
@@ -901,19 +998,23 @@ export const eventrwflags = {
   /** The other end of the socket or pipe has hung up. */
   fd_readwrite_hangup: 1,
 } as const;
+
 /** A set of `eventrwflags` bits. */
 export type Eventrwflags = number;
+
 /** Every bit `eventrwflags` defines; any other bit is invalid. */
-export const eventrwflagsAll: Eventrwflags = 1;
+export const eventrwflagsAll: Eventrwflags = 0x1;
+
 /** Flag names of `eventrwflags`, indexed by bit number. */
 export const eventrwflagsNames: readonly string[] = ["fd_readwrite_hangup"];
+
 export const eventrwflagsCodec: Codec<Eventrwflags> = {
   name: "eventrwflags",
   size: 2,
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~1) !== 0) throw new InvalidGuestValue("eventrwflags", value);
+    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("eventrwflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -937,6 +1038,7 @@ export const event_fd_readwriteOffsets = {
   nbytes: 0,
   flags: 8,
 } as const;
+
 export const eventFdReadwriteCodec: Codec<EventFdReadwrite> = {
   name: "event_fd_readwrite",
   size: 16,
@@ -978,6 +1080,7 @@ export const eventOffsets = {
   type: 10,
   fd_readwrite: 16,
 } as const;
+
 export const eventCodec: Codec<Event> = {
   name: "event",
   size: 32,
@@ -997,6 +1100,7 @@ export const eventCodec: Codec<Event> = {
     eventFdReadwriteCodec.write(view, offset + 16, value.fd_readwrite);
   },
 };
+
 /**
  * Options of a clock subscription.
  */
@@ -1007,19 +1111,23 @@ export const subclockflags = {
    */
   subscription_clock_abstime: 1,
 } as const;
+
 /** A set of `subclockflags` bits. */
 export type Subclockflags = number;
+
 /** Every bit `subclockflags` defines; any other bit is invalid. */
-export const subclockflagsAll: Subclockflags = 1;
+export const subclockflagsAll: Subclockflags = 0x1;
+
 /** Flag names of `subclockflags`, indexed by bit number. */
 export const subclockflagsNames: readonly string[] = ["subscription_clock_abstime"];
+
 export const subclockflagsCodec: Codec<Subclockflags> = {
   name: "subclockflags",
   size: 2,
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~1) !== 0) throw new InvalidGuestValue("subclockflags", value);
+    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("subclockflags", value);
     return value;
   },
   write(view, offset, value) {
@@ -1055,6 +1163,7 @@ export const subscription_clockOffsets = {
   precision: 16,
   flags: 24,
 } as const;
+
 export const subscriptionClockCodec: Codec<SubscriptionClock> = {
   name: "subscription_clock",
   size: 32,
@@ -1088,6 +1197,7 @@ export interface SubscriptionFdReadwrite {
 export const subscription_fd_readwriteOffsets = {
   file_descriptor: 0,
 } as const;
+
 export const subscriptionFdReadwriteCodec: Codec<SubscriptionFdReadwrite> = {
   name: "subscription_fd_readwrite",
   size: 4,
@@ -1101,10 +1211,15 @@ export const subscriptionFdReadwriteCodec: Codec<SubscriptionFdReadwrite> = {
     fdCodec.write(view, offset, value.file_descriptor);
   },
 };
-/** The kind-dependent part of a `subscription`, selected by an `eventtype`. */
-export type SubscriptionU = { readonly tag: typeof eventtype.clock; readonly value: SubscriptionClock }
-    | { readonly tag: typeof eventtype.fd_read; readonly value: SubscriptionFdReadwrite }
-    | { readonly tag: typeof eventtype.fd_write; readonly value: SubscriptionFdReadwrite };
+
+/**
+ * The kind-dependent part of a `subscription`, selected by an `eventtype`.
+ */
+export type SubscriptionU =
+  | { readonly tag: typeof eventtype.clock; readonly value: SubscriptionClock }
+  | { readonly tag: typeof eventtype.fd_read; readonly value: SubscriptionFdReadwrite }
+  | { readonly tag: typeof eventtype.fd_write; readonly value: SubscriptionFdReadwrite };
+
 export const subscriptionUCodec: Codec<SubscriptionU> = {
   name: "subscription_u",
   size: 40,
@@ -1151,6 +1266,7 @@ export const subscriptionOffsets = {
   userdata: 0,
   u: 8,
 } as const;
+
 export const subscriptionCodec: Codec<Subscription> = {
   name: "subscription",
   size: 48,
@@ -1166,9 +1282,12 @@ export const subscriptionCodec: Codec<Subscription> = {
     subscriptionUCodec.write(view, offset + 8, value.u);
   },
 };
+
 /** The status a process ends with; 0 conventionally means success. */
 export type Exitcode = number;
+
 export const exitcodeCodec: Codec<Exitcode> = u32Codec;
+
 /**
  * POSIX-style signal numbers, as used by `proc_raise`. Each case gives its
  * value first, then the action taken by default.
@@ -1261,9 +1380,16 @@ export const signal = {
   /** 30, SIGSYS: a bad system call was made. Default: terminate. */
   sys: 30,
 } as const;
+
 export type Signal = (typeof signal)[keyof typeof signal];
+
 /** Case names of `signal`, indexed by value. */
-export const signalNames: readonly string[] = ["none", "hup", "int", "quit", "ill", "trap", "abrt", "bus", "fpe", "kill", "usr1", "segv", "usr2", "pipe", "alrm", "term", "chld", "cont", "stop", "tstp", "ttin", "ttou", "urg", "xcpu", "xfsz", "vtalrm", "prof", "winch", "poll", "pwr", "sys"];
+export const signalNames: readonly string[] = [
+  "none", "hup", "int", "quit", "ill", "trap", "abrt", "bus", "fpe", "kill", "usr1", "segv", "usr2", "pipe", "alrm",
+  "term", "chld", "cont", "stop", "tstp", "ttin", "ttou", "urg", "xcpu", "xfsz", "vtalrm", "prof", "winch", "poll",
+  "pwr", "sys",
+];
+
 export const signalCodec: Codec<Signal> = {
   name: "signal",
   size: 1,
@@ -1277,6 +1403,7 @@ export const signalCodec: Codec<Signal> = {
     view.setUint8(offset, value);
   },
 };
+
 /**
  * Options a guest passes to `sock_recv`.
  */
@@ -1292,25 +1419,30 @@ export const riflags = {
    */
   recv_waitall: 2,
 } as const;
+
 /** A set of `riflags` bits. */
 export type Riflags = number;
+
 /** Every bit `riflags` defines; any other bit is invalid. */
-export const riflagsAll: Riflags = 3;
+export const riflagsAll: Riflags = 0x3;
+
 /** Flag names of `riflags`, indexed by bit number. */
 export const riflagsNames: readonly string[] = ["recv_peek", "recv_waitall"];
+
 export const riflagsCodec: Codec<Riflags> = {
   name: "riflags",
   size: 2,
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~3) !== 0) throw new InvalidGuestValue("riflags", value);
+    if ((value & ~0x3) !== 0) throw new InvalidGuestValue("riflags", value);
     return value;
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
   },
 };
+
 /**
  * Flags `sock_recv` reports back.
  */
@@ -1318,28 +1450,35 @@ export const roflags = {
   /** The message was longer than the buffers; the rest was discarded. */
   recv_data_truncated: 1,
 } as const;
+
 /** A set of `roflags` bits. */
 export type Roflags = number;
+
 /** Every bit `roflags` defines; any other bit is invalid. */
-export const roflagsAll: Roflags = 1;
+export const roflagsAll: Roflags = 0x1;
+
 /** Flag names of `roflags`, indexed by bit number. */
 export const roflagsNames: readonly string[] = ["recv_data_truncated"];
+
 export const roflagsCodec: Codec<Roflags> = {
   name: "roflags",
   size: 2,
   align: 2,
   read(view, offset) {
     const value = view.getUint16(offset, true);
-    if ((value & ~1) !== 0) throw new InvalidGuestValue("roflags", value);
+    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("roflags", value);
     return value;
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
   },
 };
+
 /** Options for `sock_send`. None are defined yet, so callers pass zero. */
 export type Siflags = number;
+
 export const siflagsCodec: Codec<Siflags> = u16Codec;
+
 /**
  * Which directions `sock_shutdown` closes.
  */
@@ -1349,25 +1488,30 @@ export const sdflags = {
   /** Stop sending. */
   wr: 2,
 } as const;
+
 /** A set of `sdflags` bits. */
 export type Sdflags = number;
+
 /** Every bit `sdflags` defines; any other bit is invalid. */
-export const sdflagsAll: Sdflags = 3;
+export const sdflagsAll: Sdflags = 0x3;
+
 /** Flag names of `sdflags`, indexed by bit number. */
 export const sdflagsNames: readonly string[] = ["rd", "wr"];
+
 export const sdflagsCodec: Codec<Sdflags> = {
   name: "sdflags",
   size: 1,
   align: 1,
   read(view, offset) {
     const value = view.getUint8(offset);
-    if ((value & ~3) !== 0) throw new InvalidGuestValue("sdflags", value);
+    if ((value & ~0x3) !== 0) throw new InvalidGuestValue("sdflags", value);
     return value;
   },
   write(view, offset, value) {
     view.setUint8(offset, value);
   },
 };
+
 /**
  * Kinds of resource the host can hand a guest before it starts.
  */
@@ -1378,9 +1522,12 @@ export const preopentype = {
    */
   dir: 0,
 } as const;
+
 export type Preopentype = (typeof preopentype)[keyof typeof preopentype];
+
 /** Case names of `preopentype`, indexed by value. */
 export const preopentypeNames: readonly string[] = ["dir"];
+
 export const preopentypeCodec: Codec<Preopentype> = {
   name: "preopentype",
   size: 1,
@@ -1408,6 +1555,7 @@ export interface PrestatDir {
 export const prestat_dirOffsets = {
   pr_name_len: 0,
 } as const;
+
 export const prestatDirCodec: Codec<PrestatDir> = {
   name: "prestat_dir",
   size: 4,
@@ -1421,11 +1569,13 @@ export const prestatDirCodec: Codec<PrestatDir> = {
     sizeCodec.write(view, offset, value.pr_name_len);
   },
 };
+
 /**
  * What `fd_prestat_get` reports about a preopened descriptor, selected by
  * its `preopentype`.
  */
 export type Prestat = { readonly tag: typeof preopentype.dir; readonly value: PrestatDir };
+
 export const prestatCodec: Codec<Prestat> = {
   name: "prestat",
   size: 8,

@@ -6,144 +6,216 @@
 import type { GuestPointer, Out } from "../../runtime/index.js";
 import * as t from "./types.js";
 import type { Preview1Host } from "./host.js";
+
 /** A `Preview1Host` that answers every call with `refusal`; functions without an errno result trap. */
 export function unimplementedPreview1Host(refusal: t.Errno = t.errno.nosys): Preview1Host {
   return {
     args_get(_argv: GuestPointer<GuestPointer<number>>, _argv_buf: GuestPointer<number>): t.Errno {
       return refusal;
     },
+
     args_sizes_get(_result: Out<[t.Size, t.Size]>): t.Errno {
       return refusal;
     },
+
     environ_get(_environ: GuestPointer<GuestPointer<number>>, _environ_buf: GuestPointer<number>): t.Errno {
       return refusal;
     },
+
     environ_sizes_get(_result: Out<[t.Size, t.Size]>): t.Errno {
       return refusal;
     },
+
     clock_res_get(_id: t.Clockid, _result: Out<t.Timestamp>): t.Errno {
       return refusal;
     },
+
     clock_time_get(_id: t.Clockid, _precision: t.Timestamp, _result: Out<t.Timestamp>): t.Errno {
       return refusal;
     },
+
     fd_advise(_fd: t.Fd, _offset: t.Filesize, _len: t.Filesize, _advice: t.Advice): t.Errno {
       return refusal;
     },
+
     fd_allocate(_fd: t.Fd, _offset: t.Filesize, _len: t.Filesize): t.Errno {
       return refusal;
     },
+
     fd_close(_fd: t.Fd): t.Errno {
       return refusal;
     },
+
     fd_datasync(_fd: t.Fd): t.Errno {
       return refusal;
     },
+
     fd_fdstat_get(_fd: t.Fd, _result: Out<t.Fdstat>): t.Errno {
       return refusal;
     },
+
     fd_fdstat_set_flags(_fd: t.Fd, _flags: t.Fdflags): t.Errno {
       return refusal;
     },
+
     fd_fdstat_set_rights(_fd: t.Fd, _fs_rights_base: t.Rights, _fs_rights_inheriting: t.Rights): t.Errno {
       return refusal;
     },
+
     fd_filestat_get(_fd: t.Fd, _result: Out<t.Filestat>): t.Errno {
       return refusal;
     },
+
     fd_filestat_set_size(_fd: t.Fd, _size: t.Filesize): t.Errno {
       return refusal;
     },
+
     fd_filestat_set_times(_fd: t.Fd, _atim: t.Timestamp, _mtim: t.Timestamp, _fst_flags: t.Fstflags): t.Errno {
       return refusal;
     },
+
     fd_pread(_fd: t.Fd, _iovs: readonly Uint8Array[], _offset: t.Filesize, _result: Out<t.Size>): t.Errno {
       return refusal;
     },
+
     fd_prestat_get(_fd: t.Fd, _result: Out<t.Prestat>): t.Errno {
       return refusal;
     },
+
     fd_prestat_dir_name(_fd: t.Fd, _path: Uint8Array): t.Errno {
       return refusal;
     },
+
     fd_pwrite(_fd: t.Fd, _iovs: readonly Uint8Array[], _offset: t.Filesize, _result: Out<t.Size>): t.Errno {
       return refusal;
     },
+
     fd_read(_fd: t.Fd, _iovs: readonly Uint8Array[], _result: Out<t.Size>): t.Errno {
       return refusal;
     },
+
     fd_readdir(_fd: t.Fd, _buf: Uint8Array, _cookie: t.Dircookie, _result: Out<t.Size>): t.Errno {
       return refusal;
     },
+
     fd_renumber(_fd: t.Fd, _to: t.Fd): t.Errno {
       return refusal;
     },
+
     fd_seek(_fd: t.Fd, _offset: t.Filedelta, _whence: t.Whence, _result: Out<t.Filesize>): t.Errno {
       return refusal;
     },
+
     fd_sync(_fd: t.Fd): t.Errno {
       return refusal;
     },
+
     fd_tell(_fd: t.Fd, _result: Out<t.Filesize>): t.Errno {
       return refusal;
     },
+
     fd_write(_fd: t.Fd, _iovs: readonly Uint8Array[], _result: Out<t.Size>): t.Errno {
       return refusal;
     },
+
     path_create_directory(_fd: t.Fd, _path: string): t.Errno {
       return refusal;
     },
+
     path_filestat_get(_fd: t.Fd, _flags: t.Lookupflags, _path: string, _result: Out<t.Filestat>): t.Errno {
       return refusal;
     },
-    path_filestat_set_times(_fd: t.Fd, _flags: t.Lookupflags, _path: string, _atim: t.Timestamp, _mtim: t.Timestamp, _fst_flags: t.Fstflags): t.Errno {
+
+    path_filestat_set_times(
+      _fd: t.Fd,
+      _flags: t.Lookupflags,
+      _path: string,
+      _atim: t.Timestamp,
+      _mtim: t.Timestamp,
+      _fst_flags: t.Fstflags,
+    ): t.Errno {
       return refusal;
     },
+
     path_link(_old_fd: t.Fd, _old_flags: t.Lookupflags, _old_path: string, _new_fd: t.Fd, _new_path: string): t.Errno {
       return refusal;
     },
-    path_open(_fd: t.Fd, _dirflags: t.Lookupflags, _path: string, _oflags: t.Oflags, _fs_rights_base: t.Rights, _fs_rights_inheriting: t.Rights, _fdflags: t.Fdflags, _result: Out<t.Fd>): t.Errno {
+
+    path_open(
+      _fd: t.Fd,
+      _dirflags: t.Lookupflags,
+      _path: string,
+      _oflags: t.Oflags,
+      _fs_rights_base: t.Rights,
+      _fs_rights_inheriting: t.Rights,
+      _fdflags: t.Fdflags,
+      _result: Out<t.Fd>,
+    ): t.Errno {
       return refusal;
     },
+
     path_readlink(_fd: t.Fd, _path: string, _buf: Uint8Array, _result: Out<t.Size>): t.Errno {
       return refusal;
     },
+
     path_remove_directory(_fd: t.Fd, _path: string): t.Errno {
       return refusal;
     },
+
     path_rename(_fd: t.Fd, _old_path: string, _new_fd: t.Fd, _new_path: string): t.Errno {
       return refusal;
     },
+
     path_symlink(_old_path: string, _fd: t.Fd, _new_path: string): t.Errno {
       return refusal;
     },
+
     path_unlink_file(_fd: t.Fd, _path: string): t.Errno {
       return refusal;
     },
-    poll_oneoff(_in_: GuestPointer<t.Subscription>, _out: GuestPointer<t.Event>, _nsubscriptions: t.Size, _result: Out<t.Size>): t.Errno {
+
+    poll_oneoff(
+      _in_: GuestPointer<t.Subscription>,
+      _out: GuestPointer<t.Event>,
+      _nsubscriptions: t.Size,
+      _result: Out<t.Size>,
+    ): t.Errno {
       return refusal;
     },
+
     proc_exit(_rval: t.Exitcode): void {
       throw new WebAssembly.RuntimeError("proc_exit is not implemented by this host");
     },
+
     proc_raise(_sig: t.Signal): t.Errno {
       return refusal;
     },
+
     sched_yield(): t.Errno {
       return refusal;
     },
+
     random_get(_buf: Uint8Array): t.Errno {
       return refusal;
     },
+
     sock_accept(_fd: t.Fd, _flags: t.Fdflags, _result: Out<t.Fd>): t.Errno {
       return refusal;
     },
-    sock_recv(_fd: t.Fd, _ri_data: readonly Uint8Array[], _ri_flags: t.Riflags, _result: Out<[t.Size, t.Roflags]>): t.Errno {
+
+    sock_recv(
+      _fd: t.Fd,
+      _ri_data: readonly Uint8Array[],
+      _ri_flags: t.Riflags,
+      _result: Out<[t.Size, t.Roflags]>,
+    ): t.Errno {
       return refusal;
     },
+
     sock_send(_fd: t.Fd, _si_data: readonly Uint8Array[], _si_flags: t.Siflags, _result: Out<t.Size>): t.Errno {
       return refusal;
     },
+
     sock_shutdown(_fd: t.Fd, _how: t.Sdflags): t.Errno {
       return refusal;
     },

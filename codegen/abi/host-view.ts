@@ -11,28 +11,27 @@
  * - any other pointer → a `GuestPointer<T>` whose accesses are checked;
  * - the `expected` success values → one reusable `Out<T>`, written back only on success.
  */
-import type { AbiParam, LoweredFunc } from "../lowering-types.js";
 import type { Param, Type, TypeRef } from "../model/types.js";
-import { recordLayout } from "../layout.js";
-import { variableName } from "./names.js";
-import { byteBufferFields, codecExpression, isByte, isU32, resolve, tsType } from "./ts-types.js";
+import { resolve } from "../model/walk.js";
+import { byteBufferFields, isByte, isU32 } from "./byte-buffers.js";
+import { recordLayout } from "./layout.js";
+import type { AbiParam, LoweredFunc } from "./lowering-types.js";
 
 export type HostArgument =
-  | { readonly kind: "value"; readonly name: string; readonly param: Param; readonly abi: AbiParam; readonly check: ValueCheck }
-  | { readonly kind: "string"; readonly name: string; readonly param: Param; readonly pointer: AbiParam; readonly length: AbiParam }
-  | { readonly kind: "bytes"; readonly name: string; readonly param: Param; readonly pointer: AbiParam; readonly length: AbiParam }
+  | { readonly kind: "value"; readonly param: Param; readonly abi: AbiParam; readonly check: ValueCheck }
+  | { readonly kind: "string"; readonly param: Param; readonly pointer: AbiParam; readonly length: AbiParam }
+  | { readonly kind: "bytes"; readonly param: Param; readonly pointer: AbiParam; readonly length: AbiParam }
   | {
       readonly kind: "buffers";
-      readonly name: string;
       readonly param: Param;
       readonly pointer: AbiParam;
       readonly length: AbiParam;
       readonly element: { readonly size: number; readonly align: number; readonly pointerOffset: number; readonly lengthOffset: number };
     }
-  | { readonly kind: "records"; readonly name: string; readonly param: Param; readonly pointer: AbiParam; readonly length: AbiParam; readonly element: TypeRef }
-  | { readonly kind: "pointer"; readonly name: string; readonly param: Param; readonly abi: AbiParam; readonly pointee: TypeRef };
+  | { readonly kind: "records"; readonly param: Param; readonly pointer: AbiParam; readonly length: AbiParam; readonly element: TypeRef }
+  | { readonly kind: "pointer"; readonly param: Param; readonly abi: AbiParam; readonly pointee: TypeRef };
 
-/** How the glue turns a raw core value into the typed one, and what it rejects with `inval`. */
+/** How the glue turns a raw core value into the typed one, and which values it rejects (bad enum, bad flags). */
 export type ValueCheck =
   | { readonly kind: "unsigned32" }
   | { readonly kind: "narrow"; readonly mask: number }
@@ -59,15 +58,14 @@ export function hostView(lowered: LoweredFunc): HostView {
     const entry = abi[i];
     if (consumed.has(entry) || entry.role === "out") continue;
     const param = entry.param;
-    const name = variableName(param.name);
     const type = resolve(param.type);
     if (entry.role === "value") {
-      args.push({ kind: "value", name, param, abi: entry, check: valueCheck(type) });
+      args.push({ kind: "value", param, abi: entry, check: valueCheck(type) });
     } else if (entry.role === "sequence") {
       const length = abi[i + 1];
       consumed.add(length);
       if (type.kind === "string") {
-        args.push({ kind: "string", name, param, pointer: entry, length });
+        args.push({ kind: "string", param, pointer: entry, length });
       } else if (type.kind === "list") {
         const element = resolve(type.element);
         const buffer = byteBufferFields(element);
@@ -76,7 +74,6 @@ export function hostView(lowered: LoweredFunc): HostView {
           const index = (field: string) => element.fields.findIndex((candidate) => candidate.name === field);
           args.push({
             kind: "buffers",
-            name,
             param,
             pointer: entry,
             length,
@@ -88,7 +85,7 @@ export function hostView(lowered: LoweredFunc): HostView {
             },
           });
         } else {
-          args.push({ kind: "records", name, param, pointer: entry, length, element: type.element });
+          args.push({ kind: "records", param, pointer: entry, length, element: type.element });
         }
       } else {
         throw new Error(`${lowered.func.name}: a sequence parameter must be a string or a list`);
@@ -104,9 +101,9 @@ export function hostView(lowered: LoweredFunc): HostView {
         isU32(next.param.type)
       ) {
         consumed.add(next);
-        args.push({ kind: "bytes", name, param, pointer: entry, length: next });
+        args.push({ kind: "bytes", param, pointer: entry, length: next });
       } else if (type.kind === "pointer") {
-        args.push({ kind: "pointer", name, param, abi: entry, pointee: type.pointee });
+        args.push({ kind: "pointer", param, abi: entry, pointee: type.pointee });
       } else {
         throw new Error(`${lowered.func.name}: parameter ${param.name} is not a pointer`);
       }
@@ -147,46 +144,3 @@ function valueCheck(type: Type): ValueCheck {
       throw new Error(`a ${type.kind} cannot be passed by value`);
   }
 }
-
-/** The TypeScript type a host method sees for an argument (`t.` qualifies generated type names). */
-export function hostArgumentType(argument: HostArgument): string {
-  switch (argument.kind) {
-    case "value":
-    case "string":
-      return tsType(argument.param.type, "t.");
-    case "bytes":
-      return "Uint8Array";
-    case "buffers":
-      return "readonly Uint8Array[]";
-    case "records":
-      return `readonly ${tsType(argument.element, "t.")}[]`;
-    case "pointer":
-      return `GuestPointer<${pointeeType(argument.pointee)}>`;
-  }
-}
-
-function pointeeType(ref: TypeRef): string {
-  const type = resolve(ref);
-  if (type.kind === "pointer") return `GuestPointer<${pointeeType(type.pointee)}>`;
-  return tsType(ref, "t.");
-}
-
-/** The TypeScript type of a function's success value (`Out<...>`'s parameter), or null when there is none. */
-export function successType(view: HostView): string | null {
-  if (view.outs.length === 0) return null;
-  if (view.outs.length === 1) return tsType(view.outs[0].type, "t.");
-  return `[${view.outs.map((out) => tsType(out.type, "t.")).join(", ")}]`;
-}
-
-/** The codec expression for a pointer's pointee, building pointer codecs for pointers to pointers. */
-export function pointeeCodec(ref: TypeRef, functionName: string, argument: string): string {
-  const type = resolve(ref);
-  if (type.kind === "pointer") {
-    return `pointerCodec(${pointeeCodec(type.pointee, functionName, argument)}, memory, policy, ${JSON.stringify(functionName)}, ${JSON.stringify(argument)})`;
-  }
-  const codec = codecExpression(ref, "t.");
-  if (codec === null) throw new Error(`${functionName}: cannot point at a ${type.kind}`);
-  return codec;
-}
-
-

@@ -5,8 +5,9 @@
  * errno as i32 when there is an `expected`.
  */
 import type { AbiParam, CoreType, LoweredFunc } from "./lowering-types.js";
-import { classifyParam, resolve, successValues } from "./model/abi-class.js";
-import type { Func, TypeRef } from "./model/types.js";
+import { classifyParam, successValues } from "../model/abi-class.js";
+import type { Func, TypeRef } from "../model/types.js";
+import { resolve } from "../model/walk.js";
 
 export function lowerFunction(func: Func): LoweredFunc {
   const params: AbiParam[] = [];

@@ -2,9 +2,10 @@
  * The core-wasm shape of each witx function, as wasi-libc calls it.
  * The glue emitter walks these steps; golden tests pin them.
  */
-import type { Func, Param, TypeRef } from "./model/types.js";
+import type { CoreType } from "../model/abi-class.js";
+import type { Func, Param, TypeRef } from "../model/types.js";
 
-export type CoreType = "i32" | "i64" | "f32" | "f64";
+export type { CoreType };
 
 /** One core-wasm parameter and where it comes from. */
 export type AbiParam =

@@ -16,8 +16,8 @@
  *
  * Layouts are memoized per Type object, so per NamedType.
  */
-import { resolve } from "./model/abi-class.js";
-import type { Field, IntRepr, NamedType, Type, TypeRef } from "./model/types.js";
+import type { Field, IntRepr, NamedType, Type, TypeRef } from "../model/types.js";
+import { resolve } from "../model/walk.js";
 
 export interface Layout {
   readonly size: number;

@@ -5,9 +5,9 @@
  * define the same interface byte for byte; the upstream-equality test rests
  * on this.
  */
-import { layoutOf, recordLayout, variantLayout } from "../layout.js";
-import { coreSignature, lowerFunction } from "../lowering.js";
-import type { Document, Func, Param, Type, TypeRef } from "./types.js";
+import type { Document, Func, Param, Type, TypeRef } from "../model/types.js";
+import { layoutOf, recordLayout, variantLayout } from "./layout.js";
+import { coreSignature, lowerFunction } from "./lowering.js";
 
 export function describeDocument(document: Document): unknown {
   return {
