@@ -8,6 +8,7 @@ import { lowerFunction } from "./lowering.js";
 import { loadWitx } from "./model/load.js";
 import type { Document, Module } from "./model/types.js";
 import { generatedHeader } from "./emit/header.js";
+import { emitForward } from "./emit/forward-emitter.js";
 import { emitGlue } from "./emit/glue-emitter.js";
 import { emitHost } from "./emit/host-emitter.js";
 import { hostView } from "./emit/host-view.js";
@@ -52,6 +53,9 @@ export function generateFromDocument(projectRoot: string, target: Target, docume
     ),
     file("unimplemented.ts", `A ${target.hostInterface} that refuses every call: the empty starting point for partial hosts.`, (source) =>
       emitUnimplemented(source, target, views),
+    ),
+    file("forward.ts", `The worker runner's call channel for ${module.name}: guest-side forwarders and the host-side dispatcher.`, (source) =>
+      emitForward(source, target, views),
     ),
     file("index.ts", `Entry point of the ${module.name} bindings.`, (source) => emitIndex(source, target)),
   ];
