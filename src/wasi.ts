@@ -44,7 +44,7 @@ export interface WasiOptions extends Omit<CoreWasiOptions, "stdio"> {
 }
 
 /** The Node platform: host fds for stdio, the Node host, trace lines to fd 2, process.exit. */
-const nodePlatform: WasiPlatform = {
+export const nodePlatform: WasiPlatform = {
   defaultStdio: (parsed) => [parsed.stdin, parsed.stdout, parsed.stderr],
   createHost: (setup) =>
     createNodeHost({
