@@ -1,0 +1,253 @@
+/**
+ * The worker runner with real C guests (test/worker/guests, built by
+ * test/worker/build.sh): interactive stdin, poll readiness, async host
+ * methods, stopping a guest, and how each fault ends a run.
+ */
+import { readFileSync } from "node:fs";
+import { PassThrough, Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { captureOutput, extendAsyncHost, GuestStopped, preview1, runInWorker, WASI } from "../src/index.js";
+
+const { errno } = preview1.types;
+
+const guest = (name: string) => readFileSync(new URL(`./worker/bin/${name}.wasm`, import.meta.url));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs a guest in-thread with string stdin, for comparison. */
+function runInThread(name: string, args: string[], stdin: string): { code: number; stdout: string } {
+  const stdout = captureOutput();
+  const wasi = new WASI({ version: "preview1", args, stdio: { stdin, stdout } });
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(guest(name)), wasi.getImportObject() as WebAssembly.Imports);
+  const code = wasi.start(instance);
+  return { code, stdout: stdout.text() };
+}
+
+/** Collects a guest's stdout and lets a test wait until some text has appeared. */
+function watchedOutput() {
+  let text = "";
+  const waiters: { seen: () => boolean; resolve: () => void }[] = [];
+  const occurrences = (needle: string) => text.split(needle).length - 1;
+  return {
+    write: (bytes: Uint8Array) => {
+      text += Buffer.from(bytes).toString();
+      for (const waiter of waiters.splice(0)) {
+        if (waiter.seen()) waiter.resolve();
+        else waiters.push(waiter);
+      }
+    },
+    text: () => text,
+    /** Resolves once `needle` has appeared `times` times. */
+    until: (needle: string, times = 1) =>
+      new Promise<void>((resolve) => {
+        const seen = () => occurrences(needle) >= times;
+        if (seen()) resolve();
+        else waiters.push({ seen, resolve });
+      }),
+  };
+}
+
+describe("interactive stdin", () => {
+  it("sees each line as it arrives; each prompt is out before the next line is sent", async () => {
+    const input = new PassThrough();
+    const output = watchedOutput();
+    const run = runInWorker(guest("line_echo"), { version: "preview1", args: ["echo"], stdio: { stdin: input, stdout: output.write } });
+    for (const [index, line] of ["one", "two", "three"].entries()) {
+      await output.until("> ", index + 1);
+      // The guest now waits in fd_read; nothing more comes out until the line is sent.
+      await sleep(30);
+      expect(output.text().split("> ").length - 1).toBe(index + 1);
+      input.write(`${line}\n`);
+    }
+    await output.until("3: three");
+    input.end();
+    expect(await run).toBe(0);
+    expect(output.text()).toBe("> 1: one\n> 2: two\n> 3: three\n> bye\n");
+    expect(output.text()).toBe(runInThread("line_echo", ["echo"], "one\ntwo\nthree\n").stdout);
+  });
+
+  it("keeps the event loop running while the guest waits in fd_read", async () => {
+    const input = new PassThrough();
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 10);
+    const run = runInWorker(guest("line_echo"), { version: "preview1", stdio: { stdin: input, stdout: () => {} } });
+    await sleep(200);
+    const ticked = ticks;
+    input.end("x\n");
+    expect(await run).toBe(0);
+    clearInterval(interval);
+    expect(ticked).toBeGreaterThanOrEqual(10);
+  });
+
+  it("reads an async iterable, a Node Readable and a web ReadableStream", async () => {
+    async function* lines() {
+      yield "a\n";
+      await sleep(20);
+      yield new TextEncoder().encode("b\n");
+    }
+    const web = new ReadableStream<string>({
+      start(controller) {
+        controller.enqueue("a\n");
+        controller.enqueue("b\n");
+        controller.close();
+      },
+    });
+    for (const stdin of [lines(), Readable.from(["a\n", "b\n"]), web]) {
+      const stdout = captureOutput();
+      expect(await runInWorker(guest("line_echo"), { version: "preview1", stdio: { stdin, stdout } })).toBe(0);
+      expect(stdout.text()).toBe("> 1: a\n> 2: b\n> bye\n");
+    }
+  });
+});
+
+describe("poll_oneoff readiness on stdin", () => {
+  it("times out while nothing arrives, then reports data, then POLLIN|POLLHUP at EOF", async () => {
+    const input = new PassThrough();
+    const output = watchedOutput();
+    const run = runInWorker(guest("poll_stdin"), { version: "preview1", args: ["poll", "40"], stdio: { stdin: input, stdout: output.write } });
+    await output.until("timeout\n");
+    input.write("abc");
+    await output.until("read 3\n");
+    input.end();
+    expect(await run).toBe(0);
+    const lines = output.text().trim().split("\n");
+    expect(lines.at(-1)).toBe("ready IN HUP eof");
+    expect(lines.at(-2)).toBe("ready IN read 3");
+    expect(lines.slice(0, -2).every((line) => line === "timeout")).toBe(true);
+  });
+
+  it("waits for data without a timeout and without spinning", async () => {
+    const input = new PassThrough();
+    const output = watchedOutput();
+    const before = process.cpuUsage();
+    const run = runInWorker(guest("poll_stdin"), { version: "preview1", args: ["poll", "-1"], stdio: { stdin: input, stdout: output.write } });
+    await sleep(300);
+    input.end("z");
+    expect(await run).toBe(0);
+    expect(output.text()).toBe("ready IN read 1\nready IN HUP eof\n");
+    const used = process.cpuUsage(before);
+    // A spinning poll would burn the whole 300 ms on one of the two threads.
+    expect((used.user + used.system) / 1000).toBeLessThan(250);
+  });
+});
+
+describe("async host methods", () => {
+  it("answers a call when the override's promise settles", async () => {
+    const stdout = captureOutput();
+    let ticks = 0;
+    const interval = setInterval(() => ticks++, 5);
+    const code = await runInWorker(guest("faults"), {
+      version: "preview1",
+      args: ["faults", "random"],
+      stdio: { stdout },
+      host: (base) =>
+        extendAsyncHost(base, () => ({
+          async random_get(buffer) {
+            await sleep(60);
+            buffer.fill(0xab);
+            return errno.success;
+          },
+        })),
+    });
+    clearInterval(interval);
+    expect(code).toBe(0);
+    expect(stdout.text()).toBe("mode random\nbytes ab ab ab ab\n");
+    expect(ticks).toBeGreaterThanOrEqual(5);
+  });
+
+  it("gives the guest an errno when the promise rejects, and reports the function", async () => {
+    const stdout = captureOutput();
+    const reported: string[] = [];
+    const code = await runInWorker(guest("faults"), {
+      version: "preview1",
+      args: ["faults", "random"],
+      stdio: { stdout },
+      onHostError: (name) => void reported.push(name),
+      host: (base) => extendAsyncHost(base, () => ({ random_get: () => Promise.reject(new Error("no entropy today")) })),
+    });
+    expect(code).toBe(4);
+    expect(stdout.text()).toBe(`mode random\ngetentropy failed: errno ${29}\n`);
+    expect(reported).toEqual(["random_get"]);
+  });
+
+  it("treats a synchronous exception the same way", async () => {
+    const stdout = captureOutput();
+    const code = await runInWorker(guest("faults"), {
+      version: "preview1",
+      args: ["faults", "random"],
+      stdio: { stdout },
+      host: (base) =>
+        extendAsyncHost(base, () => ({
+          random_get() {
+            throw new Error("broken");
+          },
+        })),
+    });
+    expect(code).toBe(4);
+    expect(stdout.text()).toContain("getentropy failed");
+  });
+});
+
+describe("stopping a guest", () => {
+  it("stops an endless loop after the timeout", async () => {
+    const output = watchedOutput();
+    const started = Date.now();
+    const error = await runInWorker(guest("spin"), { version: "preview1", stdio: { stdout: output.write }, timeout: 1500 }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(GuestStopped);
+    expect(error.reason).toBe("timeout");
+    expect(output.text()).toBe("spinning\n");
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("stops an endless loop on abort", async () => {
+    const controller = new AbortController();
+    const output = watchedOutput();
+    const run = runInWorker(guest("spin"), { version: "preview1", stdio: { stdout: output.write }, signal: controller.signal });
+    await output.until("spinning\n");
+    controller.abort();
+    const error = await run.catch((caught) => caught);
+    expect(error).toBeInstanceOf(GuestStopped);
+    expect(error.reason).toBe("abort");
+  });
+
+  it("stops a guest blocked in fd_read, and lets go of its stdin", async () => {
+    const input = new PassThrough();
+    const error = await runInWorker(guest("line_echo"), { version: "preview1", stdio: { stdin: input, stdout: () => {} }, timeout: 100 }).catch(
+      (caught) => caught,
+    );
+    expect(error).toBeInstanceOf(GuestStopped);
+    expect(input.listenerCount("data")).toBe(0);
+  });
+
+  it("refuses a bad timeout by name", async () => {
+    await expect(runInWorker(guest("spin"), { timeout: -1 })).rejects.toThrow(/options\.timeout/);
+  });
+});
+
+describe("faults", () => {
+  it("a guest trap rejects with the guest's stack", async () => {
+    const error = await runInWorker(guest("faults"), { version: "preview1", args: ["f", "trap"], stdio: { stdout: () => {} } }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(error.message).toBe("unreachable");
+    expect(error.stack).toContain("crash_here");
+  });
+
+  it("proc_exit resolves with its code, as in-thread", async () => {
+    const stdout = captureOutput();
+    expect(await runInWorker(guest("faults"), { version: "preview1", args: ["f", "exit"], stdio: { stdout } })).toBe(7);
+    expect(runInThread("faults", ["f", "exit"], "")).toEqual({ code: 7, stdout: stdout.text() });
+  });
+
+  it("a bad pointer traps on the host thread; the error carries the guest's stack", async () => {
+    const error = await runInWorker(guest("faults"), { version: "preview1", args: ["f", "badptr"], stdio: { stdout: () => {} } }).catch((caught) => caught);
+    expect(error).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(error.message).toMatch(/fd_write: argument iovs/);
+    expect(error.guestStack).toContain("__wasi_fd_write");
+  });
+
+  it("the fault mode gives the guest errno.fault instead", async () => {
+    const stdout = captureOutput();
+    const code = await runInWorker(guest("faults"), { version: "preview1", args: ["f", "badptr"], stdio: { stdout }, badPointer: "fault" });
+    expect(code).toBe(3);
+    expect(stdout.text()).toBe(`mode badptr\nfd_write returned ${errno.fault}\n`);
+  });
+});
