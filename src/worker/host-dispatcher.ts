@@ -53,6 +53,8 @@ export class HostDispatcher {
   }
 
   private answer(): Promise<void> | undefined {
+    // A promise that settles after the run ended has no one to answer.
+    if (Atomics.load(this.control, CLOSED) !== 0) return undefined;
     if (this.thrown !== undefined) {
       this.reply(0, THREW);
       return undefined;

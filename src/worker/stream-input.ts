@@ -50,6 +50,7 @@ export class StreamInputDescription extends BaseDescription {
   private buffered = 0;
   private ended = false;
   private failed = false;
+  private closed = false;
   private wake: (() => void) | null = null;
   private wakeup: Promise<void> | null = null;
   /** Asks the source for more once the guest has drained the buffer below highWater. */
@@ -202,6 +203,8 @@ export class StreamInputDescription extends BaseDescription {
 
   /** Stops listening to the source; called when the run ends. */
   override close(): Errno {
+    if (this.closed) return errno.success;
+    this.closed = true;
     this.detach();
     this.finish(false);
     return errno.success;
