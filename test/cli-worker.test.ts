@@ -1,0 +1,70 @@
+/**
+ * The CLI's worker mode, driven through real pipes: each line reaches the
+ * program as it is written (the prompt for the next line is out before that
+ * line is sent), poll() sees POLLIN|POLLHUP at EOF, and --timeout stops a
+ * program with exit code 124 and one line on stderr.
+ */
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
+const guests = join(root, "test/worker/bin");
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+function start(args: string[]) {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  const waiters: (() => void)[] = [];
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const wake of waiters.splice(0)) wake();
+  });
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.on("close", (code) => done(code)));
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    /** Waits until stdout holds `needle` `times` times. */
+    async until(needle: string, times = 1): Promise<void> {
+      while (stdout.split(needle).length - 1 < times) await new Promise<void>((wake) => waiters.push(wake));
+    },
+  };
+}
+
+describe("CLI worker mode", () => {
+  it("an interactive echo sees each line as it arrives", async () => {
+    const run = start(["run", join(guests, "line_echo.wasm")]);
+    for (const [index, line] of ["alpha", "beta", "gamma"].entries()) {
+      await run.until("> ", index + 1);
+      await sleep(50);
+      run.child.stdin.write(`${line}\n`);
+    }
+    await run.until("3: gamma");
+    run.child.stdin.end();
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toBe("> 1: alpha\n> 2: beta\n> 3: gamma\n> bye\n");
+  });
+
+  it("poll() on piped stdin: a timeout while nothing comes, data, then POLLIN|POLLHUP at EOF", async () => {
+    const run = start(["run", join(guests, "poll_stdin.wasm"), "--", "100"]);
+    await run.until("timeout\n");
+    run.child.stdin.write("hello");
+    await run.until("read 5\n");
+    run.child.stdin.end();
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toMatch(/^(timeout\n)+ready IN read 5\nready IN HUP eof\n$/);
+  });
+
+  it("--timeout stops an endless loop: exit code 124 and one line", async () => {
+    const run = start(["run", join(guests, "spin.wasm"), "--timeout", "2"]);
+    run.child.stdin.end();
+    expect(await run.exited).toBe(124);
+    expect(run.stdout()).toBe("spinning\n");
+    expect(run.stderr()).toBe(`witx-wasi: ${join(guests, "spin.wasm")}: stopped after the 2 s timeout\n`);
+  });
+});
