@@ -2,7 +2,8 @@
  * The CLI's worker mode, driven through real pipes: each line reaches the
  * program as it is written (the prompt for the next line is out before that
  * line is sent), poll() sees POLLIN|POLLHUP at EOF, and --timeout stops a
- * program with exit code 124 and one line on stderr.
+ * program with exit code 124 and one line on stderr. node:wasi, driven the
+ * same way, prints the same.
  */
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
@@ -13,8 +14,26 @@ const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const guests = join(root, "test/worker/bin");
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** node:wasi running a program with the process's own stdin and stdout (pipes here). */
+const nodeWasiScript = `
+  import { WASI } from "node:wasi";
+  import { readFileSync } from "node:fs";
+  const [file, ...args] = process.argv.slice(1);
+  const wasi = new WASI({ version: "preview1", args: [file, ...args], returnOnExit: true });
+  process.exitCode = wasi.start(new WebAssembly.Instance(new WebAssembly.Module(readFileSync(file)), wasi.getImportObject()));
+`;
+
+const hosts = {
+  ours: (program: string, args: string[]) => ["--import", "tsx", join(root, "src/cli/main.ts"), "run", program, ...(args.length > 0 ? ["--", ...args] : [])],
+  "node:wasi": (program: string, args: string[]) => ["--no-warnings", "--input-type=module", "-e", nodeWasiScript, program, ...args],
+};
+
 function start(args: string[]) {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+  return startNode(["--import", "tsx", join(root, "src/cli/main.ts"), ...args]);
+}
+
+function startNode(nodeArgs: string[]) {
+  const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   const waiters: (() => void)[] = [];
@@ -36,9 +55,9 @@ function start(args: string[]) {
   };
 }
 
-describe("CLI worker mode", () => {
+describe.each(Object.entries(hosts))("interactive programs on %s", (_host, command) => {
   it("an interactive echo sees each line as it arrives", async () => {
-    const run = start(["run", join(guests, "line_echo.wasm")]);
+    const run = startNode(command(join(guests, "line_echo.wasm"), []));
     for (const [index, line] of ["alpha", "beta", "gamma"].entries()) {
       await run.until("> ", index + 1);
       await sleep(50);
@@ -51,7 +70,7 @@ describe("CLI worker mode", () => {
   });
 
   it("poll() on piped stdin: a timeout while nothing comes, data, then POLLIN|POLLHUP at EOF", async () => {
-    const run = start(["run", join(guests, "poll_stdin.wasm"), "--", "100"]);
+    const run = startNode(command(join(guests, "poll_stdin.wasm"), ["100"]));
     await run.until("timeout\n");
     run.child.stdin.write("hello");
     await run.until("read 5\n");
@@ -59,7 +78,9 @@ describe("CLI worker mode", () => {
     expect(await run.exited).toBe(0);
     expect(run.stdout()).toMatch(/^(timeout\n)+ready IN read 5\nready IN HUP eof\n$/);
   });
+});
 
+describe("CLI --timeout", () => {
   it("--timeout stops an endless loop: exit code 124 and one line", async () => {
     const run = start(["run", join(guests, "spin.wasm"), "--timeout", "2"]);
     run.child.stdin.end();
