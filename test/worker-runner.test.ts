@@ -4,7 +4,7 @@
  * methods, stopping a guest, and how each fault ends a run.
  */
 import { readFileSync } from "node:fs";
-import { PassThrough, Readable } from "node:stream";
+import { PassThrough, Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { captureOutput, extendAsyncHost, GuestStopped, preview1, runInWorker, WASI } from "../src/index.js";
 
@@ -96,6 +96,37 @@ describe("interactive stdin", () => {
       expect(await runInWorker(guest("line_echo"), { version: "preview1", stdio: { stdin, stdout } })).toBe(0);
       expect(stdout.text()).toBe("> 1: a\n> 2: b\n> bye\n");
     }
+  });
+});
+
+describe("output that pushes back", () => {
+  it("a slow Writable holds the guest at its highWaterMark and gets every byte", async () => {
+    const received: Buffer[] = [];
+    let mostBuffered = 0;
+    const slow = new Writable({
+      highWaterMark: 64,
+      write(chunk: Buffer, _encoding, done) {
+        received.push(chunk);
+        mostBuffered = Math.max(mostBuffered, slow.writableLength);
+        setTimeout(done, 1);
+      },
+    });
+    const lines = Array.from({ length: 40 }, (_, index) => `line ${index}\n`).join("");
+    expect(await runInWorker(guest("line_echo"), { version: "preview1", stdio: { stdin: lines, stdout: slow } })).toBe(0);
+    const text = Buffer.concat(received).toString();
+    expect(text).toBe(runInThread("line_echo", ["line_echo"], lines).stdout);
+    // Without waiting for 'drain' every write would pile up in the stream's buffer.
+    expect(mostBuffered).toBeLessThanOrEqual(64 + 16);
+  });
+
+  it("an async callback is awaited before the write returns", async () => {
+    const order: string[] = [];
+    const stdout = async (bytes: Uint8Array) => {
+      await sleep(5);
+      order.push(Buffer.from(bytes).toString());
+    };
+    expect(await runInWorker(guest("line_echo"), { version: "preview1", stdio: { stdin: "a\nb\n", stdout } })).toBe(0);
+    expect(order.join("")).toBe("> 1: a\n> 2: b\n> bye\n");
   });
 });
 

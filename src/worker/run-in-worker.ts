@@ -37,16 +37,27 @@ import type { GuestEnd, GuestStart } from "./guest-side.js";
 import { HostDispatcher } from "./host-dispatcher.js";
 import { shareMemory } from "./share-memory.js";
 import { isStreamSource, StreamInputDescription, type StreamSource } from "./stream-input.js";
+import { AsyncOutputDescription, isDrainable, type AsyncOutputCallback, type DrainableWritable } from "./stream-output.js";
 import { startGuestWorker } from "./worker-script.js";
 
-/** stdio for the worker runner: stdin may also be a stream or async iterable whose data arrives while the guest runs. */
-export interface WorkerStdioOptions extends Omit<NodeStdioOptions, "stdin"> {
+/**
+ * stdio for the worker runner: stdin may also be a stream or async iterable whose data
+ * arrives while the guest runs; stdout and stderr may push back.
+ */
+export interface WorkerStdioOptions extends Omit<NodeStdioOptions, "stdin" | "stdout" | "stderr"> {
   /**
    * Besides everything the WASI class takes: process.stdin (a TTY or a pipe), a
    * Node Readable, a web ReadableStream or an async iterable of strings or bytes.
    * A read returns what has arrived and waits (in the worker) only when nothing has.
    */
   stdin?: NodeStdioOptions["stdin"] | StreamSource;
+  /**
+   * Besides everything the WASI class takes: a callback may return a promise, which the
+   * write waits for, and a write to a Node writable stream whose buffer is full waits
+   * for 'drain' (the guest waits in its worker; no byte is lost).
+   */
+  stdout?: NodeStdioOptions["stdout"] | AsyncOutputCallback | DrainableWritable;
+  stderr?: NodeStdioOptions["stderr"] | AsyncOutputCallback | DrainableWritable;
 }
 
 export interface WorkerRunOptions extends Omit<WasiOptions, "stdio" | "host" | "memory" | "returnOnExit"> {
@@ -132,7 +143,10 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
   const module = await WebAssembly.compile(plan.bytes as Uint8Array<ArrayBuffer>);
   const memory = new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum, shared: true });
 
-  const { stdin, ...outputs } = stdio;
+  const { stdin, stdout, stderr, ...rest } = stdio;
+  const output = (value: unknown) => (typeof value === "function" || isDrainable(value) ? new AsyncOutputDescription(value as AsyncOutputCallback) : null);
+  const outputs = [output(stdout), output(stderr)];
+  const given = { ...rest, ...(stdout === undefined || outputs[0] !== null ? {} : { stdout }), ...(stderr === undefined || outputs[1] !== null ? {} : { stderr }) };
   const streamed: StreamInputDescription | null = isStreamSource(stdin) ? new StreamInputDescription(stdin) : null;
   const suspension = new Suspension();
   let wasi: WasiCore;
@@ -140,7 +154,7 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
     wasi = new WasiCore(
       {
         ...(wasiOptions as object),
-        stdio: streamed === null && stdin !== undefined ? { ...outputs, stdin } : outputs,
+        stdio: streamed === null && stdin !== undefined ? { ...given, stdin } : given,
         returnOnExit: true,
         memory,
         host: (base: AsyncPreview1Host) => suspension.wrap(override === undefined ? base : override(base), preview1Functions),
@@ -150,7 +164,11 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
         createHost: (setup) =>
           nodePlatform.createHost({
             ...setup,
-            stdio: [streamed ?? setup.stdio[0], setup.stdio[1], setup.stdio[2]] as [FileDescription | number, FileDescription | number, FileDescription | number],
+            stdio: [streamed ?? setup.stdio[0], outputs[0] ?? setup.stdio[1], outputs[1] ?? setup.stdio[2]] as [
+              FileDescription | number,
+              FileDescription | number,
+              FileDescription | number,
+            ],
             time: setup.time ?? { clock: createNodeClockSource(), sleep: asyncSleep },
           }) as OwnedHost,
       },
