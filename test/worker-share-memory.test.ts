@@ -75,6 +75,25 @@ describe("a wasi_unstable guest in the worker runner", () => {
   });
 });
 
+describe("memory growth in the worker", () => {
+  it("the host thread sees pages the guest grew after it started", async () => {
+    const stdout = captureOutput();
+    // Grows by one page and writes from the new page: the iovec and the bytes both lie past the first 64 KiB.
+    const guest = watToBytes(`(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1 4)
+      (func (export "_start")
+        (drop (memory.grow (i32.const 1)))
+        (i32.store (i32.const 65544) (i32.const 65600))
+        (i32.store (i32.const 65548) (i32.const 5))
+        (i32.store (i32.const 65600) (i32.const 0x776f7267))
+        (i32.store8 (i32.const 65604) (i32.const 10))
+        (if (call $write (i32.const 1) (i32.const 65544) (i32.const 1) (i32.const 65560)) (then unreachable))))`);
+    expect(await runInWorker(guest, { version: "preview1", stdio: { stdout } })).toBe(0);
+    expect(stdout.text()).toBe("grow\n");
+  });
+});
+
 describe("the worker side without Node", () => {
   it("bundles src/worker/guest-side.ts and share-memory.ts for the browser with no Node module reachable", async () => {
     const nodeBuiltins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));

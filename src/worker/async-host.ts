@@ -44,7 +44,7 @@ export function extendAsyncHost<H extends AsyncPreview1Host, O>(
 export class Suspended extends Error {
   readonly [PASSTHROUGH] = true;
   constructor() {
-    super("a host method returned a promise; the call is answered once it settles");
+    super("waiting for the host method's promise; the call is replayed when it settles");
     this.name = "Suspended";
   }
 }
