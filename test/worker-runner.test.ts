@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { captureOutput, extendAsyncHost, GuestStopped, preview1, runInWorker, WASI } from "../src/index.js";
+import { captureOutput, extendAsyncHost, extendHost, GuestStopped, preview1, runInWorker, WASI } from "../src/index.js";
 
 const { errno } = preview1.types;
 
@@ -215,6 +215,19 @@ describe("async host methods", () => {
     });
     expect(code).toBe(4);
     expect(stdout.text()).toContain("getentropy failed");
+  });
+});
+
+describe("which mode takes async host methods (the types)", () => {
+  it("the in-thread WASI's host option does not compile with an async override; the worker runner's does", () => {
+    const asyncOverride = async (buffer: Uint8Array) => {
+      buffer.fill(1);
+      return errno.success;
+    };
+    // @ts-expect-error -- a promise where the in-thread glue needs an errno now
+    const inThread = () => new WASI({ version: "preview1", host: (base) => extendHost(base, () => ({ random_get: asyncOverride })) });
+    const inWorker = () => runInWorker(guest("faults"), { host: (base) => extendAsyncHost(base, () => ({ random_get: asyncOverride })) });
+    expect([typeof inThread, typeof inWorker]).toEqual(["function", "function"]);
   });
 });
 
