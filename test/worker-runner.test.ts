@@ -3,7 +3,9 @@
  * test/worker/build.sh): interactive stdin, poll readiness, async host
  * methods, stopping a guest, and how each fault ends a run.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { captureOutput, extendAsyncHost, extendHost, GuestStopped, preview1, runInWorker, WASI } from "../src/index.js";
@@ -260,6 +262,21 @@ describe("stopping a guest", () => {
     );
     expect(error).toBeInstanceOf(GuestStopped);
     expect(input.listenerCount("data")).toBe(0);
+  });
+
+  it("closes every descriptor of a stopped guest (its preopens included)", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "worker-runner-"));
+    const openFds = () => readdirSync("/proc/self/fd").length;
+    const before = openFds();
+    const error = await runInWorker(guest("line_echo"), {
+      version: "preview1",
+      preopens: { "/a": directory, "/b": directory },
+      stdio: { stdin: new PassThrough(), stdout: () => {} },
+      timeout: 1000,
+    }).catch((caught) => caught);
+    rmSync(directory, { recursive: true });
+    expect(error).toBeInstanceOf(GuestStopped);
+    expect(openFds()).toBe(before);
   });
 
   it("refuses a bad timeout by name", async () => {
