@@ -7,9 +7,8 @@
  * closes before draining fails the write with `io`.
  */
 import type { Out } from "../runtime/out.js";
-import { errno, filetype, type Errno, type Fdflags, type Filestat } from "../generated/preview1/types.js";
-import { BaseDescription } from "../impl/description.js";
-import { fillStreamFilestat } from "../stdio/stream-filestat.js";
+import { errno, type Errno, type Fdflags } from "../generated/preview1/types.js";
+import { OutputSinkDescription } from "../stdio/output-sink.js";
 
 /** A Node writable stream, as far as this module uses one. */
 export interface DrainableWritable {
@@ -43,40 +42,29 @@ function drained(stream: DrainableWritable): Promise<Errno> {
   });
 }
 
-export class AsyncOutputDescription extends BaseDescription {
-  readonly filetype = filetype.unknown;
-  private readonly deliver: (bytes: Uint8Array) => void | Promise<Errno>;
+function deliverTo(target: DrainableWritable | AsyncOutputCallback, bytes: Uint8Array): Promise<Errno> | undefined {
+  if (typeof target !== "function") return target.write(bytes) ? undefined : drained(target);
+  const outcome = target(bytes);
+  return outcome instanceof Promise ? outcome.then(() => errno.success, () => errno.io) : undefined;
+}
+
+/** The in-thread sink (one copy of each write), whose write answers later while the target pushes back. */
+export class AsyncOutputDescription extends OutputSinkDescription {
+  private readonly waiting: { promise: Promise<Errno> | undefined };
 
   constructor(target: DrainableWritable | AsyncOutputCallback) {
-    super();
-    if (typeof target === "function") {
-      this.deliver = (bytes) => {
-        const outcome = target(bytes);
-        return outcome instanceof Promise ? outcome.then(() => errno.success, () => errno.io) : undefined;
-      };
-    } else {
-      this.deliver = (bytes) => (target.write(bytes) ? undefined : drained(target));
-    }
+    const waiting: { promise: Promise<Errno> | undefined } = { promise: undefined };
+    super((bytes) => {
+      waiting.promise = deliverTo(target, bytes);
+    });
+    this.waiting = waiting;
   }
 
-  override write(buffers: readonly Uint8Array[], _flags: Fdflags, result: Out<number>): Errno {
-    let total = 0;
-    for (const buffer of buffers) total += buffer.length;
-    const copy = new Uint8Array(total);
-    let at = 0;
-    for (const buffer of buffers) {
-      copy.set(buffer, at);
-      at += buffer.length;
-    }
-    result.value = total;
-    if (total === 0) return errno.success;
-    const pending = this.deliver(copy);
+  override write(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
+    const error = super.write(buffers, flags, result);
+    const promise = this.waiting.promise;
+    this.waiting.promise = undefined;
     // The worker runner's host accepts a promise of the errno (see worker/async-host.ts).
-    return pending === undefined ? errno.success : (pending as unknown as Errno);
-  }
-
-  override stat(into: Filestat): Errno {
-    fillStreamFilestat(into, this.filetype, 0n);
-    return errno.success;
+    return promise === undefined ? error : (promise as unknown as Errno);
   }
 }
