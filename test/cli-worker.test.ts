@@ -5,7 +5,7 @@
  * program with exit code 124 and one line on stderr. node:wasi, driven the
  * same way, prints the same.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -33,7 +33,11 @@ function start(args: string[]) {
 }
 
 function startNode(nodeArgs: string[]) {
-  const child = spawn(process.execPath, nodeArgs, { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+  return startCommand(process.execPath, nodeArgs);
+}
+
+function startCommand(command: string, commandArgs: string[]) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   const waiters: (() => void)[] = [];
@@ -77,6 +81,25 @@ describe.each(Object.entries(hosts))("interactive programs on %s", (_host, comma
     run.child.stdin.end();
     expect(await run.exited).toBe(0);
     expect(run.stdout()).toMatch(/^(timeout\n)+ready IN read 5\nready IN HUP eof\n$/);
+  });
+});
+
+/** util-linux `script` gives the program a pseudo-terminal as stdin and stdout. */
+const haveScript = spawnSync("script", ["--version"]).status === 0;
+
+describe("CLI on a terminal", () => {
+  it.skipIf(!haveScript)("reads each line typed on a TTY, and ^D as end of input", async () => {
+    const cli = `${JSON.stringify(process.execPath)} --import tsx src/cli/main.ts run ${JSON.stringify(join(guests, "line_echo.wasm"))}`;
+    const run = startCommand("script", ["-qfec", cli, "/dev/null"]);
+    await run.until("> ");
+    run.child.stdin.write("alpha\n");
+    await run.until("> ", 2);
+    run.child.stdin.write("beta\n");
+    await run.until("> ", 3);
+    run.child.stdin.write("\x04");
+    expect(await run.exited).toBe(0);
+    // The terminal echoes what is typed and ends lines with CR LF.
+    expect(run.stdout().replace(/\r\n/g, "\n")).toBe("> alpha\n1: alpha\n> beta\n2: beta\n> bye\n");
   });
 });
 
