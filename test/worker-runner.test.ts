@@ -254,6 +254,18 @@ describe("stopping a guest", () => {
     expect(error.reason).toBe("abort");
   });
 
+  it("stops a guest whose signal aborts before or while it starts", async () => {
+    for (const when of ["before", "while compiling"]) {
+      const controller = new AbortController();
+      if (when === "before") controller.abort();
+      const run = runInWorker(guest("spin"), { version: "preview1", stdio: { stdout: () => {} }, signal: controller.signal });
+      controller.abort();
+      const error = await run.catch((caught) => caught);
+      expect(error).toBeInstanceOf(GuestStopped);
+      expect(error.reason).toBe("abort");
+    }
+  });
+
   it("stops a guest blocked in fd_read, and lets go of its stdin", async () => {
     const input = new PassThrough();
     const error = await runInWorker(guest("line_echo"), { version: "preview1", stdio: { stdin: input, stdout: () => {} }, timeout: 100 }).catch(

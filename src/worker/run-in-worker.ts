@@ -202,7 +202,9 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
       if (timeout !== undefined) timer = setTimeout(() => settle({ kind: "stopped", reason: "timeout" }), timeout);
       if (signal !== undefined) {
         onAbort = () => settle({ kind: "stopped", reason: "abort" });
-        signal.addEventListener("abort", onAbort, { once: true });
+        // It may have aborted while the module compiled.
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
       }
       dispatcher.serve().catch((error: unknown) => settle({ kind: "died", error }));
       const start: GuestStart = {
