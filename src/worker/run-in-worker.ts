@@ -152,8 +152,10 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
   let wasi: WasiCore;
   try {
     wasi = new WasiCore(
+      // Cast: `host` returns an AsyncPreview1Host here, which the class hands to the glue
+      // untouched (the suspension wrapper turns its promises into replays).
       {
-        ...(wasiOptions as object),
+        ...wasiOptions,
         stdio: streamed === null && stdin !== undefined ? { ...given, stdin } : given,
         returnOnExit: true,
         memory,
@@ -177,7 +179,7 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
     streamed?.close();
     throw error;
   }
-  const version = (wasiOptions as { version?: "preview1" | "unstable" }).version ?? "preview1";
+  const version = wasiOptions.version ?? "preview1";
   // Attaches the shared memory to the glue: a reactor without exports, its memory given as the `memory` option.
   wasi.initialize({ exports: {} } as WebAssembly.Instance);
 
