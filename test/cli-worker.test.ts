@@ -59,7 +59,7 @@ function startCommand(command: string, commandArgs: string[]) {
   };
 }
 
-describe.each(Object.entries(hosts))("interactive programs on %s", (_host, command) => {
+describe.each(Object.entries(hosts))("interactive programs on %s", { timeout: 30_000 }, (_host, command) => {
   it("an interactive echo sees each line as it arrives", async () => {
     const run = startNode(command(join(guests, "line_echo.wasm"), []));
     for (const [index, line] of ["alpha", "beta", "gamma"].entries()) {
@@ -87,7 +87,7 @@ describe.each(Object.entries(hosts))("interactive programs on %s", (_host, comma
 /** util-linux `script` gives the program a pseudo-terminal as stdin and stdout. */
 const haveScript = spawnSync("script", ["--version"]).status === 0;
 
-describe("CLI on a terminal", () => {
+describe("CLI on a terminal", { timeout: 30_000 }, () => {
   it.skipIf(!haveScript)("reads each line typed on a TTY, and ^D as end of input", async () => {
     const cli = `${JSON.stringify(process.execPath)} --import tsx src/cli/main.ts run ${JSON.stringify(join(guests, "line_echo.wasm"))}`;
     const run = startCommand("script", ["-qfec", cli, "/dev/null"]);
@@ -103,12 +103,12 @@ describe("CLI on a terminal", () => {
   });
 });
 
-describe("CLI --timeout", () => {
+describe("CLI --timeout", { timeout: 30_000 }, () => {
   it("--timeout stops an endless loop: exit code 124 and one line", async () => {
-    const run = start(["run", join(guests, "spin.wasm"), "--timeout", "2"]);
+    const run = start(["run", join(guests, "spin.wasm"), "--timeout", "3"]);
     run.child.stdin.end();
     expect(await run.exited).toBe(124);
     expect(run.stdout()).toBe("spinning\n");
-    expect(run.stderr()).toBe(`witx-wasi: ${join(guests, "spin.wasm")}: stopped after the 2 s timeout\n`);
+    expect(run.stderr()).toBe(`witx-wasi: ${join(guests, "spin.wasm")}: stopped after the 3 s timeout\n`);
   });
 });

@@ -17,7 +17,7 @@ vi.mock("../src/worker/worker-script.js", () => ({ startGuestWorker: () => next.
 
 const hello = readFileSync(new URL("../examples/hello.wasm", import.meta.url));
 
-describe("a dying worker", () => {
+describe("a dying worker", { timeout: 30_000 }, () => {
   it("process.exit inside the worker", async () => {
     next.worker = () => new Worker("process.exit(3)", { eval: true });
     const error = await runInWorker(hello, { version: "preview1" }).catch((caught) => caught);

@@ -49,7 +49,7 @@ function watchedOutput() {
   };
 }
 
-describe("interactive stdin", () => {
+describe("interactive stdin", { timeout: 30_000 }, () => {
   it("sees each line as it arrives; each prompt is out before the next line is sent", async () => {
     const input = new PassThrough();
     const output = watchedOutput();
@@ -102,7 +102,7 @@ describe("interactive stdin", () => {
   });
 });
 
-describe("output that pushes back", () => {
+describe("output that pushes back", { timeout: 30_000 }, () => {
   it("a slow Writable holds the guest at its highWaterMark and gets every byte", async () => {
     const received: Buffer[] = [];
     let mostBuffered = 0;
@@ -136,7 +136,7 @@ describe("output that pushes back", () => {
   });
 });
 
-describe("poll_oneoff readiness on stdin", () => {
+describe("poll_oneoff readiness on stdin", { timeout: 30_000 }, () => {
   it("times out while nothing arrives, then reports data, then POLLIN|POLLHUP at EOF", async () => {
     const input = new PassThrough();
     const output = watchedOutput();
@@ -169,7 +169,7 @@ describe("poll_oneoff readiness on stdin", () => {
   });
 });
 
-describe("async host methods", () => {
+describe("async host methods", { timeout: 30_000 }, () => {
   it("answers a call when the override's promise settles", async () => {
     const stdout = captureOutput();
     let ticks = 0;
@@ -232,11 +232,11 @@ describe("which mode takes async host methods (the types)", () => {
   });
 });
 
-describe("stopping a guest", () => {
+describe("stopping a guest", { timeout: 30_000 }, () => {
   it("stops an endless loop after the timeout", async () => {
     const output = watchedOutput();
     const started = Date.now();
-    const error = await runInWorker(guest("spin"), { version: "preview1", stdio: { stdout: output.write }, timeout: 1500 }).catch((caught) => caught);
+    const error = await runInWorker(guest("spin"), { version: "preview1", stdio: { stdout: output.write }, timeout: 3000 }).catch((caught) => caught);
     expect(error).toBeInstanceOf(GuestStopped);
     expect(error.reason).toBe("timeout");
     expect(output.text()).toBe("spinning\n");
@@ -295,7 +295,7 @@ describe("stopping a guest", () => {
   });
 });
 
-describe("faults", () => {
+describe("faults", { timeout: 30_000 }, () => {
   it("a guest trap rejects with the guest's stack", async () => {
     const error = await runInWorker(guest("faults"), { version: "preview1", args: ["f", "trap"], stdio: { stdout: () => {} } }).catch((caught) => caught);
     expect(error).toBeInstanceOf(WebAssembly.RuntimeError);

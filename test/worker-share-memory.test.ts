@@ -58,7 +58,7 @@ describe("shareMemory", () => {
   });
 });
 
-describe("a wasi_unstable guest in the worker runner", () => {
+describe("a wasi_unstable guest in the worker runner", { timeout: 30_000 }, () => {
   it("writes through fd_write and exits through proc_exit", async () => {
     const stdout = captureOutput();
     const guest = watToBytes(`(module
@@ -75,7 +75,7 @@ describe("a wasi_unstable guest in the worker runner", () => {
   });
 });
 
-describe("memory growth in the worker", () => {
+describe("memory growth in the worker", { timeout: 30_000 }, () => {
   it("the host thread sees pages the guest grew after it started", async () => {
     const stdout = captureOutput();
     // Grows by one page and writes from the new page: the iovec and the bytes both lie past the first 64 KiB.
@@ -94,7 +94,7 @@ describe("memory growth in the worker", () => {
   });
 });
 
-describe("the worker side without Node", () => {
+describe("the worker side without Node", { timeout: 30_000 }, () => {
   it("bundles src/worker/guest-side.ts and share-memory.ts for the browser with no Node module reachable", async () => {
     const nodeBuiltins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
     const result = await esbuild.build({
