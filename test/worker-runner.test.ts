@@ -152,6 +152,13 @@ describe("poll_oneoff readiness on stdin", { timeout: 30_000 }, () => {
     expect(lines.slice(0, -2).every((line) => line === "timeout")).toBe(true);
   });
 
+  it("prints the same as in-thread for stdin given up front: POLLIN|POLLHUP at its end", async () => {
+    const stdout = captureOutput();
+    expect(await runInWorker(guest("poll_stdin"), { version: "preview1", args: ["poll", "50"], stdio: { stdin: "abc", stdout } })).toBe(0);
+    expect(stdout.text()).toBe("ready IN read 3\nready IN HUP eof\n");
+    expect(runInThread("poll_stdin", ["poll", "50"], "abc")).toEqual({ code: 0, stdout: stdout.text() });
+  });
+
   it("waits for data without a timeout and without spinning", async () => {
     const input = new PassThrough();
     const output = watchedOutput();
