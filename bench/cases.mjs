@@ -50,6 +50,17 @@ export const CASES = [
   },
 ];
 
+/**
+ * Forwarded calls (bench/forwarded.mjs): the same workloads through the worker
+ * runner, with a fixed N per run (a forwarded call costs microseconds, so a count
+ * calibrated on node:wasi would run for minutes). No target: the in-thread host
+ * is the default and these figures say what the worker mode costs.
+ */
+export const FORWARDED_CASES = [
+  { name: "clock", op: "clock_gettime(MONOTONIC)", wasm: "clock", args: (n) => [String(n)], n: { quick: 3000, full: 30000 } },
+  { name: "write-stdout", op: "write(2) 16 B to stdout (/dev/null)", wasm: "write_stdout", args: (n) => [String(n)], n: { quick: 3000, full: 30000 } },
+];
+
 /** Target for the geometric mean of the case ratios. */
 export const GEOMEAN_TARGET = 1.2;
 

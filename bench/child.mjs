@@ -67,7 +67,24 @@ function peakRssKiB() {
   return { maxRSS: fromNode, vmHWM: fromKernel };
 }
 
+/** The worker runner (ours only): whole runs, less a 1-operation run for the worker start-up and compilation. */
+async function modeRunInWorker() {
+  const { runInWorker } = await import(pathToFileURL(spec.oursModule).href);
+  const bytes = readFileSync(spec.wasm);
+  const runOnce = async (args) => {
+    const began = now();
+    const code = await runInWorker(bytes, { version: "preview1", args: [spec.program, ...args], env: spec.env, preopens: spec.preopens });
+    if (code !== 0) throw new Error(`${spec.program} exited with status ${code} in the worker runner`);
+    return now() - began;
+  };
+  const warmupNs = spec.warmupArgs ? Number(await runOnce(spec.warmupArgs)) : 0;
+  const baselineNs = await runOnce(spec.baselineArgs);
+  const elapsedNs = Number((await runOnce(spec.args)) - baselineNs);
+  report({ elapsedNs, warmupNs, baselineNs: Number(baselineNs) });
+}
+
 async function modeRun() {
+  if (spec.runner === "worker") return modeRunInWorker();
   const WASI = await loadWasiClass();
   const module = new WebAssembly.Module(readFileSync(spec.wasm));
   const startOnce = makeStarter(WASI, module);

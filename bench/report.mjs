@@ -2,6 +2,7 @@
 // between the NOTES markers and is carried over from the previous file, so a
 // re-run refreshes the numbers without losing it.
 import { GEOMEAN_TARGET, RSS_LIMIT_MIB } from "./cases.mjs";
+import { forwardedSection } from "./forwarded.mjs";
 import { summaryMarkdown } from "./profile-summary.mjs";
 import { geometricMean, summarise } from "./stats.mjs";
 
@@ -150,6 +151,7 @@ export function renderResults(report, previousMarkdown) {
     rssSection(report),
     startupSection(report),
     floorSection(report),
+    ...(report.forwarded.length > 0 ? [forwardedSection(report.forwarded)] : []),
     profileSection(report),
     ["## Notes", "", NOTES_START, previousNotes(previousMarkdown), NOTES_END].join("\n"),
     [

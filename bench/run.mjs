@@ -15,6 +15,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { CASES, GUEST_ROOT, RSS_CASE } from "./cases.mjs";
 import { createFixtures } from "./fixtures.mjs";
+import { measureForwarded } from "./forwarded.mjs";
 import { describeMachine } from "./machine.mjs";
 import { locateOurs, PROJECT_ROOT } from "./ours.mjs";
 import { summariseProfile } from "./profile-summary.mjs";
@@ -156,6 +157,10 @@ async function run(options) {
   }
   log("floor done");
 
+  const forwarded = ours
+    ? await measureForwarded({ oursModule: ours.module, nodeFlags, wasmDir: WASM_DIR, reps: settings.reps, quick: options.quick, log })
+    : [];
+
   const results = options.cases.map((testCase) => {
     const { a, b } = opsPerSecond.get(testCase.name);
     const ratios = a.map((value, i) => value / b[i]);
@@ -190,6 +195,7 @@ async function run(options) {
     floor,
     floorCalls: settings.floorCalls,
     profiles,
+    forwarded,
   };
   const previous = options.out && existsSync(options.out) ? readFileSync(options.out, "utf8") : "";
   const markdown = renderResults(report, previous);

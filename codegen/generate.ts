@@ -44,6 +44,7 @@
  *   glue-emitter.ts     glue.ts: the checked import object
  *   trace-emitter.ts    trace.ts: strace-like call logging
  *   unimplemented-emitter.ts   unimplemented.ts: the host that refuses every call
+ *   forward-emitter.ts  forward.ts: the worker runner's call channel (forwarders, dispatcher)
  *   index-emitter.ts    index.ts: the target's entry point
  * targets.ts  which witx modules are generated, and their names
  * main.ts     `npm run codegen` (and `-- --check`)
@@ -53,6 +54,7 @@ import { join, relative } from "node:path";
 import { hostView } from "./abi/host-view.js";
 import { lowerFunction } from "./abi/lowering.js";
 import type { EmitAbi, EmitModel, Emitter } from "./emit/emitter.js";
+import { emitForward } from "./emit/forward-emitter.js";
 import { emitGlue } from "./emit/glue-emitter.js";
 import { generatedHeader } from "./emit/header.js";
 import { emitHost } from "./emit/host-emitter.js";
@@ -72,7 +74,7 @@ export interface GeneratedFile {
 }
 
 /** The files of a target, in the order they are written. */
-const emitters: readonly Emitter[] = [emitTypes, emitHost, emitGlue, emitTrace, emitUnimplemented, emitIndex];
+const emitters: readonly Emitter[] = [emitTypes, emitHost, emitGlue, emitTrace, emitUnimplemented, emitForward, emitIndex];
 
 export function generateTarget(projectRoot: string, target: Target): GeneratedFile[] {
   const document = loadWitx(join(projectRoot, target.witx));

@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 await build({
   absWorkingDir: root,
-  entryPoints: { index: "src/index.ts", portable: "src/portable.ts", cli: "src/cli/main.ts" },
+  entryPoints: { index: "src/index.ts", portable: "src/portable.ts", cli: "src/cli/main.ts", "guest-worker": "src/worker/guest-worker.ts" },
   outdir: "dist/bundle",
   bundle: true,
   splitting: true,

@@ -6,6 +6,11 @@
  */
 export { WASI, WasiExit, wasiImportNames } from "./wasi/wasi.js";
 export type { WasiOptions, NodeStdioOptions, WasiImport, WasiExtraOptions, WasiVersion } from "./wasi/wasi.js";
+export { runInWorker, GuestStopped, GuestWorkerDied } from "./worker/run-in-worker.js";
+export type { WorkerRunOptions, WorkerStdioOptions } from "./worker/run-in-worker.js";
+export { extendAsyncHost } from "./worker/async-host.js";
+export type { AsyncHost, AsyncPreview1Host, AsyncHostOverrides } from "./worker/async-host.js";
+export type { StreamSource } from "./impl/stdio/stream-input.js";
 export { createNodeHost } from "./impl/node/index.js";
 export type { NodeHostOptions } from "./impl/node/index.js";
 export { WASI as PortableWASI, WasiBase, createPortableHost } from "./portable.js";

@@ -10,7 +10,8 @@
  *               preview1/preview0 calls never reach into a backend
  *               (impl/node, impl/memory, impl/portable)
  *   wasi        impl, generated, runtime (and wasi)
- *   cli         wasi, impl, generated, runtime (and cli)
+ *   worker      wasi, impl, generated, runtime (and worker): the worker runner
+ *   cli         worker, wasi, impl, generated, runtime (and cli)
  *   entry       src/index.ts, src/portable.ts: anything in src
  *   codegen     codegen only
  * Nothing in src imports codegen or test, and src imports no npm package
@@ -24,15 +25,16 @@ import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-type Layer = "runtime" | "generated" | "impl" | "wasi" | "cli" | "entry" | "codegen" | "test" | "elsewhere";
+type Layer = "runtime" | "generated" | "impl" | "wasi" | "worker" | "cli" | "entry" | "codegen" | "test" | "elsewhere";
 
 const allowed: Record<Layer, readonly Layer[]> = {
   runtime: ["runtime"],
   generated: ["generated", "runtime"],
   impl: ["impl", "generated", "runtime"],
   wasi: ["wasi", "impl", "generated", "runtime"],
-  cli: ["cli", "wasi", "impl", "generated", "runtime"],
-  entry: ["entry", "cli", "wasi", "impl", "generated", "runtime"],
+  worker: ["worker", "wasi", "impl", "generated", "runtime"],
+  cli: ["cli", "worker", "wasi", "impl", "generated", "runtime"],
+  entry: ["entry", "cli", "worker", "wasi", "impl", "generated", "runtime"],
   codegen: ["codegen"],
   test: [],
   elsewhere: [],
@@ -46,7 +48,9 @@ function layerOf(path: string): Layer {
   if (!path.startsWith("src/")) return "elsewhere";
   const [, first, second] = path.split("/");
   if (second === undefined) return "entry";
-  if (first === "runtime" || first === "generated" || first === "impl" || first === "wasi" || first === "cli") return first;
+  if (first === "runtime" || first === "generated" || first === "impl" || first === "wasi" || first === "worker" || first === "cli") {
+    return first;
+  }
   return "elsewhere";
 }
 

@@ -75,6 +75,11 @@ describe("parseCliArgs: run", () => {
     expect(run(["run", "p.wasm", "--version", "preview1", "--version=unstable"]).version).toBe("unstable");
   });
 
+  it("reads --timeout in seconds, fractions allowed", () => {
+    expect(run(["run", "p.wasm", "--timeout", "2"]).timeout).toBe(2);
+    expect(run(["run", "p.wasm", "--timeout=0.25"]).timeout).toBe(0.25);
+  });
+
   it("accepts options before and after the program path", () => {
     const command = run(["run", "--trace", "p.wasm", "--dir", "/d", "--", "x"]);
     expect(command).toMatchObject({ wasmPath: "p.wasm", trace: true, dirs: [{ host: "/d", guest: "/d" }], guestArgs: ["x"] });
@@ -123,6 +128,9 @@ describe("parseCliArgs: usage errors (exit code 2, one line naming the option)",
     [["run", "p.wasm", "--version=Preview1"], /--version must be preview1 or unstable, not "Preview1"/],
     [["run", "p.wasm", "--trace=yes"], /--trace takes no value/],
     [["run", "p.wasm", "--inherit-env=1"], /--inherit-env takes no value/],
+    [["run", "p.wasm", "--timeout"], /--timeout needs a value/],
+    [["run", "p.wasm", "--timeout", "0"], /--timeout must be a number of seconds greater than 0, not "0"/],
+    [["run", "p.wasm", "--timeout=soon"], /--timeout must be a number of seconds greater than 0, not "soon"/],
   ];
   for (const [argv, expected] of cases) {
     it(`rejects: ${argv.length === 0 ? "(no arguments)" : argv.join(" ")}`, () => {

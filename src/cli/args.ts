@@ -2,7 +2,7 @@
  * Command-line parsing for
  *
  *   witx-wasi run prog.wasm [--dir HOST[::GUEST]]... [--env K=V]... [--inherit-env]
- *                           [--version preview1|unstable] [--trace] -- args...
+ *                           [--version preview1|unstable] [--trace] [--timeout SECONDS] -- args...
  *
  * Parsing only: nothing is read from disk or the environment here. Bad usage
  * comes back as a one-line message naming the option, with exit code 2 (the
@@ -26,6 +26,8 @@ export interface RunCommand {
   /** Undefined when `--version` was not given. */
   version: WasiVersion | undefined;
   trace: boolean;
+  /** `--timeout` in seconds; undefined when not given. */
+  timeout: number | undefined;
   /** Everything after `--`; the program name (argv[0]) is not included. */
   guestArgs: string[];
 }
@@ -55,6 +57,12 @@ Options:
                         (--env entries override it)
   --version VERSION     WASI version to provide: preview1 (default) or unstable
   --trace               log each WASI call to stderr
+  --timeout SECONDS     stop the program after SECONDS (exit code 124)
+
+The program runs in a worker thread, with its WASI host on the main thread,
+when stdin is a terminal or a pipe (so each line reaches it as it arrives and
+poll() sees real readiness) or when --timeout is given; otherwise it runs on
+the main thread.
   -h, --help            show this help
 `;
 
@@ -91,7 +99,15 @@ function parseVersionValue(value: string): WasiVersion {
   return version;
 }
 
-const valueOptions = new Set(["--dir", "--env", "--version"]);
+function parseTimeout(value: string): number {
+  const seconds = Number(value);
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds <= 0) {
+    throw new UsageProblem(`--timeout must be a number of seconds greater than 0, not ${JSON.stringify(value)}`);
+  }
+  return seconds;
+}
+
+const valueOptions = new Set(["--dir", "--env", "--version", "--timeout"]);
 const flagOptions = new Set(["--inherit-env", "--trace"]);
 
 /** Parses the arguments after the executable name (process.argv.slice(2)). */
@@ -122,6 +138,7 @@ function parseRun(own: readonly string[], guestArgs: string[]): RunCommand {
     inheritEnv: false,
     version: undefined,
     trace: false,
+    timeout: undefined,
     guestArgs,
   };
   let wasmPath: string | undefined;
@@ -159,6 +176,7 @@ function parseRun(own: readonly string[], guestArgs: string[]): RunCommand {
     }
     if (name === "--dir") result.dirs.push(parseDir(value));
     else if (name === "--env") result.env.push(parseEnvPair(value));
+    else if (name === "--timeout") result.timeout = parseTimeout(value);
     else result.version = parseVersionValue(value);
   }
 

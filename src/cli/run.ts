@@ -4,9 +4,10 @@
  * (an unreadable file, not a command, an import we lack, a --dir that is not a
  * directory) is one line on stderr, naming the problem.
  */
-import { statSync } from "node:fs";
+import { fstatSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { WASI, wasiImportNames } from "../wasi/wasi.js";
+import { GuestStopped, GuestWorkerDied, runInWorker } from "../worker/run-in-worker.js";
 import type { RunCommand } from "./args.js";
 import { preflightWasm } from "./preflight.js";
 
@@ -21,6 +22,24 @@ export const trapExitCode = 134;
 export const hostFailureExitCode = 70;
 /** Exit code for a setup problem found before the guest started. */
 export const setupFailureExitCode = 1;
+/** Exit code when --timeout stopped the program, as timeout(1) uses. */
+export const timeoutExitCode = 124;
+
+/**
+ * Whether stdin is a terminal or a pipe (or socket): then the program runs in
+ * the worker runner, so a read returns each line as it arrives without
+ * blocking the main thread, and poll() sees real readiness and the hangup at
+ * EOF. A file or /dev/null as stdin is read in-thread, the faster mode.
+ */
+function stdinIsInteractive(): boolean {
+  if (process.stdin.isTTY === true) return true;
+  try {
+    const stats = fstatSync(0);
+    return stats.isFIFO() || stats.isSocket();
+  } catch {
+    return false;
+  }
+}
 
 /** One line for a --dir whose host side is unusable, or null when it is a directory. */
 function checkDirectory(hostPath: string): string | null {
@@ -72,15 +91,16 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
     return setupFailureExitCode;
   }
 
-  const wasi = new WASI({
+  const options = {
     version,
     // argv[0] is the file's name, as wasmtime and wasmer give it.
     args: [basename(command.wasmPath), ...command.guestArgs],
     env: guestEnvironment(command),
     preopens,
-    returnOnExit: true,
     trace: command.trace,
-  });
+  };
+  if (command.timeout !== undefined || stdinIsInteractive()) return runInWorkerMode(command, options, io);
+  const wasi = new WASI({ ...options, returnOnExit: true });
 
   let instance: WebAssembly.Instance;
   try {
@@ -94,14 +114,39 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
   try {
     return wasi.start(instance);
   } catch (error) {
-    if (error instanceof WebAssembly.RuntimeError) {
-      io.error(`witx-wasi: ${command.wasmPath}: the program trapped: ${firstLine(error)}`);
-      for (const frame of wasmFrames(error)) io.error(`    ${frame}`);
-      return trapExitCode;
-    }
-    io.error(`witx-wasi: ${command.wasmPath}: host failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    return hostFailureExitCode;
+    return reportFailure(command, error, io);
   }
+}
+
+async function runInWorkerMode(command: RunCommand, options: Parameters<typeof runInWorker>[1], io: RunIo): Promise<number> {
+  try {
+    return await runInWorker(readFileSync(command.wasmPath), {
+      ...options,
+      stdio: { stdin: process.stdin },
+      ...(command.timeout === undefined ? {} : { timeout: command.timeout * 1000 }),
+    });
+  } catch (error) {
+    if (error instanceof GuestStopped) {
+      io.error(`witx-wasi: ${command.wasmPath}: stopped after the ${command.timeout} s timeout`);
+      return timeoutExitCode;
+    }
+    if (error instanceof GuestWorkerDied) {
+      io.error(`witx-wasi: ${command.wasmPath}: host failure: ${error.message}`);
+      return hostFailureExitCode;
+    }
+    return reportFailure(command, error, io);
+  }
+}
+
+function reportFailure(command: RunCommand, error: unknown, io: RunIo): number {
+  if (error instanceof WebAssembly.RuntimeError) {
+    io.error(`witx-wasi: ${command.wasmPath}: the program trapped: ${firstLine(error)}`);
+    const guestStack = (error as { guestStack?: string }).guestStack;
+    for (const frame of wasmFrames(guestStack ?? error.stack ?? "")) io.error(`    ${frame}`);
+    return trapExitCode;
+  }
+  io.error(`witx-wasi: ${command.wasmPath}: host failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return hostFailureExitCode;
 }
 
 function firstLine(error: unknown): string {
@@ -110,8 +155,8 @@ function firstLine(error: unknown): string {
 }
 
 /** The guest's part of a trap's stack: the frames inside wasm code, which are what a guest author can act on. */
-function wasmFrames(error: Error): string[] {
-  return (error.stack ?? "")
+function wasmFrames(stack: string): string[] {
+  return stack
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line.startsWith("at ") && line.includes("wasm://"));

@@ -16,6 +16,9 @@ export interface HostContext {
   readonly fds: FdTable;
   readonly limits: HostLimits;
   readonly clock: ClockSource;
-  /** Blocks the calling thread for about `nanoseconds` without spinning (may return a little early). */
-  sleep(nanoseconds: bigint): void;
+  /**
+   * Blocks the calling thread for about `nanoseconds` without spinning (may return a little early).
+   * The worker runner's sleep returns a promise instead, so its event loop keeps running.
+   */
+  sleep(nanoseconds: bigint): void | Promise<void>;
 }

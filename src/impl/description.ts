@@ -74,6 +74,14 @@ export interface FileDescription {
    * with the bytes available in `nbytes` (0 when unknown).
    */
   readiness(kind: Eventtype, nbytes: Out<bigint>): Errno;
+  /**
+   * For streams whose data arrives while the guest runs (the worker runner's
+   * stdin): null when `readiness` holds now, or a promise settled when it may
+   * change. Descriptions that are always ready leave it out.
+   */
+  whenReady?(kind: Eventtype): Promise<void> | null;
+  /** True on a stream at end of file: poll_oneoff sets the hangup flag on its read event. */
+  hangup?(): boolean;
   recv(buffers: readonly Uint8Array[], flags: Riflags, fdflags: Fdflags, result: Out<[number, Roflags]>): Errno;
   send(buffers: readonly Uint8Array[], fdflags: Fdflags, result: Out<number>): Errno;
   shutdown(how: Sdflags): Errno;

@@ -56,7 +56,7 @@ function createNodeHostAsNodeWasi(options: NodeHostOptions) {
 }
 
 /** The Node platform: host fds for stdio, the Node host, trace lines to fd 2, process.exit. */
-const nodePlatform: WasiPlatform = {
+export const nodePlatform: WasiPlatform = {
   defaultStdio: (parsed) => [parsed.stdin, parsed.stdout, parsed.stderr],
   createHost: (setup) =>
     createNodeHostAsNodeWasi({

@@ -12,11 +12,20 @@
  * are converted from their own clock). With a descriptor event ready, only
  * clocks already due are added; otherwise the call sleeps (Atomics.wait, no
  * spinning) until the earliest deadline and reports every clock then due.
+ *
+ * In the worker runner, streams fed while the guest runs (its stdin) report
+ * real readiness: a description whose `whenReady` gives a promise has no data
+ * yet, and when no event is ready the call answers with a promise that settles
+ * on whichever comes first, data (or end of file) on one of them or the
+ * earliest deadline; then the subscriptions are looked at again. A stream at
+ * end of file reports the hangup flag. The worker runner's sleep is a promise
+ * too, so its host thread never blocks.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
 import {
   clockid,
   errno,
+  eventrwflags,
   eventtype,
   subclockflags,
   type Errno,
@@ -41,20 +50,91 @@ export function createPollMethods(ctx: HostContext): Pick<Preview1Host, "poll_on
     return monotonicNow + (subscription.timeout - clock.now(subscription.id));
   }
 
-  function fdEvent(subscription: Subscription, kind: typeof eventtype.fd_read | typeof eventtype.fd_write, fd: number): Event {
+  /** The event for a descriptor subscription, or null while its stream has no data yet (its promise goes in `waits`). */
+  function fdEvent(
+    subscription: Subscription,
+    kind: typeof eventtype.fd_read | typeof eventtype.fd_write,
+    fd: number,
+    waits: Promise<void>[],
+  ): Event | null {
     const entry = fds.withRights(fd, Right.poll_fd_readwrite);
     let error: Errno;
+    let flags = 0;
     if (typeof entry === "number") {
       error = entry;
       nbytes.value = 0n;
     } else {
-      error = entry.description.readiness(kind, nbytes);
+      const description = entry.description;
+      const wait = description.whenReady?.(kind) ?? null;
+      if (wait !== null) {
+        waits.push(wait);
+        return null;
+      }
+      error = description.readiness(kind, nbytes);
+      if (kind === eventtype.fd_read && description.hangup?.() === true) flags = eventrwflags.fd_readwrite_hangup;
     }
-    return { userdata: subscription.userdata, error, type: kind, fd_readwrite: { nbytes: error === errno.success ? nbytes.value : 0n, flags: 0 } };
+    return { userdata: subscription.userdata, error, type: kind, fd_readwrite: { nbytes: error === errno.success ? nbytes.value : 0n, flags } };
   }
 
   function clockEvent(subscription: Subscription): Event {
     return { userdata: subscription.userdata, error: errno.success, type: eventtype.clock, fd_readwrite: { nbytes: 0n, flags: 0 } };
+  }
+
+  /** A promise where an errno is due: only the worker runner's host produces them, and it accepts them (worker/async-host.ts). */
+  function later(promise: Promise<Errno>): Errno {
+    return promise as unknown as Errno;
+  }
+
+  /** Resolves when one of `waits` does or after `nanoseconds` (null: no deadline). */
+  function firstOf(waits: Promise<void>[], nanoseconds: bigint | null): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = nanoseconds === null ? undefined : setTimeout(resolve, Math.ceil(Number(nanoseconds) / 1e6));
+      void Promise.race(waits).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Collects the events due now, or waits (a sleep, or a promise in the worker runner) until some are. */
+  function answer(subscriptions: Subscription[], start: bigint, output: Parameters<Preview1Host["poll_oneoff"]>[1], result: Out<number>): Errno {
+    const events: Event[] = [];
+    const waits: Promise<void>[] = [];
+    let deadlines: bigint[] | null = null;
+    let earliest = -1n;
+    for (let i = 0; i < subscriptions.length; i++) {
+      const subscription = subscriptions[i];
+      const u = subscription.u;
+      if (u.tag === eventtype.clock) {
+        deadlines ??= new Array<bigint>(subscriptions.length);
+        const deadline = deadlineOf(u.value, start);
+        deadlines[i] = deadline;
+        if (earliest < 0n || deadline < earliest) earliest = deadline;
+      } else {
+        const event = fdEvent(subscription, u.tag, u.value.file_descriptor, waits);
+        if (event !== null) events.push(event);
+      }
+    }
+    let now = deadlines === null ? 0n : clock.now(clockid.monotonic);
+    if (events.length === 0 && waits.length > 0 && (deadlines === null || now < earliest)) {
+      return later(firstOf(waits, deadlines === null ? null : earliest - now).then(() => answer(subscriptions, start, output, result)));
+    }
+    if (deadlines !== null) {
+      if (events.length === 0) {
+        while (now < earliest) {
+          const slept = ctx.sleep(earliest - now);
+          if (slept instanceof Promise) return later(slept.then(() => answer(subscriptions, start, output, result)));
+          now = clock.now(clockid.monotonic);
+        }
+      }
+      for (let i = 0; i < subscriptions.length; i++) {
+        const deadline = deadlines[i];
+        if (deadline !== undefined && deadline <= now) events.push(clockEvent(subscriptions[i]));
+      }
+    }
+    output.writeArray(events);
+    result.value = events.length;
+    return errno.success;
   }
 
   return {
@@ -67,38 +147,7 @@ export function createPollMethods(ctx: HostContext): Pick<Preview1Host, "poll_on
         if (error instanceof InvalidGuestValue) return errno.inval;
         throw error;
       }
-      const events: Event[] = [];
-      const start = clock.now(clockid.monotonic);
-      let deadlines: bigint[] | null = null;
-      let earliest = -1n;
-      for (let i = 0; i < subscriptions.length; i++) {
-        const subscription = subscriptions[i];
-        const u = subscription.u;
-        if (u.tag === eventtype.clock) {
-          deadlines ??= new Array<bigint>(subscriptions.length);
-          const deadline = deadlineOf(u.value, start);
-          deadlines[i] = deadline;
-          if (earliest < 0n || deadline < earliest) earliest = deadline;
-        } else {
-          events.push(fdEvent(subscription, u.tag, u.value.file_descriptor));
-        }
-      }
-      if (deadlines !== null) {
-        let now = clock.now(clockid.monotonic);
-        if (events.length === 0) {
-          while (now < earliest) {
-            ctx.sleep(earliest - now);
-            now = clock.now(clockid.monotonic);
-          }
-        }
-        for (let i = 0; i < subscriptions.length; i++) {
-          const deadline = deadlines[i];
-          if (deadline !== undefined && deadline <= now) events.push(clockEvent(subscriptions[i]));
-        }
-      }
-      output.writeArray(events);
-      result.value = events.length;
-      return errno.success;
+      return answer(subscriptions, clock.now(clockid.monotonic), output, result);
     },
   };
 }

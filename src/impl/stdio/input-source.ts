@@ -75,6 +75,11 @@ export class InputSourceDescription extends BaseDescription {
     return errno.success;
   }
 
+  /** At end of file once everything is read, as a pipe whose writer closed: poll sets the hangup flag. */
+  hangup(): boolean {
+    return this.ended && this.pending.length === 0;
+  }
+
   /** Always ready: reading never blocks (a callback source is asked only when read); nbytes is what is buffered. */
   override readiness(kind: Eventtype, nbytes: Out<bigint>): Errno {
     nbytes.value = kind === eventtype.fd_read ? BigInt(this.pending.length) : 0n;

@@ -1,0 +1,72 @@
+/**
+ * What the worker does: instantiate the guest with the generated forwarders as
+ * its WASI imports and the shared memory as its memory, run its entry point,
+ * and say how it ended. No Node here, so a browser Worker can run it too.
+ */
+import { forwardPreview0Imports } from "../generated/preview0/forward.js";
+import { forwardPreview1Imports } from "../generated/preview1/forward.js";
+import { ANSWERED, CALLING, FUNCTION, OUTCOME, RESULT, STATE, THREW, type ForwardChannel } from "../runtime/channel-layout.js";
+
+/** What the host thread sends to start the guest. */
+export interface GuestStart {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+  readonly memoryImport: { readonly module: string; readonly name: string };
+  readonly wasiModule: "wasi_snapshot_preview1" | "wasi_unstable";
+  readonly channel: SharedArrayBuffer;
+}
+
+/** How the guest's run ended, as the worker reports it. */
+export type GuestEnd =
+  | { readonly kind: "returned" }
+  /** An import threw on the host thread (proc_exit, a trap there); the host knows what. */
+  | { readonly kind: "unwound"; readonly stack: string }
+  /** The guest trapped, or instantiation failed: the error as the worker saw it, with the guest's stack. */
+  | { readonly kind: "failed"; readonly name: string; readonly message: string; readonly stack: string };
+
+/** Thrown into the guest when the host thread's import threw; it unwinds the guest to `runGuest`. */
+class HostUnwind extends Error {
+  constructor() {
+    super("the host ended the guest");
+    this.name = "HostUnwind";
+  }
+}
+
+class GuestChannel implements ForwardChannel {
+  readonly i32: Int32Array;
+  readonly i64: BigInt64Array;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.i32 = new Int32Array(buffer);
+    this.i64 = new BigInt64Array(buffer);
+  }
+
+  call(index: number): number {
+    const control = this.i32;
+    control[FUNCTION] = index;
+    Atomics.store(control, STATE, CALLING);
+    Atomics.notify(control, STATE);
+    while (Atomics.load(control, STATE) === CALLING) Atomics.wait(control, STATE, CALLING);
+    if (control[OUTCOME] === THREW) throw new HostUnwind();
+    return control[RESULT];
+  }
+}
+
+export function runGuest(start: GuestStart): GuestEnd {
+  const channel = new GuestChannel(start.channel);
+  Atomics.store(channel.i32, STATE, ANSWERED);
+  const wasi = start.wasiModule === "wasi_unstable" ? forwardPreview0Imports(channel) : forwardPreview1Imports(channel);
+  const imports: WebAssembly.Imports = { [start.wasiModule]: wasi as unknown as WebAssembly.ModuleImports };
+  imports[start.memoryImport.module] = { ...imports[start.memoryImport.module], [start.memoryImport.name]: start.memory };
+  try {
+    const instance = new WebAssembly.Instance(start.module, imports);
+    const entry = instance.exports._start;
+    if (typeof entry !== "function") throw new TypeError("the module does not export a _start function");
+    entry();
+    return { kind: "returned" };
+  } catch (error) {
+    if (error instanceof HostUnwind) return { kind: "unwound", stack: error.stack ?? "" };
+    const described = error instanceof Error ? error : new Error(String(error));
+    return { kind: "failed", name: described.name, message: described.message, stack: described.stack ?? "" };
+  }
+}

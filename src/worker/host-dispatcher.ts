@@ -1,0 +1,81 @@
+/**
+ * The host thread's end of the call channel: waits (Atomics.waitAsync, so the
+ * event loop keeps running) for the worker to post a call, runs it through the
+ * generated dispatcher and glue, and answers. A call whose host method returned
+ * a promise is answered when the promise settles (see async-host.ts).
+ *
+ * Once an import has thrown (proc_exit's unwinding, a trap such as a bad
+ * pointer) the error is kept here and every later call is answered THREW too,
+ * so a guest that swallows the unwinding cannot carry on against the host.
+ */
+import { ANSWERED, CALLING, CLOSED, FUNCTION, OUTCOME, RESULT, RETURNED, STATE, THREW } from "../runtime/channel-layout.js";
+import type { Suspension } from "./async-host.js";
+
+/** Calls import `index` with the arguments in the slots (the generated `dispatch…` bound to the glue). */
+export type Dispatch = (index: number) => number | void;
+
+/** Atomics.waitAsync (ES2024; in Node since 16), which the project's ES2022 lib does not declare. */
+const waitAsync = (Atomics as unknown as {
+  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
+
+export class HostDispatcher {
+  private readonly control: Int32Array;
+  /** What the first throwing import threw; `undefined` while none has. */
+  thrown: { readonly error: unknown } | undefined;
+
+  constructor(
+    channel: SharedArrayBuffer,
+    private readonly dispatch: Dispatch,
+    private readonly suspension: Suspension,
+  ) {
+    this.control = new Int32Array(channel);
+  }
+
+  /** Serves calls until `close()`. */
+  async serve(): Promise<void> {
+    const control = this.control;
+    while (Atomics.load(control, CLOSED) === 0) {
+      if (Atomics.load(control, STATE) !== CALLING) {
+        const waiting = waitAsync(control, STATE, ANSWERED);
+        if (waiting.async) await waiting.value;
+        continue;
+      }
+      const pending = this.answer();
+      if (pending !== undefined) await pending;
+    }
+  }
+
+  /** Ends `serve()`; a call in flight is not answered. */
+  close(): void {
+    Atomics.store(this.control, CLOSED, 1);
+    Atomics.notify(this.control, STATE);
+  }
+
+  private answer(): Promise<void> | undefined {
+    // A promise that settles after the run ended has no one to answer.
+    if (Atomics.load(this.control, CLOSED) !== 0) return undefined;
+    if (this.thrown !== undefined) {
+      this.reply(0, THREW);
+      return undefined;
+    }
+    try {
+      const result = this.dispatch(this.control[FUNCTION]);
+      this.reply(result ?? 0, RETURNED);
+    } catch (error) {
+      if (this.suspension.isSuspension(error)) return this.suspension.settle().then(() => this.answer());
+      this.thrown = { error };
+      this.reply(0, THREW);
+    }
+    return undefined;
+  }
+
+  private reply(result: number, outcome: number): void {
+    if (Atomics.load(this.control, CLOSED) !== 0) return;
+    const control = this.control;
+    control[RESULT] = result;
+    control[OUTCOME] = outcome;
+    Atomics.store(control, STATE, ANSWERED);
+    Atomics.notify(control, STATE);
+  }
+}

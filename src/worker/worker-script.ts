@@ -1,0 +1,21 @@
+/**
+ * Starts the worker that runs a guest. Built, the script is guest-worker.js next
+ * to this module (dist/src/worker/ after tsc, dist/bundle/ in the bundle, where
+ * scripts/bundle.mjs makes it an entry point). Run from the TypeScript sources
+ * (tests, tsx), there is no .js file: the worker registers tsx first and then
+ * imports the .ts entry.
+ */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+
+export function startGuestWorker(): Worker {
+  const here = import.meta.url;
+  if (!here.endsWith(".ts")) return new Worker(new URL("./guest-worker.js", here));
+  // The ESM build of tsx's API (a worker's eval code resolves `import()` as CommonJS would, so by path).
+  const tsx = pathToFileURL(join(dirname(createRequire(here).resolve("tsx")), "esm", "api", "index.mjs")).href;
+  const entry = new URL("./guest-worker.ts", here).href;
+  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(code, { eval: true });
+}
