@@ -15,6 +15,7 @@ import { streamRights } from "../rights.js";
 import { createNodeClockSource } from "./clock-source.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
+import { DirectoryHandles } from "./directory-handles.js";
 import { ListingCache } from "./listing-cache.js";
 import { procFdRootsAvailable } from "./proc-fd-roots.js";
 import { createRandomMethods } from "./random.js";
@@ -70,6 +71,7 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
       return wantProcFdRoots && procFdRootsAvailable();
     },
     listings: new ListingCache(),
+    handles: new DirectoryHandles(),
   };
   const fds = new FdTable(limits.maxOpenFds);
   try {
@@ -82,8 +84,16 @@ export function createNodeHost(options: NodeHostOptions): NodeHost {
     );
   } catch (error) {
     for (const entry of fds.drain()) entry.description.close();
+    environment.handles.close();
     throw error;
   }
   const ctx: HostContext = { fds, limits, clock, sleep: options.sleep ?? sleepNanoseconds };
-  return composeHost(ctx, { args: options.args, env: options.env, random: options.random ?? createRandomMethods(), onExit: options.onExit });
+  const host = composeHost(ctx, { args: options.args, env: options.env, random: options.random ?? createRandomMethods(), onExit: options.onExit });
+  const closeDescriptors = host.close;
+  // The kept directory handles are the host's, not the guest's: they go with it.
+  host.close = () => {
+    closeDescriptors();
+    environment.handles.close();
+  };
+  return host;
 }
