@@ -37,7 +37,7 @@
 // once and again after every rename the guest makes (a guest can rename a
 // root that lies inside another preopen), and whenever a check fails.
 import { constants, lstatSync, openSync, readlinkSync } from "node:fs";
-import type { DirectoryHandles } from "./directory-handles.js";
+import type { DirectoryHandles, HandleRoot, Kept } from "./directory-handles.js";
 import { codeOf } from "./errno-of.js";
 import { errnoNameOf, errnoNameOfCode } from "./errno-map.js";
 import {
@@ -61,18 +61,6 @@ import {
  */
 export const O_PATH = 0o10000000;
 const directoryHandleFlags = O_PATH | constants.O_DIRECTORY | constants.O_NOFOLLOW;
-
-/** A directory descriptor paths are resolved beneath. */
-export interface HandleRoot {
-  /** The host fd of the directory. */
-  readonly fd: number;
-  /** Its owner id in DirectoryHandles. */
-  readonly owner: number;
-  /** Where the kernel says it is (readlink, latin1), null when unusable; see currentRootPath. */
-  path: string | null;
-  /** DirectoryHandles.renames when `path` was read; -1 before the first read. */
-  pathAtRenames: number;
-}
 
 const slash = 0x2f;
 const deletedSuffix = " (deleted)";
@@ -160,10 +148,10 @@ function keptParent(handles: DirectoryHandles, root: HandleRoot, guestPath: stri
   if (exceedsUtf8Bytes(name, defaultMaxComponentBytes)) return null;
   if (cut === -1) return { fd: root.fd, name };
   const key = guestPath.slice(0, cut);
-  const fd = handles.lookup(root.owner, key);
-  if (fd === undefined) return null;
-  if (isStillAt(handles, root, fd, key)) return { fd, name };
-  handles.forget(root.owner, key);
+  const kept = handles.lookup(root, key);
+  if (kept === undefined) return null;
+  if (isStillAt(handles, root, kept)) return { fd: kept.fd, name };
+  handles.forget(root, key);
   return null;
 }
 
@@ -186,20 +174,28 @@ function plainSplit(path: string): number {
   return last;
 }
 
-/** Whether the kept handle `fd` is, right now, the directory at `key` below the root. */
-function isStillAt(handles: DirectoryHandles, root: HandleRoot, fd: number, key: string): boolean {
+/** Whether the kept handle is, right now, the directory at its key below the root. */
+function isStillAt(handles: DirectoryHandles, root: HandleRoot, kept: Kept): boolean {
   let where: string;
   try {
-    where = readlinkSync(procPath(fd), "latin1");
+    where = readlinkSync(procPath(kept.fd), "latin1");
   } catch {
     return false;
   }
   if (where.endsWith(deletedSuffix)) return false;
   const known = currentRootPath(handles, root, false);
-  if (known !== null && where === below(known, key)) return true;
+  if (known !== null && where === expectedPath(kept, known)) return true;
   // The root itself may have moved since its path was read.
   const fresh = currentRootPath(handles, root, true);
-  return fresh !== null && fresh !== known && where === below(fresh, key);
+  return fresh !== null && fresh !== known && where === expectedPath(kept, fresh);
+}
+
+function expectedPath(kept: Kept, rootPath: string): string {
+  if (kept.expectedFor !== rootPath) {
+    kept.expected = below(rootPath, kept.key);
+    kept.expectedFor = rootPath;
+  }
+  return kept.expected;
 }
 
 function currentRootPath(handles: DirectoryHandles, root: HandleRoot, reread: boolean): string | null {
@@ -274,7 +270,7 @@ function walk(
       if (typeof opened === "number") {
         names.push(name);
         fds.push(opened);
-        handles.keep(root.owner, names.join("/"), opened);
+        handles.keep(root, names.join("/"), opened);
         if (fds.length > handles.maxWalkDepth) return fail("nametoolong");
         continue;
       }

@@ -13,7 +13,7 @@
  * since (by the guest or by anyone else) is walked again, never used stale.
  *
  * Bounds. At most `maxKept` handles stay open between operations (the least
- * recently used are closed first). During one operation the handles it uses
+ * recently used are closed first, across all roots of the host). During one operation the handles it uses
  * are pinned, so a rename that resolves two paths cannot close the first one's
  * directory while resolving the second; pinned handles are released, and the
  * bound enforced again, when the operation ends (`release`). A single walk may
@@ -24,15 +24,32 @@
  */
 import { closeSync } from "node:fs";
 
-interface Kept {
+/** A handle kept below a root. */
+export interface Kept {
   readonly fd: number;
-  readonly owner: number;
   readonly key: string;
+  /** What readlink of the handle shows while it is where `key` says, for the root path `expectedFor`. */
+  expected: string;
+  expectedFor: string | null;
+  lastUse: number;
+}
+
+/** A directory descriptor paths are resolved beneath, with the handles kept below it. */
+export interface HandleRoot {
+  /** The host fd of the directory. */
+  readonly fd: number;
+  /** Kept handles by physical path below the root. */
+  readonly kept: Map<string, Kept>;
+  /** Where the kernel says the root is (readlink, latin1), null when unusable; see anchored-resolver.ts. */
+  path: string | null;
+  /** DirectoryHandles.renames when `path` was read; -1 before the first read. */
+  pathAtRenames: number;
 }
 
 export class DirectoryHandles {
-  /** `owner/key` → handle, least recently used first. */
-  private readonly kept = new Map<string, Kept>();
+  private readonly roots = new Set<HandleRoot>();
+  private keptCount = 0;
+  private uses = 0;
   /** Handles the current operation uses: not closed before `release`. */
   private readonly pinned = new Set<number>();
   /** Handles to close at `release`: walked through but not kept, or replaced while pinned. */
@@ -42,39 +59,33 @@ export class DirectoryHandles {
    * (see anchored-resolver.ts): a rename may have moved the root itself.
    */
   renames = 0;
-  private nextOwner = 1;
 
   constructor(
     readonly maxKept = 64,
     readonly maxWalkDepth = 128,
   ) {}
 
-  /** A fresh owner id for a root descriptor. */
-  newOwner(): number {
-    return this.nextOwner++;
+  /** Registers the directory descriptor `fd` as a root. */
+  newRoot(fd: number): HandleRoot {
+    const root: HandleRoot = { fd, kept: new Map(), path: null, pathAtRenames: -1 };
+    this.roots.add(root);
+    return root;
   }
 
-  /** The kept handle for `key` below `owner`, pinned; undefined when none is kept. */
-  lookup(owner: number, key: string): number | undefined {
-    const id = `${owner}/${key}`;
-    const kept = this.kept.get(id);
+  /** The kept handle for `key` below `root`, pinned; undefined when none is kept. */
+  lookup(root: HandleRoot, key: string): Kept | undefined {
+    const kept = root.kept.get(key);
     if (kept === undefined) return undefined;
-    // Most recently used last.
-    this.kept.delete(id);
-    this.kept.set(id, kept);
+    kept.lastUse = ++this.uses;
     this.pinned.add(kept.fd);
-    return kept.fd;
+    return kept;
   }
 
-  /** Keeps `fd`, the directory at `key` below `owner` (now owned here), pinned for this operation. */
-  keep(owner: number, key: string, fd: number): void {
-    const id = `${owner}/${key}`;
-    const previous = this.kept.get(id);
-    if (previous !== undefined) {
-      this.kept.delete(id);
-      this.discard(previous.fd);
-    }
-    this.kept.set(id, { fd, owner, key });
+  /** Keeps `fd`, the directory at `key` below `root` (now owned here), pinned for this operation. */
+  keep(root: HandleRoot, key: string, fd: number): void {
+    this.forget(root, key);
+    root.kept.set(key, { fd, key, expected: "", expectedFor: null, lastUse: ++this.uses });
+    this.keptCount++;
     this.pinned.add(fd);
   }
 
@@ -84,47 +95,64 @@ export class DirectoryHandles {
     this.closing.push(fd);
   }
 
-  /** Closes the kept handle for `key` below `owner`, if any: it no longer names what it did. */
-  forget(owner: number, key: string): void {
-    const id = `${owner}/${key}`;
-    const kept = this.kept.get(id);
+  /** Closes the kept handle for `key` below `root`, if any: it no longer names what it did. */
+  forget(root: HandleRoot, key: string): void {
+    const kept = root.kept.get(key);
     if (kept === undefined) return;
-    this.kept.delete(id);
+    root.kept.delete(key);
+    this.keptCount--;
     this.discard(kept.fd);
   }
 
-  /** Closes every handle kept below `owner` (its root descriptor is being closed). */
-  forgetOwner(owner: number): void {
-    for (const [id, kept] of this.kept) {
-      if (kept.owner !== owner) continue;
-      this.kept.delete(id);
-      this.discard(kept.fd);
-    }
+  /** Closes every handle kept below `root` (its descriptor is being closed). */
+  forgetRoot(root: HandleRoot): void {
+    for (const kept of root.kept.values()) this.discard(kept.fd);
+    this.keptCount -= root.kept.size;
+    root.kept.clear();
+    this.roots.delete(root);
   }
 
   /** Ends an operation: unpins, closes what was only borrowed, enforces the bound. */
   release(): void {
-    this.pinned.clear();
-    for (const fd of this.closing) closeQuietly(fd);
-    this.closing.length = 0;
-    if (this.kept.size <= this.maxKept) return;
-    for (const [id, kept] of this.kept) {
-      if (this.kept.size <= this.maxKept) break;
-      this.kept.delete(id);
-      closeQuietly(kept.fd);
+    if (this.pinned.size > 0) this.pinned.clear();
+    if (this.closing.length > 0) {
+      for (const fd of this.closing) closeQuietly(fd);
+      this.closing.length = 0;
     }
+    while (this.keptCount > this.maxKept) this.evictLeastRecentlyUsed();
   }
 
   /** How many handles are open now (kept or borrowed). */
   get openCount(): number {
-    return this.kept.size + this.closing.length;
+    return this.keptCount + this.closing.length;
   }
 
   /** Closes everything. The host may still resolve afterwards (it opens anew). */
   close(): void {
     this.release();
-    for (const kept of this.kept.values()) closeQuietly(kept.fd);
-    this.kept.clear();
+    for (const root of this.roots) {
+      for (const kept of root.kept.values()) closeQuietly(kept.fd);
+      root.kept.clear();
+    }
+    this.keptCount = 0;
+  }
+
+  private evictLeastRecentlyUsed(): void {
+    let oldest: Kept | undefined;
+    let oldestRoot: HandleRoot | undefined;
+    for (const root of this.roots) {
+      for (const kept of root.kept.values()) {
+        if (oldest === undefined || kept.lastUse < oldest.lastUse) {
+          oldest = kept;
+          oldestRoot = root;
+        }
+      }
+    }
+    if (oldest === undefined || oldestRoot === undefined) {
+      this.keptCount = 0;
+      return;
+    }
+    this.forget(oldestRoot, oldest.key);
   }
 
   private discard(fd: number): void {

@@ -59,7 +59,8 @@ import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
-import { procPath, resolveBeneathHandle, resolveParentBeneathHandle, type HandleRoot } from "./anchored-resolver.js";
+import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
+import type { HandleRoot } from "./directory-handles.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
@@ -110,7 +111,7 @@ export class HostDirectory extends BaseDescription implements Directory {
     this.plainNamesAllowed = expectedRoot === undefined;
     const handles = environment.handles;
     if (expectedRoot === undefined) {
-      const handleRoot: HandleRoot = { fd, owner: handles.newOwner(), path: null, pathAtRenames: -1 };
+      const handleRoot = handles.newRoot(fd);
       this.handleRoot = handleRoot;
       this.confinement = {
         parent: (path, options) => resolveParentBeneathHandle(handles, handleRoot, path, options),
@@ -272,7 +273,7 @@ export class HostDirectory extends BaseDescription implements Directory {
     try {
       rmdirSync(kernelPath(resolved));
       // Not needed for correctness (a kept handle is checked before use), but its fd is free now.
-      if (this.handleRoot !== null) this.environment.handles.forget(this.handleRoot.owner, resolved.components.join("/"));
+      if (this.handleRoot !== null) this.environment.handles.forget(this.handleRoot, resolved.components.join("/"));
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -511,7 +512,7 @@ export class HostDirectory extends BaseDescription implements Directory {
 
   override close(): Errno {
     this.listing = null;
-    if (this.handleRoot !== null) this.environment.handles.forgetOwner(this.handleRoot.owner);
+    if (this.handleRoot !== null) this.environment.handles.forgetRoot(this.handleRoot);
     try {
       closeSync(this.fd);
       return errno.success;
