@@ -12,6 +12,8 @@ export const DIRECTORY_ENTRIES = 1000;
 export const TREE_DIRS = 20;
 export const TREE_FILES = 200;
 export const ENV_COUNT = 1000;
+/** The directories stat_missing.c probes in turn (lib/p0 ... lib/p9). */
+export const PROBE_DIRS = 10;
 
 function pickBase() {
   try {
@@ -83,6 +85,12 @@ export function createFixtures() {
     writeFileSync(path.join(listing, `entry-${String(i).padStart(4, "0")}`), "");
   }
   writeTree(path.join(root, "tree"));
+  // The same small file one and three directories down, for the path-depth cases.
+  mkdirSync(path.join(root, "d"));
+  writeFileSync(path.join(root, "d", "file"), Buffer.alloc(SMALL_FILE_BYTES, "s"));
+  mkdirSync(path.join(root, "a", "b", "c"), { recursive: true });
+  writeFileSync(path.join(root, "a", "b", "c", "file"), Buffer.alloc(SMALL_FILE_BYTES, "s"));
+  for (let i = 0; i < PROBE_DIRS; i++) mkdirSync(path.join(root, "lib", `p${i}`), { recursive: true });
   mkdirSync(path.join(root, "work"));
   return {
     root,

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { openBeneath, type OpenBeneathResult } from "../src/impl/node/open-beneath.js";
+import { openBeneath, type Confinement, type OpenBeneathResult } from "../src/impl/node/open-beneath.js";
+import { resolveParent, resolvePath } from "../src/impl/node/resolver.js";
+
+// The host-path resolution (other platforms); the handle one runs through the host tests.
+function byPath(dir: string): Confinement {
+  return { parent: (p, o) => resolveParent(dir, p, o), full: (p, o) => resolvePath(dir, p, o) };
+}
 
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_DIRECTORY } = fs.constants;
 const follow = { followFinalSymlink: true };
@@ -46,60 +52,60 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 describe("openBeneath", () => {
   it("opens a one-component path", () => {
-    withOpened(openBeneath(root, "file.txt", O_RDONLY, 0, follow), (fd, hostPath) => {
+    withOpened(openBeneath(byPath(root), "file.txt", O_RDONLY, 0, follow), (fd, hostPath) => {
       expect(hostPath).toBe(at("file.txt"));
       expect(readAll(fd)).toBe("file");
     });
   });
 
   it("opens a nested path", () => {
-    withOpened(openBeneath(root, "dir/sub/deep.txt", O_RDONLY, 0, noFollow), (fd) => {
+    withOpened(openBeneath(byPath(root), "dir/sub/deep.txt", O_RDONLY, 0, noFollow), (fd) => {
       expect(readAll(fd)).toBe("deep");
     });
   });
 
   it("opens the directory itself for .", () => {
-    withOpened(openBeneath(root, ".", O_RDONLY | O_DIRECTORY, 0, noFollow), (fd, hostPath) => {
+    withOpened(openBeneath(byPath(root), ".", O_RDONLY | O_DIRECTORY, 0, noFollow), (fd, hostPath) => {
       expect(hostPath).toBe(root);
       expect(fs.fstatSync(fd).isDirectory()).toBe(true);
     });
   });
 
   it("follows a final symlink inside the directory when asked", () => {
-    withOpened(openBeneath(root, "deep-link", O_RDONLY, 0, follow), (fd, hostPath) => {
+    withOpened(openBeneath(byPath(root), "deep-link", O_RDONLY, 0, follow), (fd, hostPath) => {
       expect(hostPath).toBe(at("dir", "sub", "deep.txt"));
       expect(readAll(fd)).toBe("deep");
     });
   });
 
   it("refuses a final symlink with loop when not following", () => {
-    expect(errnoOf(openBeneath(root, "deep-link", O_RDONLY, 0, noFollow))).toBe("loop");
+    expect(errnoOf(openBeneath(byPath(root), "deep-link", O_RDONLY, 0, noFollow))).toBe("loop");
   });
 
   it("refuses symlinks that lead outside with notcapable", () => {
-    expect(errnoOf(openBeneath(root, "passwd-link", O_RDONLY, 0, follow))).toBe("notcapable");
-    expect(errnoOf(openBeneath(root, "dir/up-link", O_RDONLY, 0, follow))).toBe("notcapable");
-    expect(errnoOf(openBeneath(root, "../x", O_RDONLY, 0, follow))).toBe("notcapable");
+    expect(errnoOf(openBeneath(byPath(root), "passwd-link", O_RDONLY, 0, follow))).toBe("notcapable");
+    expect(errnoOf(openBeneath(byPath(root), "dir/up-link", O_RDONLY, 0, follow))).toBe("notcapable");
+    expect(errnoOf(openBeneath(byPath(root), "../x", O_RDONLY, 0, follow))).toBe("notcapable");
   });
 
   it("creates a new file inside the directory", () => {
-    withOpened(openBeneath(root, "dir/new.txt", O_WRONLY | O_CREAT | O_EXCL, 0o644, noFollow), (fd) => {
+    withOpened(openBeneath(byPath(root), "dir/new.txt", O_WRONLY | O_CREAT | O_EXCL, 0o644, noFollow), (fd) => {
       fs.writeSync(fd, "new");
     });
     expect(fs.readFileSync(at("dir", "new.txt"), "utf8")).toBe("new");
   });
 
   it("opens a dangling symlink without O_CREAT as noent", () => {
-    expect(errnoOf(openBeneath(root, "dangling", O_RDONLY, 0, follow))).toBe("noent");
+    expect(errnoOf(openBeneath(byPath(root), "dangling", O_RDONLY, 0, follow))).toBe("noent");
     expect(fs.existsSync(at("created-through-link"))).toBe(false);
   });
 
   it("creates the target of a dangling symlink with O_CREAT only when following and not O_EXCL", () => {
-    expect(errnoOf(openBeneath(root, "dangling", O_WRONLY | O_CREAT, 0o644, noFollow))).toBe("loop");
-    expect(errnoOf(openBeneath(root, "dangling", O_WRONLY | O_CREAT | O_EXCL, 0o644, follow))).toBe("exist");
+    expect(errnoOf(openBeneath(byPath(root), "dangling", O_WRONLY | O_CREAT, 0o644, noFollow))).toBe("loop");
+    expect(errnoOf(openBeneath(byPath(root), "dangling", O_WRONLY | O_CREAT | O_EXCL, 0o644, follow))).toBe("exist");
     expect(fs.existsSync(at("created-through-link"))).toBe(false);
     try {
-      withOpened(openBeneath(root, "dangling", O_WRONLY | O_CREAT, 0o644, follow), (fd, hostPath) => {
+      withOpened(openBeneath(byPath(root), "dangling", O_WRONLY | O_CREAT, 0o644, follow), (fd, hostPath) => {
         expect(hostPath).toBe(at("created-through-link"));
         fs.writeSync(fd, "via link");
       });
@@ -111,29 +117,29 @@ describe("openBeneath", () => {
   });
 
   it("reports a missing file as noent", () => {
-    expect(errnoOf(openBeneath(root, "dir/missing", O_RDONLY, 0, follow))).toBe("noent");
+    expect(errnoOf(openBeneath(byPath(root), "dir/missing", O_RDONLY, 0, follow))).toBe("noent");
   });
 
   it("a trailing slash opens a directory, following a final link", () => {
-    withOpened(openBeneath(root, "dir-link/", O_RDONLY, 0, noFollow), (fd, hostPath) => {
+    withOpened(openBeneath(byPath(root), "dir-link/", O_RDONLY, 0, noFollow), (fd, hostPath) => {
       expect(hostPath).toBe(at("dir"));
       expect(fs.fstatSync(fd).isDirectory()).toBe(true);
     });
   });
 
   it("a trailing slash on a file is notdir, and with O_CREAT isdir", () => {
-    expect(errnoOf(openBeneath(root, "file.txt/", O_RDONLY, 0, follow))).toBe("notdir");
-    expect(errnoOf(openBeneath(root, "other/", O_WRONLY | O_CREAT, 0o644, follow))).toBe("isdir");
+    expect(errnoOf(openBeneath(byPath(root), "file.txt/", O_RDONLY, 0, follow))).toBe("notdir");
+    expect(errnoOf(openBeneath(byPath(root), "other/", O_WRONLY | O_CREAT, 0o644, follow))).toBe("isdir");
   });
 
   it("O_DIRECTORY through a followed link to a directory opens it", () => {
-    withOpened(openBeneath(root, "dir-link", O_RDONLY | O_DIRECTORY, 0, follow), (fd, hostPath) => {
+    withOpened(openBeneath(byPath(root), "dir-link", O_RDONLY | O_DIRECTORY, 0, follow), (fd, hostPath) => {
       expect(hostPath).toBe(at("dir"));
     });
   });
 
   it("O_DIRECTORY on a regular file is notdir", () => {
-    expect(errnoOf(openBeneath(root, "file.txt", O_RDONLY | O_DIRECTORY, 0, follow))).toBe("notdir");
+    expect(errnoOf(openBeneath(byPath(root), "file.txt", O_RDONLY | O_DIRECTORY, 0, follow))).toBe("notdir");
   });
 });
 
@@ -164,7 +170,7 @@ describe("openBeneath with O_CREAT through a dangling symlink that leaves the ro
     ["a target that descends, then climbs out", "through-dir"],
   ]) {
     it(`${name} is notcapable and creates nothing outside`, () => {
-      expect(errnoOf(openBeneath(sandbox, guestPath, O_WRONLY | O_CREAT, 0o644, follow))).toBe("notcapable");
+      expect(errnoOf(openBeneath(byPath(sandbox), guestPath, O_WRONLY | O_CREAT, 0o644, follow))).toBe("notcapable");
       expect(fs.readdirSync(outside)).toEqual([]);
     });
   }

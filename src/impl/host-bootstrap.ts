@@ -46,6 +46,8 @@ export interface HostKind {
    * the ones before it are closed.
    */
   initialEntries(context: Pick<HostContext, "clock" | "limits">): Iterable<FdEntry>;
+  /** Frees what the kind holds beside the guest's descriptors; called when the host closes or fails to start. */
+  release?(): void;
 }
 
 /** A stdio descriptor over a description (a JS source or sink, an embedder's own). */
@@ -65,8 +67,17 @@ export function bootstrapHost(options: HostOptions<unknown>, kind: HostKind): Cl
     }
   } catch (error) {
     for (const entry of fds.drain()) entry.description.close();
+    kind.release?.();
     throw error;
   }
   const ctx: HostContext = { fds, limits, clock, sleep: options.sleep ?? kind.defaultSleep };
-  return composeHost(ctx, { args: options.args, env: options.env, random: options.random ?? kind.defaultRandom(), onExit: options.onExit });
+  const host = composeHost(ctx, { args: options.args, env: options.env, random: options.random ?? kind.defaultRandom(), onExit: options.onExit });
+  const release = kind.release;
+  if (release === undefined) return host;
+  const closeDescriptors = host.close;
+  host.close = () => {
+    closeDescriptors();
+    release();
+  };
+  return host;
 }

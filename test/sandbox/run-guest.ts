@@ -44,12 +44,16 @@ type WasiOptions = {
   returnOnExit: true;
 };
 
-const guestPath = fileURLToPath(new URL("./bin/escape.wasm", import.meta.url));
-let compiled: WebAssembly.Module | undefined;
+const compiled = new Map<string, WebAssembly.Module>();
 
-function guestModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(fs.readFileSync(guestPath));
-  return compiled;
+/** test/sandbox/bin/<name>.wasm, compiled once. */
+function guestModule(name: string): WebAssembly.Module {
+  let module = compiled.get(name);
+  if (module === undefined) {
+    module = new WebAssembly.Module(fs.readFileSync(fileURLToPath(new URL(`./bin/${name}.wasm`, import.meta.url))));
+    compiled.set(name, module);
+  }
+  return module;
 }
 
 // Our code is loaded on first use, so that node:wasi runs work on their own.
@@ -100,7 +104,17 @@ async function createPathModeWasi(options: WasiOptions): Promise<WasiLike> {
 }
 
 /** Runs `escape.wasm <args...>`; stdout and stderr go to files outside the tree. */
-export async function runEscapeGuest(host: HostName, tree: EscapeTree, args: readonly string[]): Promise<GuestRun> {
+export function runEscapeGuest(host: HostName, tree: EscapeTree, args: readonly string[]): Promise<GuestRun> {
+  return runSandboxGuest(host, "escape", { "/sandbox": tree.sandbox }, args);
+}
+
+/** Runs test/sandbox/bin/<name>.wasm with these preopens; stdout and stderr go to files outside them. */
+export async function runSandboxGuest(
+  host: HostName,
+  name: string,
+  preopens: Record<string, string>,
+  args: readonly string[],
+): Promise<GuestRun> {
   const scratch = fs.mkdtempSync(join(tmpdir(), "witx-escape-io-"));
   const stdoutPath = join(scratch, "stdout");
   const stderrPath = join(scratch, "stderr");
@@ -112,15 +126,15 @@ export async function runEscapeGuest(host: HostName, tree: EscapeTree, args: rea
   try {
     const wasi = await createWasi(host, {
       version: "preview1",
-      args: ["escape.wasm", ...args],
+      args: [`${name}.wasm`, ...args],
       env: {},
-      preopens: { "/sandbox": tree.sandbox },
+      preopens,
       stdin,
       stdout,
       stderr,
       returnOnExit: true,
     });
-    const instance = new WebAssembly.Instance(guestModule(), wasi.getImportObject());
+    const instance = new WebAssembly.Instance(guestModule(name), wasi.getImportObject());
     try {
       exitCode = wasi.start(instance);
     } catch (thrown) {

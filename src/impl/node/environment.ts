@@ -1,5 +1,6 @@
 /** What Node descriptions need from the host they belong to. */
 import type { HostLimits } from "../limits.js";
+import type { DirectoryHandles } from "./directory-handles.js";
 import type { ListingCache } from "./listing-cache.js";
 
 export interface NodeFsEnvironment {
@@ -13,4 +14,6 @@ export interface NodeFsEnvironment {
   readonly procFdRoots: boolean;
   /** Snapshots of unchanged directories, shared by the host's descriptors. */
   readonly listings: ListingCache;
+  /** Directory handles kept for resolution with /proc/self/fd roots, shared by the host's descriptors. */
+  readonly handles: DirectoryHandles;
 }

@@ -1,17 +1,20 @@
 /**
- * A directory descriptor on the host: a host fd on the directory plus the path
- * the confined resolver (resolver.ts) walks from.
+ * A directory descriptor on the host: a host fd on the directory, which paths
+ * below it are resolved from.
  *
- * Node has no openat(), so paths below a directory are host paths built by the
- * resolver from checked components. Which root they are built on:
- * - A preopen: its canonical host path. The guest cannot rename it.
- * - A directory opened by the guest, on Linux: `/proc/self/fd/N/.` for its own
- *   fd N. The kernel resolves that through the open descriptor, so the
- *   descriptor keeps meaning the directory it was opened on even after the
- *   guest renames it (or one above it) or puts a symlink in its place, like an
- *   openat() base.
- * - The same elsewhere: its canonical host path, with its (dev, ino) passed to
- *   the resolver, which refuses a root that changed (`notcapable`).
+ * Node has no openat(), so paths below a directory are host paths built by a
+ * confined resolver from checked components. Which one:
+ * - On Linux (/proc/self/fd), every directory descriptor, preopens included,
+ *   is a handle: paths are resolved by anchored-resolver.ts one component at
+ *   a time through `/proc/self/fd/<fd>/<name>`, starting from this fd. The
+ *   kernel resolves those through the open descriptors, so the descriptor
+ *   keeps meaning the directory it was opened on after anyone renames it (or
+ *   one above it) or puts a symlink in its place, like an openat() base. This
+ *   is what keeps a preopen nested in another one (`--dir . --dir ./data`)
+ *   from being redirected by a guest that renames `data` through the outer one.
+ * - Elsewhere: its canonical host path, walked by resolver.ts, with its
+ *   (dev, ino) checked before each resolution: a root that changed, a renamed
+ *   preopen included, is refused (`notcapable`).
  *
  * Every operation resolves without following a final symlink unless the guest
  * asked for it, then hands the kernel the resolved path, with the trailing "/"
@@ -56,9 +59,11 @@ import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
-import { openBeneath } from "./open-beneath.js";
+import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
+import type { HandleRoot } from "./directory-handles.js";
+import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
-import { resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
+import { resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
 import { symlinkTargetLeavesRoot } from "../symlink-target.js";
 import { fillFilestat } from "./stats.js";
 import { timesToSet } from "./times.js";
@@ -82,6 +87,9 @@ export class HostDirectory extends BaseDescription implements Directory {
   private readonly rootPrefix: string;
   /** Whether plain names may skip the resolver (see plain-name.ts). */
   private readonly plainNamesAllowed: boolean;
+  /** Linux: the handle paths are resolved beneath (this fd); null resolves from `root`. */
+  private readonly handleRoot: HandleRoot | null;
+  private readonly confinement: Confinement;
 
   private constructor(
     /** The host fd on the directory; owned. */
@@ -102,15 +110,29 @@ export class HostDirectory extends BaseDescription implements Directory {
     this.rootPrefix = root.endsWith("/") ? root : `${root}/`;
     // With an identity to check, every path goes through the resolver, which checks it.
     this.plainNamesAllowed = expectedRoot === undefined;
+    const handles = environment.handles;
+    if (expectedRoot === undefined) {
+      const handleRoot = handles.newRoot(fd);
+      this.handleRoot = handleRoot;
+      this.confinement = {
+        parent: (path, options) => resolveParentBeneathHandle(handles, handleRoot, path, options),
+        full: (path, options) => resolveBeneathHandle(handles, handleRoot, path, options),
+      };
+    } else {
+      this.handleRoot = null;
+      this.confinement = {
+        parent: (path, options) => resolveParent(root, path, options),
+        full: (path, options) => resolvePath(root, path, options),
+      };
+    }
   }
 
   /** Wraps an open host fd on a preopened directory; `hostPath` is its canonical host path. */
   static preopen(fd: number, hostPath: string, stats: BigIntStats, environment: NodeFsEnvironment): HostDirectory {
     const identity = identityOf(stats);
-    // The guest cannot rename a preopen, so its canonical path stays valid, and
-    // it resolves faster than a /proc/self/fd path (the kernel looks the
-    // process up again for every /proc path).
-    return new HostDirectory(fd, hostPath, identity, identity, environment, undefined);
+    if (environment.procFdRoots) return new HostDirectory(fd, procRoot(fd), identity, identity, environment, undefined);
+    // A preopen inside another one can be renamed by the guest: its path is checked like any other root's.
+    return new HostDirectory(fd, hostPath, identity, identity, environment, identity);
   }
 
   /**
@@ -139,7 +161,7 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   private resolve(path: string, follow: boolean): Resolved | Errno {
-    const resolved = resolvePath(this.root, path, follow ? this.following : this.notFollowing);
+    const resolved = this.confinement.full(path, follow ? this.following : this.notFollowing);
     return resolved.ok ? resolved : errno[resolved.errno];
   }
 
@@ -159,6 +181,14 @@ export class HostDirectory extends BaseDescription implements Directory {
    * HostFile that finds its kind out when first asked (see host-file.ts).
    */
   open(path: string, request: OpenRequest, result: Out<FileDescription>): Errno {
+    try {
+      return this.openHere(path, request, result);
+    } finally {
+      this.environment.handles.release();
+    }
+  }
+
+  private openHere(path: string, request: OpenRequest, result: Out<FileDescription>): Errno {
     // Opening a missing file is common (search paths) and Node reports it by
     // throwing; most of that cost is capturing a stack trace nobody reads.
     const stackTraceLimit = Error.stackTraceLimit;
@@ -180,7 +210,7 @@ export class HostDirectory extends BaseDescription implements Directory {
         }
       }
       if (fd < 0) {
-        const opened = openBeneath(this.root, path, flags, 0o666, request.followSymlinks ? this.following : this.notFollowing);
+        const opened = openBeneath(this.confinement, path, flags, 0o666, request.followSymlinks ? this.following : this.notFollowing);
         if (!opened.ok) return errno[opened.errno];
         fd = opened.fd;
         hostPath = opened.hostPath;
@@ -204,6 +234,14 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   createDirectory(path: string): Errno {
+    try {
+      return this.createDirectoryHere(path);
+    } finally {
+      this.environment.handles.release();
+    }
+  }
+
+  private createDirectoryHere(path: string): Errno {
     const resolved = this.resolve(path, false);
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat !== null) return errno.exist;
@@ -217,6 +255,14 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   removeDirectory(path: string): Errno {
+    try {
+      return this.removeDirectoryHere(path);
+    } finally {
+      this.environment.handles.release();
+    }
+  }
+
+  private removeDirectoryHere(path: string): Errno {
     const resolved = this.resolve(path, false);
     // POSIX refuses a last component of "." or ".." with EINVAL, but a ".."
     // that climbs above the root is an escape first: `notcapable`, as
@@ -227,6 +273,8 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (resolved.finalStat === null) return errno.noent;
     try {
       rmdirSync(kernelPath(resolved));
+      // Not needed for correctness (a kept handle is checked before use), but its fd is free now.
+      if (this.handleRoot !== null) this.environment.handles.forget(this.handleRoot, resolved.components.join("/"));
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -234,6 +282,14 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   unlinkFile(path: string): Errno {
+    try {
+      return this.unlinkFileHere(path);
+    } finally {
+      this.environment.handles.release();
+    }
+  }
+
+  private unlinkFileHere(path: string): Errno {
     const resolved = this.resolve(path, false);
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat === null) return errno.noent;
@@ -247,6 +303,14 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   rename(oldPath: string, newDirectory: Directory, newPath: string): Errno {
+    try {
+      return this.renameHere(oldPath, newDirectory, newPath);
+    } finally {
+      this.environment.handles.release();
+    }
+  }
+
+  private renameHere(oldPath: string, newDirectory: Directory, newPath: string): Errno {
     if (!(newDirectory instanceof HostDirectory)) return errno.xdev;
     if (endsInDotComponent(oldPath) || endsInDotComponent(newPath)) return errno.inval;
     const from = this.resolve(oldPath, false);
@@ -258,6 +322,8 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (from.components.length === 0 || to.components.length === 0) return errno.busy;
     try {
       renameSync(kernelPath(from), kernelPath(to));
+      // A root may have moved (one nested in another preopen): roots read their paths again.
+      this.environment.handles.renames++;
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -265,6 +331,14 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   link(oldPath: string, lookup: Lookupflags, newDirectory: Directory, newPath: string): Errno {
+    try {
+      return this.linkHere(oldPath, lookup, newDirectory, newPath);
+    } finally {
+      this.environment.handles.release();
+    }
+  }
+
+  private linkHere(oldPath: string, lookup: Lookupflags, newDirectory: Directory, newPath: string): Errno {
     if (!(newDirectory instanceof HostDirectory)) return errno.xdev;
     const from = this.resolve(oldPath, (lookup & lookupflags.symlink_follow) !== 0);
     if (typeof from === "number") return from;
@@ -282,6 +356,14 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   symlink(target: string, path: string): Errno {
+    try {
+      return this.symlinkHere(target, path);
+    } finally {
+      this.environment.handles.release();
+    }
+  }
+
+  private symlinkHere(target: string, path: string): Errno {
     if (target.includes("\0")) return errno.inval;
     const resolved = this.resolve(path, false);
     if (typeof resolved === "number") return resolved;
@@ -297,6 +379,14 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   readlink(path: string, buffer: Uint8Array, result: Out<number>): Errno {
+    try {
+      return this.readlinkHere(path, buffer, result);
+    } finally {
+      this.environment.handles.release();
+    }
+  }
+
+  private readlinkHere(path: string, buffer: Uint8Array, result: Out<number>): Errno {
     const resolved = this.resolve(path, false);
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat === null) return errno.noent;
@@ -312,6 +402,14 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   statPath(path: string, lookup: Lookupflags, into: Filestat): Errno {
+    try {
+      return this.statPathHere(path, lookup, into);
+    } finally {
+      this.environment.handles.release();
+    }
+  }
+
+  private statPathHere(path: string, lookup: Lookupflags, into: Filestat): Errno {
     const follow = (lookup & lookupflags.symlink_follow) !== 0;
     if (this.plainNamesAllowed && isPlainName(path, this.environment.limits.maxPathBytes)) {
       let stats: BigIntStats | undefined;
@@ -334,6 +432,14 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   setPathTimes(path: string, lookup: Lookupflags, atim: bigint, mtim: bigint, flags: Fstflags): Errno {
+    try {
+      return this.setPathTimesHere(path, lookup, atim, mtim, flags);
+    } finally {
+      this.environment.handles.release();
+    }
+  }
+
+  private setPathTimesHere(path: string, lookup: Lookupflags, atim: bigint, mtim: bigint, flags: Fstflags): Errno {
     const resolved = this.resolve(path, (lookup & lookupflags.symlink_follow) !== 0);
     if (typeof resolved === "number") return resolved;
     const current = resolved.finalStat;
@@ -341,8 +447,10 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (flags === 0) return errno.success;
     try {
       const [atime, mtime] = timesToSet(atim, mtim, flags, () => current, () => this.environment.realtimeNow());
-      // The path is resolved already (a link to follow was expanded), so never follow again.
-      lutimesSync(kernelPath(resolved), atime, mtime);
+      // The path is resolved already (a link to follow was expanded, and a
+      // trailing "/" checked for a directory), so never follow again: without
+      // the "/", which would make the kernel follow a link swapped in since.
+      lutimesSync(resolved.hostPath, atime, mtime);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -406,6 +514,7 @@ export class HostDirectory extends BaseDescription implements Directory {
 
   override close(): Errno {
     this.listing = null;
+    if (this.handleRoot !== null) this.environment.handles.forgetRoot(this.handleRoot);
     try {
       closeSync(this.fd);
       return errno.success;
@@ -424,7 +533,7 @@ function identityOf(stats: BigIntStats): FileIdentity {
 
 /** The path the kernel resolves through the open fd itself; "/." makes it name the directory, not the link. */
 function procRoot(fd: number): string {
-  return `/proc/self/fd/${fd}/.`;
+  return `${procPath(fd)}/.`;
 }
 
 function openFlags(request: OpenRequest): number {

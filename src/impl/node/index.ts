@@ -11,6 +11,7 @@ import type { ClosableHost } from "../preview1/compose-host.js";
 import { createNodeClockSource } from "./clock-source.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
+import { DirectoryHandles } from "./directory-handles.js";
 import { ListingCache } from "./listing-cache.js";
 import { procFdRootsAvailable } from "./proc-fd-roots.js";
 import { createRandomMethods } from "./random.js";
@@ -33,6 +34,8 @@ export interface NodeHostOptions extends HostOptions<number | FileDescription> {
 /** close() closes every host fd the guest left open (never the embedder's stdio fds). */
 export function createNodeHost(options: NodeHostOptions): ClosableHost {
   const wantProcFdRoots = options.procFdRoots ?? true;
+  // Directory handles the resolver keeps are the host's, not the guest's: they count against no guest limit.
+  const handles = new DirectoryHandles();
   return bootstrapHost(options, {
     defaultClock: createNodeClockSource,
     defaultSleep: sleepNanoseconds,
@@ -46,11 +49,13 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
           return wantProcFdRoots && procFdRootsAvailable();
         },
         listings: new ListingCache(),
+        handles,
       };
       for (const given of [options.stdin, options.stdout, options.stderr]) {
         yield typeof given === "number" ? stdioEntry(given, environment) : stdioDescriptionEntry(given);
       }
       for (const [guestPath, hostPath] of options.preopens) yield preopenEntry(guestPath, hostPath, environment);
     },
+    release: () => handles.close(),
   });
 }

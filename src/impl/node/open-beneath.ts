@@ -16,12 +16,21 @@ import * as fs from "node:fs";
 import type { ErrnoName } from "./errno-name.js";
 import { errnoNameOf } from "./errno-map.js";
 import {
-  resolveParent,
-  resolvePath,
   verifySameFile,
   type ResolveFailure,
   type ResolveOptions,
+  type ResolveResult,
+  type ResolvedParent,
 } from "./resolver.js";
+
+/**
+ * The two resolutions of one directory: from its host path (resolver.ts) or
+ * beneath its handle (anchored-resolver.ts).
+ */
+export interface Confinement {
+  parent(guestPath: string, options: Omit<ResolveOptions, "followFinalSymlink">): ResolvedParent | ResolveFailure;
+  full(guestPath: string, options: ResolveOptions): ResolveResult;
+}
 
 export interface OpenedBeneath {
   ok: true;
@@ -49,21 +58,21 @@ function codeOf(error: unknown): unknown {
 }
 
 /**
- * Opens `guestPath` relative to the directory at `dirHostPath` with Node open
+ * Opens `guestPath` relative to the directory `confinement` resolves in, with Node open
  * `flags` (fs.constants.O_*, as the caller translated the WASI oflags and
  * fdflags) and creation `mode`. O_NOFOLLOW is always added; a trailing slash
  * adds O_DIRECTORY, and with O_CREAT it is isdir, as POSIX open answers.
  */
 export function openBeneath(
-  dirHostPath: string,
+  confinement: Confinement,
   guestPath: string,
   flags: number,
   mode: number,
   options: ResolveOptions,
 ): OpenBeneathResult {
-  if (noFollowFlag === undefined) return openFullyResolved(dirHostPath, guestPath, flags, mode, options);
+  if (noFollowFlag === undefined) return openFullyResolved(confinement, guestPath, flags, mode, options);
 
-  const parent = resolveParent(dirHostPath, guestPath, options);
+  const parent = confinement.parent(guestPath, options);
   if (!parent.ok) return parent;
   if (parent.trailingSlash && (flags & createFlag) !== 0) return failure("isdir");
   const openFlags = flags | noFollowFlag | (parent.trailingSlash ? directoryFlag : 0);
@@ -76,17 +85,17 @@ export function openBeneath(
       symlinkRefusals.has(codeOf(error) as string);
     if (!mayBeLink) return failure(errnoNameOf(error));
   }
-  return openFullyResolved(dirHostPath, guestPath, flags, mode, options);
+  return openFullyResolved(confinement, guestPath, flags, mode, options);
 }
 
 function openFullyResolved(
-  dirHostPath: string,
+  confinement: Confinement,
   guestPath: string,
   flags: number,
   mode: number,
   options: ResolveOptions,
 ): OpenBeneathResult {
-  const resolved = resolvePath(dirHostPath, guestPath, options);
+  const resolved = confinement.full(guestPath, options);
   if (!resolved.ok) return resolved;
   const { finalStat, hostPath, trailingSlash } = resolved;
   if (trailingSlash && (flags & createFlag) !== 0) return failure("isdir");

@@ -1,9 +1,11 @@
 /**
  * Whether this host can resolve paths through `/proc/self/fd/N` (Linux with
  * /proc mounted). Checked once per process by opening the current directory
- * and comparing what the /proc path leads to with the fd itself.
+ * the way anchored-resolver.ts opens directories (O_PATH) and comparing what
+ * the /proc path leads to with the fd itself.
  */
 import { closeSync, constants, fstatSync, openSync, statSync } from "node:fs";
+import { O_PATH } from "./anchored-resolver.js";
 
 let available: boolean | undefined;
 
@@ -13,7 +15,7 @@ export function procFdRootsAvailable(): boolean {
   if (process.platform !== "linux") return available;
   let fd = -1;
   try {
-    fd = openSync(".", constants.O_RDONLY | constants.O_DIRECTORY);
+    fd = openSync(".", O_PATH | constants.O_DIRECTORY);
     const direct = fstatSync(fd, { bigint: true });
     const viaProc = statSync(`/proc/self/fd/${fd}/.`, { bigint: true });
     available = direct.dev === viaProc.dev && direct.ino === viaProc.ino;

@@ -145,7 +145,7 @@ const isWindowsHost = process.platform === "win32";
 // Failures are preallocated: the error paths of path_open are hot too
 // (probing for files that do not exist is common).
 const failures = new Map<ErrnoName, ResolveFailure>();
-function fail(errno: ErrnoName): ResolveFailure {
+export function fail(errno: ErrnoName): ResolveFailure {
   let failure = failures.get(errno);
   if (failure === undefined) {
     failure = Object.freeze({ ok: false, errno }) as ResolveFailure;
@@ -156,7 +156,7 @@ function fail(errno: ErrnoName): ResolveFailure {
 
 // A UTF-16 code unit takes at most 3 UTF-8 bytes, so short strings need no
 // encoding pass.
-function exceedsUtf8Bytes(text: string, limit: number): boolean {
+export function exceedsUtf8Bytes(text: string, limit: number): boolean {
   return text.length * 3 > limit && Buffer.byteLength(text, "utf8") > limit;
 }
 
@@ -166,7 +166,7 @@ function isUnsafeOnHost(name: string): boolean {
   return isWindowsHost && (name.includes("\\") || name.includes(":"));
 }
 
-function isAbsoluteLinkTarget(target: string): boolean {
+export function isAbsoluteLinkTarget(target: string): boolean {
   return target.charCodeAt(0) === slash || path.isAbsolute(target);
 }
 
@@ -178,7 +178,7 @@ function readLinkTarget(hostPath: string): string {
 
 // Pushes the components of `text` onto `pending` so that the first component
 // is popped first. Returns whether `text` ended in "/".
-function pushComponents(pending: string[], text: string): boolean {
+export function pushComponents(pending: string[], text: string): boolean {
   let end = text.length;
   while (end > 0 && text.charCodeAt(end - 1) === slash) end--;
   const trailingSlash = end < text.length;

@@ -1,0 +1,153 @@
+// The directory handles the Linux host keeps for resolution
+// (src/impl/node/directory-handles.ts, anchored-resolver.ts): whatever the
+// guest or another process does between two calls, a path means what it
+// means now; the handles stay within their bound and leave with the host.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { errno } from "../src/generated/preview1/types.js";
+import { DirectoryHandles } from "../src/impl/node/directory-handles.js";
+import { Harness, OFLAGS, makeTempDir } from "./support/node-host-harness.js";
+
+const linux = process.platform === "linux" && fs.existsSync("/proc/self/fd");
+const openFds = () => fs.readdirSync("/proc/self/fd").length;
+
+describe.runIf(linux)("kept directory handles", () => {
+  let dir: string;
+  let cleanup: () => void;
+  let h: Harness;
+  const at = (...parts: string[]) => path.join(dir, ...parts);
+  const call = (fn: (fd: number, p: number, n: number) => number, p: string, fd = 3) => h.pathCall(fn, fd, p);
+  const rename = (from: string, to: string, fromFd = 3, toFd = 3): number => {
+    const [a, an] = h.put(from);
+    const [b, bn] = h.put(to);
+    return h.imports.path_rename(fromFd, a, an, toFd, b, bn);
+  };
+  const size = (p: string, fd = 3) => {
+    const [error, stat] = h.pathFilestat(fd, p, false);
+    return error === errno.success ? Number(stat!.size) : -error;
+  };
+
+  beforeEach(() => {
+    [dir, cleanup] = makeTempDir("witx-kept-");
+    fs.mkdirSync(at("a", "b"), { recursive: true });
+    fs.writeFileSync(at("a", "b", "file"), "12345");
+  });
+  afterEach(() => {
+    h?.close();
+    cleanup();
+  });
+
+  it("a guest rename of a walked directory is seen by the next call", () => {
+    h = new Harness({ preopens: [["/sandbox", dir]] });
+    expect(size("a/b/file")).toBe(5);
+    expect(rename("a", "z")).toBe(errno.success);
+    expect(size("a/b/file")).toBe(-errno.noent);
+    expect(size("z/b/file")).toBe(5);
+    expect(call(h.imports.path_create_directory, "a")).toBe(errno.success);
+    expect(call(h.imports.path_create_directory, "a/b")).toBe(errno.success);
+    fs.writeFileSync(at("a", "b", "file"), "1");
+    expect(size("a/b/file")).toBe(1);
+  });
+
+  it("a guest rmdir and mkdir of a walked directory is seen by the next call", () => {
+    h = new Harness({ preopens: [["/sandbox", dir]] });
+    fs.mkdirSync(at("e"));
+    expect(size("e/missing")).toBe(-errno.noent);
+    expect(call(h.imports.path_remove_directory, "e")).toBe(errno.success);
+    expect(size("e/missing")).toBe(-errno.noent);
+    expect(call(h.imports.path_create_directory, "e")).toBe(errno.success);
+    fs.writeFileSync(at("e", "missing"), "now here");
+    expect(size("e/missing")).toBe(8);
+  });
+
+  it("a host-side replacement of a walked directory by a symlink between calls is refused", () => {
+    h = new Harness({ preopens: [["/sandbox", dir]] });
+    expect(size("a/b/file")).toBe(5);
+    fs.renameSync(at("a"), at("a-moved"));
+    fs.symlinkSync("/etc", at("a"));
+    expect(size("a/b/file")).toBe(-errno.notcapable);
+  });
+
+  it("a root the guest moved does not reach what was moved into its old place", () => {
+    // fd 3 is the sandbox; the guest opens `inner` as a directory fd and walks `a` below it.
+    fs.mkdirSync(at("inner", "a"), { recursive: true });
+    fs.writeFileSync(at("inner", "a", "file"), "inner a");
+    h = new Harness({ preopens: [["/sandbox", dir]] });
+    const [error, inner] = h.open(3, "inner", { oflags: OFLAGS.directory });
+    expect(error).toBe(errno.success);
+    expect(size("a/file", inner)).toBe(7);
+    // Twice: the second call uses the kept handle, and the root's path is known.
+    expect(size("a/file", inner)).toBe(7);
+    // inner -> inner2, a new inner, and inner2/a moved into it: the fd is inner2, which has no `a` now.
+    expect(rename("inner", "inner2")).toBe(errno.success);
+    expect(call(h.imports.path_create_directory, "inner")).toBe(errno.success);
+    expect(rename("inner2/a", "inner/a")).toBe(errno.success);
+    expect(size("a/file", inner)).toBe(-errno.noent);
+    expect(size("inner/a/file")).toBe(7);
+  });
+
+  it("stay within their bound however many directories are walked, and close with the host", () => {
+    for (let i = 0; i < 150; i++) {
+      fs.mkdirSync(at("many", `d${i}`), { recursive: true });
+      fs.writeFileSync(at("many", `d${i}`, "f"), "x");
+    }
+    const before = openFds();
+    h = new Harness({ preopens: [["/sandbox", dir]] });
+    let most = 0;
+    for (let i = 0; i < 150; i++) {
+      expect(size(`many/d${i}/f`)).toBe(1);
+      most = Math.max(most, openFds() - before);
+    }
+    // The preopen, stdio is the embedder's, and at most 64 kept handles.
+    expect(most).toBeLessThanOrEqual(1 + 64);
+    expect(most).toBeGreaterThan(10);
+    h.close();
+    expect(openFds()).toBe(before);
+  });
+});
+
+describe.runIf(linux)("DirectoryHandles", () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => {
+    [dir, cleanup] = makeTempDir("witx-handles-");
+  });
+  afterEach(() => cleanup());
+  const openDir = () => fs.openSync(dir, fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+
+  it("keeps at most maxKept between operations, least recently used out first, none while pinned", () => {
+    const handles = new DirectoryHandles(2);
+    const root = handles.newRoot(openDir());
+    handles.keep(root, "x", openDir());
+    handles.keep(root, "y", openDir());
+    handles.keep(root, "z", openDir());
+    // All three are pinned by this operation.
+    expect(handles.openCount).toBe(3);
+    handles.release();
+    expect(handles.openCount).toBe(2);
+    expect(handles.lookup(root, "x")).toBeUndefined();
+    expect(handles.lookup(root, "y")).toBeDefined();
+    handles.release();
+    handles.keep(root, "w", openDir());
+    handles.release();
+    expect([...root.kept.keys()].sort()).toEqual(["w", "y"]);
+    handles.close();
+    expect(handles.openCount).toBe(0);
+    fs.closeSync(root.fd);
+  });
+
+  it("closes a replaced handle only when the operation using it ends", () => {
+    const handles = new DirectoryHandles();
+    const root = handles.newRoot(openDir());
+    const first = openDir();
+    handles.keep(root, "x", first);
+    handles.keep(root, "x", openDir());
+    expect(() => fs.fstatSync(first)).not.toThrow();
+    handles.release();
+    expect(() => fs.fstatSync(first)).toThrow();
+    handles.forgetRoot(root);
+    expect(handles.openCount).toBe(0);
+    fs.closeSync(root.fd);
+  });
+});
