@@ -32,7 +32,7 @@ import { isStreamSource, StreamInputDescription, type StreamSource } from "../im
 import { AsyncOutputDescription, type AsyncOutputCallback } from "../impl/stdio/stream-output.js";
 import { CHANNEL_BYTES } from "../runtime/channel-layout.js";
 import type { StdioOptions } from "../wasi/stdio-options.js";
-import { WasiBase, type WasiBaseOptions } from "../wasi/wasi-base.js";
+import { WasiBase, wasiImportNames, type WasiBaseOptions } from "../wasi/wasi-base.js";
 import { WasiExit } from "../wasi/wasi-exit.js";
 import { portablePlatform } from "../wasi/wasi-portable.js";
 import { Suspension, type AsyncPreview1Host } from "../worker/async-host.js";
@@ -107,6 +107,22 @@ function startWorker(worker: WebWorkerRunOptions["worker"]): Worker {
   return typeof worker === "function" ? worker() : new Worker(worker, { type: "module", name: "witx-wasi guest" });
 }
 
+/**
+ * Refuses, before a worker is started, a module importing what the worker will
+ * not give it: the worker's own LinkError would only say which import index failed.
+ */
+function checkImports(module: WebAssembly.Module, version: "preview1" | "unstable", memoryImport: { module: string; name: string }): void {
+  const wasi = wasiImportNames(version);
+  const provided = new Set(wasi.functions);
+  for (const { module: from, name, kind } of WebAssembly.Module.imports(module)) {
+    if (from === memoryImport.module && name === memoryImport.name) continue;
+    if (from === wasi.module && kind === "function" && provided.has(name)) continue;
+    throw new WebAssembly.LinkError(
+      `the module imports "${from}" "${name}" (a ${kind}), which the WASI host does not provide: it gives the functions of "${wasi.module}" and the memory`,
+    );
+  }
+}
+
 function errorFromWorker(end: Extract<GuestEnd, { kind: "failed" }>): Error {
   const kinds: Record<string, new (message: string) => Error> = {
     RuntimeError: WebAssembly.RuntimeError,
@@ -136,6 +152,8 @@ export async function runInWebWorker(bytes: BufferSource, options: WebWorkerRunO
   const view = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
   const plan = shareMemory(view);
   const module = await WebAssembly.compile(plan.bytes as Uint8Array<ArrayBuffer>);
+  const version = wasiOptions.version ?? "preview1";
+  checkImports(module, version, { module: plan.importModule, name: plan.importName });
   const memory = new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum, shared: true });
 
   const { stdin, stdout, stderr } = stdio;
@@ -174,7 +192,6 @@ export async function runInWebWorker(bytes: BufferSource, options: WebWorkerRunO
     streamed?.close();
     throw error;
   }
-  const version = wasiOptions.version ?? "preview1";
   // Attaches the shared memory to the glue: a reactor without exports, its memory given as the `memory` option.
   wasi.initialize({ exports: {} } as WebAssembly.Instance);
 
