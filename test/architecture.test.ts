@@ -52,7 +52,15 @@ function layerOf(path: string): Layer {
   if (!path.startsWith("src/")) return "elsewhere";
   const [, first, second] = path.split("/");
   if (second === undefined) return "entry";
-  if (first === "runtime" || first === "generated" || first === "impl" || first === "wasi" || first === "worker" || first === "cli" || first === "browser") {
+  if (
+    first === "runtime" ||
+    first === "generated" ||
+    first === "impl" ||
+    first === "wasi" ||
+    first === "worker" ||
+    first === "cli" ||
+    first === "browser"
+  ) {
     return first;
   }
   return "elsewhere";

@@ -43,7 +43,9 @@ export interface OpfsDirectoryHandle {
 
 async function accessHandle(file: OpfsFileHandle, path: string): Promise<SyncAccessHandle> {
   if (typeof file.createSyncAccessHandle !== "function") {
-    throw new Error(`OPFS directory: ${path} can be read and written only in a dedicated Web Worker (synchronous access handles exist only there)`);
+    throw new Error(
+      `OPFS directory: ${path} can be read and written only in a dedicated Web Worker (synchronous access handles exist only there)`,
+    );
   }
   return file.createSyncAccessHandle();
 }
@@ -73,7 +75,11 @@ async function writeFrom(directory: MemoryDirectory, handle: OpfsDirectoryHandle
   for await (const entry of handle.values()) {
     const at = path === "" ? entry.name : `${path}/${entry.name}`;
     const kind = names.has(entry.name) ? directory.kindOf(at) : null;
-    if ((kind === "directory" && entry.kind !== "directory") || (kind === "file" && entry.kind !== "file") || (kind !== "directory" && kind !== "file")) {
+    if (
+      (kind === "directory" && entry.kind !== "directory") ||
+      (kind === "file" && entry.kind !== "file") ||
+      (kind !== "directory" && kind !== "file")
+    ) {
       stale.push(entry.name);
     }
   }
@@ -98,7 +104,9 @@ async function writeFrom(directory: MemoryDirectory, handle: OpfsDirectoryHandle
 
 function checkHandle(handle: OpfsDirectoryHandle, call: string): void {
   if (handle === null || typeof handle !== "object" || handle.kind !== "directory" || typeof handle.values !== "function") {
-    throw new TypeError(`${call}: the handle must be an OPFS FileSystemDirectoryHandle (from navigator.storage.getDirectory()). Received ${String(handle)}`);
+    throw new TypeError(
+      `${call}: the handle must be an OPFS FileSystemDirectoryHandle (from navigator.storage.getDirectory()). Received ${String(handle)}`,
+    );
   }
 }
 
@@ -113,6 +121,7 @@ export async function loadOpfsDirectory(handle: OpfsDirectoryHandle, options: Me
 /** Makes the OPFS directory `handle` hold what `directory` holds: writes every file, removes what is gone. */
 export async function saveOpfsDirectory(directory: MemoryDirectory, handle: OpfsDirectoryHandle): Promise<void> {
   checkHandle(handle, "saveOpfsDirectory");
-  if (!(directory instanceof MemoryDirectory)) throw new TypeError(`saveOpfsDirectory: the directory must be a MemoryDirectory. Received ${String(directory)}`);
+  if (!(directory instanceof MemoryDirectory))
+    throw new TypeError(`saveOpfsDirectory: the directory must be a MemoryDirectory. Received ${String(directory)}`);
   await writeFrom(directory, handle, "");
 }

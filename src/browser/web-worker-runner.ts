@@ -89,7 +89,9 @@ function isolationProblem(): string | null {
 function checkOptions(options: WebWorkerRunOptions): void {
   const { timeout, signal, worker } = options;
   if (typeof worker !== "string" && typeof worker !== "function" && !(worker instanceof URL)) {
-    throw new TypeError(`The "options.worker" property must be the URL of the guest worker's script or a function starting it. Received ${String(worker)}`);
+    throw new TypeError(
+      `The "options.worker" property must be the URL of the guest worker's script or a function starting it. Received ${String(worker)}`,
+    );
   }
   if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0) || !Number.isFinite(timeout))) {
     throw new RangeError(`The "options.timeout" property must be a finite number of milliseconds >= 0. Received ${String(timeout)}`);
@@ -143,7 +145,8 @@ function errorFromWorker(end: Extract<GuestEnd, { kind: "failed" }>): Error {
  * and streamed stdin.
  */
 export async function runInWebWorker(bytes: BufferSource, options: WebWorkerRunOptions): Promise<number> {
-  if (options === null || typeof options !== "object") throw new TypeError(`The "options" argument must be an object with a "worker" property. Received ${String(options)}`);
+  if (options === null || typeof options !== "object")
+    throw new TypeError(`The "options" argument must be an object with a "worker" property. Received ${String(options)}`);
   checkOptions(options);
   const problem = isolationProblem();
   if (problem !== null) throw new Error(problem);
@@ -183,7 +186,11 @@ export async function runInWebWorker(bytes: BufferSource, options: WebWorkerRunO
         createHost: (setup) =>
           portablePlatform.createHost({
             ...setup,
-            stdio: [streamed ?? setup.stdio[0], outputs[0] ?? setup.stdio[1], outputs[1] ?? setup.stdio[2]] as [FileDescription, FileDescription, FileDescription],
+            stdio: [streamed ?? setup.stdio[0], outputs[0] ?? setup.stdio[1], outputs[1] ?? setup.stdio[2]] as [
+              FileDescription,
+              FileDescription,
+              FileDescription,
+            ],
             time: setup.time ?? { clock: createPortableClockSource(), sleep: asyncSleep },
           }) as ClosableHost,
       },
@@ -231,7 +238,9 @@ export async function runInWebWorker(bytes: BufferSource, options: WebWorkerRunO
         if (signal.aborted) onAbort();
         else signal.addEventListener("abort", onAbort, { once: true });
       }
-      dispatcher.serve().catch((error: unknown) => settle({ kind: "died", message: error instanceof Error ? error.message : String(error) }));
+      dispatcher
+        .serve()
+        .catch((error: unknown) => settle({ kind: "died", message: error instanceof Error ? error.message : String(error) }));
       const start: GuestStart = {
         module,
         memory,
@@ -257,7 +266,9 @@ function outcome(ending: Ending, dispatcher: HostDispatcher, timeout: number | u
   if (ending.kind === "stopped") {
     throw new GuestStopped(
       ending.reason,
-      ending.reason === "timeout" ? `the guest was stopped after its ${timeout} ms timeout` : "the guest was stopped: the signal was aborted",
+      ending.reason === "timeout"
+        ? `the guest was stopped after its ${timeout} ms timeout`
+        : "the guest was stopped: the signal was aborted",
     );
   }
   if (ending.kind === "died") throw new GuestWorkerDied(`the guest's worker failed: ${ending.message}`, null);

@@ -13,7 +13,15 @@ let browser: TestBrowser;
 
 beforeAll(async () => {
   server = await startServer([
-    { prefix: "pages", dir: "test/browser/pages", bundles: { scenarios: "test/browser/pages/scenarios.ts", "guest-worker": "test/browser/pages/guest-worker.ts", "opfs-worker": "test/browser/pages/opfs-worker.ts" } },
+    {
+      prefix: "pages",
+      dir: "test/browser/pages",
+      bundles: {
+        scenarios: "test/browser/pages/scenarios.ts",
+        "guest-worker": "test/browser/pages/guest-worker.ts",
+        "opfs-worker": "test/browser/pages/opfs-worker.ts",
+      },
+    },
   ]);
   browser = await launchBrowser();
 }, 60_000);
@@ -44,7 +52,10 @@ async function shown(page: Page, id: string): Promise<string> {
 
 describe.skipIf(skipBrowser)("in Chromium", () => {
   it("runs a C program on the page: output in a DOM element, a file in an in-memory /home, a fetched /data/motd.txt, its exit code", async () => {
-    const page = await openScenario({ guest: "examples/browser/journal.wasm", runner: "page", journal: "1", stdin: "one\ntwo\nexit 3\n" }, "plain");
+    const page = await openScenario(
+      { guest: "examples/browser/journal.wasm", runner: "page", journal: "1", stdin: "one\ntwo\nexit 3\n" },
+      "plain",
+    );
     expect(await ended(page)).toBe("exit code 3");
     expect(await shown(page, "stdout")).toBe(
       "Welcome to the witx-wasi journal (this line is /data/motd.txt, fetched by the page).\n" +
@@ -101,11 +112,15 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
     }
 
     it("a module that is not wasm (page: the browser's own CompileError)", async () => {
-      expect(await errorShown({ guest: "not-wasm", runner: "page" })).toMatch(/^error: CompileError: WebAssembly.compile\(\): expected magic word 00 61 73 6d/);
+      expect(await errorShown({ guest: "not-wasm", runner: "page" })).toMatch(
+        /^error: CompileError: WebAssembly.compile\(\): expected magic word 00 61 73 6d/,
+      );
     });
 
     it("a module that is not wasm (worker)", async () => {
-      expect(await errorShown({ guest: "not-wasm", runner: "worker" })).toBe("error: CompileError: worker runner: not a WebAssembly module");
+      expect(await errorShown({ guest: "not-wasm", runner: "worker" })).toBe(
+        "error: CompileError: worker runner: not a WebAssembly module",
+      );
     });
 
     it("a missing import (page: the browser's own error, naming the import)", async () => {

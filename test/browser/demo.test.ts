@@ -14,7 +14,13 @@ let server: TestServer;
 let browser: TestBrowser;
 
 beforeAll(async () => {
-  server = await startServer([{ prefix: "demo", dir: "examples/browser", bundles: { demo: "examples/browser/demo.ts", "guest-worker": "examples/browser/guest-worker.ts" } }]);
+  server = await startServer([
+    {
+      prefix: "demo",
+      dir: "examples/browser",
+      bundles: { demo: "examples/browser/demo.ts", "guest-worker": "examples/browser/guest-worker.ts" },
+    },
+  ]);
   browser = await launchBrowser();
 }, 60_000);
 
@@ -29,7 +35,9 @@ describe.skipIf(skipBrowser)("the browser demo in Chromium", () => {
     await page.goto(`${server.origin}/isolated/demo/index.html`);
     const screen = () => page.textContent("#screen");
     await page.waitForFunction(() => document.getElementById("screen")?.textContent?.endsWith("journal: 0 entries so far\n> "));
-    expect(await screen()).toBe("Welcome to the witx-wasi journal (this line is /data/motd.txt, fetched by the page).\njournal: 0 entries so far\n> ");
+    expect(await screen()).toBe(
+      "Welcome to the witx-wasi journal (this line is /data/motd.txt, fetched by the page).\njournal: 0 entries so far\n> ",
+    );
 
     await page.locator("#line").pressSequentially("hello from Chromium");
     await page.press("#line", "Enter");

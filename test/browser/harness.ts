@@ -21,7 +21,7 @@ import * as esbuild from "esbuild";
 import { chromium, type BrowserContext } from "playwright-core";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
-export const chromiumPath = "/usr/bin/chromium";
+const chromiumPath = "/usr/bin/chromium";
 
 /** Whether the browser tests are skipped (only when asked to, never because Chromium is missing). */
 export const skipBrowser = process.env.WITX_WASI_SKIP_BROWSER === "1";
@@ -91,7 +91,8 @@ export async function startServer(sites: readonly Site[]): Promise<TestServer> {
     const site = sites.find((candidate) => candidate.prefix === prefix);
     const dir = site?.dir ?? (prefix === "files" ? "." : null);
     const relative = normalize(name);
-    if (dir === null || relative.startsWith("..") || (site === undefined && !/^(test|examples)\//.test(relative))) return send(404, "not found", types[".txt"]);
+    if (dir === null || relative.startsWith("..") || (site === undefined && !/^(test|examples)\//.test(relative)))
+      return send(404, "not found", types[".txt"]);
     const path = join(root, dir, relative);
     if (!existsSync(path)) return send(404, `not found: ${name}`, types[".txt"]);
     send(200, readFileSync(path), types[extname(path)] ?? "application/octet-stream");
@@ -123,7 +124,15 @@ export async function launchBrowser(): Promise<TestBrowser> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
     viewport: { width: 900, height: 640 },
   });
   return {

@@ -20,10 +20,8 @@ function describe(error: unknown): string {
 
 // (module (import "env" "missing" (func)) (memory 1)): an import no WASI host provides.
 const missingImportModule = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
-  0x02, 0x0f, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x07, 0x6d, 0x69, 0x73, 0x73, 0x69, 0x6e, 0x67, 0x00, 0x00,
-  0x05, 0x03, 0x01, 0x00, 0x01,
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x02, 0x0f, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x07, 0x6d,
+  0x69, 0x73, 0x73, 0x69, 0x6e, 0x67, 0x00, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01,
 ]);
 
 async function guestBytes(guest: string): Promise<Uint8Array<ArrayBuffer>> {
@@ -89,10 +87,14 @@ async function main(): Promise<number> {
   const stderr = domOutput(element("stderr"));
   const bytes = await guestBytes(guest);
   const showFiles = () => {
-    element("files").textContent = home.list().map((name) => `${name}: ${new TextDecoder().decode(home.readFile(name))}`).join("\n");
+    element("files").textContent = home
+      .list()
+      .map((name) => `${name}: ${new TextDecoder().decode(home.readFile(name))}`)
+      .join("\n");
   };
   try {
-    if (runner === "page") return await runOnPage(bytes, { version: "preview1", args, mounts, stdio: { stdin: stdinParam, stdout, stderr } });
+    if (runner === "page")
+      return await runOnPage(bytes, { version: "preview1", args, mounts, stdio: { stdin: stdinParam, stdout, stderr } });
     const stop = new AbortController();
     element("stop").addEventListener("click", () => stop.abort());
     const timeout = params.get("timeout");
