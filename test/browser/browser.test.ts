@@ -50,6 +50,14 @@ async function shown(page: Page, id: string): Promise<string> {
   return (await page.textContent(`#${id}`)) ?? "";
 }
 
+describe("the browser tests' harness", () => {
+  it("fails, naming the fix, when Chromium is not installed (CI must not pass without a browser)", async () => {
+    await expect(launchBrowser("/nonexistent/chromium")).rejects.toThrow(
+      'Chromium is missing (/nonexistent/chromium): install it with "apt-get install -y chromium" (.ci/run does so), or set WITX_WASI_SKIP_BROWSER=1',
+    );
+  });
+});
+
 describe.skipIf(skipBrowser)("in Chromium", () => {
   it("runs a C program on the page: output in a DOM element, a file in an in-memory /home, a fetched /data/motd.txt, its exit code", async () => {
     const page = await openScenario(
@@ -152,6 +160,18 @@ describe.skipIf(skipBrowser)("in Chromium", () => {
     it("a guest that never ends is stopped by its timeout", async () => {
       expect(await errorShown({ guest: "test/worker/bin/spin.wasm", runner: "worker", timeout: "300" })).toBe(
         "error: GuestStopped: the guest was stopped after its 300 ms timeout",
+      );
+    });
+
+    it("a guest worker script that does not load", async () => {
+      expect(await errorShown({ guest: "test/worker/bin/line_echo.wasm", runner: "worker", worker: "no-such-worker.js" })).toBe(
+        "error: GuestWorkerDied: the guest's worker failed: its script could not be loaded or run",
+      );
+    });
+
+    it("an OPFS directory loaded on the page instead of in a worker", async () => {
+      expect(await errorShown({ runner: "opfs-on-page" })).toBe(
+        "error: Error: OPFS directory: a-file.txt can be read and written only in a dedicated Web Worker (synchronous access handles exist only there)",
       );
     });
 

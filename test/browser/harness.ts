@@ -112,17 +112,17 @@ export interface TestBrowser {
 }
 
 /** Starts headless Chromium with a fresh profile; fails, naming the fix, when it is not installed. */
-export async function launchBrowser(): Promise<TestBrowser> {
-  if (!existsSync(chromiumPath)) {
+export async function launchBrowser(executable = chromiumPath): Promise<TestBrowser> {
+  if (!existsSync(executable)) {
     throw new Error(
-      `Chromium is missing (${chromiumPath}): install it with "apt-get install -y chromium" (.ci/run does so), ` +
+      `Chromium is missing (${executable}): install it with "apt-get install -y chromium" (.ci/run does so), ` +
         "or set WITX_WASI_SKIP_BROWSER=1 to skip the browser tests on this machine",
     );
   }
   const profile = mkdtempSync(join(tmpdir(), "witx-wasi-chromium-"));
   // Without the background-networking flags Chromium keeps calling home, which a closed network refuses.
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
+    executablePath: executable,
     headless: true,
     args: [
       "--no-sandbox",

@@ -2,8 +2,17 @@
 // (the guest's output, the files it left, its exit code or the error) in the page.
 //   ?guest=<repository path>|not-wasm|missing-import  &runner=page|worker|opfs
 //   &args=a,b  &stdin=<text>|typed  &journal=1 (mount /home and /data/motd.txt)
-//   &timeout=<ms>  &folder=<OPFS folder, for runner=opfs>
-import { MemoryDirectory, WASI, domOutput, fetchFile, runInWebWorker, type Mount } from "witx-wasi/portable";
+//   &timeout=<ms>  &folder=<OPFS folder, for runner=opfs>  &worker=<the guest worker's script>
+import {
+  MemoryDirectory,
+  WASI,
+  domOutput,
+  fetchFile,
+  loadOpfsDirectory,
+  runInWebWorker,
+  type Mount,
+  type OpfsDirectoryHandle,
+} from "witx-wasi/portable";
 
 const params = new URLSearchParams(location.search);
 const element = (id: string) => document.getElementById(id) as HTMLElement;
@@ -76,6 +85,14 @@ async function main(): Promise<number> {
   const runner = params.get("runner") ?? "page";
   const stdinParam = params.get("stdin") ?? "";
   if (runner === "opfs") return runInOpfsWorker(guest, stdinParam);
+  if (runner === "opfs-on-page") {
+    // Synchronous access handles exist only in workers: the page gets a clear refusal.
+    const origin = (await navigator.storage.getDirectory()) as unknown as OpfsDirectoryHandle;
+    const folder = await origin.getDirectoryHandle("on-the-page", { create: true });
+    await folder.getFileHandle("a-file.txt", { create: true });
+    await loadOpfsDirectory(folder);
+    return 0;
+  }
   const home = new MemoryDirectory();
   const mounts: Record<string, Mount> = {};
   if (params.get("journal") === "1") {
@@ -99,7 +116,7 @@ async function main(): Promise<number> {
     element("stop").addEventListener("click", () => stop.abort());
     const timeout = params.get("timeout");
     return await runInWebWorker(bytes, {
-      worker: new URL("guest-worker.js", location.href),
+      worker: new URL(params.get("worker") ?? "guest-worker.js", location.href),
       args,
       mounts,
       stdio: { stdin: stdinParam === "typed" ? typedInput() : stdinParam, stdout, stderr },
