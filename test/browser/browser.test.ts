@@ -58,7 +58,8 @@ describe("the browser tests' harness", () => {
   });
 });
 
-describe.skipIf(skipBrowser)("in Chromium", () => {
+// A page load, a guest run and Chromium's answers take well under a second here; the margin is for a loaded CI machine.
+describe.skipIf(skipBrowser)("in Chromium", { timeout: 30_000 }, () => {
   it("runs a C program on the page: output in a DOM element, a file in an in-memory /home, a fetched /data/motd.txt, its exit code", async () => {
     const page = await openScenario(
       { guest: "examples/browser/journal.wasm", runner: "page", journal: "1", stdin: "one\ntwo\nexit 3\n" },

@@ -29,7 +29,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe.skipIf(skipBrowser)("the browser demo in Chromium", () => {
+describe.skipIf(skipBrowser)("the browser demo in Chromium", { timeout: 30_000 }, () => {
   it("runs the journal: typed lines are answered, Ctrl-D ends it, and the files it wrote are listed", async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.origin}/isolated/demo/index.html`);
