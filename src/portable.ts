@@ -7,8 +7,8 @@
  * `node:` module; test/portable-browser-bundle.test.ts bundles it for the browser
  * to keep it that way. The Node host and node:wasi's drop-in are in ".".
  * The browser's additions (src/browser: the Web Worker runner, a DOM output
- * sink, fetched files, OPFS directories) are here too; each is only pulled in
- * when imported.
+ * sink, fetched files, OPFS directories) are here too; they do nothing at load,
+ * so a bundler that shakes drops what a page does not use.
  */
 export { WASI } from "./wasi/wasi-portable.js";
 export { WasiBase, wasiImportNames } from "./wasi/wasi-base.js";
