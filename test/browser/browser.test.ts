@@ -11,26 +11,6 @@ import { launchBrowser, skipBrowser, startServer, type TestBrowser, type TestSer
 let server: TestServer;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  server = await startServer([
-    {
-      prefix: "pages",
-      dir: "test/browser/pages",
-      bundles: {
-        scenarios: "test/browser/pages/scenarios.ts",
-        "guest-worker": "test/browser/pages/guest-worker.ts",
-        "opfs-worker": "test/browser/pages/opfs-worker.ts",
-      },
-    },
-  ]);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 type Mode = "isolated" | "plain";
 
 /** Opens the scenario page with `query` and waits until it shows how the run ended. */
@@ -60,6 +40,26 @@ describe("the browser tests' harness", () => {
 
 // A page load, a guest run and Chromium's answers take well under a second here; the margin is for a loaded CI machine.
 describe.skipIf(skipBrowser)("in Chromium", { timeout: 30_000 }, () => {
+  beforeAll(async () => {
+    server = await startServer([
+      {
+        prefix: "pages",
+        dir: "test/browser/pages",
+        bundles: {
+          scenarios: "test/browser/pages/scenarios.ts",
+          "guest-worker": "test/browser/pages/guest-worker.ts",
+          "opfs-worker": "test/browser/pages/opfs-worker.ts",
+        },
+      },
+    ]);
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
   it("runs a C program on the page: output in a DOM element, a file in an in-memory /home, a fetched /data/motd.txt, its exit code", async () => {
     const page = await openScenario(
       { guest: "examples/browser/journal.wasm", runner: "page", journal: "1", stdin: "one\ntwo\nexit 3\n" },

@@ -13,23 +13,23 @@ import { launchBrowser, root, skipBrowser, startServer, type TestBrowser, type T
 let server: TestServer;
 let browser: TestBrowser;
 
-beforeAll(async () => {
-  server = await startServer([
-    {
-      prefix: "demo",
-      dir: "examples/browser",
-      bundles: { demo: "examples/browser/demo.ts", "guest-worker": "examples/browser/guest-worker.ts" },
-    },
-  ]);
-  browser = await launchBrowser();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 describe.skipIf(skipBrowser)("the browser demo in Chromium", { timeout: 30_000 }, () => {
+  beforeAll(async () => {
+    server = await startServer([
+      {
+        prefix: "demo",
+        dir: "examples/browser",
+        bundles: { demo: "examples/browser/demo.ts", "guest-worker": "examples/browser/guest-worker.ts" },
+      },
+    ]);
+    browser = await launchBrowser();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
   it("runs the journal: typed lines are answered, Ctrl-D ends it, and the files it wrote are listed", async () => {
     const page = await browser.context.newPage();
     await page.goto(`${server.origin}/isolated/demo/index.html`);
