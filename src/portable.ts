@@ -6,6 +6,9 @@
  * deterministic time and randomness. Nothing reachable from here imports a
  * `node:` module; test/portable-browser-bundle.test.ts bundles it for the browser
  * to keep it that way. The Node host and node:wasi's drop-in are in ".".
+ * The browser's additions (src/browser: the Web Worker runner, a DOM output
+ * sink, fetched files, OPFS directories) are here too; they do nothing at load,
+ * so a bundler that shakes drops what a page does not use.
  */
 export { WASI } from "./wasi/wasi-portable.js";
 export { WasiBase, wasiImportNames } from "./wasi/wasi-base.js";
@@ -41,3 +44,15 @@ export * as preview1 from "./generated/preview1/index.js";
 export * as preview0 from "./generated/preview0/index.js";
 export { GuestMemory, GuestPointer, PASSTHROUGH } from "./runtime/index.js";
 export type { Out, GlueOptions, BadPointerMode, HostErrorHook, Codec } from "./runtime/index.js";
+export { runInWebWorker } from "./browser/web-worker-runner.js";
+export type { WebWorkerRunOptions, WebWorkerStdioOptions } from "./browser/web-worker-runner.js";
+export { serveGuestInWorker } from "./browser/guest-web-worker.js";
+export type { GuestWorkerScope } from "./browser/guest-web-worker.js";
+export { GuestStopped, GuestWorkerDied } from "./worker/run-errors.js";
+export { extendAsyncHost } from "./worker/async-host.js";
+export type { AsyncPreview1Host, AsyncHostOverrides } from "./worker/async-host.js";
+export { domOutput } from "./browser/dom-output.js";
+export type { DomOutputOptions, TextTarget } from "./browser/dom-output.js";
+export { fetchFile } from "./browser/fetch-file.js";
+export { loadOpfsDirectory, saveOpfsDirectory } from "./browser/opfs-directory.js";
+export type { OpfsDirectoryHandle } from "./browser/opfs-directory.js";

@@ -12,6 +12,9 @@
  *   wasi        impl, generated, runtime (and wasi)
  *   worker      wasi, impl, generated, runtime (and worker): the worker runner
  *   cli         worker, wasi, impl, generated, runtime (and cli)
+ *   browser     worker, wasi, impl, generated, runtime (and browser): web-only
+ *               embedding (Web Worker runner, DOM sink, fetch, OPFS), built on
+ *               the Node-free parts of the worker runner
  *   entry       src/index.ts, src/portable.ts: anything in src
  *   codegen     codegen only
  * Nothing in src imports codegen or test, and src imports no npm package
@@ -25,7 +28,7 @@ import { describe, expect, it } from "vitest";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
-type Layer = "runtime" | "generated" | "impl" | "wasi" | "worker" | "cli" | "entry" | "codegen" | "test" | "elsewhere";
+type Layer = "runtime" | "generated" | "impl" | "wasi" | "worker" | "cli" | "browser" | "entry" | "codegen" | "test" | "elsewhere";
 
 const allowed: Record<Layer, readonly Layer[]> = {
   runtime: ["runtime"],
@@ -34,7 +37,8 @@ const allowed: Record<Layer, readonly Layer[]> = {
   wasi: ["wasi", "impl", "generated", "runtime"],
   worker: ["worker", "wasi", "impl", "generated", "runtime"],
   cli: ["cli", "worker", "wasi", "impl", "generated", "runtime"],
-  entry: ["entry", "cli", "worker", "wasi", "impl", "generated", "runtime"],
+  browser: ["browser", "worker", "wasi", "impl", "generated", "runtime"],
+  entry: ["entry", "cli", "browser", "worker", "wasi", "impl", "generated", "runtime"],
   codegen: ["codegen"],
   test: [],
   elsewhere: [],
@@ -48,7 +52,15 @@ function layerOf(path: string): Layer {
   if (!path.startsWith("src/")) return "elsewhere";
   const [, first, second] = path.split("/");
   if (second === undefined) return "entry";
-  if (first === "runtime" || first === "generated" || first === "impl" || first === "wasi" || first === "worker" || first === "cli") {
+  if (
+    first === "runtime" ||
+    first === "generated" ||
+    first === "impl" ||
+    first === "wasi" ||
+    first === "worker" ||
+    first === "cli" ||
+    first === "browser"
+  ) {
     return first;
   }
   return "elsewhere";

@@ -22,7 +22,8 @@ function noHostFds(slot: StdioSlot, index: number): FileDescription {
   );
 }
 
-const portablePlatform: WasiPlatform = {
+/** How the portable WASI builds its host; the browser's worker runner builds on it too. */
+export const portablePlatform: WasiPlatform = {
   defaultStdio: (parsed, options) => [
     options.stdin === undefined ? new InputSourceDescription("") : parsed.stdin,
     options.stdout === undefined ? new ConsoleLineSink((line) => console.log(line)) : parsed.stdout,

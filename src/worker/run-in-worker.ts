@@ -40,6 +40,9 @@ import { shareMemory } from "./share-memory.js";
 import { isStreamSource, StreamInputDescription, type StreamSource } from "../impl/stdio/stream-input.js";
 import { AsyncOutputDescription, isDrainable, type AsyncOutputCallback, type DrainableWritable } from "../impl/stdio/stream-output.js";
 import { startGuestWorker } from "./worker-script.js";
+import { GuestStopped, GuestWorkerDied } from "./run-errors.js";
+
+export { GuestStopped, GuestWorkerDied };
 
 /**
  * stdio for the worker runner: stdin may also be a stream or async iterable whose data
@@ -69,30 +72,6 @@ export interface WorkerRunOptions extends Omit<WasiOptions, "stdio" | "host" | "
   timeout?: number;
   /** Stop the guest when this aborts (GuestStopped, reason "abort"). */
   signal?: AbortSignal;
-}
-
-/** The guest was stopped by the embedder before it finished. */
-export class GuestStopped extends Error {
-  constructor(
-    readonly reason: "timeout" | "abort",
-    message: string,
-  ) {
-    super(message);
-    this.name = "GuestStopped";
-  }
-}
-
-/** The worker running the guest ended without the guest ending (out of memory, process.exit inside it). */
-export class GuestWorkerDied extends Error {
-  constructor(
-    message: string,
-    /** The worker's exit code, when it exited rather than failed. */
-    readonly exitCode: number | null,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "GuestWorkerDied";
-  }
 }
 
 type Ending =
