@@ -6,6 +6,7 @@
  */
 import { statSync } from "node:fs";
 import { basename } from "node:path";
+import { MemoryDirectory } from "../impl/memory/index.js";
 import { WASI, wasiImportNames } from "../wasi/wasi.js";
 import type { RunCommand } from "./args.js";
 import { preflightWasm } from "./preflight.js";
@@ -60,7 +61,7 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
   const version = command.version ?? "preview1";
   const names = wasiImportNames(version);
   const provided = new Map([[names.module, new Set(names.functions)]]);
-  const checked = await preflightWasm(command.wasmPath, provided);
+  const checked = await preflightWasm(command.wasmPath, provided, { version, invoke: command.invoke });
   if (!checked.ok) {
     io.error(checked.message);
     return setupFailureExitCode;
@@ -72,15 +73,25 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
     return setupFailureExitCode;
   }
 
-  const wasi = new WASI({
-    version,
-    // argv[0] is the file's name, as wasmtime and wasmer give it.
-    args: [basename(command.wasmPath), ...command.guestArgs],
-    env: guestEnvironment(command),
-    preopens,
-    returnOnExit: true,
-    trace: command.trace,
-  });
+  let wasi: WASI;
+  try {
+    wasi = new WASI({
+      version,
+      // argv[0] is the file's name, as wasmtime and wasmer give it.
+      args: [basename(command.wasmPath), ...command.guestArgs],
+      env: guestEnvironment(command),
+      preopens,
+      returnOnExit: true,
+      trace: command.trace,
+      deterministic: command.deterministic ? { seed: seedOf(command.seed) } : false,
+      mounts: Object.fromEntries(command.memDirs.map((guest) => [guest, new MemoryDirectory()])),
+      limits: Object.fromEntries(command.limits),
+    });
+  } catch (error) {
+    // The WASI class names the option (options.limits.maxOpenFds); the flag behind it is plain from there.
+    io.error(`witx-wasi: ${firstLine(error)}`);
+    return setupFailureExitCode;
+  }
 
   let instance: WebAssembly.Instance;
   try {
@@ -92,7 +103,12 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
   }
 
   try {
-    return wasi.start(instance);
+    if (command.invoke === undefined) return wasi.start(instance);
+    wasi.initialize(instance);
+    const result: unknown = (instance.exports[command.invoke] as () => unknown)();
+    if (result !== undefined) process.stdout.write(`${result}\n`);
+    wasi.close();
+    return 0;
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) {
       io.error(`witx-wasi: ${command.wasmPath}: the program trapped: ${firstLine(error)}`);
@@ -102,6 +118,11 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
     io.error(`witx-wasi: ${command.wasmPath}: host failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return hostFailureExitCode;
   }
+}
+
+/** `--seed 42` is the number 42, as `deterministic: { seed: 42 }` would be; other text is a string seed. */
+function seedOf(seed: string | undefined): number | string | undefined {
+  return seed !== undefined && /^-?\d{1,15}$/.test(seed) ? Number(seed) : seed;
 }
 
 function firstLine(error: unknown): string {

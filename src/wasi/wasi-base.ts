@@ -18,7 +18,7 @@ import type { HostLimits } from "../impl/limits.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
 import { parseMounts } from "./wasi-mounts.js";
 import { preview0Host } from "../impl/preview0/adapter.js";
-import { GuestMemory, type GlueOptions } from "../runtime/index.js";
+import { GuestMemory, type GlueOptions, type WasmMemory } from "../runtime/index.js";
 import { wasiNotStarted } from "./node-errors.js";
 import { describeStdio, type StdioSlot } from "./stdio-options.js";
 import { parseExtraOptions, type WasiExtraOptions } from "./wasi-extra-options.js";
@@ -32,8 +32,8 @@ export interface WasiBaseOptions extends WasiExtraOptions {
   version?: WasiVersion;
   /** The guest's argv, including argv[0]; each converted with String(). */
   args?: readonly unknown[];
-  /** The guest's environment; `undefined` values are left out. */
-  env?: Record<string, unknown>;
+  /** The guest's environment, name → value; `undefined` values are left out. Typed `object` like node:wasi's, so `process.env` fits. */
+  env?: object;
   /**
    * true: proc_exit makes `start()` return the code. false: proc_exit ends the
    * process (Node only; without a process to end, the portable entry point always returns).
@@ -94,7 +94,7 @@ export class WasiBase {
   readonly #version: WasiVersion;
   readonly #returnOnExit: boolean;
   readonly #exitProcess: ((code: number) => never) | undefined;
-  readonly #memoryOverride: WebAssembly.Memory | undefined;
+  readonly #memoryOverride: WasmMemory | undefined;
   readonly #memory = new GuestMemory(wasiNotStarted);
   readonly #host: ClosableHost;
   readonly #lifecycle: WasiLifecycleState = { started: false };
@@ -160,7 +160,7 @@ export class WasiBase {
    * returns, proc_exit's code when the guest exited and returnOnExit is set.
    * Whatever way it ends, the descriptors the guest left open are closed.
    */
-  start(instance: WebAssembly.Instance): number {
+  start(instance: object): number {
     const entry = this.#claim(() => validateInstanceForStart(instance, this.#lifecycle, this.#memoryOverride));
     this.#memory.attach(entry.memory);
     try {
@@ -179,7 +179,7 @@ export class WasiBase {
    * Prepares a reactor: calls `_initialize` if it exists. The instance's exports
    * can be called afterwards; `close()` releases its descriptors when done.
    */
-  initialize(instance: WebAssembly.Instance): void {
+  initialize(instance: object): void {
     const entry = this.#claim(() => validateInstanceForInitialize(instance, this.#lifecycle, this.#memoryOverride));
     this.#memory.attach(entry.memory);
     entry.initialize?.();

@@ -10,7 +10,7 @@
 import type { VirtualTimeOptions } from "../impl/deterministic/virtual-time.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
 import { invalidArgType, invalidArgValue, outOfRange } from "./node-errors.js";
-import type { BadPointerMode, HostErrorHook } from "../runtime/index.js";
+import type { BadPointerMode, HostErrorHook, WasmMemory } from "../runtime/index.js";
 import type { StdioOptions } from "./stdio-options.js";
 import type { Mount } from "./wasi-mounts.js";
 import { resolveHostLimits, type HostLimits, type LimitProblem } from "../runtime/index.js";
@@ -45,7 +45,7 @@ export interface WasiExtraOptions {
    * it. node:wasi requires an exported `memory` and so do we unless this is given;
    * when given it is used instead of `instance.exports.memory`.
    */
-  memory?: WebAssembly.Memory;
+  memory?: WasmMemory;
   /**
    * The guest's stdio as JavaScript values: stdin from a string, bytes or a
    * synchronous callback; stdout/stderr to a callback, a `captureOutput()` or
@@ -80,7 +80,7 @@ export interface ParsedExtraOptions {
   badPointer: BadPointerMode;
   trace: ((line: string) => void) | null;
   onHostError: HostErrorHook | undefined;
-  memory: WebAssembly.Memory | undefined;
+  memory: WasmMemory | undefined;
   stdio: StdioOptions | undefined;
   host: ((base: Preview1Host) => Preview1Host) | undefined;
   deterministic: DeterministicOptions | null;
@@ -113,6 +113,8 @@ function parseDeterministic(value: unknown): DeterministicOptions | null {
   if (seed !== undefined && typeof seed !== "number" && typeof seed !== "bigint" && typeof seed !== "string") {
     throw invalidArgType("options.deterministic.seed", ["number", "bigint", "string"], seed);
   }
+  // A fractional, infinite or NaN seed would be truncated to some other seed without a word.
+  if (typeof seed === "number" && !Number.isSafeInteger(seed)) throw outOfRange("options.deterministic.seed", "a safe integer", seed);
   if (startTime !== undefined && typeof startTime !== "bigint" && !(startTime instanceof Date)) {
     throw invalidArgType("options.deterministic.startTime", ["bigint", "Date"], startTime);
   }
