@@ -19,6 +19,7 @@ import type { ClosableHost } from "../impl/preview1/compose-host.js";
 import { parseMounts } from "./wasi-mounts.js";
 import { preview0Host } from "../impl/preview0/adapter.js";
 import { GuestMemory, type GlueOptions, type WasmMemory } from "../runtime/index.js";
+import { reportHostErrorsOnce } from "./host-error-report.js";
 import { wasiNotStarted } from "./node-errors.js";
 import { describeStdio, type StdioSlot } from "./stdio-options.js";
 import { parseExtraOptions, type WasiExtraOptions } from "./wasi-extra-options.js";
@@ -66,6 +67,8 @@ export interface WasiPlatform {
   createHost(setup: HostSetup): ClosableHost;
   /** Where `trace: true` writes. */
   traceLine(line: string): void;
+  /** Where host exceptions are reported when `onHostError` is not given (a multi-line text). */
+  warn(text: string): void;
   /** Ends the process for proc_exit with returnOnExit false; absent where there is no process to end. */
   exitProcess?: (code: number) => never;
 }
@@ -135,7 +138,7 @@ export class WasiBase {
 
     const glueOptions: GlueOptions = {
       badPointer: extra.badPointer,
-      onHostError: extra.onHostError,
+      onHostError: extra.onHostError ?? reportHostErrorsOnce(moduleNames[parsed.version], (text) => platform.warn(text)),
       limits: extra.limits,
     };
     const memory = this.#memory;

@@ -36,8 +36,10 @@ export interface WasiExtraOptions {
    */
   trace?: boolean | ((line: string) => void);
   /**
-   * Called when host code throws unexpectedly; may return the errno to give the
-   * guest (the default is `errno.io`).
+   * Called when host code throws unexpectedly (an stdout callback, an extendHost
+   * override); may return the errno to give the guest (the default is `errno.io`).
+   * Without it, the first exception of each function is written to stderr with
+   * its stack (console.warn on the portable entry point).
    */
   onHostError?: HostErrorHook;
   /**

@@ -48,6 +48,7 @@ const portablePlatform: WasiPlatform = {
     });
   },
   traceLine: (line) => console.error(`[wasi] ${line}`),
+  warn: (text) => console.warn(text),
 };
 
 /** The WASI class without Node: node:wasi's interface over the portable host. */

@@ -105,6 +105,8 @@ function nodePlatform(given: WasiOptions | undefined): WasiPlatform {
       ),
     // Trace lines go straight to fd 2, synchronously, so they interleave correctly with the guest's own stderr writes.
     traceLine: (line) => void writeSync(2, `[wasi] ${line}\n`),
+    // Synchronous like the trace, so the report is out before a proc_exit can end the process.
+    warn: (text) => void writeSync(2, `${text}\n`),
     // node:wasi calls C exit() here; process.exit is the documented way to
     // end a Node process and also runs 'exit' listeners (see notes/wasi-class.md).
     exitProcess: (code) => process.exit(code),
