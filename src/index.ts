@@ -7,6 +7,7 @@
 export { WASI, WasiExit, wasiImportNames } from "./wasi/wasi.js";
 export type { WasiOptions, NodeStdioOptions, WasiImport, WasiExtraOptions, WasiVersion } from "./wasi/wasi.js";
 export { createNodeHost } from "./impl/node/index.js";
+export { loadMemoryDirectory, saveMemoryDirectory } from "./wasi/memory-directory-host-copy.js";
 export type { NodeHostOptions } from "./impl/node/index.js";
 export { WASI as PortableWASI, WasiBase, createPortableHost } from "./portable.js";
 export type { WasiBaseOptions, WasiPlatform, HostSetup, ClosableHost, HostOptions, PortableHostOptions } from "./portable.js";
@@ -21,7 +22,7 @@ export type { DeterministicOptions, VirtualTime, VirtualTimeOptions } from "./po
 export { preview0Host, preview1, preview0 } from "./portable.js";
 export { GuestMemory, GuestPointer, PASSTHROUGH } from "./portable.js";
 export type { Out, GlueOptions, BadPointerMode, HostErrorHook, Codec } from "./portable.js";
-export { MemoryDirectory, generatedDevice, readOnlyFile } from "./portable.js";
+export { MemoryDirectory, MemoryDirectoryError, generatedDevice, readOnlyFile } from "./portable.js";
 export { defaultHostLimits } from "./portable.js";
 export type { HostLimits } from "./portable.js";
-export type { MemoryDirectoryOptions, MemoryPreopenContext, MountedFile, MountIdentity, Mount } from "./portable.js";
+export type { MemoryDirectoryOptions, MemoryEntryStat, MemoryPreopenContext, MemoryTreeObject, MountedFile, MountIdentity, Mount } from "./portable.js";

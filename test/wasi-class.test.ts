@@ -91,7 +91,7 @@ describe("constructor options, checked as node:wasi checks them", () => {
     const { message, stackHead: _ourHead, text: _ourText, ...ours } = errorOf(() => new WASI(options as WasiOptions));
     const { message: nodeMessage, stackHead: _nodeHead, text: _nodeText, ...nodes } = errorOf(() => new NodeWASI(options as never));
     expect(ours).toEqual(nodes);
-    expect(message.startsWith(`${nodeMessage}: `)).toBe(true);
+    expect(String(message).startsWith(`${String(nodeMessage)}: `)).toBe(true);
   });
 
   it("accepts the Node 18 form without a version, which node 20's node:wasi refuses", () => {
