@@ -8,13 +8,13 @@
  * to keep it that way. The Node host and node:wasi's drop-in are in ".".
  */
 export { WASI } from "./wasi/wasi-portable.js";
-export { WasiBase, wasiImportNames } from "./wasi/wasi-base.js";
-export type { WasiBaseOptions, WasiImport, WasiPlatform, HostSetup } from "./wasi/wasi-base.js";
+export { wasiImportNames } from "./wasi/wasi-base.js";
+export type { WasiBaseOptions, WasiImport } from "./wasi/wasi-base.js";
 export type { WasiExtraOptions } from "./wasi/wasi-extra-options.js";
 export type { WasiVersion, ParsedWasiOptions } from "./wasi/wasi-options.js";
 export { WasiExit } from "./wasi/wasi-exit.js";
 export { extendHost } from "./impl/extend-host.js";
-export type { HostOverrides, OnlyHostMethods } from "./impl/extend-host.js";
+export type { HostOverrides } from "./impl/extend-host.js";
 export { createPortableHost } from "./impl/portable/index.js";
 export type { PortableHostOptions } from "./impl/portable/index.js";
 export type { ClosableHost } from "./impl/preview1/compose-host.js";
@@ -31,7 +31,7 @@ export { createVirtualTime } from "./impl/deterministic/virtual-time.js";
 export { seededRandomBytes } from "./impl/deterministic/seeded-random.js";
 export type { VirtualTime, VirtualTimeOptions } from "./impl/deterministic/virtual-time.js";
 export type { DeterministicOptions } from "./wasi/wasi-extra-options.js";
-export { preview0Host } from "./impl/preview0/adapter.js";
+export { preview0Host as toPreview0Host } from "./impl/preview0/adapter.js";
 export { MemoryDirectory, MemoryDirectoryError, generatedDevice, readOnlyFile } from "./impl/memory/index.js";
 export type { MemoryDirectoryOptions, MemoryEntryStat, MemoryPreopenContext, MemoryTreeObject, MountedFile, MountIdentity } from "./impl/memory/index.js";
 export type { Mount } from "./wasi/wasi-mounts.js";
@@ -39,5 +39,5 @@ export { defaultHostLimits } from "./impl/limits.js";
 export type { HostLimits } from "./impl/limits.js";
 export * as preview1 from "./generated/preview1/index.js";
 export * as preview0 from "./generated/preview0/index.js";
-export { GuestMemory, GuestPointer, PASSTHROUGH } from "./runtime/index.js";
-export type { Out, GlueOptions, BadPointerMode, HostErrorHook, Codec } from "./runtime/index.js";
+export { GuestMemory, GuestPointer, PASSTHROUGH as passThroughGlue } from "./runtime/index.js";
+export type { Out as OutParam, GlueOptions, BadPointerMode, HostErrorHook, Codec, WasmMemory } from "./runtime/index.js";

@@ -113,6 +113,18 @@ function nodePlatform(given: WasiOptions | undefined): WasiPlatform {
   };
 }
 
+/**
+ * A WASI preview1 (or preview0, `version: "unstable"`) host for one WebAssembly
+ * instance, a drop-in for node:wasi's `WASI`: the same options, `wasiImport`,
+ * `getImportObject()`, `start()` and `initialize()`, with the same errors.
+ * It runs the guest in a sandbox of its preopened directories, in-memory
+ * directories (`mounts`) and stdio, and adds options node:wasi lacks: `stdio`
+ * sources and sinks, `deterministic`, `limits`, `trace`, `host` overrides.
+ *
+ *     const wasi = new WASI({ version: "preview1", args: ["prog"], preopens: { "/data": "./data" } });
+ *     const instance = new WebAssembly.Instance(module, wasi.getImportObject());
+ *     const exitCode = wasi.start(instance);
+ */
 export class WASI extends WasiBase {
   constructor(options?: WasiOptions) {
     // WasiBase checks `stdio` at run time; a ReadStream passes its fd check.
