@@ -25,4 +25,6 @@ export type { OutParam, GlueOptions, BadPointerMode, HostErrorHook, Codec, WasmM
 export { MemoryDirectory, MemoryDirectoryError, generatedDevice, readOnlyFile } from "./portable.js";
 export { defaultHostLimits } from "./portable.js";
 export type { HostLimits } from "./portable.js";
+export { formatTraceEvent } from "./portable.js";
+export type { TraceEvent, TraceOptions } from "./portable.js";
 export type { MemoryDirectoryOptions, MemoryEntryStat, MemoryPreopenContext, MemoryTreeObject, MountedFile, MountIdentity, Mount } from "./portable.js";

@@ -10,7 +10,9 @@
 export { WASI } from "./wasi/wasi-portable.js";
 export { wasiImportNames } from "./wasi/wasi-base.js";
 export type { WasiBaseOptions, WasiImport } from "./wasi/wasi-base.js";
-export type { WasiExtraOptions } from "./wasi/wasi-extra-options.js";
+export type { TraceOptions, WasiExtraOptions } from "./wasi/wasi-extra-options.js";
+export { formatTraceEvent } from "./runtime/index.js";
+export type { TraceEvent } from "./runtime/index.js";
 export type { WasiVersion, ParsedWasiOptions } from "./wasi/wasi-options.js";
 export { WasiExit } from "./wasi/wasi-exit.js";
 export { extendHost } from "./impl/extend-host.js";

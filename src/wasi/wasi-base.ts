@@ -20,7 +20,7 @@ import { parseMounts } from "./wasi-mounts.js";
 import { preview0Host } from "../impl/preview0/adapter.js";
 import { GuestMemory, type GlueOptions, type WasmMemory } from "../runtime/index.js";
 import { reportHostErrorsOnce } from "./host-error-report.js";
-import { wasiNotStarted } from "./node-errors.js";
+import { invalidArgValue, wasiNotStarted } from "./node-errors.js";
 import { describeStdio, type StdioSlot } from "./stdio-options.js";
 import { parseExtraOptions, type WasiExtraOptions } from "./wasi-extra-options.js";
 import { WasiExit } from "./wasi-exit.js";
@@ -90,6 +90,17 @@ export function wasiImportNames(version: WasiVersion): { module: string; functio
   return { module: moduleNames[version], functions: Object.keys(imports) };
 }
 
+/** `traced` where `functions` (the trace option's filter) names the function, the untraced glue elsewhere. */
+function onlyTraced<I extends object>(imports: I, traced: I, functions: readonly string[] | null): I {
+  if (functions === null) return traced;
+  const unknown = functions.find((name) => !Object.hasOwn(imports, name));
+  if (unknown !== undefined) {
+    throw invalidArgValue("options.trace.functions", unknown, `is not a function of this WASI version (known: ${Object.keys(imports).join(", ")})`);
+  }
+  const chosen = new Set(functions);
+  return Object.fromEntries(Object.entries(imports).map(([name, glue]) => [name, chosen.has(name) ? traced[name as keyof I] : glue])) as I;
+}
+
 export class WasiBase {
   /** The import functions of the chosen version: what goes under getImportObject()'s one key. */
   readonly wasiImport: WasiImport;
@@ -146,10 +157,10 @@ export class WasiBase {
     // With trace off the import object is the glue itself: no wrapper, no cost.
     if (parsed.version === "unstable") {
       const imports = createPreview0Imports(preview0Host(host), memory, glueOptions);
-      this.wasiImport = trace ? tracePreview0Imports(imports, memory, trace) : imports;
+      this.wasiImport = trace ? onlyTraced(imports, tracePreview0Imports(imports, memory, trace.sink), trace.functions) : imports;
     } else {
       const imports = createPreview1Imports(host, memory, glueOptions);
-      this.wasiImport = trace ? tracePreview1Imports(imports, memory, trace) : imports;
+      this.wasiImport = trace ? onlyTraced(imports, tracePreview1Imports(imports, memory, trace.sink), trace.functions) : imports;
     }
   }
 

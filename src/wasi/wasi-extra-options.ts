@@ -10,7 +10,7 @@
 import type { VirtualTimeOptions } from "../impl/deterministic/virtual-time.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
 import { invalidArgType, invalidArgValue, outOfRange } from "./node-errors.js";
-import type { BadPointerMode, HostErrorHook, WasmMemory } from "../runtime/index.js";
+import { formatTraceEvent, type BadPointerMode, type HostErrorHook, type TraceEvent, type WasmMemory } from "../runtime/index.js";
 import type { StdioOptions } from "./stdio-options.js";
 import type { Mount } from "./wasi-mounts.js";
 import { resolveHostLimits, type HostLimits, type LimitProblem } from "../runtime/index.js";
@@ -31,10 +31,11 @@ export interface WasiExtraOptions {
   /**
    * Log every WASI call with its decoded arguments and outcome: `true` writes
    * each line to stderr (the process's fd 2 on Node, console.error in the portable
-   * entry point), a function receives each line. Off (the default), the
-   * import object is the generated glue itself, with no wrapper around it.
+   * entry point), a function receives each line, an object (TraceOptions) chooses
+   * the functions and receives lines and/or structured events. Off (the default),
+   * the import object is the generated glue itself, with no wrapper around it.
    */
-  trace?: boolean | ((line: string) => void);
+  trace?: boolean | ((line: string) => void) | TraceOptions;
   /**
    * Called when host code throws unexpectedly (an stdout callback, an extendHost
    * override); may return the errno to give the guest (the default is `errno.io`).
@@ -80,7 +81,7 @@ export interface WasiExtraOptions {
 
 export interface ParsedExtraOptions {
   badPointer: BadPointerMode;
-  trace: ((line: string) => void) | null;
+  trace: ParsedTrace | null;
   onHostError: HostErrorHook | undefined;
   memory: WasmMemory | undefined;
   stdio: StdioOptions | undefined;
@@ -124,14 +125,51 @@ function parseDeterministic(value: unknown): DeterministicOptions | null {
   return value as DeterministicOptions;
 }
 
+/** The `trace` option as an object: where lines and events go, and which functions are traced. */
+export interface TraceOptions {
+  /** Receives each call as one line. Default: the entry point's stderr, unless `onEvent` is given. */
+  log?: (line: string) => void;
+  /** Receives each call as a structured event (function, arguments, result, duration). */
+  onEvent?: (event: TraceEvent) => void;
+  /** Trace only these WASI functions (e.g. `["path_open", "fd_read"]`); default all. */
+  functions?: readonly string[];
+}
+
+export interface ParsedTrace {
+  sink: (event: TraceEvent) => void;
+  /** null: every function. */
+  functions: readonly string[] | null;
+}
+
+function parseTrace(trace: unknown, traceToStderr: (line: string) => void): ParsedTrace | null {
+  if (trace === false) return null;
+  const lines = (log: (line: string) => void) => (event: TraceEvent) => log(formatTraceEvent(event));
+  if (trace === true) return { sink: lines(traceToStderr), functions: null };
+  if (typeof trace === "function") return { sink: lines(trace as (line: string) => void), functions: null };
+  if (trace === null || typeof trace !== "object") throw invalidArgType("options.trace", ["boolean", "function", "Object"], trace);
+  const { log, onEvent, functions } = trace as Record<string, unknown>;
+  if (log !== undefined && typeof log !== "function") throw invalidArgType("options.trace.log", "function", log);
+  if (onEvent !== undefined && typeof onEvent !== "function") throw invalidArgType("options.trace.onEvent", "function", onEvent);
+  if (functions !== undefined && !(Array.isArray(functions) && functions.every((name) => typeof name === "string"))) {
+    throw invalidArgType("options.trace.functions", "string[]", functions);
+  }
+  const toLines = log !== undefined || onEvent === undefined ? lines((log as ((line: string) => void) | undefined) ?? traceToStderr) : null;
+  const toEvents = onEvent as ((event: TraceEvent) => void) | undefined;
+  const sinks = [toEvents, toLines].filter((sink) => sink !== undefined && sink !== null);
+  const sink =
+    sinks.length === 1
+      ? sinks[0]
+      : (event: TraceEvent) => {
+          for (const each of sinks) each(event);
+        };
+  return { sink, functions: (functions as readonly string[] | undefined) ?? null };
+}
+
 /** `traceToStderr` is where `trace: true` sends lines on this entry point. */
 export function parseExtraOptions(options: Record<string, unknown>, traceToStderr: (line: string) => void): ParsedExtraOptions {
   const { badPointer = "trap", trace = false, onHostError, memory, stdio, host, deterministic, limits } = options;
   if (badPointer !== "trap" && badPointer !== "fault") {
     throw invalidArgValue("options.badPointer", badPointer, "must be 'trap' or 'fault'");
-  }
-  if (typeof trace !== "boolean" && typeof trace !== "function") {
-    throw invalidArgType("options.trace", ["boolean", "function"], trace);
   }
   if (onHostError !== undefined && typeof onHostError !== "function") {
     throw invalidArgType("options.onHostError", "function", onHostError);
@@ -144,7 +182,7 @@ export function parseExtraOptions(options: Record<string, unknown>, traceToStder
   }
   return {
     badPointer,
-    trace: trace === true ? traceToStderr : trace === false ? null : (trace as (line: string) => void),
+    trace: parseTrace(trace, traceToStderr),
     onHostError: onHostError as HostErrorHook | undefined,
     memory,
     // Checked entry by entry when the descriptors are made (describeStdio).
