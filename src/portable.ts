@@ -8,7 +8,9 @@
  * to keep it that way. The Node host and node:wasi's drop-in are in ".".
  */
 export { WASI } from "./wasi/wasi-portable.js";
-export { wasiImportNames } from "./wasi/wasi-base.js";
+export { wasiImportNames } from "./wasi/import-names.js";
+export { preview0Feature, tracingFeature } from "./wasi/features.js";
+export type { WasiFeature } from "./wasi/features.js";
 export type { WasiBaseOptions, WasiImport } from "./wasi/wasi-base.js";
 export type { TraceOptions, WasiExtraOptions } from "./wasi/wasi-extra-options.js";
 export { formatTraceEvent } from "./runtime/index.js";

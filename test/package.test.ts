@@ -136,7 +136,7 @@ export { imports, code };
         { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext },
       );
       expect(errors).toEqual([]);
-    });
+    }, 60_000);
 
     it("the old node (node10) resolution, subpaths included", () => {
       const errors = typeErrors(
@@ -144,6 +144,6 @@ export { imports, code };
         { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 },
       );
       expect(errors).toEqual([]);
-    });
+    }, 60_000);
   });
 });

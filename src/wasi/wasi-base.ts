@@ -9,16 +9,14 @@
 import { seededRandomBytes } from "../impl/deterministic/seeded-random.js";
 import { createVirtualTime } from "../impl/deterministic/virtual-time.js";
 import { randomMethodsFrom } from "../impl/preview1/random.js";
-import { createPreview0Imports, tracePreview0Imports, unimplementedPreview0Host, type Preview0Imports } from "../generated/preview0/index.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
-import { createPreview1Imports, tracePreview1Imports, unimplementedPreview1Host, type Preview1Imports } from "../generated/preview1/index.js";
 import type { ClockSource } from "../impl/context.js";
 import type { DescriptionPreopen } from "../impl/description-preopen.js";
 import type { HostLimits } from "../impl/limits.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
+import { preview1Builder, type WasiFeature, type WasiImport } from "./features.js";
 import { parseMounts } from "./wasi-mounts.js";
-import { preview0Host } from "../impl/preview0/adapter.js";
-import { GuestMemory, type GlueOptions, type WasmMemory } from "../runtime/index.js";
+import { GuestMemory, type GlueOptions, type TraceEvent, type WasmMemory } from "../runtime/index.js";
 import { reportHostErrorsOnce } from "./host-error-report.js";
 import { invalidArgValue, wasiNotStarted } from "./node-errors.js";
 import { describeStdio, type StdioSlot } from "./stdio-options.js";
@@ -71,24 +69,16 @@ export interface WasiPlatform {
   warn(text: string): void;
   /** Ends the process for proc_exit with returnOnExit false; absent where there is no process to end. */
   exitProcess?: (code: number) => never;
+  /** Features this entry point always carries (the Node one: preview0 and tracing); more come from `options.features`. */
+  features: readonly WasiFeature[];
 }
 
-export type WasiImport = Preview1Imports | Preview0Imports;
+export type { WasiImport } from "./features.js";
 
-const moduleNames: Record<WasiVersion, string> = {
+export const moduleNames: Record<WasiVersion, string> = {
   preview1: "wasi_snapshot_preview1",
   unstable: "wasi_unstable",
 };
-
-/**
- * The module name and function names a WASI object of `version` provides,
- * read off the generated glue itself so they cannot drift from it.
- */
-export function wasiImportNames(version: WasiVersion): { module: string; functions: string[] } {
-  const memory = new GuestMemory();
-  const imports = version === "unstable" ? createPreview0Imports(unimplementedPreview0Host(), memory) : createPreview1Imports(unimplementedPreview1Host(), memory);
-  return { module: moduleNames[version], functions: Object.keys(imports) };
-}
 
 /** `traced` where `functions` (the trace option's filter) names the function, the untraced glue elsewhere. */
 function onlyTraced<I extends object>(imports: I, traced: I, functions: readonly string[] | null): I {
@@ -154,13 +144,28 @@ export class WasiBase {
     };
     const memory = this.#memory;
     const trace = extra.trace;
+    const features = [...platform.features, ...extra.features];
+    const build = parsed.version === "preview1" ? preview1Builder : features.find((feature) => feature.builders?.[parsed.version])?.builders?.[parsed.version];
+    if (build === undefined) {
+      built.close();
+      throw invalidArgValue("options.version", parsed.version, "needs preview0Feature in options.features on this entry point (import it from witx-wasi/core)");
+    }
+    const imports = build(host, memory, glueOptions);
     // With trace off the import object is the glue itself: no wrapper, no cost.
-    if (parsed.version === "unstable") {
-      const imports = createPreview0Imports(preview0Host(host), memory, glueOptions);
-      this.wasiImport = trace ? onlyTraced(imports, tracePreview0Imports(imports, memory, trace.sink), trace.functions) : imports;
-    } else {
-      const imports = createPreview1Imports(host, memory, glueOptions);
-      this.wasiImport = trace ? onlyTraced(imports, tracePreview1Imports(imports, memory, trace.sink), trace.functions) : imports;
+    if (trace === null) this.wasiImport = imports;
+    else {
+      const tracing = features.find((feature) => feature.tracing?.tracers[parsed.version])?.tracing;
+      const tracer = tracing?.tracers[parsed.version];
+      if (tracing === undefined || tracer === undefined) {
+        built.close();
+        throw invalidArgValue("options.trace", true, "needs tracingFeature in options.features on this entry point (import it from witx-wasi/core)");
+      }
+      const { lines, events } = trace;
+      const sink = (event: TraceEvent) => {
+        events?.(event);
+        lines?.(tracing.formatEvent(event));
+      };
+      this.wasiImport = onlyTraced(imports, tracer(imports, memory, sink), trace.functions);
     }
   }
 

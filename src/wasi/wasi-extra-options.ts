@@ -10,9 +10,10 @@
 import type { VirtualTimeOptions } from "../impl/deterministic/virtual-time.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
 import { invalidArgType, invalidArgValue, outOfRange } from "./node-errors.js";
-import { formatTraceEvent, type BadPointerMode, type HostErrorHook, type TraceEvent, type WasmMemory } from "../runtime/index.js";
+import type { BadPointerMode, HostErrorHook, TraceEvent, WasmMemory } from "../runtime/index.js";
 import type { StdioOptions } from "./stdio-options.js";
 import type { Mount } from "./wasi-mounts.js";
+import type { WasiFeature } from "./features.js";
 import { resolveHostLimits, type HostLimits, type LimitProblem } from "../runtime/index.js";
 
 /** The `deterministic` option: the virtual clock's start and step, and the seed of the random source. */
@@ -36,6 +37,12 @@ export interface WasiExtraOptions {
    * the import object is the generated glue itself, with no wrapper around it.
    */
   trace?: boolean | ((line: string) => void) | TraceOptions;
+  /**
+   * Optional parts the `witx-wasi/core` entry point leaves out of bundles unless
+   * given here: `preview0Feature` for `version: "unstable"`, `tracingFeature` for
+   * `trace`. The Node entry point always has both.
+   */
+  features?: readonly WasiFeature[];
   /**
    * Called when host code throws unexpectedly (an stdout callback, an extendHost
    * override); may return the errno to give the guest (the default is `errno.io`).
@@ -82,6 +89,7 @@ export interface WasiExtraOptions {
 export interface ParsedExtraOptions {
   badPointer: BadPointerMode;
   trace: ParsedTrace | null;
+  features: readonly WasiFeature[];
   onHostError: HostErrorHook | undefined;
   memory: WasmMemory | undefined;
   stdio: StdioOptions | undefined;
@@ -136,16 +144,17 @@ export interface TraceOptions {
 }
 
 export interface ParsedTrace {
-  sink: (event: TraceEvent) => void;
+  /** Where text lines go, or null when only events were asked for. */
+  lines: ((line: string) => void) | null;
+  events: ((event: TraceEvent) => void) | null;
   /** null: every function. */
   functions: readonly string[] | null;
 }
 
 function parseTrace(trace: unknown, traceToStderr: (line: string) => void): ParsedTrace | null {
   if (trace === false) return null;
-  const lines = (log: (line: string) => void) => (event: TraceEvent) => log(formatTraceEvent(event));
-  if (trace === true) return { sink: lines(traceToStderr), functions: null };
-  if (typeof trace === "function") return { sink: lines(trace as (line: string) => void), functions: null };
+  if (trace === true) return { lines: traceToStderr, events: null, functions: null };
+  if (typeof trace === "function") return { lines: trace as (line: string) => void, events: null, functions: null };
   if (trace === null || typeof trace !== "object") throw invalidArgType("options.trace", ["boolean", "function", "Object"], trace);
   const { log, onEvent, functions } = trace as Record<string, unknown>;
   if (log !== undefined && typeof log !== "function") throw invalidArgType("options.trace.log", "function", log);
@@ -153,21 +162,19 @@ function parseTrace(trace: unknown, traceToStderr: (line: string) => void): Pars
   if (functions !== undefined && !(Array.isArray(functions) && functions.every((name) => typeof name === "string"))) {
     throw invalidArgType("options.trace.functions", "string[]", functions);
   }
-  const toLines = log !== undefined || onEvent === undefined ? lines((log as ((line: string) => void) | undefined) ?? traceToStderr) : null;
-  const toEvents = onEvent as ((event: TraceEvent) => void) | undefined;
-  const sinks = [toEvents, toLines].filter((sink) => sink !== undefined && sink !== null);
-  const sink =
-    sinks.length === 1
-      ? sinks[0]
-      : (event: TraceEvent) => {
-          for (const each of sinks) each(event);
-        };
-  return { sink, functions: (functions as readonly string[] | undefined) ?? null };
+  return {
+    lines: log !== undefined || onEvent === undefined ? ((log as ((line: string) => void) | undefined) ?? traceToStderr) : null,
+    events: (onEvent as ((event: TraceEvent) => void) | undefined) ?? null,
+    functions: (functions as readonly string[] | undefined) ?? null,
+  };
 }
 
 /** `traceToStderr` is where `trace: true` sends lines on this entry point. */
 export function parseExtraOptions(options: Record<string, unknown>, traceToStderr: (line: string) => void): ParsedExtraOptions {
-  const { badPointer = "trap", trace = false, onHostError, memory, stdio, host, deterministic, limits } = options;
+  const { badPointer = "trap", trace = false, onHostError, memory, stdio, host, deterministic, limits, features = [] } = options;
+  if (!Array.isArray(features) || !features.every((feature) => typeof feature === "object" && feature !== null && typeof feature.name === "string")) {
+    throw invalidArgType("options.features", "Array of features (preview0Feature, tracingFeature)", features);
+  }
   if (badPointer !== "trap" && badPointer !== "fault") {
     throw invalidArgValue("options.badPointer", badPointer, "must be 'trap' or 'fault'");
   }
@@ -183,6 +190,7 @@ export function parseExtraOptions(options: Record<string, unknown>, traceToStder
   return {
     badPointer,
     trace: parseTrace(trace, traceToStderr),
+    features: features as WasiFeature[],
     onHostError: onHostError as HostErrorHook | undefined,
     memory,
     // Checked entry by entry when the descriptors are made (describeStdio).

@@ -49,6 +49,8 @@ const portablePlatform: WasiPlatform = {
   },
   traceLine: (line) => console.error(`[wasi] ${line}`),
   warn: (text) => console.warn(text),
+  // preview0 and tracing only when the embedder imports them (options.features), so bundles stay small.
+  features: [],
 };
 
 /** The WASI class without Node: node:wasi's interface over the portable host. */

@@ -17,10 +17,11 @@ import { createNodeHost, type NodeHostOptions } from "../impl/node/index.js";
 import { NodeHostStartError } from "../impl/node/start-error.js";
 import { uvwasiInitError } from "./node-errors.js";
 import type { StdinOption, StdioOptions } from "./stdio-options.js";
+import { preview0Feature, tracingFeature } from "./features.js";
 import { WasiBase, type WasiBaseOptions, type WasiPlatform } from "./wasi-base.js";
 
 export { WasiExit } from "./wasi-exit.js";
-export { wasiImportNames } from "./wasi-base.js";
+export { wasiImportNames } from "./import-names.js";
 export type { WasiImport } from "./wasi-base.js";
 export type { WasiExtraOptions } from "./wasi-extra-options.js";
 export type { WasiVersion } from "./wasi-options.js";
@@ -110,6 +111,8 @@ function nodePlatform(given: WasiOptions | undefined): WasiPlatform {
     // node:wasi calls C exit() here; process.exit is the documented way to
     // end a Node process and also runs 'exit' listeners (see notes/wasi-class.md).
     exitProcess: (code) => process.exit(code),
+    // Size does not matter here: Node users get preview0 and tracing without asking.
+    features: [preview0Feature, tracingFeature],
   };
 }
 
