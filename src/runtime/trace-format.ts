@@ -9,7 +9,7 @@ import type { GuestMemory } from "./memory.js";
 const previewBytes = 48;
 const maxListedBuffers = 1024;
 /** A trace line longer than this is cut (with "..."), so one call stays one readable line under 200 characters with the "[wasi] " prefix. */
-export const maxTraceLine = 190;
+const maxTraceLine = 190;
 /** Strings of args_get/environ_get shown at most. */
 const maxListedStrings = 16;
 

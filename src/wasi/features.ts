@@ -17,7 +17,7 @@ export type WasiImport = Preview1Imports | Preview0Imports;
 /** Builds one version's import object over a preview1 host. */
 export type ImportsBuilder = (host: Preview1Host, memory: GuestMemory, options: GlueOptions) => WasiImport;
 /** Wraps one version's import object so that every call is reported as an event. */
-export type ImportsTracer = (imports: WasiImport, memory: GuestMemory, log: (event: TraceEvent) => void) => WasiImport;
+type ImportsTracer = (imports: WasiImport, memory: GuestMemory, log: (event: TraceEvent) => void) => WasiImport;
 
 /** Something a WASI object can be given in `features`; opaque to embedders, who pass the exported constants. */
 export interface WasiFeature {

@@ -143,7 +143,7 @@ export interface TraceOptions {
   functions?: readonly string[];
 }
 
-export interface ParsedTrace {
+interface ParsedTrace {
   /** Where text lines go, or null when only events were asked for. */
   lines: ((line: string) => void) | null;
   events: ((event: TraceEvent) => void) | null;
