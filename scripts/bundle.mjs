@@ -1,22 +1,86 @@
-// Bundles the runtime entry points into dist/bundle/ (one shared chunk plus a small
-// file per entry), after tsc has written dist/src/ and the type declarations.
-// The package's exports and bin point at the bundle: loading ~70 ES modules one
-// by one cost ~100 ms and ~6 MiB at start-up (bench/RESULTS.md), a bundle ~20 ms.
+// Builds what the package ships, after `tsc -p tsconfig.build.json` has written the
+// declarations into dist/types/:
+// - dist/bundle/: the Node build, one ES module per entry plus shared chunks. Node
+//   loads it through the "node" export condition and the CLI: loading ~70 ES modules
+//   one by one cost ~60-100 ms at start-up (bench/RESULTS.md), the bundle ~20 ms.
+// - dist/esm/: one ES module per source module, for bundlers ("default" condition,
+//   `sideEffects: false`), so an app keeps only what it imports.
+// - dist/cjs/: CommonJS entries for `require` and TypeScript's CommonJS resolution;
+//   they require the Node build (require(esm) works from Node 20.19, the engines floor),
+//   so there is one copy of every class whichever way the package is loaded.
+// Declarations no entry point reaches are deleted, so the tarball carries only
+// what runs and what types need.
 import { build } from "esbuild";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const entries = { index: "src/index.ts", portable: "src/portable.ts" };
+// Whitespace and syntax are minified to keep the tarball small; names are kept, so
+// stack traces still name our functions.
+const common = { absWorkingDir: root, format: "esm", target: "es2022", minifyWhitespace: true, minifySyntax: true, logLevel: "warning" };
 
-await build({
-  absWorkingDir: root,
-  entryPoints: { index: "src/index.ts", portable: "src/portable.ts", cli: "src/cli/main.ts", "guest-worker": "src/worker/guest-worker.ts" },
+for (const directory of ["dist/bundle", "dist/esm", "dist/cjs", "dist/src"]) rmSync(join(root, directory), { recursive: true, force: true });
+
+const node = await build({
+  ...common,
+  // The worker runner starts guest-worker.js beside the bundle (src/worker/worker-script.ts).
+  entryPoints: { ...entries, cli: "src/cli/main.ts", "guest-worker": "src/worker/guest-worker.ts" },
   outdir: "dist/bundle",
   bundle: true,
   splitting: true,
-  format: "esm",
   platform: "node",
   target: "node20",
-  sourcemap: true,
   chunkNames: "shared-[hash]",
-  logLevel: "warning",
+  metafile: true,
 });
+
+// Every source module the two library entry points reach, transpiled on its own.
+const libraryInputs = new Set();
+const pending = Object.values(entries);
+while (pending.length > 0) {
+  const input = pending.pop();
+  if (libraryInputs.has(input)) continue;
+  libraryInputs.add(input);
+  for (const { path } of node.metafile.inputs[input].imports) if (path.startsWith("src/")) pending.push(path);
+}
+await build({
+  ...common,
+  entryPoints: [...libraryInputs],
+  outdir: "dist/esm",
+  outbase: "src",
+  bundle: false,
+  platform: "neutral",
+});
+
+pruneDeclarations("dist/types", Object.keys(entries));
+
+mkdirSync(join(root, "dist/cjs"), { recursive: true });
+for (const name of Object.keys(entries)) {
+  writeFileSync(join(root, `dist/cjs/${name}.cjs`), `"use strict";\nmodule.exports = require("../bundle/${name}.js");\n`);
+  writeFileSync(join(root, `dist/cjs/${name}.d.cts`), `export * from "../types/${name}.js";\n`);
+}
+
+/** Deletes the declaration files that no entry point's declarations import. */
+function pruneDeclarations(directory, entryNames) {
+  const base = join(root, directory);
+  const reached = new Set();
+  const pending = entryNames.map((name) => join(base, `${name}.d.ts`));
+  while (pending.length > 0) {
+    const file = pending.pop();
+    if (reached.has(file)) continue;
+    reached.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(/(?:from\s+|import\()"(\.{1,2}\/[^"]+)\.js"/g)) {
+      pending.push(join(dirname(file), `${match[1]}.d.ts`));
+    }
+  }
+  for (const file of listFiles(base)) if (!reached.has(file)) rmSync(file);
+}
+
+function listFiles(directory) {
+  return readdirSync(directory, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}

@@ -6,6 +6,7 @@
  * parameter (a codegen matter, left to the generator's owner).
  */
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
@@ -18,4 +19,13 @@ describe("npm run docs", () => {
     expect(output).toMatch(/Found 0 errors/);
     expect(run.status, output.slice(-2000)).toBe(0);
   }, 180_000);
+
+  it("lands on the README, and each entry point has one WASI class", async () => {
+    expect(JSON.parse(readFileSync(`${root}typedoc.json`, "utf8")).readme).toBe("README.md");
+    for (const entry of ["../src/index.js", "../src/portable.js"]) {
+      const exported = Object.entries((await import(entry)) as Record<string, unknown>);
+      const wasiClasses = exported.filter(([name, value]) => typeof value === "function" && /^(Portable)?WASI$|^WasiBase$/.test(name));
+      expect(wasiClasses.map(([name]) => name)).toEqual(["WASI"]);
+    }
+  });
 });

@@ -27,6 +27,11 @@ describe("parseCliArgs: run", () => {
       version: undefined,
       trace: false,
       guestArgs: [],
+      deterministic: false,
+      seed: undefined,
+      memDirs: [],
+      limits: [],
+      invoke: undefined,
     });
   });
 

@@ -124,7 +124,9 @@ describe("preflightWasm explains in one line", () => {
     const wasmPath = file("unstable.wasm", watToBytes(`(module
       (import "wasi_unstable" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
       (func (export "_start")))`));
-    expect(await failure(wasmPath, wasiWrite)).toBe("imports wasi_unstable.fd_write (function), which this host does not provide");
+    expect(await failure(wasmPath, wasiWrite)).toBe(
+      "imports wasi_unstable.fd_write (function), which this host does not provide; the module is built for wasi_unstable: run it with --version unstable",
+    );
   });
 
   it("checks _start before imports", async () => {

@@ -136,7 +136,8 @@ describe("witx-wasi run: problems found before the program starts are one line e
     [
       "a preview1 program run with --version unstable",
       () => ["run", hello, "--version", "unstable"],
-      () => `witx-wasi: ${hello}: imports wasi_snapshot_preview1.args_get (function), which this host does not provide`,
+      () =>
+        `witx-wasi: ${hello}: imports wasi_snapshot_preview1.args_get (function), which this host does not provide; the module is built for wasi_snapshot_preview1: run it with --version preview1`,
     ],
     ["a --dir that does not exist", () => ["run", hello, "--dir", join(scratch, "nowhere")], () => `witx-wasi: --dir ${join(scratch, "nowhere")}: no such directory`],
     ["a --dir that is a file", () => ["run", hello, "--dir", notWasm], () => `witx-wasi: --dir ${notWasm}: is not a directory`],
@@ -161,7 +162,7 @@ describe("witx-wasi run: problems found before the program starts are one line e
     expect(bad.stderr).toBe("witx-wasi: unknown option --frobnicate (see witx-wasi --help)\n");
     const help = cli(["--help"]);
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: witx-wasi run PROGRAM\.wasm/);
+    expect(help.stdout).toMatch(/^Usage: witx-wasi \[run\] PROGRAM\.wasm/);
   }, limit);
 });
 

@@ -170,12 +170,12 @@ for (const mode of rootModes) {
         expect(h.fdstat(fd)[1]!.fs_flags).toBe(fdflags.append);
       });
 
-      it("refuses a descriptor beyond the open-file limit with nfile", () => {
+      it("refuses a descriptor beyond the open-file limit with mfile (the per-process table is full)", () => {
         const limited = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots, limits: { maxOpenFds: 6 } });
         try {
           expect(limited.open(3, "file.txt")).toEqual([errno.success, 4]);
           expect(limited.open(3, "file.txt")).toEqual([errno.success, 5]);
-          expect(limited.open(3, "file.txt")[0]).toBe(errno.nfile);
+          expect(limited.open(3, "file.txt")[0]).toBe(errno.mfile);
           limited.imports.fd_close(4);
           expect(limited.open(3, "file.txt")).toEqual([errno.success, 4]);
         } finally {

@@ -6,7 +6,8 @@ import { createPreview0Imports } from "../src/generated/preview0/glue.js";
 import { unimplementedPreview0Host } from "../src/generated/preview0/unimplemented.js";
 import { createPreview1Imports } from "../src/generated/preview1/glue.js";
 import { unimplementedPreview1Host } from "../src/generated/preview1/unimplemented.js";
-import { GuestMemory } from "../src/runtime/index.js";
+import { formatTraceEvent, GuestMemory, type TraceEvent } from "../src/runtime/index.js";
+import type { TraceOptions } from "../src/wasi/wasi-extra-options.js";
 import { captureOutput } from "../src/impl/stdio/output-sink.js";
 import { WASI } from "../src/wasi/wasi.js";
 import { runGuest } from "./support/run-guest.js";
@@ -14,31 +15,48 @@ import { runGuest } from "./support/run-guest.js";
 const scratch = mkdtempSync(join(tmpdir(), "witx-wasi-trace-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function tracedFilesRun(): string[] {
+function tracedRun(guest: string, args: string[], trace: Omit<TraceOptions, "log" | "onEvent"> = {}): { lines: string[]; events: TraceEvent[] } {
   const lines: string[] = [];
+  const events: TraceEvent[] = [];
   const sandbox = mkdtempSync(join(scratch, "sandbox-"));
-  runGuest("test/guests/bin/files.wasm", {
-    args: ["files"],
+  runGuest(guest, {
+    args,
+    env: { GREETING: "hi" },
     preopens: { "/sandbox": sandbox },
     stdio: { stdout: captureOutput() },
-    trace: (line) => lines.push(line),
+    trace: { ...trace, log: (line) => lines.push(line), onEvent: (event) => events.push(event) },
   });
-  return lines;
+  return { lines, events };
 }
 
 describe("a traced run of a real guest (files.wasm)", () => {
-  const lines = tracedFilesRun();
+  const { lines, events } = tracedRun("test/guests/bin/files.wasm", ["files"]);
 
-  it("logs one line per call, with the arguments by name", () => {
+  it("logs one line per call, with the arguments by name, each under 200 characters with its prefix", () => {
     expect(lines.length).toBeGreaterThan(20);
-    expect(lines).toContain("fd_prestat_get(fd=3) = success ({ tag: 0, value: { pr_name_len: 8 } })");
     expect(lines.every((line) => /^[a-z_]+\(.*\) = [a-z0-9_]+/.test(line))).toBe(true);
+    expect(Math.max(...lines.map((line) => `[wasi] ${line}`.length))).toBeLessThan(200);
   });
 
-  it("decodes paths and shows flags by name", () => {
-    const open = lines.find((line) => line.startsWith('path_open(fd=3, dirflags=symlink_follow, path="files/a.txt", oflags=creat|trunc,'));
-    expect(open).toBeDefined();
-    expect(open).toMatch(/fs_rights_base=fd_datasync\|[a-z_|]*fd_write[a-z_|]*, /);
+  it("decodes results like arguments: variant tags, filetypes and rights by name", () => {
+    expect(lines).toContain("fd_prestat_get(fd=3) = success ({ tag: dir, value: { pr_name_len: 8 } })");
+    expect(lines.find((line) => line.startsWith("fd_filestat_get(fd=4) = success"))).toMatch(/filetype: regular_file, nlink: 1, size: \d+/);
+    expect(lines.find((line) => line.startsWith("fd_fdstat_get(fd=3) = success"))).toMatch(/^fd_fdstat_get\(fd=3\) = success \(\{ fs_filetype: directory, fs_flags: 0, fs_rights_base: all -\{/);
+  });
+
+  it("shows the strings a call wrote for the guest: a preopen's name", () => {
+    expect(lines).toContain('fd_prestat_dir_name(fd=3, path=0x12700[8]) = success (path "/sandbox")');
+  });
+
+  it("decodes paths and shows flags by name, rights as a short set", () => {
+    const open = events.find((event) => event.function === "path_open" && event.arguments.path === '"files/a.txt"' && event.arguments.oflags === "creat|trunc");
+    expect(open?.arguments).toMatchObject({ fd: "3", dirflags: "symlink_follow", fs_rights_base: "all -{fd_read,fd_readdir,sock_shutdown,sock_accept}" });
+  });
+
+  it("gives structured events with a duration, and builds the lines from them", () => {
+    expect(events.length).toBe(lines.length);
+    expect(events.every((event) => typeof event.duration === "number" && event.duration >= 0)).toBe(true);
+    expect(events.map(formatTraceEvent)).toEqual(lines);
   });
 
   it("names the errno of failed calls", () => {
@@ -49,7 +67,21 @@ describe("a traced run of a real guest (files.wasm)", () => {
 
   it("summarises buffers: count, total size and a preview of written bytes", () => {
     expect(lines).toContain('fd_write(fd=1, iovs=[2 buffers, 25 bytes: "mkdir /sandbox/files: ok\\n"]) = success (25)');
-    expect(lines.some((line) => /^fd_read\(fd=\d+, iovs=\[1 buffer, \d+ bytes\]\) = success \(12\)$/.test(line))).toBe(true);
+    expect(lines.some((line) => /^fd_read\(fd=\d+, iovs=\[1 buffer, \d+ bytes\]\) = success \(12, data "hello world\\n"\)$/.test(line))).toBe(true);
+  });
+});
+
+describe("tracing what a guest receives", () => {
+  it("shows the strings of args_get and environ_get", () => {
+    const { lines } = tracedRun("test/guests/bin/args_env.wasm", ["args_env", "one", "two words"]);
+    expect(lines.find((line) => line.startsWith("args_get("))).toMatch(/ = success \(\["args_env", "one", "two words"\]\)$/);
+    expect(lines.find((line) => line.startsWith("environ_get("))).toMatch(/ = success \(\["GREETING=hi"\]\)$/);
+  });
+
+  it("traces only the functions asked for, and refuses a name that is not a WASI function", () => {
+    const { lines } = tracedRun("test/guests/bin/files.wasm", ["files"], { functions: ["path_open", "fd_close"] });
+    expect(new Set(lines.map((line) => line.slice(0, line.indexOf("("))))).toEqual(new Set(["path_open", "fd_close"]));
+    expect(() => new WASI({ version: "preview1", trace: { functions: ["path_opne"] } })).toThrow(/options\.trace\.functions.*path_opne/);
   });
 });
 

@@ -77,11 +77,21 @@ describe("constructor options, checked as node:wasi checks them", () => {
     ["stdout fractional", { version: "preview1", stdout: 1.5 }],
     ["stderr a string", { version: "preview1", stderr: "2" }],
     ["returnOnExit a string", { version: "preview1", returnOnExit: "yes" }],
-    ["a preopen that does not exist", { version: "preview1", preopens: { "/x": join(dir, "missing") } }],
-    ["a stdio fd that is not open", { version: "preview1", stdin: 987654 }],
   ];
   it.each(bad)("%s: the same error as node:wasi", (_label, options) => {
     expect(errorOf(() => new WASI(options as WasiOptions))).toEqual(errorOf(() => new NodeWASI(options as never)));
+  });
+
+  // node:wasi's message stops at "uvwasi_init"; ours goes on to say what failed (test/wasi-start-errors.test.ts).
+  const startFailures: [string, unknown][] = [
+    ["a preopen that does not exist", { version: "preview1", preopens: { "/x": join(dir, "missing") } }],
+    ["a stdio fd that is not open", { version: "preview1", stdin: 987654 }],
+  ];
+  it.each(startFailures)("%s: node:wasi's error, its message extended with what failed", (_label, options) => {
+    const { message, stackHead: _ourHead, text: _ourText, ...ours } = errorOf(() => new WASI(options as WasiOptions));
+    const { message: nodeMessage, stackHead: _nodeHead, text: _nodeText, ...nodes } = errorOf(() => new NodeWASI(options as never));
+    expect(ours).toEqual(nodes);
+    expect(String(message).startsWith(`${String(nodeMessage)}: `)).toBe(true);
   });
 
   it("accepts the Node 18 form without a version, which node 20's node:wasi refuses", () => {

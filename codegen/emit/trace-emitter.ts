@@ -1,17 +1,21 @@
 /**
- * Emits `trace.ts`: a wrapper around a module's import object that logs each call
- * like strace, with named arguments, flags and errnos by name, strings decoded and
- * buffers summarised. It is generated from the same host view as the glue, so a new
- * witx function is traced without hand-written code; tracing off means the wrapper
- * is simply not used, which costs nothing.
+ * Emits `trace.ts`: a wrapper around a module's import object that reports each
+ * call as a structured event (function, decoded arguments, decoded result,
+ * duration); the runtime turns events into strace-like lines. Arguments and
+ * results are decoded the same way: enums, flags and rights by name, strings
+ * quoted, buffers summarised, and what a call wrote for the guest (read data,
+ * a preopen's name, args and environment strings) shown after it succeeded.
+ * It is generated from the same host view as the glue, so a new witx function
+ * is traced without hand-written code; tracing off means the wrapper is simply
+ * not used, which costs nothing.
  */
 import { byteBufferFields } from "../abi/byte-buffers.js";
 import type { HostArgument, HostView } from "../abi/host-view.js";
+import type { TypeRef } from "../model/types.js";
 import { resolve } from "../model/walk.js";
 import type { Target } from "../targets.js";
 import type { EmitAbi, EmitModel, EmittedFile } from "./emitter.js";
 import { variableName } from "./names.js";
-import { MAX_LINE } from "./render.js";
 import { codecExpression } from "./ts-types.js";
 import { indentLines, wrapList } from "./wrap.js";
 
@@ -22,8 +26,12 @@ const FORMATTERS = [
   "formatByteRange",
   "formatEnum",
   "formatFlags",
+  "formatReceived",
+  "formatRights",
   "formatStored",
   "formatString",
+  "formatStringTable",
+  "formatWritten",
 ];
 
 /** Columns of a traced function's statements: inside the wrapper, the returned object, the method. */
@@ -32,24 +40,27 @@ const BODY_INDENT = 6;
 export function emitTrace(target: Target, model: EmitModel, abi: EmitAbi): EmittedFile {
   const signature = wrapList(
     `export function trace${target.importsType}(`,
-    [`imports: ${target.importsType}`, "memory: GuestMemory", "log: (line: string) => void"],
+    [`imports: ${target.importsType}`, "memory: GuestMemory", "log: (event: TraceEvent) => void"],
     `: ${target.importsType} {`,
     0,
   );
+  const fieldTables = new Map<string, string>();
+  const functions = abi.views.map((view) => tracedFunction(view, fieldTables));
   return {
     name: "trace.ts",
     purpose: `Call tracing for ${model.module.name}: named, decoded arguments and results.`,
     imports: [
-      { from: "../../runtime/index.js", names: [...FORMATTERS, "GuestMemory", "u8Codec", "u16Codec", "u32Codec", "u64Codec"] },
+      { from: "../../runtime/index.js", names: [...FORMATTERS, "FieldFormatters", "GuestMemory", "TraceEvent", "u8Codec", "u16Codec", "u32Codec", "u64Codec"] },
       { from: "./types.js", namespace: "t" },
       { from: "./glue.js", names: [target.importsType] },
     ],
     declarations: [
+      ...fieldTables.values(),
       [
-        `/** Wraps \`imports\` so that every call and its outcome is passed to \`log\` as one line. */`,
+        `/** Wraps \`imports\` so that every call and its outcome is passed to \`log\` as one event. */`,
         ...signature,
         `  return {`,
-        abi.views.map((view) => tracedFunction(view)).join("\n\n"),
+        functions.join("\n\n"),
         `  };`,
         `}`,
       ].join("\n"),
@@ -57,73 +68,135 @@ export function emitTrace(target: Target, model: EmitModel, abi: EmitAbi): Emitt
   };
 }
 
-function tracedFunction(view: HostView): string {
+function tracedFunction(view: HostView, fieldTables: Map<string, string>): string {
   const params = view.lowered.params.map((param) => `${variableName(param.name)}: ${param.core === "i64" ? "bigint" : "number"}`);
   const args = view.lowered.params.map((param) => variableName(param.name));
-  const described = view.arguments.map((argument) => `${argument.param.name}=\${${describeArgument(argument)}}`);
+  const described = view.arguments.map((argument) => `${argument.param.name}: ${describeArgument(argument)}`);
   const call = wrapList(`imports.${view.name}(`, args, "", BODY_INDENT + 10);
-  const lines = templateLines("const call = ", `${view.name}(`, described, ")", ";");
+  const lines = wrapList("const args = {", described, ";", BODY_INDENT);
+  const event = (result: string, threw: boolean, duration: string) =>
+    wrapList("log({", [`function: "${view.name}"`, "arguments: args", `result: ${result}`, `threw: ${threw}`, `duration: ${duration}`], ");", BODY_INDENT);
   if (view.lowered.func.noreturn) {
-    lines.push(`log(call);`, ...withPrefix("return ", call, ";"));
-  } else if (view.lowered.errorType === null) {
-    lines.push(...withPrefix("", call, ";"), `log(call);`);
+    lines.push(...event("null", false, "0"), ...withPrefix("return ", call, ";"));
   } else {
-    const outs = view.outs.map((out) => {
-      const codec = codecExpression(out.type, "t.");
-      return codec === null ? `formatAddress(${variableName(out.name)})` : `formatStored(memory, ${codec}, ${variableName(out.name)})`;
-    });
-    const success = outs.length === 0 ? `"success"` : `\`success (${outs.map((out) => `\${${out}}`).join(", ")})\``;
+    const results = view.lowered.errorType === null ? null : successValues(view, fieldTables);
     lines.push(
-      `let error: number;`,
+      `const started = performance.now();`,
+      view.lowered.errorType === null ? `let error: void;` : `let error: number;`,
       `try {`,
       ...indentLines(withPrefix("error = ", call, ";"), 2),
       `} catch (thrown) {`,
-      `  log(\`\${call} -> \${describeThrow(thrown)}\`);`,
+      ...indentLines(event("describeThrow(thrown)", true, "performance.now() - started"), 2),
       `  throw thrown;`,
       `}`,
-      ...outcomeLines(success),
-      `log(\`\${call} = \${outcome}\`);`,
-      `return error;`,
+      `const duration = performance.now() - started;`,
     );
+    if (results === null) {
+      lines.push(...event("null", false, "duration"));
+    } else {
+      lines.push(`let result = formatEnum(t.errnoNames, error);`);
+      if (results.length === 0) lines.push(`if (error === 0) result = "success";`);
+      else lines.push(`if (error === 0) {`, ...indentLines(wrapList("result = `success (${[", results, '.join(", ")})`;', BODY_INDENT + 2), 2), `}`);
+      lines.push(...event("result", false, "duration"));
+    }
+    lines.push(`return error;`);
   }
   const result = view.lowered.func.noreturn ? "never" : view.lowered.results.length === 0 ? "void" : "number";
   const signature = wrapList(`${view.name}(`, params, `: ${result} {`, 4);
   return [...indentLines(signature, 4), ...indentLines(lines, BODY_INDENT), `    },`].join("\n");
 }
 
-/** `const outcome = <success or the errno's name>;`, as a ternary over three lines when one is too long. */
-function outcomeLines(success: string): string[] {
-  const failure = "formatEnum(t.errnoNames, error)";
-  const oneLine = `const outcome = error === 0 ? ${success} : ${failure};`;
-  if (BODY_INDENT + oneLine.length <= MAX_LINE) return [oneLine];
-  return [`const outcome =`, `  error === 0`, `    ? ${success}`, `    : ${failure};`];
+/**
+ * What a successful call gives back, decoded: each result read through its codec
+ * (fields decoded by name), then what the call wrote into the guest's buffers.
+ */
+function successValues(view: HostView, fieldTables: Map<string, string>): string[] {
+  const outs = view.outs.map((out) => {
+    const codec = codecExpression(out.type, "t.");
+    if (codec === null) return `formatAddress(${variableName(out.name)})`;
+    const table = fieldTable(out.type, fieldTables);
+    return `formatStored(memory, ${codec}, ${variableName(out.name)}${table === null ? "" : `, ${table}`})`;
+  });
+  // The first result of a call that fills buffers is how many bytes it wrote (nread, bufused).
+  const count = view.outs.length > 0 && isSize(view.outs[0].type) ? variableName(view.outs[0].name) : null;
+  const written: string[] = [];
+  for (const argument of view.arguments) {
+    if (argument.kind === "buffers" && !isConstantBufferList(argument) && count !== null) {
+      const { size, pointerOffset, lengthOffset } = argument.element;
+      const place = `${variableName(argument.pointer.name)}, ${variableName(argument.length.name)}`;
+      written.push(`\`data \${formatReceived(memory, ${place}, ${size}, ${pointerOffset}, ${lengthOffset}, ${count})}\``);
+    } else if (argument.kind === "bytes") {
+      const place = `${variableName(argument.pointer.name)}, ${variableName(argument.length.name)}`;
+      written.push(`\`${argument.param.name} \${formatWritten(memory, ${place}${count === null ? "" : `, ${count}`})}\``);
+    }
+  }
+  // args_get/environ_get: a table of pointers to u8 strings, and the buffer they point into.
+  const pointers = view.arguments.filter((argument) => argument.kind === "pointer");
+  if (pointers.length === 2 && isPointerTo(pointers[0].param.type, "pointer") && isPointerTo(pointers[1].param.type, "builtin")) {
+    const [table, buffer] = pointers.map((argument) => (argument.kind === "pointer" ? variableName(argument.abi.name) : ""));
+    written.push(`formatStringTable(memory, ${table}, ${buffer})`);
+  }
+  return [...outs, ...written];
+}
+
+function isSize(ref: TypeRef): boolean {
+  const type = resolve(ref);
+  return type.kind === "builtin" && type.name === "u32";
+}
+
+function isPointerTo(ref: TypeRef, pointee: "pointer" | "builtin"): boolean {
+  const type = resolve(ref);
+  return type.kind === "pointer" && resolve(type.pointee).kind === pointee;
+}
+
+function isConstantBufferList(argument: Extract<HostArgument, { kind: "buffers" }>): boolean {
+  const list = resolve(argument.param.type);
+  const element = list.kind === "list" ? resolve(list.element) : list;
+  return byteBufferFields(element)?.constant ?? false;
+}
+
+/** The decoder of an enum, flags or rights value of type `ref`, or null for other types. */
+function namedDecoder(ref: TypeRef, value: string): string | null {
+  if (ref.kind !== "named") return null;
+  const type = resolve(ref);
+  if (type.kind === "enum") return `formatEnum(t.${ref.name}Names, ${value})`;
+  if (type.kind === "flags") return `${ref.name === "rights" ? "formatRights" : "formatFlags"}(t.${ref.name}Names, ${value})`;
+  return null;
+}
+
+/**
+ * The name of a module-level FieldFormatters table for results of type `ref`
+ * (declared once per type into `fieldTables`), or null when nothing in it has a name to show.
+ */
+function fieldTable(ref: TypeRef, fieldTables: Map<string, string>): string | null {
+  if (ref.kind !== "named") return null;
+  const name = `${ref.name}Fields`;
+  if (fieldTables.has(name)) return name;
+  const entries = new Map<string, string>();
+  const add = (key: string, fieldType: TypeRef | null) => {
+    if (fieldType === null) return;
+    const decoder = namedDecoder(fieldType, "value");
+    if (decoder !== null) entries.set(key, decoder);
+    const inner = resolve(fieldType);
+    if (inner.kind === "record") for (const field of inner.fields) add(field.name, field.type);
+  };
+  const type = resolve(ref);
+  const self = namedDecoder(ref, "value");
+  if (self !== null) entries.set('""', self);
+  if (type.kind === "record") for (const field of type.fields) add(field.name, field.type);
+  if (type.kind === "variant") {
+    add("tag", type.tagEnum);
+    for (const variantCase of type.cases) add("value", variantCase.type);
+  }
+  if (entries.size === 0) return null;
+  const lines = [...entries].map(([key, decoder]) => `  ${key}: (value) => ${decoder},`);
+  fieldTables.set(name, [`/** How to show the named fields of a stored \`${ref.name}\`. */`, `const ${name}: FieldFormatters = {`, ...lines, `};`].join("\n"));
+  return name;
 }
 
 /** `prefix` glued to the first of `lines` and `suffix` to the last. */
 function withPrefix(prefix: string, lines: readonly string[], suffix: string): string[] {
   return lines.map((line, index) => `${index === 0 ? prefix : ""}${line}${index === lines.length - 1 ? suffix : ""}`);
-}
-
-/**
- * `<assign>\`<open><parts joined by ", "><close>\`<end>` on one line when it fits, or
- * as a sum of template literals, one line each, as many parts per line as fit.
- */
-function templateLines(assign: string, open: string, parts: readonly string[], close: string, end: string): string[] {
-  const oneLine = `${assign}\`${open}${parts.join(", ")}${close}\`${end}`;
-  if (BODY_INDENT + oneLine.length <= MAX_LINE) return [oneLine];
-  const room = MAX_LINE - BODY_INDENT - 2 - " +".length - 2;
-  const pieces: string[] = [];
-  let current = open;
-  parts.forEach((part, index) => {
-    const text = index < parts.length - 1 ? `${part}, ` : `${part}${close}`;
-    if (current.length > 0 && current.length + text.length > room) {
-      pieces.push(current);
-      current = "";
-    }
-    current += text;
-  });
-  pieces.push(current);
-  return [assign.trimEnd(), ...pieces.map((piece, index) => `  \`${piece}\`${index === pieces.length - 1 ? end : " +"}`)];
 }
 
 function describeArgument(argument: HostArgument): string {
@@ -132,17 +205,17 @@ function describeArgument(argument: HostArgument): string {
       const name = variableName(argument.abi.name);
       const ref = argument.param.type;
       const type = resolve(ref);
-      if (ref.kind === "named" && type.kind === "enum") return `formatEnum(t.${ref.name}Names, ${name})`;
-      if (ref.kind === "named" && type.kind === "flags") return `formatFlags(t.${ref.name}Names, ${name})`;
+      const decoder = ref.kind === "named" && (type.kind === "enum" || type.kind === "flags") ? namedDecoder(ref, name) : null;
+      if (decoder !== null) return decoder;
       switch (argument.check.kind) {
         case "unsigned32":
-          return `${name} >>> 0`;
+          return `String(${name} >>> 0)`;
         case "narrow":
-          return `${name} & 0x${argument.check.mask.toString(16)}`;
+          return `String(${name} & 0x${argument.check.mask.toString(16)})`;
         case "unsigned64":
-          return `BigInt.asUintN(64, ${name})`;
+          return `String(BigInt.asUintN(64, ${name}))`;
         default:
-          return name;
+          return `String(${name})`;
       }
     }
     case "string":
@@ -150,9 +223,7 @@ function describeArgument(argument: HostArgument): string {
     case "bytes":
       return `formatByteRange(${variableName(argument.pointer.name)}, ${variableName(argument.length.name)})`;
     case "buffers": {
-      const list = resolve(argument.param.type);
-      const element = list.kind === "list" ? resolve(list.element) : list;
-      const constant = byteBufferFields(element)?.constant ?? false;
+      const constant = isConstantBufferList(argument);
       const { size, pointerOffset, lengthOffset } = argument.element;
       const pointer = variableName(argument.pointer.name);
       const length = variableName(argument.length.name);

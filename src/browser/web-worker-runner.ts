@@ -32,7 +32,8 @@ import { isStreamSource, StreamInputDescription, type StreamSource } from "../im
 import { AsyncOutputDescription, type AsyncOutputCallback } from "../impl/stdio/stream-output.js";
 import { CHANNEL_BYTES } from "../runtime/channel-layout.js";
 import type { StdioOptions } from "../wasi/stdio-options.js";
-import { WasiBase, wasiImportNames, type WasiBaseOptions } from "../wasi/wasi-base.js";
+import { wasiImportNames } from "../wasi/import-names.js";
+import { WasiBase, type WasiBaseOptions } from "../wasi/wasi-base.js";
 import { WasiExit } from "../wasi/wasi-exit.js";
 import { portablePlatform } from "../wasi/wasi-portable.js";
 import { Suspension, type AsyncPreview1Host } from "../worker/async-host.js";
@@ -40,6 +41,16 @@ import type { GuestEnd, GuestStart } from "../worker/guest-side.js";
 import { HostDispatcher } from "../worker/host-dispatcher.js";
 import { GuestStopped, GuestWorkerDied } from "../worker/run-errors.js";
 import { shareMemory } from "../worker/share-memory.js";
+
+/**
+ * What the runner uses of a Web Worker: a DOM `Worker` is one. Written out so that
+ * the package's declarations compile in projects without the DOM lib.
+ */
+export interface GuestWebWorker {
+  postMessage(message: unknown): void;
+  terminate(): void;
+  addEventListener(type: string, listener: (event: never) => void, options?: { once?: boolean }): void;
+}
 
 /** stdio for the browser's worker runner. */
 export interface WebWorkerStdioOptions {
@@ -59,7 +70,7 @@ export interface WebWorkerRunOptions extends Omit<WasiBaseOptions, "stdio" | "ho
    * The worker that runs the guest: its script's URL (started as a module
    * worker), or a function that starts it. Its script calls `serveGuestInWorker()`.
    */
-  worker: string | URL | (() => Worker);
+  worker: string | URL | (() => GuestWebWorker);
   stdio?: WebWorkerStdioOptions;
   /** Replaces or wraps host methods, which may return promises here. */
   host?: (base: AsyncPreview1Host) => AsyncPreview1Host;
@@ -106,7 +117,8 @@ function asyncSleep(nanoseconds: bigint): Promise<void> {
 }
 
 function startWorker(worker: WebWorkerRunOptions["worker"]): Worker {
-  return typeof worker === "function" ? worker() : new Worker(worker, { type: "module", name: "witx-wasi guest" });
+  // A GuestWebWorker from the embedder is a DOM Worker at run time; the structural type only keeps DOM out of our declarations.
+  return typeof worker === "function" ? (worker() as Worker) : new Worker(worker, { type: "module", name: "witx-wasi guest" });
 }
 
 /**
@@ -144,7 +156,7 @@ function errorFromWorker(end: Extract<GuestEnd, { kind: "failed" }>): Error {
  * `args`, `env`, ...), plus `worker`, `timeout`, `signal`, async `host` overrides
  * and streamed stdin.
  */
-export async function runInWebWorker(bytes: BufferSource, options: WebWorkerRunOptions): Promise<number> {
+export async function runInWebWorker(bytes: ArrayBuffer | ArrayBufferView, options: WebWorkerRunOptions): Promise<number> {
   if (options === null || typeof options !== "object")
     throw new TypeError(`The "options" argument must be an object with a "worker" property. Received ${String(options)}`);
   checkOptions(options);

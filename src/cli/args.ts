@@ -3,6 +3,8 @@
  *
  *   witx-wasi run prog.wasm [--dir HOST[::GUEST]]... [--env K=V]... [--inherit-env]
  *                           [--version preview1|unstable] [--trace] [--timeout SECONDS] -- args...
+ *   witx-wasi prog.wasm ...        (the same: "run" may be left out)
+ *   witx-wasi --version            (the tool's own version)
  *
  * Parsing only: nothing is read from disk or the environment here. Bad usage
  * comes back as a one-line message naming the option, with exit code 2 (the
@@ -30,6 +32,20 @@ export interface RunCommand {
   timeout: number | undefined;
   /** Everything after `--`; the program name (argv[0]) is not included. */
   guestArgs: string[];
+  /** `--deterministic` or `--seed`: a virtual clock and a seeded random source. */
+  deterministic: boolean;
+  /** `--seed`, as given (the WASI class checks it). */
+  seed: string | undefined;
+  /** `--mem-dir GUEST`: empty in-memory directories, in command-line order. */
+  memDirs: string[];
+  /** `--limit NAME=N` pairs (names of HostLimits), in command-line order. */
+  limits: [name: string, value: number][];
+  /** `--invoke NAME`: run a reactor (`_initialize`, then the export NAME) instead of `_start`. */
+  invoke: string | undefined;
+}
+
+export interface ToolVersionCommand {
+  kind: "tool-version";
 }
 
 export interface HelpCommand {
@@ -43,9 +59,10 @@ export interface UsageError {
   exitCode: 2;
 }
 
-export type CliCommand = RunCommand | HelpCommand | UsageError;
+export type CliCommand = RunCommand | HelpCommand | ToolVersionCommand | UsageError;
 
-export const usageText = `Usage: witx-wasi run PROGRAM.wasm [options] [-- ARGS...]
+export const usageText = `Usage: witx-wasi [run] PROGRAM.wasm [options] [-- ARGS...]
+       witx-wasi --version
 
 Runs a WASI command module. Arguments after -- are passed to the program.
 
@@ -57,13 +74,20 @@ Options:
                         (--env entries override it)
   --version VERSION     WASI version to provide: preview1 (default) or unstable
   --trace               log each WASI call to stderr
+  --deterministic       virtual clock and seeded random source: runs repeat exactly
+  --seed SEED           the random source's seed (implies --deterministic)
+  --mem-dir GUEST       give the program an empty in-memory directory at GUEST;
+                        may be repeated
+  --limit NAME=N        a resource bound: maxOpenFds, maxIovecs, maxPathBytes,
+                        maxPollSubscriptions or maxSymlinkHops; may be repeated
+  --invoke NAME         run a reactor: call _initialize, then the export NAME
   --timeout SECONDS     stop the program after SECONDS (exit code 124)
+  -h, --help            show this help
 
 The program runs in a worker thread, with its WASI host on the main thread,
 when stdin is a terminal or a pipe (so each line reaches it as it arrives and
-poll() sees real readiness) or when --timeout is given; otherwise it runs on
-the main thread.
-  -h, --help            show this help
+poll() sees real readiness) or when --timeout is given; otherwise (and with
+--invoke) it runs on the main thread.
 `;
 
 const versions: readonly WasiVersion[] = ["preview1", "unstable"];
@@ -107,8 +131,14 @@ function parseTimeout(value: string): number {
   return seconds;
 }
 
-const valueOptions = new Set(["--dir", "--env", "--version", "--timeout"]);
-const flagOptions = new Set(["--inherit-env", "--trace"]);
+function parseLimit(value: string): [string, number] {
+  const match = /^(\w+)=(\d+)$/.exec(value);
+  if (match === null) throw new UsageProblem(`--limit ${JSON.stringify(value)} must have the form NAME=N`);
+  return [match[1], Number(match[2])];
+}
+
+const valueOptions = new Set(["--dir", "--env", "--version", "--timeout", "--seed", "--mem-dir", "--limit", "--invoke"]);
+const flagOptions = new Set(["--inherit-env", "--trace", "--deterministic"]);
 
 /** Parses the arguments after the executable name (process.argv.slice(2)). */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
@@ -116,6 +146,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const own = separator === -1 ? argv : argv.slice(0, separator);
   // Help wins over everything else before "--", so `run --bad --help` still helps.
   if (own.includes("--help") || own.includes("-h")) return { kind: "help" };
+  // Alone, --version is the tool's; after a program it is the WASI version.
+  if (own.length === 1 && own[0] === "--version") return { kind: "tool-version" };
   try {
     return parseRun(own, separator === -1 ? [] : argv.slice(separator + 1));
   } catch (error) {
@@ -124,7 +156,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   }
 }
 
-function parseRun(own: readonly string[], guestArgs: string[]): RunCommand {
+function parseRun(given: readonly string[], guestArgs: string[]): RunCommand {
+  // `witx-wasi prog.wasm` means `witx-wasi run prog.wasm`.
+  const own = given.length > 0 && given[0] !== "run" && /\.wasm$/i.test(given[0]) ? ["run", ...given] : given;
   const [command, ...rest] = own;
   if (command === undefined) throw new UsageProblem('missing command; expected "run"');
   if (command.startsWith("-")) throw new UsageProblem(`option ${command} must come after "run"`);
@@ -140,6 +174,11 @@ function parseRun(own: readonly string[], guestArgs: string[]): RunCommand {
     trace: false,
     timeout: undefined,
     guestArgs,
+    deterministic: false,
+    seed: undefined,
+    memDirs: [],
+    limits: [],
+    invoke: undefined,
   };
   let wasmPath: string | undefined;
 
@@ -160,6 +199,7 @@ function parseRun(own: readonly string[], guestArgs: string[]): RunCommand {
     if (flagOptions.has(name)) {
       if (inlineValue !== undefined) throw new UsageProblem(`${name} takes no value`);
       if (name === "--trace") result.trace = true;
+      else if (name === "--deterministic") result.deterministic = true;
       else result.inheritEnv = true;
       continue;
     }
@@ -177,6 +217,10 @@ function parseRun(own: readonly string[], guestArgs: string[]): RunCommand {
     if (name === "--dir") result.dirs.push(parseDir(value));
     else if (name === "--env") result.env.push(parseEnvPair(value));
     else if (name === "--timeout") result.timeout = parseTimeout(value);
+    else if (name === "--seed") [result.seed, result.deterministic] = [value, true];
+    else if (name === "--mem-dir") result.memDirs.push(value);
+    else if (name === "--limit") result.limits.push(parseLimit(value));
+    else if (name === "--invoke") result.invoke = value;
     else result.version = parseVersionValue(value);
   }
 

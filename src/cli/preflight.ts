@@ -60,8 +60,17 @@ function describeNonModule(bytes: Uint8Array): string {
   return bytes.length < 4 ? "is too short to be a WebAssembly module" : "is not a WebAssembly module (no \\0asm header)";
 }
 
+/** What the run will provide and call: the WASI version (for the hint on a version mismatch) and `--invoke`'s export. */
+export interface PreflightPlan {
+  version?: "preview1" | "unstable";
+  invoke?: string | undefined;
+}
+
+/** The --version value that provides each WASI module, for a module that imports the other one. */
+const versionOfModule: Record<string, string> = { wasi_snapshot_preview1: "preview1", wasi_unstable: "unstable" };
+
 /** Reads, compiles and checks `wasmPath`; `provided` lists what the host will supply. */
-export async function preflightWasm(wasmPath: string, provided: ProvidedImports): Promise<PreflightResult> {
+export async function preflightWasm(wasmPath: string, provided: ProvidedImports, plan: PreflightPlan = {}): Promise<PreflightResult> {
   const fail = (problem: string): PreflightResult => ({ ok: false, message: `witx-wasi: ${wasmPath}: ${problem}` });
 
   // readFile's buffer is never shared, which the compile API's type insists on.
@@ -83,7 +92,14 @@ export async function preflightWasm(wasmPath: string, provided: ProvidedImports)
     return fail(`invalid module: ${firstLine(message).replace(/^WebAssembly\.\w+\(\): /, "")}`);
   }
 
-  const start = WebAssembly.Module.exports(module).find((entry) => entry.name === "_start");
+  const exported = WebAssembly.Module.exports(module);
+  if (plan.invoke !== undefined) {
+    const target = exported.find((entry) => entry.name === plan.invoke);
+    if (target === undefined) return fail(`has no export named ${JSON.stringify(plan.invoke)} to --invoke`);
+    if (target.kind !== "function") return fail(`exports ${plan.invoke} as a ${target.kind}, not a function`);
+    if (exported.some((entry) => entry.name === "_start")) return fail("is a command (it exports _start); run it without --invoke");
+  }
+  const start = plan.invoke !== undefined ? { kind: "function" } : exported.find((entry) => entry.name === "_start");
   if (start === undefined) {
     const isReactor = WebAssembly.Module.exports(module).some((entry) => entry.name === "_initialize");
     return fail(isReactor ? "has no _start export (it is a reactor: it exports _initialize)" : "has no _start export, so it is not a command");
@@ -92,7 +108,10 @@ export async function preflightWasm(wasmPath: string, provided: ProvidedImports)
 
   const missing = WebAssembly.Module.imports(module).find((entry) => !provided.get(entry.module)?.has(entry.name));
   if (missing !== undefined) {
-    return fail(`imports ${missing.module}.${missing.name} (${missing.kind}), which this host does not provide`);
+    const wanted = versionOfModule[missing.module];
+    const otherVersion = wanted !== undefined && !provided.has(missing.module);
+    const hint = otherVersion ? `; the module is built for ${missing.module}: run it with --version ${wanted}` : "";
+    return fail(`imports ${missing.module}.${missing.name} (${missing.kind}), which this host does not provide${hint}`);
   }
 
   return { ok: true, module };

@@ -6,8 +6,9 @@
  */
 import { fstatSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
-import { WASI, wasiImportNames } from "../wasi/wasi.js";
+import { MemoryDirectory } from "../impl/memory/index.js";
 import { GuestStopped, GuestWorkerDied, runInWorker } from "../worker/run-in-worker.js";
+import { WASI, wasiImportNames } from "../wasi/wasi.js";
 import type { RunCommand } from "./args.js";
 import { preflightWasm } from "./preflight.js";
 
@@ -22,24 +23,6 @@ export const trapExitCode = 134;
 export const hostFailureExitCode = 70;
 /** Exit code for a setup problem found before the guest started. */
 export const setupFailureExitCode = 1;
-/** Exit code when --timeout stopped the program, as timeout(1) uses. */
-export const timeoutExitCode = 124;
-
-/**
- * Whether stdin is a terminal or a pipe (or socket): then the program runs in
- * the worker runner, so a read returns each line as it arrives without
- * blocking the main thread, and poll() sees real readiness and the hangup at
- * EOF. A file or /dev/null as stdin is read in-thread, the faster mode.
- */
-function stdinIsInteractive(): boolean {
-  if (process.stdin.isTTY === true) return true;
-  try {
-    const stats = fstatSync(0);
-    return stats.isFIFO() || stats.isSocket();
-  } catch {
-    return false;
-  }
-}
 
 /** One line for a --dir whose host side is unusable, or null when it is a directory. */
 function checkDirectory(hostPath: string): string | null {
@@ -75,11 +58,30 @@ function guestPreopens(command: RunCommand): Record<string, string> | string {
   return preopens;
 }
 
+/** Exit code when --timeout stopped the program, as timeout(1) uses. */
+export const timeoutExitCode = 124;
+
+/**
+ * Whether stdin is a terminal or a pipe (or socket): then the program runs in
+ * the worker runner, so a read returns each line as it arrives without
+ * blocking the main thread, and poll() sees real readiness and the hangup at
+ * EOF. A file or /dev/null as stdin is read in-thread, the faster mode.
+ */
+function stdinIsInteractive(): boolean {
+  if (process.stdin.isTTY === true) return true;
+  try {
+    const stats = fstatSync(0);
+    return stats.isFIFO() || stats.isSocket();
+  } catch {
+    return false;
+  }
+}
+
 export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<number> {
   const version = command.version ?? "preview1";
   const names = wasiImportNames(version);
   const provided = new Map([[names.module, new Set(names.functions)]]);
-  const checked = await preflightWasm(command.wasmPath, provided);
+  const checked = await preflightWasm(command.wasmPath, provided, { version, invoke: command.invoke });
   if (!checked.ok) {
     io.error(checked.message);
     return setupFailureExitCode;
@@ -98,9 +100,22 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
     env: guestEnvironment(command),
     preopens,
     trace: command.trace,
+    deterministic: command.deterministic ? { seed: seedOf(command.seed) } : false,
+    mounts: Object.fromEntries(command.memDirs.map((guest) => [guest, new MemoryDirectory()])),
+    limits: Object.fromEntries(command.limits),
   };
-  if (command.timeout !== undefined || stdinIsInteractive()) return runInWorkerMode(command, options, io);
-  const wasi = new WASI({ ...options, returnOnExit: true });
+  // A reactor's export is called here, on this thread; a command with a timeout or live stdin runs in a worker.
+  if (command.invoke === undefined && (command.timeout !== undefined || stdinIsInteractive())) {
+    return runInWorkerMode(command, options, io);
+  }
+  let wasi: WASI;
+  try {
+    wasi = new WASI({ ...options, returnOnExit: true });
+  } catch (error) {
+    // The WASI class names the option (options.limits.maxOpenFds); the flag behind it is plain from there.
+    io.error(`witx-wasi: ${firstLine(error)}`);
+    return setupFailureExitCode;
+  }
 
   let instance: WebAssembly.Instance;
   try {
@@ -112,7 +127,12 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
   }
 
   try {
-    return wasi.start(instance);
+    if (command.invoke === undefined) return wasi.start(instance);
+    wasi.initialize(instance);
+    const result: unknown = (instance.exports[command.invoke] as () => unknown)();
+    if (result !== undefined) process.stdout.write(`${result}\n`);
+    wasi.close();
+    return 0;
   } catch (error) {
     return reportFailure(command, error, io);
   }
@@ -134,8 +154,18 @@ async function runInWorkerMode(command: RunCommand, options: Parameters<typeof r
       io.error(`witx-wasi: ${command.wasmPath}: host failure: ${error.message}`);
       return hostFailureExitCode;
     }
+    if (isOptionError(error)) {
+      io.error(`witx-wasi: ${firstLine(error)}`);
+      return setupFailureExitCode;
+    }
     return reportFailure(command, error, io);
   }
+}
+
+/** The WASI class's refusal of an option (Node-style `ERR_*` codes, or node:wasi's `UVWASI_*` start-up errors). */
+function isOptionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code.startsWith("ERR_") || code.startsWith("UVWASI_"));
 }
 
 function reportFailure(command: RunCommand, error: unknown, io: RunIo): number {
@@ -147,6 +177,11 @@ function reportFailure(command: RunCommand, error: unknown, io: RunIo): number {
   }
   io.error(`witx-wasi: ${command.wasmPath}: host failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   return hostFailureExitCode;
+}
+
+/** `--seed 42` is the number 42, as `deterministic: { seed: 42 }` would be; other text is a string seed. */
+function seedOf(seed: string | undefined): number | string | undefined {
+  return seed !== undefined && /^-?\d{1,15}$/.test(seed) ? Number(seed) : seed;
 }
 
 function firstLine(error: unknown): string {

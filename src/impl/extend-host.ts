@@ -24,12 +24,14 @@ import type { Preview1Host } from "../generated/preview1/host.js";
 export type HostOverrides = Partial<Preview1Host>;
 
 /**
- * Maps every key of `O` that the host does not have to `never`. Return values
- * of callbacks get no excess-property check of their own (the object literal
- * is not "fresh" by the time its function is compared), so `extendHost`
- * infers the overrides' type and intersects it with this to reject them.
+ * Maps every key of `O` that the host does not have to a message type. Return
+ * values of callbacks get no excess-property check of their own (the object
+ * literal is not "fresh" by the time its function is compared), so `extendHost`
+ * infers the overrides' type and intersects it with this to reject them; the
+ * compiler then says the override is not assignable to type
+ * "path_unlink_fil is not a WASI function of Preview1Host".
  */
-export type OnlyHostMethods<O> = { [K in Exclude<keyof O, keyof Preview1Host>]: never };
+export type OnlyHostMethods<O> = { [K in Exclude<keyof O, keyof Preview1Host>]: `${K & string} is not a WASI function of Preview1Host` };
 
 /**
  * `base` with the methods `extension` returns put in place of its own. Extra

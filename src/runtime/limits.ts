@@ -5,7 +5,7 @@
  * checked before any work proportional to it is done.
  */
 export interface HostLimits {
-  /** Open descriptors, stdio and preopens included; path_open beyond it gives `nfile`. */
+  /** Open descriptors, stdio and preopens included; path_open beyond it gives `mfile` (this process's table is full). */
   maxOpenFds: number;
   /**
    * iovecs (or any other list) in one call, default 1024 (POSIX IOV_MAX); more give

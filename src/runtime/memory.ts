@@ -13,8 +13,17 @@ const ADDRESS_SPACE = 2 ** 32;
  * length < 2^32 times an element size < 2^16), so `address + length > size` is an
  * exact test and cannot wrap the way 32-bit C arithmetic would.
  */
+/**
+ * What the host needs of a `WebAssembly.Memory`, spelled out so the published
+ * declarations compile in projects without the DOM lib (@types/node 20 has no
+ * `WebAssembly` namespace).
+ */
+export interface WasmMemory {
+  readonly buffer: ArrayBufferLike;
+}
+
 export class GuestMemory {
-  private memory: WebAssembly.Memory | null = null;
+  private memory: WasmMemory | null = null;
   private buffer: ArrayBufferLike | null = null;
   /** Byte view of the whole memory; valid until the next `refresh()`. */
   bytes: Uint8Array = new Uint8Array(0);
@@ -36,7 +45,7 @@ export class GuestMemory {
    */
   constructor(private readonly notAttached: () => Error = memoryNotAttached) {}
 
-  attach(memory: WebAssembly.Memory): void {
+  attach(memory: WasmMemory): void {
     this.memory = memory;
     this.buffer = null;
     this.bytes = new Uint8Array(0);

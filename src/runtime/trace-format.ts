@@ -8,6 +8,67 @@ import type { GuestMemory } from "./memory.js";
 
 const previewBytes = 48;
 const maxListedBuffers = 1024;
+/** A trace line longer than this is cut (with "..."), so one call stays one readable line under 200 characters with the "[wasi] " prefix. */
+const maxTraceLine = 190;
+/** Strings of args_get/environ_get shown at most. */
+const maxListedStrings = 16;
+
+/**
+ * One traced call, for programs that consume the trace (`trace: { onEvent }`);
+ * the text trace is `formatTraceEvent` of these.
+ */
+export interface TraceEvent {
+  /** The WASI function, e.g. "fd_write". */
+  function: string;
+  /** Each argument by its witx name, decoded as text (flags by name, strings quoted, buffers summarised). */
+  arguments: Record<string, string>;
+  /**
+   * "success", "success (values...)" with results decoded like the arguments, an
+   * errno name, "trap (...)" / "unwinds (...)" when the call threw, or null for a
+   * function that does not return (proc_exit, logged before it runs).
+   */
+  result: string | null;
+  /** Whether the call threw (a trap or an unwinding exit) instead of returning. */
+  threw: boolean;
+  /** Milliseconds the call took (0 for a function that does not return). */
+  duration: number;
+}
+
+/**
+ * `fd_write(fd=1, iovs=[...]) = success (5)`, at most `maxTraceLine` characters:
+ * the longest argument values are shortened first, so the function and its
+ * outcome stay whole; a result too long on its own is cut last.
+ */
+export function formatTraceEvent(event: TraceEvent): string {
+  const values = Object.entries(event.arguments);
+  const render = () => {
+    const call = `${event.function}(${values.map(([name, value]) => `${name}=${value}`).join(", ")})`;
+    return event.result === null ? call : `${call} ${event.threw ? "->" : "="} ${event.result}`;
+  };
+  let line = render();
+  while (line.length > maxTraceLine) {
+    const longest = values.reduce((best, entry, index) => (entry[1].length > values[best][1].length ? index : best), 0);
+    const value = values[longest]?.[1] ?? "";
+    if (value.length <= 12) break;
+    values[longest] = [values[longest][0], `${value.slice(0, Math.max(9, value.length - (line.length - maxTraceLine) - 3))}...`];
+    line = render();
+  }
+  return line.length > maxTraceLine ? `${line.slice(0, maxTraceLine - 3)}...` : line;
+}
+
+/**
+ * Rights: `all`, or all but a few (`all -{fd_seek,fd_tell}`), or the few that are
+ * set; 29 names joined by "|" say nothing at a glance.
+ */
+export function formatRights(names: readonly string[], value: number | bigint): string {
+  const bits = BigInt.asUintN(64, BigInt(value));
+  const known = (1n << BigInt(names.length)) - 1n;
+  if ((bits & ~known) !== 0n) return formatFlags(names, bits);
+  const missing = names.filter((_, i) => (bits & (1n << BigInt(i))) === 0n);
+  if (missing.length === 0) return "all";
+  if (missing.length < names.length / 2) return `all -{${missing.join(",")}}`;
+  return formatFlags(names, bits);
+}
 
 export function formatEnum(names: readonly string[], value: number | bigint): string {
   const name = names[Number(value)];
@@ -105,21 +166,89 @@ export function formatAddress(address: number): string {
   return `0x${(address >>> 0).toString(16)}`;
 }
 
+/** Decoders of a result's fields by name ("" for the value itself): enums, flags and rights by name. */
+export type FieldFormatters = Record<string, (value: number | bigint) => string>;
+
 /** A success value read back through its codec after the call succeeded. */
-export function formatStored<T>(memory: GuestMemory, codec: Codec<T>, address: number): string {
+export function formatStored<T>(memory: GuestMemory, codec: Codec<T>, address: number, fields: FieldFormatters = {}): string {
   const bytes = readable(memory, address >>> 0, codec.size);
   if (bytes === null) return "<unreadable>";
-  return formatValue(codec.read(memory.view, address >>> 0));
+  const value = codec.read(memory.view, address >>> 0);
+  const self = fields[""];
+  return self !== undefined && (typeof value === "number" || typeof value === "bigint") ? self(value) : formatValue(value, fields);
 }
 
-export function formatValue(value: unknown): string {
+/** The bytes a call wrote into the guest's buffer list, up to the count it returned at `countAddress`. */
+export function formatReceived(
+  memory: GuestMemory,
+  address: number,
+  count: number,
+  elementSize: number,
+  pointerOffset: number,
+  lengthOffset: number,
+  countAddress: number,
+): string {
+  const counted = readable(memory, countAddress >>> 0, 4);
+  if (counted === null) return "<unreadable>";
+  let remaining = memory.view.getUint32(countAddress >>> 0, true);
+  address >>>= 0;
+  count = Math.min(count >>> 0, maxListedBuffers);
+  const table = readable(memory, address, count * elementSize);
+  if (table === null) return "<unreadable>";
+  const joined: number[] = [];
+  for (let i = 0; i < count && remaining > 0 && joined.length <= previewBytes; i++) {
+    const start = memory.view.getUint32(address + i * elementSize + pointerOffset, true);
+    const length = Math.min(memory.view.getUint32(address + i * elementSize + lengthOffset, true), remaining);
+    const bytes = readable(memory, start, length);
+    if (bytes === null) return "<unreadable>";
+    joined.push(...bytes.subarray(0, previewBytes + 1 - joined.length));
+    remaining -= length;
+  }
+  return quote(Uint8Array.from(joined.slice(0, previewBytes))) + (joined.length > previewBytes ? "..." : "");
+}
+
+/** Bytes the call wrote into an output buffer: all `length` of them, or as many as the u32 at `countAddress` says. */
+export function formatWritten(memory: GuestMemory, address: number, length: number, countAddress?: number): string {
+  let shown = length >>> 0;
+  if (countAddress !== undefined) {
+    if (readable(memory, countAddress >>> 0, 4) === null) return "<unreadable>";
+    shown = Math.min(shown, memory.view.getUint32(countAddress >>> 0, true));
+  }
+  return formatString(memory, address, shown);
+}
+
+/**
+ * The strings args_get/environ_get stored: the pointer table at `table` points
+ * into `buffer`, one NUL-terminated string after another, as this host lays them
+ * out; reading stops at the first entry that breaks that layout.
+ */
+export function formatStringTable(memory: GuestMemory, table: number, buffer: number): string {
+  if (!memory.attached) return "<unreadable>";
+  const view = memory.refresh();
+  const strings: string[] = [];
+  let expected = buffer >>> 0;
+  for (let i = 0; i < maxListedStrings; i++) {
+    const slot = (table >>> 0) + i * 4;
+    if (slot + 4 > view.size || view.view.getUint32(slot, true) !== expected) break;
+    const end = view.bytes.indexOf(0, expected);
+    if (end === -1) break;
+    strings.push(quote(view.bytes.subarray(expected, end)));
+    expected = end + 1;
+  }
+  return `[${strings.join(", ")}${strings.length === maxListedStrings ? ", ..." : ""}]`;
+}
+
+export function formatValue(value: unknown, fields: FieldFormatters = {}): string {
   if (typeof value === "bigint") return String(value);
   if (typeof value === "number") return String(value);
   if (value === null || typeof value !== "object") return String(value);
   if ("address" in value && typeof (value as { address: unknown }).address === "number") {
     return formatAddress((value as { address: number }).address);
   }
-  const entries = Object.entries(value as Record<string, unknown>).map(([key, inner]) => `${key}: ${formatValue(inner)}`);
+  const entries = Object.entries(value as Record<string, unknown>).map(([key, inner]) => {
+    const decode = fields[key];
+    return `${key}: ${decode !== undefined && (typeof inner === "number" || typeof inner === "bigint") ? decode(inner) : formatValue(inner, fields)}`;
+  });
   return `{ ${entries.join(", ")} }`;
 }
 

@@ -87,9 +87,11 @@ export function codedError<B extends ErrorBase>(
  * directory, a stdio fd that is not open, ...): `Error: UVWASI_ENOENT, uvwasi_init`
  * with the WASI errno number in `errno`.
  */
-export function uvwasiInitError(errnoName: string, errno: number): Error & { code: string; errno: number; syscall: string } {
+export function uvwasiInitError(errnoName: string, errno: number, detail?: string): Error & { code: string; errno: number; syscall: string } {
   const code = `UVWASI_${errnoName.toUpperCase()}`;
-  const error = new Error(`${code}, uvwasi_init`) as Error & { code: string; errno: number; syscall: string };
+  // node:wasi's message stops after "uvwasi_init"; the detail says which option and path failed.
+  const message = detail === undefined ? `${code}, uvwasi_init` : `${code}, uvwasi_init: ${detail}`;
+  const error = new Error(message) as Error & { code: string; errno: number; syscall: string };
   error.errno = errno;
   error.code = code;
   error.syscall = "uvwasi_init";

@@ -9,17 +9,16 @@
 import { seededRandomBytes } from "../impl/deterministic/seeded-random.js";
 import { createVirtualTime } from "../impl/deterministic/virtual-time.js";
 import { randomMethodsFrom } from "../impl/preview1/random.js";
-import { createPreview0Imports, tracePreview0Imports, unimplementedPreview0Host, type Preview0Imports } from "../generated/preview0/index.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
-import { createPreview1Imports, tracePreview1Imports, unimplementedPreview1Host, type Preview1Imports } from "../generated/preview1/index.js";
 import type { ClockSource } from "../impl/context.js";
 import type { DescriptionPreopen } from "../impl/description-preopen.js";
 import type { HostLimits } from "../impl/limits.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
+import { preview1Builder, type WasiFeature, type WasiImport } from "./features.js";
 import { parseMounts } from "./wasi-mounts.js";
-import { preview0Host } from "../impl/preview0/adapter.js";
-import { GuestMemory, type GlueOptions } from "../runtime/index.js";
-import { wasiNotStarted } from "./node-errors.js";
+import { GuestMemory, type GlueOptions, type TraceEvent, type WasmMemory } from "../runtime/index.js";
+import { reportHostErrorsOnce } from "./host-error-report.js";
+import { invalidArgValue, wasiNotStarted } from "./node-errors.js";
 import { describeStdio, type StdioSlot } from "./stdio-options.js";
 import { parseExtraOptions, type WasiExtraOptions } from "./wasi-extra-options.js";
 import { WasiExit } from "./wasi-exit.js";
@@ -32,8 +31,8 @@ export interface WasiBaseOptions extends WasiExtraOptions {
   version?: WasiVersion;
   /** The guest's argv, including argv[0]; each converted with String(). */
   args?: readonly unknown[];
-  /** The guest's environment; `undefined` values are left out. */
-  env?: Record<string, unknown>;
+  /** The guest's environment, name → value; `undefined` values are left out. Typed `object` like node:wasi's, so `process.env` fits. */
+  env?: object;
   /**
    * true: proc_exit makes `start()` return the code. false: proc_exit ends the
    * process (Node only; without a process to end, the portable entry point always returns).
@@ -66,25 +65,30 @@ export interface WasiPlatform {
   createHost(setup: HostSetup): ClosableHost;
   /** Where `trace: true` writes. */
   traceLine(line: string): void;
+  /** Where host exceptions are reported when `onHostError` is not given (a multi-line text). */
+  warn(text: string): void;
   /** Ends the process for proc_exit with returnOnExit false; absent where there is no process to end. */
   exitProcess?: (code: number) => never;
+  /** Features this entry point always carries (the Node one: preview0 and tracing); more come from `options.features`. */
+  features: readonly WasiFeature[];
 }
 
-export type WasiImport = Preview1Imports | Preview0Imports;
+export type { WasiImport } from "./features.js";
 
-const moduleNames: Record<WasiVersion, string> = {
+export const moduleNames: Record<WasiVersion, string> = {
   preview1: "wasi_snapshot_preview1",
   unstable: "wasi_unstable",
 };
 
-/**
- * The module name and function names a WASI object of `version` provides,
- * read off the generated glue itself so they cannot drift from it.
- */
-export function wasiImportNames(version: WasiVersion): { module: string; functions: string[] } {
-  const memory = new GuestMemory();
-  const imports = version === "unstable" ? createPreview0Imports(unimplementedPreview0Host(), memory) : createPreview1Imports(unimplementedPreview1Host(), memory);
-  return { module: moduleNames[version], functions: Object.keys(imports) };
+/** `traced` where `functions` (the trace option's filter) names the function, the untraced glue elsewhere. */
+function onlyTraced<I extends object>(imports: I, traced: I, functions: readonly string[] | null): I {
+  if (functions === null) return traced;
+  const unknown = functions.find((name) => !Object.hasOwn(imports, name));
+  if (unknown !== undefined) {
+    throw invalidArgValue("options.trace.functions", unknown, `is not a function of this WASI version (known: ${Object.keys(imports).join(", ")})`);
+  }
+  const chosen = new Set(functions);
+  return Object.fromEntries(Object.entries(imports).map(([name, glue]) => [name, chosen.has(name) ? traced[name as keyof I] : glue])) as I;
 }
 
 export class WasiBase {
@@ -94,7 +98,7 @@ export class WasiBase {
   readonly #version: WasiVersion;
   readonly #returnOnExit: boolean;
   readonly #exitProcess: ((code: number) => never) | undefined;
-  readonly #memoryOverride: WebAssembly.Memory | undefined;
+  readonly #memoryOverride: WasmMemory | undefined;
   readonly #memory = new GuestMemory(wasiNotStarted);
   readonly #host: ClosableHost;
   readonly #lifecycle: WasiLifecycleState = { started: false };
@@ -135,18 +139,33 @@ export class WasiBase {
 
     const glueOptions: GlueOptions = {
       badPointer: extra.badPointer,
-      onHostError: extra.onHostError,
+      onHostError: extra.onHostError ?? reportHostErrorsOnce(moduleNames[parsed.version], (text) => platform.warn(text)),
       limits: extra.limits,
     };
     const memory = this.#memory;
     const trace = extra.trace;
+    const features = [...platform.features, ...extra.features];
+    const build = parsed.version === "preview1" ? preview1Builder : features.find((feature) => feature.builders?.[parsed.version])?.builders?.[parsed.version];
+    if (build === undefined) {
+      built.close();
+      throw invalidArgValue("options.version", parsed.version, "needs preview0Feature in options.features on this entry point (import it from witx-wasi/core)");
+    }
+    const imports = build(host, memory, glueOptions);
     // With trace off the import object is the glue itself: no wrapper, no cost.
-    if (parsed.version === "unstable") {
-      const imports = createPreview0Imports(preview0Host(host), memory, glueOptions);
-      this.wasiImport = trace ? tracePreview0Imports(imports, memory, trace) : imports;
-    } else {
-      const imports = createPreview1Imports(host, memory, glueOptions);
-      this.wasiImport = trace ? tracePreview1Imports(imports, memory, trace) : imports;
+    if (trace === null) this.wasiImport = imports;
+    else {
+      const tracing = features.find((feature) => feature.tracing?.tracers[parsed.version])?.tracing;
+      const tracer = tracing?.tracers[parsed.version];
+      if (tracing === undefined || tracer === undefined) {
+        built.close();
+        throw invalidArgValue("options.trace", true, "needs tracingFeature in options.features on this entry point (import it from witx-wasi/core)");
+      }
+      const { lines, events } = trace;
+      const sink = (event: TraceEvent) => {
+        events?.(event);
+        lines?.(tracing.formatEvent(event));
+      };
+      this.wasiImport = onlyTraced(imports, tracer(imports, memory, sink), trace.functions);
     }
   }
 
@@ -160,7 +179,7 @@ export class WasiBase {
    * returns, proc_exit's code when the guest exited and returnOnExit is set.
    * Whatever way it ends, the descriptors the guest left open are closed.
    */
-  start(instance: WebAssembly.Instance): number {
+  start(instance: object): number {
     const entry = this.#claim(() => validateInstanceForStart(instance, this.#lifecycle, this.#memoryOverride));
     this.#memory.attach(entry.memory);
     try {
@@ -179,7 +198,7 @@ export class WasiBase {
    * Prepares a reactor: calls `_initialize` if it exists. The instance's exports
    * can be called afterwards; `close()` releases its descriptors when done.
    */
-  initialize(instance: WebAssembly.Instance): void {
+  initialize(instance: object): void {
     const entry = this.#claim(() => validateInstanceForInitialize(instance, this.#lifecycle, this.#memoryOverride));
     this.#memory.attach(entry.memory);
     entry.initialize?.();

@@ -10,9 +10,10 @@
 import type { VirtualTimeOptions } from "../impl/deterministic/virtual-time.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
 import { invalidArgType, invalidArgValue, outOfRange } from "./node-errors.js";
-import type { BadPointerMode, HostErrorHook } from "../runtime/index.js";
+import type { BadPointerMode, HostErrorHook, TraceEvent, WasmMemory } from "../runtime/index.js";
 import type { StdioOptions } from "./stdio-options.js";
 import type { Mount } from "./wasi-mounts.js";
+import type { WasiFeature } from "./features.js";
 import { resolveHostLimits, type HostLimits, type LimitProblem } from "../runtime/index.js";
 
 /** The `deterministic` option: the virtual clock's start and step, and the seed of the random source. */
@@ -31,13 +32,22 @@ export interface WasiExtraOptions {
   /**
    * Log every WASI call with its decoded arguments and outcome: `true` writes
    * each line to stderr (the process's fd 2 on Node, console.error in the portable
-   * entry point), a function receives each line. Off (the default), the
-   * import object is the generated glue itself, with no wrapper around it.
+   * entry point), a function receives each line, an object (TraceOptions) chooses
+   * the functions and receives lines and/or structured events. Off (the default),
+   * the import object is the generated glue itself, with no wrapper around it.
    */
-  trace?: boolean | ((line: string) => void);
+  trace?: boolean | ((line: string) => void) | TraceOptions;
   /**
-   * Called when host code throws unexpectedly; may return the errno to give the
-   * guest (the default is `errno.io`).
+   * Optional parts the `witx-wasi/core` entry point leaves out of bundles unless
+   * given here: `preview0Feature` for `version: "unstable"`, `tracingFeature` for
+   * `trace`. The Node entry point always has both.
+   */
+  features?: readonly WasiFeature[];
+  /**
+   * Called when host code throws unexpectedly (an stdout callback, an extendHost
+   * override); may return the errno to give the guest (the default is `errno.io`).
+   * Without it, the first exception of each function is written to stderr with
+   * its stack (console.warn on the portable entry point).
    */
   onHostError?: HostErrorHook;
   /**
@@ -45,7 +55,7 @@ export interface WasiExtraOptions {
    * it. node:wasi requires an exported `memory` and so do we unless this is given;
    * when given it is used instead of `instance.exports.memory`.
    */
-  memory?: WebAssembly.Memory;
+  memory?: WasmMemory;
   /**
    * The guest's stdio as JavaScript values: stdin from a string, bytes or a
    * synchronous callback; stdout/stderr to a callback, a `captureOutput()` or
@@ -78,9 +88,10 @@ export interface WasiExtraOptions {
 
 export interface ParsedExtraOptions {
   badPointer: BadPointerMode;
-  trace: ((line: string) => void) | null;
+  trace: ParsedTrace | null;
+  features: readonly WasiFeature[];
   onHostError: HostErrorHook | undefined;
-  memory: WebAssembly.Memory | undefined;
+  memory: WasmMemory | undefined;
   stdio: StdioOptions | undefined;
   host: ((base: Preview1Host) => Preview1Host) | undefined;
   deterministic: DeterministicOptions | null;
@@ -113,6 +124,8 @@ function parseDeterministic(value: unknown): DeterministicOptions | null {
   if (seed !== undefined && typeof seed !== "number" && typeof seed !== "bigint" && typeof seed !== "string") {
     throw invalidArgType("options.deterministic.seed", ["number", "bigint", "string"], seed);
   }
+  // A fractional, infinite or NaN seed would be truncated to some other seed without a word.
+  if (typeof seed === "number" && !Number.isSafeInteger(seed)) throw outOfRange("options.deterministic.seed", "a safe integer", seed);
   if (startTime !== undefined && typeof startTime !== "bigint" && !(startTime instanceof Date)) {
     throw invalidArgType("options.deterministic.startTime", ["bigint", "Date"], startTime);
   }
@@ -120,14 +133,50 @@ function parseDeterministic(value: unknown): DeterministicOptions | null {
   return value as DeterministicOptions;
 }
 
+/** The `trace` option as an object: where lines and events go, and which functions are traced. */
+export interface TraceOptions {
+  /** Receives each call as one line. Default: the entry point's stderr, unless `onEvent` is given. */
+  log?: (line: string) => void;
+  /** Receives each call as a structured event (function, arguments, result, duration). */
+  onEvent?: (event: TraceEvent) => void;
+  /** Trace only these WASI functions (e.g. `["path_open", "fd_read"]`); default all. */
+  functions?: readonly string[];
+}
+
+interface ParsedTrace {
+  /** Where text lines go, or null when only events were asked for. */
+  lines: ((line: string) => void) | null;
+  events: ((event: TraceEvent) => void) | null;
+  /** null: every function. */
+  functions: readonly string[] | null;
+}
+
+function parseTrace(trace: unknown, traceToStderr: (line: string) => void): ParsedTrace | null {
+  if (trace === false) return null;
+  if (trace === true) return { lines: traceToStderr, events: null, functions: null };
+  if (typeof trace === "function") return { lines: trace as (line: string) => void, events: null, functions: null };
+  if (trace === null || typeof trace !== "object") throw invalidArgType("options.trace", ["boolean", "function", "Object"], trace);
+  const { log, onEvent, functions } = trace as Record<string, unknown>;
+  if (log !== undefined && typeof log !== "function") throw invalidArgType("options.trace.log", "function", log);
+  if (onEvent !== undefined && typeof onEvent !== "function") throw invalidArgType("options.trace.onEvent", "function", onEvent);
+  if (functions !== undefined && !(Array.isArray(functions) && functions.every((name) => typeof name === "string"))) {
+    throw invalidArgType("options.trace.functions", "string[]", functions);
+  }
+  return {
+    lines: log !== undefined || onEvent === undefined ? ((log as ((line: string) => void) | undefined) ?? traceToStderr) : null,
+    events: (onEvent as ((event: TraceEvent) => void) | undefined) ?? null,
+    functions: (functions as readonly string[] | undefined) ?? null,
+  };
+}
+
 /** `traceToStderr` is where `trace: true` sends lines on this entry point. */
 export function parseExtraOptions(options: Record<string, unknown>, traceToStderr: (line: string) => void): ParsedExtraOptions {
-  const { badPointer = "trap", trace = false, onHostError, memory, stdio, host, deterministic, limits } = options;
+  const { badPointer = "trap", trace = false, onHostError, memory, stdio, host, deterministic, limits, features = [] } = options;
+  if (!Array.isArray(features) || !features.every((feature) => typeof feature === "object" && feature !== null && typeof feature.name === "string")) {
+    throw invalidArgType("options.features", "Array of features (preview0Feature, tracingFeature)", features);
+  }
   if (badPointer !== "trap" && badPointer !== "fault") {
     throw invalidArgValue("options.badPointer", badPointer, "must be 'trap' or 'fault'");
-  }
-  if (typeof trace !== "boolean" && typeof trace !== "function") {
-    throw invalidArgType("options.trace", ["boolean", "function"], trace);
   }
   if (onHostError !== undefined && typeof onHostError !== "function") {
     throw invalidArgType("options.onHostError", "function", onHostError);
@@ -140,7 +189,8 @@ export function parseExtraOptions(options: Record<string, unknown>, traceToStder
   }
   return {
     badPointer,
-    trace: trace === true ? traceToStderr : trace === false ? null : (trace as (line: string) => void),
+    trace: parseTrace(trace, traceToStderr),
+    features: features as WasiFeature[],
     onHostError: onHostError as HostErrorHook | undefined,
     memory,
     // Checked entry by entry when the descriptors are made (describeStdio).

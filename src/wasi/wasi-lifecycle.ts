@@ -12,6 +12,7 @@
  *   `exports` is an object with a real WebAssembly.Memory as `memory` will do.
  */
 import { codedError, invalidArgType, wasiAlreadyStarted } from "./node-errors.js";
+import type { WasmMemory } from "../runtime/index.js";
 
 /** Per-WASI-object lifecycle state: whether start()/initialize() was called. */
 export interface WasiLifecycleState {
@@ -23,14 +24,14 @@ type ExportsObject = Record<string, unknown>;
 /** What start() runs: `_start`, called without a receiver as Node does. */
 export interface CommandEntry {
   exports: ExportsObject;
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   start: () => unknown;
 }
 
 /** What initialize() runs: `_initialize` when the reactor exports one. */
 export interface ReactorEntry {
   exports: ExportsObject;
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   initialize: (() => unknown) | undefined;
 }
 
@@ -69,7 +70,7 @@ function claimStart(state: WasiLifecycleState): void {
  * `memory` option (not in node:wasi): the embedder names the guest's memory, so
  * the instance need not export one.
  */
-function readInstance(instance: unknown, memoryOverride?: WebAssembly.Memory): { exports: ExportsObject; memory: WebAssembly.Memory } {
+function readInstance(instance: unknown, memoryOverride?: WasmMemory): { exports: ExportsObject; memory: WasmMemory } {
   requireObject(instance, "instance");
   const exports = instance.exports;
   requireObject(exports, "instance.exports");
@@ -82,7 +83,7 @@ function readInstance(instance: unknown, memoryOverride?: WebAssembly.Memory): {
 }
 
 /** start(): a command must export `_start` and must not export `_initialize`. */
-export function validateInstanceForStart(instance: unknown, state: WasiLifecycleState, memoryOverride?: WebAssembly.Memory): CommandEntry {
+export function validateInstanceForStart(instance: unknown, state: WasiLifecycleState, memoryOverride?: WasmMemory): CommandEntry {
   claimStart(state);
   const { exports, memory } = readInstance(instance, memoryOverride);
   const { _start, _initialize } = exports;
@@ -95,7 +96,7 @@ export function validateInstanceForStart(instance: unknown, state: WasiLifecycle
 export function validateInstanceForInitialize(
   instance: unknown,
   state: WasiLifecycleState,
-  memoryOverride?: WebAssembly.Memory,
+  memoryOverride?: WasmMemory,
 ): ReactorEntry {
   claimStart(state);
   const { exports, memory } = readInstance(instance, memoryOverride);

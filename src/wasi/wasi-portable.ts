@@ -49,9 +49,22 @@ export const portablePlatform: WasiPlatform = {
     });
   },
   traceLine: (line) => console.error(`[wasi] ${line}`),
+  warn: (text) => console.warn(text),
+  // preview0 and tracing only when the embedder imports them (options.features), so bundles stay small.
+  features: [],
 };
 
 /** The WASI class without Node: node:wasi's interface over the portable host. */
+/**
+ * The WASI class of `witx-wasi/core`: the same API as the Node entry point's,
+ * over a host that needs only web APIs, for browsers, workers and other
+ * runtimes. Files come from in-memory directories and mounted files
+ * (`mounts`); stdio from strings, bytes, callbacks and `captureOutput()`.
+ *
+ *     const stdout = captureOutput();
+ *     const wasi = new WASI({ version: "preview1", stdio: { stdout }, mounts: { "/mem": new MemoryDirectory() } });
+ *     wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));
+ */
 export class WASI extends WasiBase {
   constructor(options?: WasiBaseOptions) {
     super(options, portablePlatform);

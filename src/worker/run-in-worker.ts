@@ -114,7 +114,7 @@ function errorFromWorker(end: Extract<GuestEnd, { kind: "failed" }>): Error {
  * exit code. Takes the WASI class's options, plus `timeout`, `signal`, async `host`
  * overrides and streamed stdin.
  */
-export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions = {}): Promise<number> {
+export async function runInWorker(bytes: ArrayBuffer | ArrayBufferView, options: WorkerRunOptions = {}): Promise<number> {
   checkStopOptions(options);
   const { timeout, signal, host: override, stdio = {}, ...wasiOptions } = options;
   if (signal?.aborted) throw new GuestStopped("abort", "the guest was not started: the signal was already aborted");
@@ -129,6 +129,7 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
   const given = { ...rest, ...(stdout === undefined || outputs[0] !== null ? {} : { stdout }), ...(stderr === undefined || outputs[1] !== null ? {} : { stderr }) };
   const streamed: StreamInputDescription | null = isStreamSource(stdin) ? new StreamInputDescription(stdin) : null;
   const suspension = new Suspension();
+  const platform = nodePlatform(wasiOptions as WasiOptions);
   let wasi: WasiBase;
   try {
     wasi = new WasiBase(
@@ -142,9 +143,9 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
         host: (base: AsyncPreview1Host) => suspension.wrap(override === undefined ? base : override(base), preview1Functions),
       } as never,
       {
-        ...nodePlatform,
+        ...platform,
         createHost: (setup) =>
-          nodePlatform.createHost({
+          platform.createHost({
             ...setup,
             stdio: [streamed ?? setup.stdio[0], outputs[0] ?? setup.stdio[1], outputs[1] ?? setup.stdio[2]] as [
               FileDescription | number,

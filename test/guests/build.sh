@@ -4,6 +4,10 @@
 #   test/guests/c-embedding/*.c -> test/guests/bin/embedding/<name>.wasm
 #   test/guests/wat/*.wat -> test/guests/bin/<name>.wasm   (wabt, build-wat.mjs)
 #   examples/hello.c      -> examples/hello.wasm
+# and records sources, binaries and toolchain in test/guests/manifest.json
+# (test/guests-manifest.test.ts checks it). Built with Debian 12's clang 14,
+# lld and wasi-libc (apt-get install -y clang lld wasi-libc libclang-rt-dev-wasm32);
+# the manifest names the exact versions.
 #
 # Usage: test/guests/build.sh           build in place
 #        test/guests/build.sh --check   build twice into temporary folders and
@@ -50,10 +54,18 @@ if [[ ${1:-} == --check ]]; then
   for f in "$scratch"/one/bin/*.wasm; do
     cmp "$f" "$guests_dir/bin/$(basename "$f")"
   done
+  for f in "$scratch"/one/bin/embedding/*.wasm; do
+    cmp "$f" "$guests_dir/bin/embedding/$(basename "$f")"
+  done
   cmp "$scratch/one/examples/hello.wasm" "$root/examples/hello.wasm"
   echo "the files in place match a fresh build"
   exit 0
 fi
 
 build_into "$guests_dir/bin" "$root/examples"
+toolchain=("$("$clang_bin" --version | head -n 1)")
+if command -v dpkg-query >/dev/null; then
+  while read -r line; do toolchain+=("$line"); done < <(dpkg-query -W -f '${Package} ${Version}\n' clang lld wasi-libc libclang-rt-dev-wasm32 2>/dev/null)
+fi
+node test/guests/manifest.mjs write "${toolchain[@]}"
 echo "built $(ls "$guests_dir"/bin/*.wasm | wc -l) guest modules and examples/hello.wasm"

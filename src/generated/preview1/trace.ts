@@ -10,481 +10,796 @@ import {
   formatByteRange,
   formatEnum,
   formatFlags,
+  formatReceived,
+  formatRights,
   formatStored,
   formatString,
+  formatStringTable,
+  formatWritten,
 } from "../../runtime/index.js";
-import type { GuestMemory } from "../../runtime/index.js";
+import type { FieldFormatters, GuestMemory, TraceEvent } from "../../runtime/index.js";
 import * as t from "./types.js";
 import type { Preview1Imports } from "./glue.js";
 
-/** Wraps `imports` so that every call and its outcome is passed to `log` as one line. */
+/** How to show the named fields of a stored `fdstat`. */
+const fdstatFields: FieldFormatters = {
+  fs_filetype: (value) => formatEnum(t.filetypeNames, value),
+  fs_flags: (value) => formatFlags(t.fdflagsNames, value),
+  fs_rights_base: (value) => formatRights(t.rightsNames, value),
+  fs_rights_inheriting: (value) => formatRights(t.rightsNames, value),
+};
+
+/** How to show the named fields of a stored `filestat`. */
+const filestatFields: FieldFormatters = {
+  filetype: (value) => formatEnum(t.filetypeNames, value),
+};
+
+/** How to show the named fields of a stored `prestat`. */
+const prestatFields: FieldFormatters = {
+  tag: (value) => formatEnum(t.preopentypeNames, value),
+};
+
+/** How to show the named fields of a stored `roflags`. */
+const roflagsFields: FieldFormatters = {
+  "": (value) => formatFlags(t.roflagsNames, value),
+};
+
+/** Wraps `imports` so that every call and its outcome is passed to `log` as one event. */
 export function tracePreview1Imports(
   imports: Preview1Imports,
   memory: GuestMemory,
-  log: (line: string) => void,
+  log: (event: TraceEvent) => void,
 ): Preview1Imports {
   return {
     args_get(argv: number, argv_buf: number): number {
-      const call = `args_get(argv=${formatAddress(argv)}, argv_buf=${formatAddress(argv_buf)})`;
+      const args = {argv: formatAddress(argv), argv_buf: formatAddress(argv_buf)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.args_get(argv, argv_buf);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "args_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStringTable(memory, argv, argv_buf)].join(", ")})`;
+      }
+      log({function: "args_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     args_sizes_get(retptr0: number, retptr1: number): number {
-      const call = `args_sizes_get()`;
+      const args = {};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.args_sizes_get(retptr0, retptr1);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "args_sizes_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.sizeCodec, retptr1)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[
+          formatStored(memory, t.sizeCodec, retptr0),
+          formatStored(memory, t.sizeCodec, retptr1),
+        ].join(", ")})`;
+      }
+      log({function: "args_sizes_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     environ_get(environ: number, environ_buf: number): number {
-      const call = `environ_get(environ=${formatAddress(environ)}, environ_buf=${formatAddress(environ_buf)})`;
+      const args = {environ: formatAddress(environ), environ_buf: formatAddress(environ_buf)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.environ_get(environ, environ_buf);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "environ_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStringTable(memory, environ, environ_buf)].join(", ")})`;
+      }
+      log({function: "environ_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     environ_sizes_get(retptr0: number, retptr1: number): number {
-      const call = `environ_sizes_get()`;
+      const args = {};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.environ_sizes_get(retptr0, retptr1);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "environ_sizes_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.sizeCodec, retptr1)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[
+          formatStored(memory, t.sizeCodec, retptr0),
+          formatStored(memory, t.sizeCodec, retptr1),
+        ].join(", ")})`;
+      }
+      log({function: "environ_sizes_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     clock_res_get(id: number, retptr0: number): number {
-      const call = `clock_res_get(id=${formatEnum(t.clockidNames, id)})`;
+      const args = {id: formatEnum(t.clockidNames, id)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.clock_res_get(id, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "clock_res_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.timestampCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.timestampCodec, retptr0)].join(", ")})`;
+      }
+      log({function: "clock_res_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     clock_time_get(id: number, precision: bigint, retptr0: number): number {
-      const call = `clock_time_get(id=${formatEnum(t.clockidNames, id)}, precision=${BigInt.asUintN(64, precision)})`;
+      const args = {id: formatEnum(t.clockidNames, id), precision: String(BigInt.asUintN(64, precision))};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.clock_time_get(id, precision, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "clock_time_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.timestampCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.timestampCodec, retptr0)].join(", ")})`;
+      }
+      log({function: "clock_time_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
-      const call =
-        `fd_advise(fd=${fd >>> 0}, offset=${BigInt.asUintN(64, offset)}, len=${BigInt.asUintN(64, len)}, ` +
-        `advice=${formatEnum(t.adviceNames, advice)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        offset: String(BigInt.asUintN(64, offset)),
+        len: String(BigInt.asUintN(64, len)),
+        advice: formatEnum(t.adviceNames, advice),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_advise(fd, offset, len, advice);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_advise",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "fd_advise", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_allocate(fd: number, offset: bigint, len: bigint): number {
-      const call = `fd_allocate(fd=${fd >>> 0}, offset=${BigInt.asUintN(64, offset)}, len=${BigInt.asUintN(64, len)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        offset: String(BigInt.asUintN(64, offset)),
+        len: String(BigInt.asUintN(64, len)),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_allocate(fd, offset, len);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_allocate",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "fd_allocate", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_close(fd: number): number {
-      const call = `fd_close(fd=${fd >>> 0})`;
+      const args = {fd: String(fd >>> 0)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_close(fd);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_close",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "fd_close", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_datasync(fd: number): number {
-      const call = `fd_datasync(fd=${fd >>> 0})`;
+      const args = {fd: String(fd >>> 0)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_datasync(fd);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_datasync",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "fd_datasync", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_fdstat_get(fd: number, retptr0: number): number {
-      const call = `fd_fdstat_get(fd=${fd >>> 0})`;
+      const args = {fd: String(fd >>> 0)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_fdstat_get(fd, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_fdstat_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.fdstatCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.fdstatCodec, retptr0, fdstatFields)].join(", ")})`;
+      }
+      log({function: "fd_fdstat_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_fdstat_set_flags(fd: number, flags: number): number {
-      const call = `fd_fdstat_set_flags(fd=${fd >>> 0}, flags=${formatFlags(t.fdflagsNames, flags)})`;
+      const args = {fd: String(fd >>> 0), flags: formatFlags(t.fdflagsNames, flags)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_fdstat_set_flags(fd, flags);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_fdstat_set_flags",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "fd_fdstat_set_flags", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number {
-      const call =
-        `fd_fdstat_set_rights(fd=${fd >>> 0}, fs_rights_base=${formatFlags(t.rightsNames, fs_rights_base)}, ` +
-        `fs_rights_inheriting=${formatFlags(t.rightsNames, fs_rights_inheriting)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        fs_rights_base: formatRights(t.rightsNames, fs_rights_base),
+        fs_rights_inheriting: formatRights(t.rightsNames, fs_rights_inheriting),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_fdstat_set_rights(fd, fs_rights_base, fs_rights_inheriting);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_fdstat_set_rights",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "fd_fdstat_set_rights", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_filestat_get(fd: number, retptr0: number): number {
-      const call = `fd_filestat_get(fd=${fd >>> 0})`;
+      const args = {fd: String(fd >>> 0)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_filestat_get(fd, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_filestat_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.filestatCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.filestatCodec, retptr0, filestatFields)].join(", ")})`;
+      }
+      log({function: "fd_filestat_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_filestat_set_size(fd: number, size: bigint): number {
-      const call = `fd_filestat_set_size(fd=${fd >>> 0}, size=${BigInt.asUintN(64, size)})`;
+      const args = {fd: String(fd >>> 0), size: String(BigInt.asUintN(64, size))};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_filestat_set_size(fd, size);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_filestat_set_size",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "fd_filestat_set_size", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number {
-      const call =
-        `fd_filestat_set_times(fd=${fd >>> 0}, atim=${BigInt.asUintN(64, atim)}, mtim=${BigInt.asUintN(64, mtim)}, ` +
-        `fst_flags=${formatFlags(t.fstflagsNames, fst_flags)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        atim: String(BigInt.asUintN(64, atim)),
+        mtim: String(BigInt.asUintN(64, mtim)),
+        fst_flags: formatFlags(t.fstflagsNames, fst_flags),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_filestat_set_times(fd, atim, mtim, fst_flags);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_filestat_set_times",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "fd_filestat_set_times", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_pread(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
-      const call =
-        `fd_pread(fd=${fd >>> 0}, iovs=${formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false)}, ` +
-        `offset=${BigInt.asUintN(64, offset)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false),
+        offset: String(BigInt.asUintN(64, offset)),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_pread(fd, iovs, iovs_len, offset, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_pread",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[
+          formatStored(memory, t.sizeCodec, retptr0),
+          `data ${formatReceived(memory, iovs, iovs_len, 8, 0, 4, retptr0)}`,
+        ].join(", ")})`;
+      }
+      log({function: "fd_pread", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_prestat_get(fd: number, retptr0: number): number {
-      const call = `fd_prestat_get(fd=${fd >>> 0})`;
+      const args = {fd: String(fd >>> 0)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_prestat_get(fd, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_prestat_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.prestatCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.prestatCodec, retptr0, prestatFields)].join(", ")})`;
+      }
+      log({function: "fd_prestat_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_prestat_dir_name(fd: number, path: number, path_len: number): number {
-      const call = `fd_prestat_dir_name(fd=${fd >>> 0}, path=${formatByteRange(path, path_len)})`;
+      const args = {fd: String(fd >>> 0), path: formatByteRange(path, path_len)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_prestat_dir_name(fd, path, path_len);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_prestat_dir_name",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[`path ${formatWritten(memory, path, path_len)}`].join(", ")})`;
+      }
+      log({function: "fd_prestat_dir_name", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_pwrite(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
-      const call =
-        `fd_pwrite(fd=${fd >>> 0}, iovs=${formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true)}, ` +
-        `offset=${BigInt.asUintN(64, offset)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true),
+        offset: String(BigInt.asUintN(64, offset)),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_pwrite(fd, iovs, iovs_len, offset, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_pwrite",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.sizeCodec, retptr0)].join(", ")})`;
+      }
+      log({function: "fd_pwrite", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_read(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
-      const call = `fd_read(fd=${fd >>> 0}, iovs=${formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false)})`;
+      const args = {fd: String(fd >>> 0), iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_read(fd, iovs, iovs_len, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_read",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[
+          formatStored(memory, t.sizeCodec, retptr0),
+          `data ${formatReceived(memory, iovs, iovs_len, 8, 0, 4, retptr0)}`,
+        ].join(", ")})`;
+      }
+      log({function: "fd_read", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_readdir(fd: number, buf: number, buf_len: number, cookie: bigint, retptr0: number): number {
-      const call =
-        `fd_readdir(fd=${fd >>> 0}, buf=${formatByteRange(buf, buf_len)}, cookie=${BigInt.asUintN(64, cookie)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        buf: formatByteRange(buf, buf_len),
+        cookie: String(BigInt.asUintN(64, cookie)),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_readdir(fd, buf, buf_len, cookie, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_readdir",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[
+          formatStored(memory, t.sizeCodec, retptr0),
+          `buf ${formatWritten(memory, buf, buf_len, retptr0)}`,
+        ].join(", ")})`;
+      }
+      log({function: "fd_readdir", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_renumber(fd: number, to: number): number {
-      const call = `fd_renumber(fd=${fd >>> 0}, to=${to >>> 0})`;
+      const args = {fd: String(fd >>> 0), to: String(to >>> 0)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_renumber(fd, to);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_renumber",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "fd_renumber", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_seek(fd: number, offset: bigint, whence: number, retptr0: number): number {
-      const call = `fd_seek(fd=${fd >>> 0}, offset=${offset}, whence=${formatEnum(t.whenceNames, whence)})`;
+      const args = {fd: String(fd >>> 0), offset: String(offset), whence: formatEnum(t.whenceNames, whence)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_seek(fd, offset, whence, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_seek",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.filesizeCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.filesizeCodec, retptr0)].join(", ")})`;
+      }
+      log({function: "fd_seek", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_sync(fd: number): number {
-      const call = `fd_sync(fd=${fd >>> 0})`;
+      const args = {fd: String(fd >>> 0)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_sync(fd);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_sync",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "fd_sync", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_tell(fd: number, retptr0: number): number {
-      const call = `fd_tell(fd=${fd >>> 0})`;
+      const args = {fd: String(fd >>> 0)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_tell(fd, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_tell",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.filesizeCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.filesizeCodec, retptr0)].join(", ")})`;
+      }
+      log({function: "fd_tell", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     fd_write(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
-      const call = `fd_write(fd=${fd >>> 0}, iovs=${formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true)})`;
+      const args = {fd: String(fd >>> 0), iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.fd_write(fd, iovs, iovs_len, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "fd_write",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.sizeCodec, retptr0)].join(", ")})`;
+      }
+      log({function: "fd_write", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     path_create_directory(fd: number, path: number, path_len: number): number {
-      const call = `path_create_directory(fd=${fd >>> 0}, path=${formatString(memory, path, path_len)})`;
+      const args = {fd: String(fd >>> 0), path: formatString(memory, path, path_len)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.path_create_directory(fd, path, path_len);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "path_create_directory",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "path_create_directory", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     path_filestat_get(fd: number, flags: number, path: number, path_len: number, retptr0: number): number {
-      const call =
-        `path_filestat_get(fd=${fd >>> 0}, flags=${formatFlags(t.lookupflagsNames, flags)}, ` +
-        `path=${formatString(memory, path, path_len)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        flags: formatFlags(t.lookupflagsNames, flags),
+        path: formatString(memory, path, path_len),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.path_filestat_get(fd, flags, path, path_len, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "path_filestat_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.filestatCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.filestatCodec, retptr0, filestatFields)].join(", ")})`;
+      }
+      log({function: "path_filestat_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
@@ -497,19 +812,32 @@ export function tracePreview1Imports(
       mtim: bigint,
       fst_flags: number,
     ): number {
-      const call =
-        `path_filestat_set_times(fd=${fd >>> 0}, flags=${formatFlags(t.lookupflagsNames, flags)}, ` +
-        `path=${formatString(memory, path, path_len)}, atim=${BigInt.asUintN(64, atim)}, ` +
-        `mtim=${BigInt.asUintN(64, mtim)}, fst_flags=${formatFlags(t.fstflagsNames, fst_flags)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        flags: formatFlags(t.lookupflagsNames, flags),
+        path: formatString(memory, path, path_len),
+        atim: String(BigInt.asUintN(64, atim)),
+        mtim: String(BigInt.asUintN(64, mtim)),
+        fst_flags: formatFlags(t.fstflagsNames, fst_flags),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "path_filestat_set_times",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "path_filestat_set_times", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
@@ -522,19 +850,31 @@ export function tracePreview1Imports(
       new_path: number,
       new_path_len: number,
     ): number {
-      const call =
-        `path_link(old_fd=${old_fd >>> 0}, old_flags=${formatFlags(t.lookupflagsNames, old_flags)}, ` +
-        `old_path=${formatString(memory, old_path, old_path_len)}, new_fd=${new_fd >>> 0}, ` +
-        `new_path=${formatString(memory, new_path, new_path_len)})`;
+      const args = {
+        old_fd: String(old_fd >>> 0),
+        old_flags: formatFlags(t.lookupflagsNames, old_flags),
+        old_path: formatString(memory, old_path, old_path_len),
+        new_fd: String(new_fd >>> 0),
+        new_path: formatString(memory, new_path, new_path_len),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "path_link",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "path_link", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
@@ -549,12 +889,16 @@ export function tracePreview1Imports(
       fdflags: number,
       retptr0: number,
     ): number {
-      const call =
-        `path_open(fd=${fd >>> 0}, dirflags=${formatFlags(t.lookupflagsNames, dirflags)}, ` +
-        `path=${formatString(memory, path, path_len)}, oflags=${formatFlags(t.oflagsNames, oflags)}, ` +
-        `fs_rights_base=${formatFlags(t.rightsNames, fs_rights_base)}, ` +
-        `fs_rights_inheriting=${formatFlags(t.rightsNames, fs_rights_inheriting)}, ` +
-        `fdflags=${formatFlags(t.fdflagsNames, fdflags)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        dirflags: formatFlags(t.lookupflagsNames, dirflags),
+        path: formatString(memory, path, path_len),
+        oflags: formatFlags(t.oflagsNames, oflags),
+        fs_rights_base: formatRights(t.rightsNames, fs_rights_base),
+        fs_rights_inheriting: formatRights(t.rightsNames, fs_rights_inheriting),
+        fdflags: formatFlags(t.fdflagsNames, fdflags),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.path_open(
@@ -569,47 +913,76 @@ export function tracePreview1Imports(
           retptr0,
         );
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "path_open",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.fdCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.fdCodec, retptr0)].join(", ")})`;
+      }
+      log({function: "path_open", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     path_readlink(fd: number, path: number, path_len: number, buf: number, buf_len: number, retptr0: number): number {
-      const call =
-        `path_readlink(fd=${fd >>> 0}, path=${formatString(memory, path, path_len)}, ` +
-        `buf=${formatByteRange(buf, buf_len)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        path: formatString(memory, path, path_len),
+        buf: formatByteRange(buf, buf_len),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.path_readlink(fd, path, path_len, buf, buf_len, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "path_readlink",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[
+          formatStored(memory, t.sizeCodec, retptr0),
+          `buf ${formatWritten(memory, buf, buf_len, retptr0)}`,
+        ].join(", ")})`;
+      }
+      log({function: "path_readlink", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     path_remove_directory(fd: number, path: number, path_len: number): number {
-      const call = `path_remove_directory(fd=${fd >>> 0}, path=${formatString(memory, path, path_len)})`;
+      const args = {fd: String(fd >>> 0), path: formatString(memory, path, path_len)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.path_remove_directory(fd, path, path_len);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "path_remove_directory",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "path_remove_directory", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
@@ -621,131 +994,207 @@ export function tracePreview1Imports(
       new_path: number,
       new_path_len: number,
     ): number {
-      const call =
-        `path_rename(fd=${fd >>> 0}, old_path=${formatString(memory, old_path, old_path_len)}, ` +
-        `new_fd=${new_fd >>> 0}, new_path=${formatString(memory, new_path, new_path_len)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        old_path: formatString(memory, old_path, old_path_len),
+        new_fd: String(new_fd >>> 0),
+        new_path: formatString(memory, new_path, new_path_len),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.path_rename(fd, old_path, old_path_len, new_fd, new_path, new_path_len);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "path_rename",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "path_rename", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     path_symlink(old_path: number, old_path_len: number, fd: number, new_path: number, new_path_len: number): number {
-      const call =
-        `path_symlink(old_path=${formatString(memory, old_path, old_path_len)}, fd=${fd >>> 0}, ` +
-        `new_path=${formatString(memory, new_path, new_path_len)})`;
+      const args = {
+        old_path: formatString(memory, old_path, old_path_len),
+        fd: String(fd >>> 0),
+        new_path: formatString(memory, new_path, new_path_len),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.path_symlink(old_path, old_path_len, fd, new_path, new_path_len);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "path_symlink",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "path_symlink", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     path_unlink_file(fd: number, path: number, path_len: number): number {
-      const call = `path_unlink_file(fd=${fd >>> 0}, path=${formatString(memory, path, path_len)})`;
+      const args = {fd: String(fd >>> 0), path: formatString(memory, path, path_len)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.path_unlink_file(fd, path, path_len);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "path_unlink_file",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "path_unlink_file", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     poll_oneoff(in_: number, out: number, nsubscriptions: number, retptr0: number): number {
-      const call =
-        `poll_oneoff(in=${formatAddress(in_)}, out=${formatAddress(out)}, nsubscriptions=${nsubscriptions >>> 0})`;
+      const args = {in: formatAddress(in_), out: formatAddress(out), nsubscriptions: String(nsubscriptions >>> 0)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.poll_oneoff(in_, out, nsubscriptions, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "poll_oneoff",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.sizeCodec, retptr0)].join(", ")})`;
+      }
+      log({function: "poll_oneoff", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     proc_exit(rval: number): never {
-      const call = `proc_exit(rval=${rval >>> 0})`;
-      log(call);
+      const args = {rval: String(rval >>> 0)};
+      log({function: "proc_exit", arguments: args, result: null, threw: false, duration: 0});
       return imports.proc_exit(rval);
     },
 
     proc_raise(sig: number): number {
-      const call = `proc_raise(sig=${formatEnum(t.signalNames, sig)})`;
+      const args = {sig: formatEnum(t.signalNames, sig)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.proc_raise(sig);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "proc_raise",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "proc_raise", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     sched_yield(): number {
-      const call = `sched_yield()`;
+      const args = {};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.sched_yield();
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "sched_yield",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "sched_yield", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     random_get(buf: number, buf_len: number): number {
-      const call = `random_get(buf=${formatByteRange(buf, buf_len)})`;
+      const args = {buf: formatByteRange(buf, buf_len)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.random_get(buf, buf_len);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "random_get",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[`buf ${formatWritten(memory, buf, buf_len)}`].join(", ")})`;
+      }
+      log({function: "random_get", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     sock_accept(fd: number, flags: number, retptr0: number): number {
-      const call = `sock_accept(fd=${fd >>> 0}, flags=${formatFlags(t.fdflagsNames, flags)})`;
+      const args = {fd: String(fd >>> 0), flags: formatFlags(t.fdflagsNames, flags)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.sock_accept(fd, flags, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "sock_accept",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.fdCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.fdCodec, retptr0)].join(", ")})`;
+      }
+      log({function: "sock_accept", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
@@ -757,54 +1206,87 @@ export function tracePreview1Imports(
       retptr0: number,
       retptr1: number,
     ): number {
-      const call =
-        `sock_recv(fd=${fd >>> 0}, ri_data=${formatBufferList(memory, ri_data, ri_data_len, 8, 0, 4, false)}, ` +
-        `ri_flags=${formatFlags(t.riflagsNames, ri_flags)})`;
+      const args = {
+        fd: String(fd >>> 0),
+        ri_data: formatBufferList(memory, ri_data, ri_data_len, 8, 0, 4, false),
+        ri_flags: formatFlags(t.riflagsNames, ri_flags),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.sock_recv(fd, ri_data, ri_data_len, ri_flags, retptr0, retptr1);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "sock_recv",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)}, ${formatStored(memory, t.roflagsCodec, retptr1)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[
+          formatStored(memory, t.sizeCodec, retptr0),
+          formatStored(memory, t.roflagsCodec, retptr1, roflagsFields),
+          `data ${formatReceived(memory, ri_data, ri_data_len, 8, 0, 4, retptr0)}`,
+        ].join(", ")})`;
+      }
+      log({function: "sock_recv", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     sock_send(fd: number, si_data: number, si_data_len: number, si_flags: number, retptr0: number): number {
-      const call =
-        `sock_send(fd=${fd >>> 0}, si_data=${formatBufferList(memory, si_data, si_data_len, 8, 0, 4, true)}, ` +
-        `si_flags=${si_flags & 0xffff})`;
+      const args = {
+        fd: String(fd >>> 0),
+        si_data: formatBufferList(memory, si_data, si_data_len, 8, 0, 4, true),
+        si_flags: String(si_flags & 0xffff),
+      };
+      const started = performance.now();
       let error: number;
       try {
         error = imports.sock_send(fd, si_data, si_data_len, si_flags, retptr0);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "sock_send",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome =
-        error === 0
-          ? `success (${formatStored(memory, t.sizeCodec, retptr0)})`
-          : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) {
+        result = `success (${[formatStored(memory, t.sizeCodec, retptr0)].join(", ")})`;
+      }
+      log({function: "sock_send", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
 
     sock_shutdown(fd: number, how: number): number {
-      const call = `sock_shutdown(fd=${fd >>> 0}, how=${formatFlags(t.sdflagsNames, how)})`;
+      const args = {fd: String(fd >>> 0), how: formatFlags(t.sdflagsNames, how)};
+      const started = performance.now();
       let error: number;
       try {
         error = imports.sock_shutdown(fd, how);
       } catch (thrown) {
-        log(`${call} -> ${describeThrow(thrown)}`);
+        log({
+          function: "sock_shutdown",
+          arguments: args,
+          result: describeThrow(thrown),
+          threw: true,
+          duration: performance.now() - started,
+        });
         throw thrown;
       }
-      const outcome = error === 0 ? "success" : formatEnum(t.errnoNames, error);
-      log(`${call} = ${outcome}`);
+      const duration = performance.now() - started;
+      let result = formatEnum(t.errnoNames, error);
+      if (error === 0) result = "success";
+      log({function: "sock_shutdown", arguments: args, result: result, threw: false, duration: duration});
       return error;
     },
   };

@@ -7,8 +7,9 @@
  *
  * The embedder methods take "/"-separated paths relative to the tree's root
  * (a leading "/" is allowed and means the same), resolve them with the
- * guest's rules, ignore `readOnly` (that only binds the guest), and throw an
- * Error naming the call, the path and the errno when they cannot be done.
+ * guest's rules, ignore `readOnly` (that only binds the guest), and throw a
+ * MemoryDirectoryError naming the call, the path and the errno when they
+ * cannot be done; its `code` is the POSIX name ("ENOENT"), as in node:fs.
  */
 import { errno, errnoNames, filetype, lookupflags, oflags, type Errno } from "../../generated/preview1/types.js";
 import type { Out } from "../../runtime/out.js";
@@ -34,6 +35,32 @@ export interface MemoryPreopenContext {
   readonly limits?: ResolveLimits;
 }
 
+/** What `stat` tells about a path. */
+export interface MemoryEntryStat {
+  kind: "directory" | "file" | "symlink" | "mount";
+  /** Bytes of a file, of a symlink's target text, of a mounted file; 0 for a directory. */
+  size: number;
+  /** Last modification, nanoseconds since the Unix epoch. */
+  mtimeNs: bigint;
+}
+
+/** A tree given as `{ path: contents }`: a string or bytes is a file; a path ending in "/" with `null` is an (empty) directory. */
+export type MemoryTreeObject = Record<string, string | Uint8Array | null>;
+
+/** Why a MemoryDirectory call failed: `code` is the POSIX name ("ENOENT"), `errno` WASI's ("noent"). */
+export class MemoryDirectoryError extends Error {
+  readonly code: string;
+  constructor(
+    call: string,
+    readonly path: string,
+    readonly errno: string,
+  ) {
+    super(`MemoryDirectory.${call}(${JSON.stringify(path)}): ${errno}`);
+    this.name = "MemoryDirectoryError";
+    this.code = `E${errno.toUpperCase()}`;
+  }
+}
+
 const defaultMaxBytes = 1 << 30;
 
 export class MemoryDirectory {
@@ -57,8 +84,42 @@ export class MemoryDirectory {
     return new MemoryDirectoryDescription(this.#root, this.#root, environment);
   }
 
-  /** Creates or replaces a regular file (the directories above it must exist). */
-  writeFile(path: string, content: string | Uint8Array): void {
+  /**
+   * A tree holding `files` (`{ "a/b.txt": "text", "empty/": null }`), directories
+   * created as needed: the inverse of `toObject()`.
+   */
+  static fromObject(files: MemoryTreeObject, options: MemoryDirectoryOptions = {}): MemoryDirectory {
+    const directory = new MemoryDirectory(options);
+    for (const [path, content] of Object.entries(files)) {
+      if (content === null) directory.mkdir(path);
+      else directory.writeFile(path, content, { parents: true });
+    }
+    return directory;
+  }
+
+  /**
+   * Every regular file's bytes by path ("a/b.txt"), and each empty directory as
+   * "path/" → null; symbolic links and mounted files are left out.
+   */
+  toObject(): Record<string, Uint8Array | null> {
+    const result: Record<string, Uint8Array | null> = {};
+    const walk = (node: DirectoryNode, prefix: string) => {
+      if (node.entries.size === 0 && prefix !== "") result[prefix] = null;
+      for (const [name, child] of [...node.entries].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (child instanceof DirectoryNode) walk(child, `${prefix}${name}/`);
+        else if (child instanceof FileNode) result[`${prefix}${name}`] = child.data.slice();
+      }
+    };
+    walk(this.#root, "");
+    return result;
+  }
+
+  /** Creates or replaces a regular file; the directories above it must exist unless `parents` is set. */
+  writeFile(path: string, content: string | Uint8Array, options: { parents?: boolean } = {}): void {
+    if (options.parents === true) {
+      const parent = relative(path).split("/").slice(0, -1).join("/");
+      if (parent !== "") this.mkdir(parent);
+    }
     const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
     const opened: Out<FileDescription> = { value: undefined as never };
     const request = { followSymlinks: true, oflags: oflags.creat | oflags.trunc, fdflags: 0, read: false, write: true };
@@ -109,6 +170,33 @@ export class MemoryDirectory {
     parent.attach(name!, new MountNode(this.#tree, now, file), now);
   }
 
+  /** Removes a file, link or mounted file, or a directory: an empty one, or with everything in it when `recursive` is set. */
+  remove(path: string, options: { recursive?: boolean } = {}): void {
+    const directory = this.#unlocked();
+    if (this.kindOf(path) !== "directory") {
+      this.#check("remove", path, directory.unlinkFile(relative(path)));
+      return;
+    }
+    if (options.recursive === true) {
+      for (const name of this.list(path)) this.remove(`${relative(path)}/${name}`, options);
+    }
+    this.#check("remove", path, directory.removeDirectory(relative(path)));
+  }
+
+  /** Moves or renames `from` to `to` with the guest's rename rules (an existing file at `to` is replaced). */
+  rename(from: string, to: string): void {
+    const directory = this.#unlocked();
+    this.#check("rename", from, directory.rename(relative(from), directory, relative(to)));
+  }
+
+  /** The kind, size and modification time of what `path` names (a final symlink is not followed). */
+  stat(path: string): MemoryEntryStat {
+    const stat = blankFilestat();
+    this.#check("stat", path, this.#unlocked().statPath(relative(path), 0, stat));
+    const kind = this.kindOf(path) as MemoryEntryStat["kind"];
+    return { kind, size: kind === "directory" ? 0 : Number(stat.size), mtimeNs: stat.mtim };
+  }
+
   /** The names in a directory, sorted, without "." and "..". */
   list(path = "."): string[] {
     const node = this.#lookup("list", path, true);
@@ -147,7 +235,7 @@ export class MemoryDirectory {
   }
 
   #check(call: string, path: string, error: Errno): void {
-    if (error !== errno.success) throw new Error(`MemoryDirectory.${call}(${JSON.stringify(path)}): ${errnoNames[error]}`);
+    if (error !== errno.success) throw new MemoryDirectoryError(call, path, errnoNames[error]);
   }
 }
 

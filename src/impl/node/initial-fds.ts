@@ -20,7 +20,7 @@ export function stdioEntry(hostFd: number, environment: NodeFsEnvironment): FdEn
   try {
     type = filetypeOf(fstatSync(hostFd));
   } catch {
-    throw new NodeHostStartError("EBADF", errno.badf);
+    throw new NodeHostStartError("EBADF", errno.badf, { hostFd });
   }
   let rights: number;
   switch (type) {
@@ -48,7 +48,7 @@ export function preopenEntry(guestPath: string, hostPath: string, environment: N
     fd = openSync(canonical, constants.O_RDONLY | constants.O_DIRECTORY);
   } catch (error) {
     const name = errnoNameOf(error);
-    throw new NodeHostStartError(`E${name.toUpperCase()}`, errno[name]);
+    throw new NodeHostStartError(`E${name.toUpperCase()}`, errno[name], { preopen: [guestPath, hostPath] });
   }
   try {
     const directory = HostDirectory.preopen(fd, canonical, fstatSync(fd, { bigint: true }), environment);
@@ -56,6 +56,6 @@ export function preopenEntry(guestPath: string, hostPath: string, environment: N
   } catch (error) {
     closeSync(fd);
     const name = errnoNameOf(error);
-    throw new NodeHostStartError(`E${name.toUpperCase()}`, errno[name]);
+    throw new NodeHostStartError(`E${name.toUpperCase()}`, errno[name], { preopen: [guestPath, hostPath] });
   }
 }

@@ -3,7 +3,8 @@
  * unreadable preopen directory, a stdio fd that is not open. The message is
  * the one node:wasi shows for the same failure (`UVWASI_ENOENT, uvwasi_init`);
  * the WASI class turns the error into node:wasi's error object (its code,
- * errno and syscall), since it surfaces from the WASI constructor.
+ * errno and syscall), since it surfaces from the WASI constructor, and adds
+ * what failed (`preopen` or `hostFd`) so the message can name it.
  */
 import type { Errno } from "../../generated/preview1/types.js";
 
@@ -13,6 +14,8 @@ export class NodeHostStartError extends Error {
     readonly errnoName: string,
     /** The WASI errno of the failure. */
     readonly errno: Errno,
+    /** What could not be opened: a preopen's guest and host paths, or a stdio host fd. */
+    readonly subject?: { preopen: [guestPath: string, hostPath: string] } | { hostFd: number },
   ) {
     super(`UVWASI_${errnoName}, uvwasi_init`);
   }

@@ -86,7 +86,7 @@ export function createPathMethods(
       if ((entry.rightsBase & needed) !== needed) return errno.notcapable;
       const askedBase = rightsFromGuest(requestedBase);
       if ((askedBase & rightsRefusedUnlessInherited & ~entry.rightsInheriting) !== 0) return errno.notcapable;
-      if (!fds.hasRoom) return errno.nfile;
+      if (!fds.hasRoom) return errno.mfile;
       const base = askedBase & entry.rightsInheriting;
       const inheriting = rightsFromGuest(requestedInheriting) & entry.rightsInheriting;
       request.followSymlinks = (dirflags & lookupflags.symlink_follow) !== 0;
@@ -120,7 +120,7 @@ export function createPathMethods(
       const newFd = fds.insert(newEntry);
       if (newFd < 0) {
         description.close();
-        return errno.nfile;
+        return errno.mfile;
       }
       result.value = asFd(newFd);
       return errno.success;

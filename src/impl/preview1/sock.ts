@@ -30,7 +30,7 @@ export function createSockMethods(ctx: HostContext): Pick<Preview1Host, "sock_ac
     sock_accept(fd, flags, result) {
       const entry = socket(fd, Right.sock_accept);
       if (typeof entry === "number") return entry;
-      if (!fds.hasRoom) return errno.nfile;
+      if (!fds.hasRoom) return errno.mfile;
       const error = entry.description.accept(flags, accepted);
       if (error !== errno.success) return error;
       const newFd = fds.insert(new FdEntry(accepted.value, socketRights, 0, flags));

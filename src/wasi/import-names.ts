@@ -1,0 +1,19 @@
+/**
+ * `wasiImportNames`: the module and function names a WASI object of a version
+ * provides, for tools that check a module's imports before instantiating it.
+ */
+import { createPreview0Imports, unimplementedPreview0Host } from "../generated/preview0/index.js";
+import { createPreview1Imports, unimplementedPreview1Host } from "../generated/preview1/index.js";
+import { GuestMemory } from "../runtime/index.js";
+import { moduleNames } from "./wasi-base.js";
+import type { WasiVersion } from "./wasi-options.js";
+
+/**
+ * The module name and function names a WASI object of `version` provides,
+ * read off the generated glue itself so they cannot drift from it.
+ */
+export function wasiImportNames(version: WasiVersion): { module: string; functions: string[] } {
+  const memory = new GuestMemory();
+  const imports = version === "unstable" ? createPreview0Imports(unimplementedPreview0Host(), memory) : createPreview1Imports(unimplementedPreview1Host(), memory);
+  return { module: moduleNames[version], functions: Object.keys(imports) };
+}
