@@ -35,10 +35,10 @@ function stringWalk(rel, op) {
   const parts = rel.split("/");
   let current = root;
   for (let i = 0; i < parts.length - 1; i++) {
-    current += "/" + parts[i];
+    current += `/${parts[i]}`;
     if (!fs.lstatSync(current).isDirectory()) throw new Error("not a directory");
   }
-  return op(current + "/" + parts[parts.length - 1]);
+  return op(`${current}/${parts[parts.length - 1]}`);
 }
 
 function anchoredWalk(rel, op) {
@@ -63,7 +63,7 @@ function kernelVerify(rel, op) {
   const dir = fs.openSync(`${viaFd(rootFd)}/${parent}`, dirFlags);
   try {
     const where = fs.readlinkSync(viaFd(dir), "latin1");
-    if (where !== fs.readlinkSync(viaFd(rootFd), "latin1") + "/" + parent) throw new Error("moved");
+    if (where !== `${fs.readlinkSync(viaFd(rootFd), "latin1")}/${parent}`) throw new Error("moved");
     return op(`${viaFd(dir)}/${rel.slice(cut + 1)}`);
   } finally {
     fs.closeSync(dir);
@@ -80,7 +80,7 @@ function cachedHandle(rel, op) {
     dir = fs.openSync(`${viaFd(rootFd)}/${parent}`, dirFlags);
     cachedHandles.set(parent, dir);
   }
-  if (fs.readlinkSync(viaFd(dir), "latin1") !== root + "/" + parent) throw new Error("moved");
+  if (fs.readlinkSync(viaFd(dir), "latin1") !== `${root}/${parent}`) throw new Error("moved");
   return op(`${viaFd(dir)}/${rel.slice(cut + 1)}`);
 }
 
@@ -113,8 +113,8 @@ for (const [opName, op] of [["open+close", openClose], ["lstat", lstat]]) {
   }
 }
 console.log(`\nreadlink of a handle alone: ${timeNs(() => fs.readlinkSync(viaFd(rootFd), "latin1"), n).toFixed(0)} ns`);
-console.log(`lstat of a plain name by full path: ${timeNs(() => fs.lstatSync(root + "/f", { bigint: true }), n).toFixed(0)} ns`);
-console.log(`lstat of a plain name via /proc/self/fd: ${timeNs(() => fs.lstatSync(viaFd(rootFd) + "/f", { bigint: true }), n).toFixed(0)} ns`);
+console.log(`lstat of a plain name by full path: ${timeNs(() => fs.lstatSync(`${root}/f`, { bigint: true }), n).toFixed(0)} ns`);
+console.log(`lstat of a plain name via /proc/self/fd: ${timeNs(() => fs.lstatSync(`${viaFd(rootFd)}/f`, { bigint: true }), n).toFixed(0)} ns`);
 console.log(`lstat of a plain name via /proc/<pid>/fd: ${timeNs(() => fs.lstatSync(`/proc/${process.pid}/fd/${rootFd}/f`, { bigint: true }), n).toFixed(0)} ns`);
 
 for (const fd of cachedHandles.values()) fs.closeSync(fd);

@@ -18,7 +18,9 @@ const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const scratch = join(root, "test", ".scratch");
 mkdirSync(scratch, { recursive: true });
 const cleanups: string[] = [];
-afterAll(() => cleanups.forEach((path) => rmSync(path, { recursive: true, force: true })));
+afterAll(() => {
+  for (const path of cleanups) rmSync(path, { recursive: true, force: true });
+});
 
 function scratchDir(prefix: string): string {
   const dir = mkdtempSync(join(scratch, prefix));
@@ -59,7 +61,7 @@ describe("codegen output", () => {
     symlinkSync(join(root, "node_modules"), join(copy, "node_modules"));
     writeFileSync(join(copy, "package.json"), readFileSync(join(root, "package.json")));
     const edited = join(copy, "src/generated/preview1/host.ts");
-    writeFileSync(edited, readFileSync(edited, "utf8") + "// a hand edit\n");
+    writeFileSync(edited, `${readFileSync(edited, "utf8")}// a hand edit\n`);
     writeFileSync(join(copy, "src/generated/preview0/stray.ts"), "export {};\n");
     const run = spawnSync(process.execPath, ["--import", "tsx", "codegen/main.ts", "--check"], { cwd: copy, encoding: "utf8" });
     expect(run.status).toBe(1);

@@ -133,7 +133,7 @@ describe("openBeneath", () => {
   });
 
   it("O_DIRECTORY through a followed link to a directory opens it", () => {
-    withOpened(openBeneath(byPath(root), "dir-link", O_RDONLY | O_DIRECTORY, 0, follow), (fd, hostPath) => {
+    withOpened(openBeneath(byPath(root), "dir-link", O_RDONLY | O_DIRECTORY, 0, follow), (_fd, hostPath) => {
       expect(hostPath).toBe(at("dir"));
     });
   });

@@ -134,7 +134,7 @@ describe("rejected paths", () => {
   it("an absolute path is notcapable", () => {
     expect(errnoOf(resolvePath(root, "/etc/passwd", follow))).toBe("notcapable");
     expect(errnoOf(resolvePath(root, "/", follow))).toBe("notcapable");
-    expect(errnoOf(resolvePath(root, root + "/file.txt", follow))).toBe("notcapable");
+    expect(errnoOf(resolvePath(root, `${root}/file.txt`, follow))).toBe("notcapable");
   });
 
   it("a component over 255 UTF-8 bytes is nametoolong", () => {
@@ -145,15 +145,15 @@ describe("rejected paths", () => {
   });
 
   it("a component of exactly 255 bytes is accepted", () => {
-    const r = expectResolved(resolvePath(root, "é".repeat(127) + "x", follow));
+    const r = expectResolved(resolvePath(root, `${"é".repeat(127)}x`, follow));
     expect(r.finalStat).toBeNull();
   });
 
   it("by default accepts 4096 bytes, the host's maxPathBytes, and refuses 4097", () => {
-    const at4096 = "./".repeat(2043) + "file.txt" + "/".repeat(2);
+    const at4096 = `${"./".repeat(2043)}file.txt${"/".repeat(2)}`;
     expect(Buffer.byteLength(at4096)).toBe(4096);
     expect(errnoOf(resolvePath(root, at4096, follow))).not.toBe("nametoolong");
-    expect(errnoOf(resolvePath(root, at4096 + "/", follow))).toBe("nametoolong");
+    expect(errnoOf(resolvePath(root, `${at4096}/`, follow))).toBe("nametoolong");
   });
 
   it("a path over maxPathBytes is nametoolong", () => {

@@ -11,7 +11,7 @@ import { runGuest } from "./support/run-guest.js";
 const scratch = mkdtempSync(join(tmpdir(), "witx-wasi-stdio-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const text = "first line\nsecond line, longer than the guest's 100-byte buffer so it takes more than one read: ".padEnd(260, "x") + "\nüñíçødé\n";
+const text = `${"first line\nsecond line, longer than the guest's 100-byte buffer so it takes more than one read: ".padEnd(260, "x")}\nüñíçødé\n`;
 
 describe("stdin from JavaScript values, stdout into a capture (cat.wasm)", () => {
   it("copies a string on stdin to the captured stdout", () => {

@@ -241,7 +241,7 @@ describe("start", () => {
     const wasi = new WASI({ version: "preview1", preopens: { "/sandbox": sandbox }, stdout: stdout.fd });
     const { instance } = instantiate(wasi, {
       entry: "_start",
-      data: { 0x100: "left-open.txt" },
+      data: { 256: "left-open.txt" },
       entryBody: "(drop (call $open (i32.const 3) (i32.const 0x100) (i32.const 13) (i32.const 1)))",
     });
     // The preopen holds a host fd from construction on.
@@ -287,7 +287,7 @@ describe("an import called before start() or initialize()", () => {
 
   it.each(both)("%s: throws it through the guest when its _start export is called directly", (_name, make) => {
     const wasi = make({ version: "preview1" });
-    const { instance } = instantiate(wasi, { entry: "_start", data: { 0x100: "x\n" }, entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 2)))" });
+    const { instance } = instantiate(wasi, { entry: "_start", data: { 256: "x\n" }, entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 2)))" });
     const error = errorOf(() => (instance.exports._start as () => void)());
     expect(error).toMatchObject({ base: "Error", code: "ERR_WASI_NOT_STARTED", text: "Error: wasi.start() has not been called" });
   });
@@ -360,7 +360,7 @@ describe("initialize and close, for reactors", () => {
     const wasi = make({ version: "preview1", stdout: stdout.fd });
     const { instance, exports } = instantiate(wasi, {
       entry: "_initialize",
-      data: { 0x100: "init\n" },
+      data: { 256: "init\n" },
       entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 5)))",
     });
     expect(wasi.initialize(instance)).toBeUndefined();
@@ -459,7 +459,7 @@ describe("memory", () => {
     const wasi = make({ version: "preview1", stdout: stdout.fd });
     const { instance, exports } = instantiate(
       wasi,
-      { entry: "_start", memory: "imported-shared-exported", data: { 0x100: "shared hello\n" }, entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 13)))" },
+      { entry: "_start", memory: "imported-shared-exported", data: { 256: "shared hello\n" }, entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 13)))" },
       { memory },
     );
     expect(exports.memory).toBe(memory);
@@ -468,7 +468,7 @@ describe("memory", () => {
     expect(new DataView(memory.buffer).getUint32(scratch.nwritten, true)).toBe(13);
   });
 
-  const notExported: ToolkitOptions = { entry: "_start", memory: "imported-shared", data: { 0x100: "hidden memory\n" }, entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 14)))" };
+  const notExported: ToolkitOptions = { entry: "_start", memory: "imported-shared", data: { 256: "hidden memory\n" }, entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 14)))" };
 
   it("without a memory export refuses to start, with node:wasi's error", () => {
     const outcomes = both.map(([, make]) => {

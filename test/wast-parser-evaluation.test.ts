@@ -24,7 +24,7 @@ describe("@webassemblyjs/wast-parser as the witx lexer", () => {
   it("reports token positions that do not match the text, read as 0- or 1-based columns", () => {
     const text = "(typename $size u32)\n(typename $fd (handle))";
     const at = (lineText: string, value: string, index: number) =>
-      lineText.startsWith(value, index) || lineText.startsWith("$" + value, index);
+      lineText.startsWith(value, index) || lineText.startsWith(`$${value}`, index);
     const wrong = tokenize(text).filter((token) => {
       const { line, column } = token.loc.start;
       const lineText = text.split("\n")[line - 1] ?? "";

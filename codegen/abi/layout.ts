@@ -24,7 +24,7 @@ export interface Layout {
   readonly align: number;
 }
 
-export interface FieldLayout extends Layout {
+interface FieldLayout extends Layout {
   readonly name: string;
   readonly offset: number;
   readonly field: Field;
@@ -73,7 +73,7 @@ export function alignOf(of: Layoutable): number {
   return layoutOf(of).align;
 }
 
-export function alignUp(offset: number, align: number): number {
+function alignUp(offset: number, align: number): number {
   return Math.ceil(offset / align) * align;
 }
 

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { relative } from "node:path";
 
-export const GENERATOR = "witx-wasi codegen 1";
-export const COMMAND = "npm run codegen";
+const GENERATOR = "witx-wasi codegen 1";
+const COMMAND = "npm run codegen";
 
 /**
  * The comment every generated file opens with: that it is generated, from which
@@ -22,5 +22,5 @@ export function generatedHeader(
       return `// @generated from ${relative(projectRoot, source.path).split("\\").join("/")} (sha256 ${digest})`;
     }),
   ];
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

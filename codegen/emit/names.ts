@@ -24,7 +24,7 @@ export function typeName(witxName: string): string {
 /** `subscription_clock` → `subscriptionClockCodec`. */
 export function codecName(witxName: string): string {
   const pascal = typeName(witxName);
-  return pascal[0].toLowerCase() + pascal.slice(1) + "Codec";
+  return `${pascal[0].toLowerCase() + pascal.slice(1)}Codec`;
 }
 
 /** A parameter or local name: the witx name, with a trailing `_` when it is a reserved word (`in` → `in_`). */

@@ -7,7 +7,7 @@ import type { BuiltinName, Type, TypeRef } from "../model/types.js";
 import { resolve } from "../model/walk.js";
 import { codecName, typeName } from "./names.js";
 
-export function isWide(name: BuiltinName): boolean {
+function isWide(name: BuiltinName): boolean {
   return name === "u64" || name === "s64";
 }
 

@@ -33,15 +33,20 @@ function emitNamedType(file: Statements, named: NamedType): void {
   const type = named.type;
   switch (type.kind) {
     case "enum":
-      return emitEnum(file, named, type);
+      emitEnum(file, named, type);
+      return;
     case "flags":
-      return emitFlags(file, named, type);
+      emitFlags(file, named, type);
+      return;
     case "handle":
-      return emitHandle(file, named);
+      emitHandle(file, named);
+      return;
     case "record":
-      return emitRecord(file, named, type);
+      emitRecord(file, named, type);
+      return;
     case "variant":
-      return emitVariant(file, named, type);
+      emitVariant(file, named, type);
+      return;
     case "builtin": {
       addAlias(file, named, tsTypeOf(type, ""));
       const codec = codecExpression({ kind: "inline", type }, "");
@@ -52,7 +57,8 @@ function emitNamedType(file: Statements, named: NamedType): void {
     case "string":
     case "pointer":
     case "tuple":
-      return addAlias(file, named, tsTypeOf(type, ""));
+      addAlias(file, named, tsTypeOf(type, ""));
+      return;
     case "expected":
       throw new Error(`typename $${named.name}: an expected type cannot be emitted on its own`);
   }
@@ -228,7 +234,7 @@ function emitVariant(file: Statements, named: NamedType, type: Extract<Type, { k
   const le = tagAccess.littleEndian ? ", true" : "";
   const tagEnum = type.tagEnum && type.tagEnum.kind === "named" ? type.tagEnum.name : null;
   const tagLiteral = (index: number) =>
-    tagEnum ? `typeof ${tagEnum}${/^[A-Za-z_$][\w$]*$/.test(type.cases[index].name) ? "." + type.cases[index].name : `[${JSON.stringify(type.cases[index].name)}]`}` : `${index}`;
+    tagEnum ? `typeof ${tagEnum}${/^[A-Za-z_$][\w$]*$/.test(type.cases[index].name) ? `.${type.cases[index].name}` : `[${JSON.stringify(type.cases[index].name)}]`}` : `${index}`;
   const members = type.cases.map((entry, index) =>
     entry.type === null
       ? `{ readonly tag: ${tagLiteral(index)} }`

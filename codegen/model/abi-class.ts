@@ -55,7 +55,7 @@ function builtinCore(name: string): CoreType {
 }
 
 /** Enums and flags travel as their representation: 64-bit ones as i64, the rest widened to i32. */
-export function reprCore(repr: IntRepr): CoreType {
+function reprCore(repr: IntRepr): CoreType {
   return repr === "u64" ? "i64" : "i32";
 }
 

@@ -6,7 +6,7 @@ export function resolve(ref: TypeRef): Type {
 }
 
 /** The type references a type is written with, one level deep, in source order. */
-export function childRefs(type: Type): readonly TypeRef[] {
+function childRefs(type: Type): readonly TypeRef[] {
   switch (type.kind) {
     case "list":
       return [type.element];

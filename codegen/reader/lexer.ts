@@ -8,7 +8,7 @@ import { readStringLiteral } from "./string-literal.js";
  * thing witx adds, `;;;` doc comments, which are tokens here (plain `;;` and
  * `(; ;)` comments are dropped) so the S-expression layer can attach them.
  */
-export type TokenKind = "lparen" | "rparen" | "doc" | AtomKind;
+type TokenKind = "lparen" | "rparen" | "doc" | AtomKind;
 
 export interface Token {
   readonly kind: TokenKind;
@@ -28,7 +28,7 @@ export interface Token {
  */
 const IDCHAR = /^[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]$/;
 
-export function isIdChar(ch: string): boolean {
+function isIdChar(ch: string): boolean {
   return IDCHAR.test(ch);
 }
 

@@ -114,7 +114,7 @@ function utf8Encode(cp: number): number[] {
  * Follows the well-formed byte sequences table of the Unicode standard
  * (no overlong forms, no surrogates, nothing above U+10FFFF).
  */
-export function firstInvalidUtf8(bytes: readonly number[]): number {
+function firstInvalidUtf8(bytes: readonly number[]): number {
   let i = 0;
   while (i < bytes.length) {
     const lead = bytes[i];

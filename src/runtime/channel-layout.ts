@@ -27,7 +27,7 @@ export const RETURNED = 0;
 export const THREW = 1;
 
 /** Core parameters a function may have; codegen/emit/forward-emitter.ts checks every witx function against it. */
-export const ARG_SLOTS = 16;
+const ARG_SLOTS = 16;
 const ARGS_BYTE_OFFSET = 64;
 export const ARG_I32 = ARGS_BYTE_OFFSET / 4;
 export const ARG_I64 = ARGS_BYTE_OFFSET / 8;

@@ -57,6 +57,7 @@ export const u64Codec: Codec<bigint> = {
   write: (view, offset, value) => view.setBigUint64(offset, value, true),
 };
 
+/** @public The generator names it for a witx `s8` (codegen/emit/ts-types.ts); no witx file uses one yet. */
 export const s8Codec: Codec<number> = {
   name: "s8",
   size: 1,
@@ -65,6 +66,7 @@ export const s8Codec: Codec<number> = {
   write: (view, offset, value) => view.setInt8(offset, value),
 };
 
+/** @public The generator names it for a witx `s16` (codegen/emit/ts-types.ts); no witx file uses one yet. */
 export const s16Codec: Codec<number> = {
   name: "s16",
   size: 2,
@@ -73,6 +75,7 @@ export const s16Codec: Codec<number> = {
   write: (view, offset, value) => view.setInt16(offset, value, true),
 };
 
+/** @public The generator names it for a witx `s32` (codegen/emit/ts-types.ts); no witx file uses one yet. */
 export const s32Codec: Codec<number> = {
   name: "s32",
   size: 4,
@@ -89,6 +92,7 @@ export const s64Codec: Codec<bigint> = {
   write: (view, offset, value) => view.setBigInt64(offset, value, true),
 };
 
+/** @public The generator names it for a witx `f32` (codegen/emit/ts-types.ts); no witx file uses one yet. */
 export const f32Codec: Codec<number> = {
   name: "f32",
   size: 4,
@@ -97,6 +101,7 @@ export const f32Codec: Codec<number> = {
   write: (view, offset, value) => view.setFloat32(offset, value, true),
 };
 
+/** @public The generator names it for a witx `f64` (codegen/emit/ts-types.ts); no witx file uses one yet. */
 export const f64Codec: Codec<number> = {
   name: "f64",
   size: 8,

@@ -16,6 +16,7 @@ export type BadPointerMode = "trap" | "fault";
  * Called when host code throws. Return an errno to give the guest, or nothing for
  * the default (`io`).
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that returns nothing (a logger) leaves the table's errno; `void` is what accepts it.
 export type HostErrorHook = (functionName: string, error: unknown) => number | void;
 
 export interface GlueOptions {
@@ -32,12 +33,12 @@ export interface GlueOptions {
  */
 export const PASSTHROUGH: unique symbol = Symbol.for("witx-wasi.passthrough") as never;
 
-export function isPassthrough(error: unknown): boolean {
+function isPassthrough(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { [PASSTHROUGH]?: boolean })[PASSTHROUGH] === true;
 }
 
 /** Raised by a `GuestPointer` access in fault mode; the glue turns it into the errno of its kind. */
-export class GuestFault extends Error {
+class GuestFault extends Error {
   constructor(
     message: string,
     readonly kind: PointerErrorKind,

@@ -95,7 +95,7 @@ function quote(bytes: Uint8Array): string {
   const shown = bytes.subarray(0, previewBytes);
   let text = "";
   for (const byte of shown) {
-    if (byte === 0x22 || byte === 0x5c) text += "\\" + String.fromCharCode(byte);
+    if (byte === 0x22 || byte === 0x5c) text += `\\${String.fromCharCode(byte)}`;
     else if (byte >= 0x20 && byte < 0x7f) text += String.fromCharCode(byte);
     else if (byte === 0x0a) text += "\\n";
     else if (byte === 0x09) text += "\\t";
@@ -238,7 +238,7 @@ export function formatStringTable(memory: GuestMemory, table: number, buffer: nu
   return `[${strings.join(", ")}${strings.length === maxListedStrings ? ", ..." : ""}]`;
 }
 
-export function formatValue(value: unknown, fields: FieldFormatters = {}): string {
+function formatValue(value: unknown, fields: FieldFormatters = {}): string {
   if (typeof value === "bigint") return String(value);
   if (typeof value === "number") return String(value);
   if (value === null || typeof value !== "object") return String(value);

@@ -51,7 +51,7 @@ export interface Failure {
   readonly detail: string;
 }
 
-export interface EpisodeStats {
+interface EpisodeStats {
   calls: number;
   traps: number;
   /** Lines the trace option produced (when on). */
@@ -77,7 +77,7 @@ export interface EpisodeResult {
   readonly root: string;
 }
 
-export type ImportFunction = (...args: (number | bigint)[]) => unknown;
+type ImportFunction = (...args: (number | bigint)[]) => unknown;
 export type ImportTable = Record<string, ImportFunction>;
 
 export interface EngineOptions {
@@ -108,7 +108,7 @@ export function factsFor(version: WitxVersion): WitxFacts {
   return facts;
 }
 
-export function moduleNameOf(version: WitxVersion): string {
+function moduleNameOf(version: WitxVersion): string {
   return version === "preview1" ? "wasi_snapshot_preview1" : "wasi_unstable";
 }
 

@@ -15,7 +15,7 @@ import type { Prng } from "./prng.js";
 import type { FunctionSpec, ParamSpec, PollLayout } from "./signatures.js";
 import { nameParts } from "./world.js";
 
-export interface MemoryWrite {
+interface MemoryWrite {
   readonly address: number;
   readonly bytes: Uint8Array;
 }
@@ -116,7 +116,7 @@ function component(prng: Prng, sane: boolean): Uint8Array {
  * A path (or a symlink target) as raw bytes; a sane one is plain names, "."
  * and "..", often a path known to exist.
  */
-export function pathBytes(prng: Prng, state: GeneratorState, sane: boolean): Uint8Array {
+function pathBytes(prng: Prng, state: GeneratorState, sane: boolean): Uint8Array {
   const { absoluteTargets, knownPaths } = state;
   if (sane && knownPaths.length > 0 && prng.chance(0.45)) {
     const known = prng.pick(knownPaths);
@@ -460,7 +460,7 @@ function drawArguments(builder: CallBuilder, spec: FunctionSpec, poll: PollLayou
 }
 
 /** The arguments as a wasm caller hands them to an import: i32 signed, i64 signed. */
-export function toWasmArgs(spec: FunctionSpec, values: readonly (number | bigint)[]): (number | bigint)[] {
+function toWasmArgs(spec: FunctionSpec, values: readonly (number | bigint)[]): (number | bigint)[] {
   return values.map((value, index) =>
     spec.params[index].core === "i64" ? BigInt.asIntN(64, BigInt(value)) : Number(value) | 0,
   );
@@ -481,7 +481,7 @@ const weights: Readonly<Record<string, number>> = {
   poll_oneoff: 2,
 };
 
-export function chooseFunction(prng: Prng, functions: readonly FunctionSpec[]): FunctionSpec {
+function chooseFunction(prng: Prng, functions: readonly FunctionSpec[]): FunctionSpec {
   let total = 0;
   for (const spec of functions) total += weights[spec.name] ?? 1;
   let roll = prng.below(total);

@@ -74,7 +74,7 @@ function shown(bytes: Uint8Array): string {
 }
 
 /** One call as `name(param=value, ...)` plus the memory it set up. */
-export function describeCall(config: EpisodeConfig, call: FuzzCall): string {
+function describeCall(config: EpisodeConfig, call: FuzzCall): string {
   const spec = factsFor(config.version).functions.find((candidate) => candidate.name === call.fn);
   const args = call.args.map((value, index) => {
     const name = spec?.params[index]?.name ?? `arg${index}`;

@@ -15,7 +15,7 @@ import { resolve } from "../../codegen/model/walk.js";
 import { loadWitx } from "../../codegen/model/load.js";
 import type { Type, TypeRef } from "../../codegen/model/types.js";
 
-export type ParamShape =
+type ParamShape =
   /** A descriptor number. */
   | { readonly kind: "fd" }
   /** A flags value with `count` defined bits. */
@@ -159,6 +159,7 @@ function signaturesOf(document: ReturnType<typeof loadWitx>): FunctionSpec[] {
       const lowered = lowerFunction(func);
       const core = coreSignature(lowered).params;
       const names = lowered.params.map((param) => param.name);
+      // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch below returns for every role (tsc checks it is exhaustive).
       const params = lowered.params.map((param, index): ParamSpec => {
         const coreType = core[index] === "i64" ? "i64" : "i32";
         switch (param.role) {

@@ -13,7 +13,7 @@
  */
 import type { ErrnoName } from "../../src/impl/node/errno-name.js";
 
-export type CaseKind = "escape" | "inside" | "refusal";
+type CaseKind = "escape" | "inside" | "refusal";
 
 export interface EscapeCase {
   readonly name: string;

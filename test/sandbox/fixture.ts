@@ -31,13 +31,13 @@ export interface EscapeTree {
   readonly secret: string;
 }
 
-export const sandboxFiles: Readonly<Record<string, string>> = {
+const sandboxFiles: Readonly<Record<string, string>> = {
   "file.txt": "inside-file",
   "dir/nested.txt": "inside-nested",
 };
 
 /** Links inside the sandbox: name → target (`<outside>` is replaced by the outside dir's absolute path). */
-export const plantedLinks: Readonly<Record<string, string>> = {
+const plantedLinks: Readonly<Record<string, string>> = {
   link_etc: "/etc",
   link_etc_passwd: "/etc/passwd",
   link_abs_canary: "<outside>/outside-canary.txt",
@@ -85,7 +85,7 @@ export function removeEscapeTree(tree: EscapeTree): void {
 }
 
 /** One entry of a snapshot: everything a run could change about a name. */
-export interface EntryRecord {
+interface EntryRecord {
   readonly type: "file" | "dir" | "link" | "other";
   readonly mode: number;
   readonly size: number;

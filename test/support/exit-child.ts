@@ -27,7 +27,7 @@ function runGuest(job: Job): void {
   const wasi = job.implementation === "node" ? new NodeWASI(options as never) : new OurWASI(options);
   const module = toolkitModule({
     entry: "_start",
-    data: { 0x100: "before exit\n" },
+    data: { 256: "before exit\n" },
     entryBody: `(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 12))) (call $exit (i32.const ${job.code}))`,
   });
   const instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);

@@ -18,7 +18,7 @@ import loadWabt from "wabt";
 
 const wabt = await loadWabt();
 
-export type MemoryKind =
+type MemoryKind =
   /** `(memory (export "memory") 1)`. */
   | "exported"
   /** Imported as `env.memory`, shared, 1..1 pages, and re-exported as `memory`. */
@@ -50,7 +50,7 @@ function memoryDeclaration(kind: MemoryKind): string {
   }
 }
 
-export function toolkitWat(options: ToolkitOptions = {}): string {
+function toolkitWat(options: ToolkitOptions = {}): string {
   const wasi = options.module ?? "wasi_snapshot_preview1";
   const memory = memoryDeclaration(options.memory ?? "exported");
   const entry = options.entry === undefined ? null : options.entry;

@@ -32,7 +32,7 @@ export interface Confinement {
   full(guestPath: string, options: ResolveOptions): ResolveResult;
 }
 
-export interface OpenedBeneath {
+interface OpenedBeneath {
   ok: true;
   fd: number;
   /** The host path that was opened (symlinks expanded). */

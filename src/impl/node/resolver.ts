@@ -243,8 +243,7 @@ function resolve(
 function rootIsIntact(dirHostPath: string, expected: FileIdentity): boolean {
   const stat = fs.lstatSync(dirHostPath, { bigint: true, throwIfNoEntry: false });
   return (
-    stat !== undefined &&
-    stat.isDirectory() &&
+    stat?.isDirectory() === true &&
     stat.dev === expected.dev &&
     stat.ino === expected.ino
   );
