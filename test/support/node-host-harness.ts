@@ -296,8 +296,13 @@ export function makeTempDir(prefix: string): [dir: string, cleanup: () => void] 
   return [dir, () => fs.rmSync(dir, { recursive: true, force: true })];
 }
 
-/** Both ways a directory descriptor can be rooted: through /proc/self/fd (Linux) and through host paths. */
-export const rootModes: readonly { name: string; procFdRoots: boolean }[] = [
-  { name: "proc-fd roots", procFdRoots: true },
-  { name: "host-path roots", procFdRoots: false },
+/**
+ * Every way a directory descriptor can resolve paths: with the openat2 addon
+ * (Linux, when built), through /proc/self/fd in JavaScript (Linux without the
+ * addon), and through host paths (other platforms).
+ */
+export const rootModes: readonly { name: string; procFdRoots: boolean; nativeResolution: boolean }[] = [
+  { name: "openat2 addon", procFdRoots: true, nativeResolution: true },
+  { name: "proc-fd roots", procFdRoots: true, nativeResolution: false },
+  { name: "host-path roots", procFdRoots: false, nativeResolution: false },
 ];

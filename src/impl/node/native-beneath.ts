@@ -46,7 +46,7 @@ interface NativeModule extends NativeBeneath {
 }
 
 /** The walk tried to leave the directory. */
-export const escaped = -5001;
+const escaped = -5001;
 /** The addon leaves this path to the JavaScript resolver. */
 export const undecided = -5002;
 
