@@ -3,7 +3,12 @@
  * below it are resolved from.
  *
  * Node has no openat(), so paths below a directory are host paths built by a
- * confined resolver from checked components. Which one:
+ * confined resolver from checked components, unless the openat2 addon is
+ * there. Which one:
+ * - On Linux with the addon (native-beneath.ts): the path is handed to the
+ *   kernel whole, from this fd, with RESOLVE_BENEATH; each operation below
+ *   tries it first and takes the resolver only for the paths the addon
+ *   leaves undecided (a trailing "/", a last "." or "..", ...).
  * - On Linux (/proc/self/fd), every directory descriptor, preopens included,
  *   is a handle: paths are resolved by anchored-resolver.ts one component at
  *   a time through `/proc/self/fd/<fd>/<name>`, starting from this fd. The
