@@ -592,7 +592,11 @@ export class HostDirectory extends BaseDescription implements Directory {
         let listing = cache.lookup(stats, parentIno);
         if (listing === null) {
           const takenAt = this.environment.realtimeNow();
-          listing = DirectoryListing.read(this.root, stats.ino, parentIno);
+          const native = this.native;
+          listing =
+            native === null
+              ? DirectoryListing.read(this.root, stats.ino, parentIno)
+              : DirectoryListing.read(this.root, stats.ino, parentIno, (name) => nativeInodeOf(native, this.fd, name));
           cache.store(stats, parentIno, listing, takenAt);
         }
         this.listing = listing;
@@ -628,6 +632,11 @@ export class HostDirectory extends BaseDescription implements Directory {
       return errnoOf(error);
     }
   }
+}
+
+/** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
+function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigint {
+  return native.stat(dirFd, name, false, nativeStat) === 0 ? nativeStat[1] : 0n;
 }
 
 const symlinkRefusalNumbers = new Set([osErrno.ELOOP, osErrno.EMLINK, osErrno.ENOTDIR].map((value) => -value));
