@@ -30,7 +30,9 @@ function buildDist() {
     execFileSync("npm", ["run", "build"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const output = `${error.stdout ?? ""}${error.stderr ?? ""}`.trim();
-    throw new Error(`npm run build failed, so dist/ may not match src/ (run with --no-build to use dist/ as it is, or --ours-from=src):\n${output}`);
+    throw new Error(
+      `npm run build failed, so dist/ may not match src/ (run with --no-build to use dist/ as it is, or --ours-from=src):\n${output}`,
+    );
   }
 }
 
@@ -41,7 +43,9 @@ function buildDist() {
  */
 export function locateOurs({ from, build, snapshotDir }) {
   if (!existsSync(SRC_ENTRY) && !existsSync(DIST_ENTRY)) {
-    throw new Error("our host is not there yet (no src/wasi/wasi.ts, no dist/bundle/index.js); use --self-test to try the runner with node:wasi on both sides");
+    throw new Error(
+      "our host is not there yet (no src/wasi/wasi.ts, no dist/bundle/index.js); use --self-test to try the runner with node:wasi on both sides",
+    );
   }
   if (from === "src") {
     return { module: SRC_ENTRY, nodeFlags: ["--import", "tsx"], label: "src/wasi/wasi.ts via tsx", snapshotRoot: null };

@@ -35,7 +35,10 @@ if (process.env.WITX_WASI_NATIVE === "0") {
   if (script === null) {
     skip("node-gyp not found");
   } else {
-    const run = spawnSync(process.execPath, [script, "rebuild", "--directory", here], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+    const run = spawnSync(process.execPath, [script, "rebuild", "--directory", here], {
+      stdio: ["ignore", "pipe", "pipe"],
+      encoding: "utf8",
+    });
     if (run.status !== 0) {
       const lastLines = `${run.stdout ?? ""}${run.stderr ?? ""}`.trim().split("\n").slice(-3).join(" | ");
       skip(`node-gyp failed: ${lastLines || run.error?.message || `status ${run.status}`}`);

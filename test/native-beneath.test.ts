@@ -103,7 +103,9 @@ class Calls {
   }
   readlink(path: string): string {
     const error = this.h.imports.path_readlink(3, 1024, this.put(path, 1024), 4096, 64, 16);
-    return error === errno.success ? `link ${new TextDecoder().decode(this.h.bytes.subarray(4096, 4096 + this.h.u32(16)))}` : `errno ${error}`;
+    return error === errno.success
+      ? `link ${new TextDecoder().decode(this.h.bytes.subarray(4096, 4096 + this.h.u32(16)))}`
+      : `errno ${error}`;
   }
   onePath(call: "path_create_directory" | "path_remove_directory" | "path_unlink_file", path: string): number {
     return this.h.imports[call](3, 1024, this.put(path, 1024));
@@ -149,7 +151,9 @@ describe.runIf(linux)("the addon answers as the JavaScript resolution does", () 
     const [addon, javascript] = outcomes;
     expect(addon.answers.length).toBeGreaterThan(0);
     // Only the answers that differ, side by side, so a failure names the path.
-    const differing = addon.answers.flatMap((answer, index) => (answer === javascript.answers[index] ? [] : [`addon ${answer} / javascript ${javascript.answers[index]}`]));
+    const differing = addon.answers.flatMap((answer, index) =>
+      answer === javascript.answers[index] ? [] : [`addon ${answer} / javascript ${javascript.answers[index]}`],
+    );
     expect(differing).toEqual([]);
     expect(addon.tree).toEqual(javascript.tree);
   }

@@ -218,7 +218,10 @@ describe.each(resolutions)("a directory swapped for a symlink (%s resolution)", 
     // moved directory; without /proc the host refuses a root that changed.
     const [readError, content] = guest.read(dirFd, "b/file");
     expect(content).not.toContain(secret);
-    expect([[0, "inside"], [76, ""]]).toContainEqual([readError, content]);
+    expect([
+      [0, "inside"],
+      [76, ""],
+    ]).toContainEqual([readError, content]);
     guest.close();
   });
 
@@ -251,10 +254,25 @@ describe.each(resolutions)("a directory swapped for a symlink (%s resolution)", 
 // Every fs function the host resolves or acts with: a swap is injected right
 // before the k-th call the host makes during one operation, for every k until
 // the operation makes fewer calls, so each step of each operation is raced.
-const hooked = ["openSync", "lstatSync", "statSync", "readlinkSync", "unlinkSync", "renameSync", "mkdirSync", "rmdirSync", "symlinkSync", "linkSync", "lutimesSync"] as const;
+const hooked = [
+  "openSync",
+  "lstatSync",
+  "statSync",
+  "readlinkSync",
+  "unlinkSync",
+  "renameSync",
+  "mkdirSync",
+  "rmdirSync",
+  "symlinkSync",
+  "linkSync",
+  "lutimesSync",
+] as const;
 
 describe("a swap injected before each file-system call the host makes (JavaScript resolution)", () => {
-  const originals = Object.fromEntries(hooked.map((name) => [name, fs[name]])) as Record<(typeof hooked)[number], (...args: unknown[]) => unknown>;
+  const originals = Object.fromEntries(hooked.map((name) => [name, fs[name]])) as Record<
+    (typeof hooked)[number],
+    (...args: unknown[]) => unknown
+  >;
   const unhooked = { ...fs, ...originals } as typeof fs;
   afterEach(() => {
     Object.assign(fs, originals);
@@ -325,7 +343,9 @@ describe.runIf(linux).each(resolutions)("another process flipping a component wh
         try { fs.renameSync(inside, inside + "-moved"); fs.symlinkSync(target, inside); fs.unlinkSync(inside); fs.renameSync(inside + "-moved", inside); flips++; } catch {}
       }
       process.stdout.write(String(flips));`;
-    const child = spawn(process.execPath, ["-e", script, join(sandbox, rel), join(outside, rel), String(flipMs + 400)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["-e", script, join(sandbox, rel), join(outside, rel), String(flipMs + 400)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     const done = new Promise<number>((resolve) => child.on("close", () => resolve(Number(output))));
@@ -374,7 +394,9 @@ describe.runIf(linux).each(resolutions)("another process flipping a component wh
       counts.push(`${position}: ${calls} calls, ${succeeded} inside reads, ${flips} flips`);
       expect(flips).toBeGreaterThan(0);
     }
-    console.log(`race against a flipping process (${resolution}): ${counts.join("; ")}; outside reached: ${seen.filter((t) => t.includes(secret) || t.includes(outsideLinkText)).length}`);
+    console.log(
+      `race against a flipping process (${resolution}): ${counts.join("; ")}; outside reached: ${seen.filter((t) => t.includes(secret) || t.includes(outsideLinkText)).length}`,
+    );
     expectNothingOutsideReached(seen, outsideBefore);
   });
 });

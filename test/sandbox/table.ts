@@ -63,7 +63,7 @@ export async function buildTable(): Promise<string> {
     "",
     `${escapeCases.length} cases (${escapes} escape attempts, the rest controls and malformed requests), run on Node ${process.version}.`,
     `Cases with any sign of an escape: ours ${breached.ours} (JavaScript mode ${breached["ours-js"]}, path mode ${breached["ours-paths"]}), node:wasi ${breached["node:wasi"]}.`,
-    "The \"ours\" column (the openat2 addon on Linux) is the same in the JavaScript and path resolution modes unless it says otherwise.",
+    'The "ours" column (the openat2 addon on Linux) is the same in the JavaScript and path resolution modes unless it says otherwise.',
     "",
     "| # | case | kind | what the guest tries (fd 3 = /sandbox) | ours | node:wasi | what node:wasi lets through |",
     "|---|---|---|---|---|---|---|",

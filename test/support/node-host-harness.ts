@@ -255,7 +255,9 @@ export class Harness {
 
   poll(subscriptions: Subscription[], room = subscriptions.length): [errno: number, events: Event[]] {
     const input = this.alloc(subscriptionCodec.size * Math.max(subscriptions.length, 1), subscriptionCodec.align);
-    subscriptions.forEach((subscription, index) => subscriptionCodec.write(this.view, input + index * subscriptionCodec.size, subscription));
+    subscriptions.forEach((subscription, index) =>
+      subscriptionCodec.write(this.view, input + index * subscriptionCodec.size, subscription),
+    );
     const output = this.alloc(eventCodec.size * Math.max(room, 1), eventCodec.align);
     const out = this.alloc(4, 4);
     const error = this.imports.poll_oneoff(input, output, subscriptions.length, out);

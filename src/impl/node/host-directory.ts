@@ -70,14 +70,7 @@ import type { HandleRoot } from "./directory-handles.js";
 import { nativeErrno, undecided, type NativeBeneath } from "./native-beneath.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
-import {
-  exceedsUtf8Bytes,
-  resolveParent,
-  resolvePath,
-  type FileIdentity,
-  type Resolved,
-  type ResolveOptions,
-} from "./resolver.js";
+import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
 import { symlinkTargetLeavesRoot } from "../symlink-target.js";
 import { fillFilestat, fillFilestatFromNative } from "./stats.js";
 import { timesToSet } from "./times.js";
@@ -552,7 +545,13 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (current === null) return errno.noent;
     if (flags === 0) return errno.success;
     try {
-      const [atime, mtime] = timesToSet(atim, mtim, flags, () => current, () => this.environment.realtimeNow());
+      const [atime, mtime] = timesToSet(
+        atim,
+        mtim,
+        flags,
+        () => current,
+        () => this.environment.realtimeNow(),
+      );
       // The path is resolved already (a link to follow was expanded, and a
       // trailing "/" checked for a directory), so never follow again: without
       // the "/", which would make the kernel follow a link swapped in since.
@@ -664,7 +663,7 @@ function openFlags(request: OpenRequest): number {
   // rights opens it anyway (the rights of a directory hold no data rights).
   // O_TRUNC needs a writable open to be defined, whatever the rights allow afterwards.
   const writing = (request.oflags & oflags.directory) === 0 && (request.write || truncating);
-  let flags = (writing ? (request.read ? O_RDWR : O_WRONLY) : O_RDONLY);
+  let flags = writing ? (request.read ? O_RDWR : O_WRONLY) : O_RDONLY;
   if ((request.oflags & oflags.creat) !== 0) flags |= O_CREAT;
   if ((request.oflags & oflags.excl) !== 0) flags |= O_EXCL;
   if (truncating) flags |= O_TRUNC;
