@@ -39,6 +39,8 @@ export interface NativeBeneath {
   link(dirFd: number, path: string, newDirFd: number, newPath: string, follow: boolean): number;
   symlink(target: string, dirFd: number, path: string): number;
   readlink(dirFd: number, path: string, out: Buffer): number;
+  /** Closes a host fd: 0 or a negated errno. */
+  close(fd: number): number;
 }
 
 interface NativeModule extends NativeBeneath {
