@@ -30,7 +30,9 @@ function buildDist() {
     execFileSync("npm", ["run", "build"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const output = `${error.stdout ?? ""}${error.stderr ?? ""}`.trim();
-    throw new Error(`npm run build failed, so dist/ may not match src/ (run with --no-build to use dist/ as it is, or --ours-from=src):\n${output}`);
+    throw new Error(
+      `npm run build failed, so dist/ may not match src/ (run with --no-build to use dist/ as it is, or --ours-from=src):\n${output}`,
+    );
   }
 }
 
@@ -41,7 +43,9 @@ function buildDist() {
  */
 export function locateOurs({ from, build, snapshotDir }) {
   if (!existsSync(SRC_ENTRY) && !existsSync(DIST_ENTRY)) {
-    throw new Error("our host is not there yet (no src/wasi/wasi.ts, no dist/bundle/index.js); use --self-test to try the runner with node:wasi on both sides");
+    throw new Error(
+      "our host is not there yet (no src/wasi/wasi.ts, no dist/bundle/index.js); use --self-test to try the runner with node:wasi on both sides",
+    );
   }
   if (from === "src") {
     return { module: SRC_ENTRY, nodeFlags: ["--import", "tsx"], label: "src/wasi/wasi.ts via tsx", snapshotRoot: null };
@@ -50,9 +54,12 @@ export function locateOurs({ from, build, snapshotDir }) {
   if (!existsSync(DIST_ENTRY)) throw new Error(`${DIST_ENTRY} was not built`);
   const builtAt = statSync(DIST_ENTRY).mtime.toISOString();
   if (!snapshotDir) return { module: DIST_ENTRY, nodeFlags: [], label: `dist/bundle/index.js (build of ${builtAt})`, snapshotRoot: null };
-  // The bundle imports only node: builtins and its own chunks, so the copy
-  // needs nothing but a package.json that makes .js files ES modules.
+  // The bundle imports only node: builtins, its own chunks and the optional
+  // addon, so the copy needs those and a package.json that makes .js files ES modules.
   cpSync(path.join(PROJECT_ROOT, "dist/bundle"), path.join(snapshotDir, "bundle"), { recursive: true });
+  // The openat2 addon, when the install step built it, where the bundle looks for it (src/impl/node/native-beneath.ts).
+  const addon = path.join("native", "build", "Release", "witx_wasi_native.node");
+  if (existsSync(path.join(PROJECT_ROOT, addon))) cpSync(path.join(PROJECT_ROOT, addon), path.join(snapshotDir, addon));
   writeFileSync(path.join(snapshotDir, "package.json"), JSON.stringify({ type: "module" }));
   return {
     module: path.join(snapshotDir, "bundle/index.js"),

@@ -55,7 +55,7 @@ for (const mode of rootModes) {
       fs.writeFileSync(at("file.txt"), "file-content");
       fs.mkdirSync(at("sub"));
       fs.writeFileSync(at("sub", "inner.txt"), "inner");
-      h = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots });
+      h = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots, nativeResolution: mode.nativeResolution });
     });
     afterEach(() => {
       h.close();
@@ -171,7 +171,7 @@ for (const mode of rootModes) {
       });
 
       it("refuses a descriptor beyond the open-file limit with mfile (the per-process table is full)", () => {
-        const limited = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots, limits: { maxOpenFds: 6 } });
+        const limited = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots, nativeResolution: mode.nativeResolution, limits: { maxOpenFds: 6 } });
         try {
           expect(limited.open(3, "file.txt")).toEqual([errno.success, 4]);
           expect(limited.open(3, "file.txt")).toEqual([errno.success, 5]);
@@ -184,7 +184,7 @@ for (const mode of rootModes) {
       });
 
       it("refuses a path longer than the limit with nametoolong", () => {
-        const limited = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots, limits: { maxPathBytes: 32 } });
+        const limited = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots, nativeResolution: mode.nativeResolution, limits: { maxPathBytes: 32 } });
         try {
           expect(limited.open(3, "a/".repeat(20) + "x")[0]).toBe(errno.nametoolong);
           expect(limited.open(3, "file.txt")[0]).toBe(errno.success);

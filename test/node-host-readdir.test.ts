@@ -19,7 +19,7 @@ for (const mode of rootModes) {
       for (let i = 0; i < 30; i++) fs.writeFileSync(at(`file-${String(i).padStart(2, "0")}.txt`), "x".repeat(i));
       fs.mkdirSync(at("sub"));
       fs.symlinkSync("file-00.txt", at("link"));
-      h = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots });
+      h = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots, nativeResolution: mode.nativeResolution });
     });
     afterEach(() => {
       h.close();

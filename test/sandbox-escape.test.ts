@@ -23,7 +23,8 @@ describe("escape suite: the guest and the case table", () => {
 });
 
 describe.each([
-  ["escape suite on our host", "ours"],
+  ["escape suite on our host (openat2 addon on Linux)", "ours"],
+  ["escape suite on our host, resolving in JavaScript through /proc/self/fd (Linux without the addon)", "ours-js"],
   ["escape suite on our host, resolving from host paths (no /proc)", "ours-paths"],
 ] as const)("%s", (_title, host) => {
   for (const testCase of escapeCases) {

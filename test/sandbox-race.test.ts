@@ -6,6 +6,13 @@
 // redirect a call. Each race is played on every intermediate component of
 // `a/b/<final>` and on the final one, for open, stat, unlink, rename,
 // readlink, mkdir and symlink.
+//
+// On Linux the host resolves in one of two ways (SECURITY.md): with the openat2
+// addon (native/beneath.c), where the kernel confines each whole walk, or, when
+// the addon is missing, with the JavaScript walk through handles. The races
+// between calls and against another process run in both; the swap injected
+// before each node:fs call can only reach the JavaScript walk (the addon makes
+// no node:fs calls to race, and the kernel walk is atomic).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
@@ -34,9 +41,22 @@ interface Guest {
   close(): void;
 }
 
-function guestOver(sandbox: string): Guest {
+type Resolution = "addon" | "javascript";
+const resolutions: readonly Resolution[] = ["addon", "javascript"];
+
+/** A guest on the WASI class as embedders make it; WITX_WASI_NATIVE=0 is how they turn the addon off. */
+function guestOver(sandbox: string, resolution: Resolution): Guest {
   const memory = new WebAssembly.Memory({ initial: 1 });
-  const wasi = new WASI({ version: "preview1", preopens: { "/sandbox": sandbox }, returnOnExit: true });
+  const saved = process.env.WITX_WASI_NATIVE;
+  if (resolution === "javascript") process.env.WITX_WASI_NATIVE = "0";
+  else delete process.env.WITX_WASI_NATIVE;
+  let wasi: WASI;
+  try {
+    wasi = new WASI({ version: "preview1", preopens: { "/sandbox": sandbox }, returnOnExit: true });
+  } finally {
+    if (saved === undefined) delete process.env.WITX_WASI_NATIVE;
+    else process.env.WITX_WASI_NATIVE = saved;
+  }
   wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);
   const imports = wasi.wasiImport as unknown as Record<string, (...args: (number | bigint)[]) => number>;
   const bytes = () => new Uint8Array(memory.buffer);
@@ -188,9 +208,9 @@ function resetTree(): void {
   makeTree(sandbox, "inside", "inside-target");
 }
 
-describe("a directory swapped for a symlink", () => {
+describe.each(resolutions)("a directory swapped for a symlink (%s resolution)", (resolution) => {
   it("between calls, a descriptor the guest holds on it still means the directory it opened", () => {
-    const guest = guestOver(sandbox);
+    const guest = guestOver(sandbox, resolution);
     const [error, dirFd] = guest.openDirectory(3, "a");
     expect(error).toBe(0);
     swap("a", "", fs);
@@ -198,12 +218,15 @@ describe("a directory swapped for a symlink", () => {
     // moved directory; without /proc the host refuses a root that changed.
     const [readError, content] = guest.read(dirFd, "b/file");
     expect(content).not.toContain(secret);
-    expect([[0, "inside"], [76, ""]]).toContainEqual([readError, content]);
+    expect([
+      [0, "inside"],
+      [76, ""],
+    ]).toContainEqual([readError, content]);
     guest.close();
   });
 
   it("between calls, a path through it from the preopen is refused (the link leads outside), also after the path was used", () => {
-    const guest = guestOver(sandbox);
+    const guest = guestOver(sandbox, resolution);
     expect(guest.read(3, "a/b/file")).toEqual([0, "inside"]);
     swap("a/b", "", fs);
     expect(guest.read(3, "a/b/file")).toEqual([76, ""]);
@@ -211,7 +234,7 @@ describe("a directory swapped for a symlink", () => {
   });
 
   it("between calls, a directory renamed on the host is seen where it now is", () => {
-    const guest = guestOver(sandbox);
+    const guest = guestOver(sandbox, resolution);
     expect(guest.read(3, "a/b/file")).toEqual([0, "inside"]);
     fs.renameSync(join(sandbox, "a", "b"), join(sandbox, "a", "c"));
     expect(guest.read(3, "a/b/file")[0]).toBe(44);
@@ -231,10 +254,25 @@ describe("a directory swapped for a symlink", () => {
 // Every fs function the host resolves or acts with: a swap is injected right
 // before the k-th call the host makes during one operation, for every k until
 // the operation makes fewer calls, so each step of each operation is raced.
-const hooked = ["openSync", "lstatSync", "statSync", "readlinkSync", "unlinkSync", "renameSync", "mkdirSync", "rmdirSync", "symlinkSync", "linkSync", "lutimesSync"] as const;
+const hooked = [
+  "openSync",
+  "lstatSync",
+  "statSync",
+  "readlinkSync",
+  "unlinkSync",
+  "renameSync",
+  "mkdirSync",
+  "rmdirSync",
+  "symlinkSync",
+  "linkSync",
+  "lutimesSync",
+] as const;
 
-describe("a swap injected before each file-system call the host makes", () => {
-  const originals = Object.fromEntries(hooked.map((name) => [name, fs[name]])) as Record<(typeof hooked)[number], (...args: unknown[]) => unknown>;
+describe("a swap injected before each file-system call the host makes (JavaScript resolution)", () => {
+  const originals = Object.fromEntries(hooked.map((name) => [name, fs[name]])) as Record<
+    (typeof hooked)[number],
+    (...args: unknown[]) => unknown
+  >;
   const unhooked = { ...fs, ...originals } as typeof fs;
   afterEach(() => {
     Object.assign(fs, originals);
@@ -244,7 +282,7 @@ describe("a swap injected before each file-system call the host makes", () => {
   /** Runs `operation` with a swap of `position` before the host's k-th fs call; false when it made fewer calls. */
   function raceAt(operation: Operation, position: Position, k: number, warm: boolean, seen: string[]): boolean {
     resetTree();
-    const guest = guestOver(sandbox);
+    const guest = guestOver(sandbox, "javascript");
     // Warm: the directories were walked before, so kept handles are in play.
     if (warm) guest.stat(3, "a/b/other", false);
     let calls = 0;
@@ -291,7 +329,7 @@ describe("a swap injected before each file-system call the host makes", () => {
 // A second process flips a component between the real directory and a symlink
 // to the outside as fast as it can while the guest runs every operation in a
 // loop, for a fixed time per position, so the suite stays fast.
-describe.runIf(linux)("another process flipping a component while the guest works", () => {
+describe.runIf(linux).each(resolutions)("another process flipping a component while the guest works (%s resolution)", (resolution) => {
   const flipMs = 300;
 
   function startFlipper(position: Position): { stop(): Promise<number> } {
@@ -305,7 +343,9 @@ describe.runIf(linux)("another process flipping a component while the guest work
         try { fs.renameSync(inside, inside + "-moved"); fs.symlinkSync(target, inside); fs.unlinkSync(inside); fs.renameSync(inside + "-moved", inside); flips++; } catch {}
       }
       process.stdout.write(String(flips));`;
-    const child = spawn(process.execPath, ["-e", script, join(sandbox, rel), join(outside, rel), String(flipMs + 400)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["-e", script, join(sandbox, rel), join(outside, rel), String(flipMs + 400)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let output = "";
     child.stdout.on("data", (chunk) => (output += chunk));
     const done = new Promise<number>((resolve) => child.on("close", () => resolve(Number(output))));
@@ -318,7 +358,7 @@ describe.runIf(linux)("another process flipping a component while the guest work
     const seen: string[] = [];
     const counts: string[] = [];
     for (const position of positions) {
-      const guest = guestOver(sandbox);
+      const guest = guestOver(sandbox, resolution);
       // A handle on a/b to put back what unlink and rename take away, wherever a/b is moved to.
       const b = fs.openSync(join(sandbox, "a", "b"), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
       const flipper = startFlipper(position);
@@ -354,7 +394,9 @@ describe.runIf(linux)("another process flipping a component while the guest work
       counts.push(`${position}: ${calls} calls, ${succeeded} inside reads, ${flips} flips`);
       expect(flips).toBeGreaterThan(0);
     }
-    console.log(`race against a flipping process: ${counts.join("; ")}; outside reached: ${seen.filter((t) => t.includes(secret) || t.includes(outsideLinkText)).length}`);
+    console.log(
+      `race against a flipping process (${resolution}): ${counts.join("; ")}; outside reached: ${seen.filter((t) => t.includes(secret) || t.includes(outsideLinkText)).length}`,
+    );
     expectNothingOutsideReached(seen, outsideBefore);
   });
 });

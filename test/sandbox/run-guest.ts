@@ -11,13 +11,16 @@ import { WASI as NodeWASI } from "node:wasi";
 import type { EscapeTree } from "./fixture.js";
 
 /**
- * "ours": our WASI class as embedders use it (on Linux, directory descriptors
- * are resolved through /proc/self/fd). "ours-paths": the same host forced into
- * the portable mode that resolves from host path strings (what non-Linux hosts
- * get), built directly since the WASI class does not expose the switch.
+ * "ours": our WASI class as embedders use it (on Linux, paths are resolved by
+ * the openat2 addon, native/beneath.c, when it is built). "ours-js": the same
+ * host with the addon turned off, resolving through /proc/self/fd in
+ * JavaScript (Linux without the addon). "ours-paths": the same host forced
+ * into the portable mode that resolves from host path strings (what non-Linux
+ * hosts get). The last two are built directly since the WASI class does not
+ * expose the switches.
  */
-export type HostName = "ours" | "ours-paths" | "node:wasi";
-export const hostNames: readonly HostName[] = ["ours", "ours-paths", "node:wasi"];
+export type HostName = "ours" | "ours-js" | "ours-paths" | "node:wasi";
+export const hostNames: readonly HostName[] = ["ours", "ours-js", "ours-paths", "node:wasi"];
 
 export interface GuestRun {
   readonly stdout: string;
@@ -59,13 +62,17 @@ function guestModule(name: string): WebAssembly.Module {
 // Our code is loaded on first use, so that node:wasi runs work on their own.
 async function createWasi(host: HostName, options: WasiOptions): Promise<WasiLike> {
   if (host === "node:wasi") return new NodeWASI(options) as unknown as WasiLike;
-  if (host === "ours-paths") return createPathModeWasi(options);
+  if (host === "ours-paths") return createSwitchedWasi(options, { procFdRoots: false });
+  if (host === "ours-js") return createSwitchedWasi(options, { nativeResolution: false });
   const { WASI } = await import("../../src/wasi/wasi.js");
   return new WASI(options) as unknown as WasiLike;
 }
 
-/** Just enough of the WASI class (start, proc_exit, close) over a path-mode Node host. */
-async function createPathModeWasi(options: WasiOptions): Promise<WasiLike> {
+/** Just enough of the WASI class (start, proc_exit, close) over a Node host with a resolution switch set. */
+async function createSwitchedWasi(
+  options: WasiOptions,
+  switches: { procFdRoots?: boolean; nativeResolution?: boolean },
+): Promise<WasiLike> {
   const [{ createNodeHost }, { createPreview1Imports }, { GuestMemory }, { WasiExit }] = await Promise.all([
     import("../../src/impl/node/index.js"),
     import("../../src/generated/preview1/index.js"),
@@ -82,7 +89,7 @@ async function createPathModeWasi(options: WasiOptions): Promise<WasiLike> {
     onExit: (code) => {
       throw new WasiExit(code);
     },
-    procFdRoots: false,
+    ...switches,
   });
   const memory = new GuestMemory();
   const imports = createPreview1Imports(host, memory);

@@ -29,22 +29,25 @@ function oursCell(outcome: CaseOutcome): string {
   return resultCell(outcome) + (outcome.breaches.length > 0 ? ` **BREACH: ${outcome.breaches.join("; ")}**` : "");
 }
 
-/** Our two resolution modes, in one cell when they agree (they should). */
-function bothModesCell(outcomes: Record<HostName, CaseOutcome>): string {
-  const procMode = oursCell(outcomes.ours);
-  const pathMode = oursCell(outcomes["ours-paths"]);
-  return procMode === pathMode ? procMode : `${procMode} (path mode: ${pathMode})`;
+/** Our three resolution modes, in one cell when they agree (they should). */
+function allModesCell(outcomes: Record<HostName, CaseOutcome>): string {
+  const addonMode = oursCell(outcomes.ours);
+  const differing = [
+    ["JavaScript mode", oursCell(outcomes["ours-js"])],
+    ["path mode", oursCell(outcomes["ours-paths"])],
+  ].filter(([, text]) => text !== addonMode);
+  return differing.length === 0 ? addonMode : `${addonMode} (${differing.map(([mode, text]) => `${mode}: ${text}`).join("; ")})`;
 }
 
 function row(index: number, testCase: EscapeCase, outcomes: Record<HostName, CaseOutcome>): string {
   const node = outcomes["node:wasi"];
   const through = node.breaches.length > 0 ? `**${node.breaches.join("; ")}**` : "—";
-  return `| ${index} | \`${testCase.name}\` | ${testCase.kind} | ${cell(testCase.attempt)} | ${cell(bothModesCell(outcomes))} | ${cell(resultCell(node))} | ${cell(through)} |`;
+  return `| ${index} | \`${testCase.name}\` | ${testCase.kind} | ${cell(testCase.attempt)} | ${cell(allModesCell(outcomes))} | ${cell(resultCell(node))} | ${cell(through)} |`;
 }
 
 export async function buildTable(): Promise<string> {
   const rows: string[] = [];
-  const breached: Record<HostName, number> = { ours: 0, "ours-paths": 0, "node:wasi": 0 };
+  const breached: Record<HostName, number> = { ours: 0, "ours-js": 0, "ours-paths": 0, "node:wasi": 0 };
   let index = 0;
   for (const testCase of escapeCases) {
     const outcomes = {} as Record<HostName, CaseOutcome>;
@@ -59,8 +62,8 @@ export async function buildTable(): Promise<string> {
     tableBegin,
     "",
     `${escapeCases.length} cases (${escapes} escape attempts, the rest controls and malformed requests), run on Node ${process.version}.`,
-    `Cases with any sign of an escape: ours ${breached.ours} (path mode ${breached["ours-paths"]}), node:wasi ${breached["node:wasi"]}.`,
-    "The \"ours\" column is the same in both resolution modes unless it says otherwise.",
+    `Cases with any sign of an escape: ours ${breached.ours} (JavaScript mode ${breached["ours-js"]}, path mode ${breached["ours-paths"]}), node:wasi ${breached["node:wasi"]}.`,
+    'The "ours" column (the openat2 addon on Linux) is the same in the JavaScript and path resolution modes unless it says otherwise.',
     "",
     "| # | case | kind | what the guest tries (fd 3 = /sandbox) | ours | node:wasi | what node:wasi lets through |",
     "|---|---|---|---|---|---|---|",

@@ -255,7 +255,9 @@ export class Harness {
 
   poll(subscriptions: Subscription[], room = subscriptions.length): [errno: number, events: Event[]] {
     const input = this.alloc(subscriptionCodec.size * Math.max(subscriptions.length, 1), subscriptionCodec.align);
-    subscriptions.forEach((subscription, index) => subscriptionCodec.write(this.view, input + index * subscriptionCodec.size, subscription));
+    subscriptions.forEach((subscription, index) =>
+      subscriptionCodec.write(this.view, input + index * subscriptionCodec.size, subscription),
+    );
     const output = this.alloc(eventCodec.size * Math.max(room, 1), eventCodec.align);
     const out = this.alloc(4, 4);
     const error = this.imports.poll_oneoff(input, output, subscriptions.length, out);
@@ -296,8 +298,13 @@ export function makeTempDir(prefix: string): [dir: string, cleanup: () => void] 
   return [dir, () => fs.rmSync(dir, { recursive: true, force: true })];
 }
 
-/** Both ways a directory descriptor can be rooted: through /proc/self/fd (Linux) and through host paths. */
-export const rootModes: readonly { name: string; procFdRoots: boolean }[] = [
-  { name: "proc-fd roots", procFdRoots: true },
-  { name: "host-path roots", procFdRoots: false },
+/**
+ * Every way a directory descriptor can resolve paths: with the openat2 addon
+ * (Linux, when built), through /proc/self/fd in JavaScript (Linux without the
+ * addon), and through host paths (other platforms).
+ */
+export const rootModes: readonly { name: string; procFdRoots: boolean; nativeResolution: boolean }[] = [
+  { name: "openat2 addon", procFdRoots: true, nativeResolution: true },
+  { name: "proc-fd roots", procFdRoots: true, nativeResolution: false },
+  { name: "host-path roots", procFdRoots: false, nativeResolution: false },
 ];

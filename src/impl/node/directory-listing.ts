@@ -15,7 +15,9 @@
  * inode numbers, so each entry is lstat'ed once, when the snapshot is taken:
  * a listing costs one lstat per entry, later fd_readdir calls on it (and
  * listings reused by listing-cache.ts) none. An entry gone before its lstat
- * keeps d_ino 0, "unknown".
+ * keeps d_ino 0, "unknown". With the openat2 addon the lstat is one
+ * `fstatat` on the directory's fd (the caller's `inodeOf`), not a walk of
+ * `/proc/self/fd/<fd>/<name>`.
  *
  * Names are Node's UTF-8 decoding of the names on disk: a name that is not
  * valid UTF-8 could not be passed back in a path anyway (paths must be UTF-8).
@@ -41,8 +43,16 @@ export class DirectoryListing {
     return this.bytes.length;
   }
 
-  /** Lists `directoryPath`; `selfIno` and `parentIno` are the inodes of `.` and `..`. */
-  static read(directoryPath: string, selfIno: bigint, parentIno: bigint): DirectoryListing {
+  /**
+   * Lists `directoryPath`; `selfIno` and `parentIno` are the inodes of `.` and
+   * `..`; `inodeOf` gives an entry's inode from its name (0 when it is gone).
+   */
+  static read(
+    directoryPath: string,
+    selfIno: bigint,
+    parentIno: bigint,
+    inodeOf: (name: string) => bigint = (name) => inodeAt(directoryPath, name),
+  ): DirectoryListing {
     const found = readdirSync(directoryPath, { withFileTypes: true });
     const count = found.length + 2;
     const nameLengths = new Array<number>(found.length);
@@ -66,12 +76,11 @@ export class DirectoryListing {
     direntCodec.write(view, offsets[1], header);
     bytes.write("..", offsets[1] + headerSize, "latin1");
     let at = offsets[1] + headerSize + 2;
-    const prefix = directoryPath.endsWith("/") ? directoryPath : `${directoryPath}/`;
     for (let i = 0; i < found.length; i++) {
       const entry = found[i];
       offsets[i + 2] = at;
       header.d_next = BigInt(i + 3);
-      header.d_ino = inodeOf(prefix + entry.name);
+      header.d_ino = inodeOf(entry.name);
       header.d_namlen = nameLengths[i];
       header.d_type = filetypeOf(entry);
       direntCodec.write(view, at, header);
@@ -94,7 +103,8 @@ export class DirectoryListing {
 }
 
 /** The entry's inode number as a filestat reports it; 0 when the entry is gone. */
-function inodeOf(path: string): bigint {
+function inodeAt(directoryPath: string, name: string): bigint {
+  const path = directoryPath.endsWith("/") ? directoryPath + name : `${directoryPath}/${name}`;
   try {
     return lstatSync(path, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n;
   } catch {

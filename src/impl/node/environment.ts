@@ -2,6 +2,7 @@
 import type { HostLimits } from "../limits.js";
 import type { DirectoryHandles } from "./directory-handles.js";
 import type { ListingCache } from "./listing-cache.js";
+import type { NativeBeneath } from "./native-beneath.js";
 
 export interface NodeFsEnvironment {
   readonly limits: HostLimits;
@@ -14,6 +15,11 @@ export interface NodeFsEnvironment {
   readonly procFdRoots: boolean;
   /** Snapshots of unchanged directories, shared by the host's descriptors. */
   readonly listings: ListingCache;
+  /**
+   * The openat2 addon (native-beneath.ts) when it is used: with /proc/self/fd
+   * roots, and the kernel's own symlink limit; null resolves in JavaScript.
+   */
+  readonly native: NativeBeneath | null;
   /** Directory handles kept for resolution with /proc/self/fd roots, shared by the host's descriptors. */
   readonly handles: DirectoryHandles;
 }

@@ -159,6 +159,11 @@ function buildNumberTable(): Map<number, ErrnoName> {
   return table;
 }
 
+/** The WASI errno name for a POSIX errno value (positive, as errno.h numbers it), or the fallback. */
+export function errnoNameOfPosixNumber(value: number): ErrnoName {
+  return errnoNameByPosixNumber.get(value) ?? fallbackErrnoName;
+}
+
 /** The WASI errno name for a Node error code string, or the fallback. */
 export function errnoNameOfCode(code: string): ErrnoName {
   return errnoNameByNodeCode.get(code) ?? fallbackErrnoName;

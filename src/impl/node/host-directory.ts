@@ -3,7 +3,12 @@
  * below it are resolved from.
  *
  * Node has no openat(), so paths below a directory are host paths built by a
- * confined resolver from checked components. Which one:
+ * confined resolver from checked components, unless the openat2 addon is
+ * there. Which one:
+ * - On Linux with the addon (native-beneath.ts): the path is handed to the
+ *   kernel whole, from this fd, with RESOLVE_BENEATH; each operation below
+ *   tries it first and takes the resolver only for the paths the addon
+ *   leaves undecided (a trailing "/", a last "." or "..", ...).
  * - On Linux (/proc/self/fd), every directory descriptor, preopens included,
  *   is a handle: paths are resolved by anchored-resolver.ts one component at
  *   a time through `/proc/self/fd/<fd>/<name>`, starting from this fd. The
@@ -41,6 +46,7 @@ import {
   unlinkSync,
   type BigIntStats,
 } from "node:fs";
+import { constants as osConstants } from "node:os";
 import type { Out } from "../../runtime/out.js";
 import {
   errno,
@@ -61,11 +67,12 @@ import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
 import type { HandleRoot } from "./directory-handles.js";
+import { nativeErrno, undecided, type NativeBeneath } from "./native-beneath.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
-import { resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
+import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
 import { symlinkTargetLeavesRoot } from "../symlink-target.js";
-import { fillFilestat } from "./stats.js";
+import { fillFilestat, fillFilestatFromNative } from "./stats.js";
 import { timesToSet } from "./times.js";
 
 // openBeneath adds O_NOFOLLOW itself; the plain-name path adds it here.
@@ -75,6 +82,13 @@ const O_SYNC = constants.O_SYNC ?? 0;
 const O_DSYNC = constants.O_DSYNC ?? 0;
 /** Linux defines O_RSYNC as O_SYNC; Node does not export it. */
 const O_RSYNC = (constants as { O_RSYNC?: number }).O_RSYNC ?? O_SYNC;
+
+const osErrno = osConstants.errno;
+
+/** Where the addon writes stat results (one call at a time per thread). */
+const nativeStat = new BigInt64Array(8);
+/** Where the addon writes a link's target: PATH_MAX holds any. */
+const nativeLinkTarget = Buffer.alloc(4096);
 
 export class HostDirectory extends BaseDescription implements Directory {
   readonly filetype = filetype.directory;
@@ -90,6 +104,8 @@ export class HostDirectory extends BaseDescription implements Directory {
   /** Linux: the handle paths are resolved beneath (this fd); null resolves from `root`. */
   private readonly handleRoot: HandleRoot | null;
   private readonly confinement: Confinement;
+  /** The openat2 addon, with a handle root: see the module comment. */
+  private readonly native: NativeBeneath | null;
 
   private constructor(
     /** The host fd on the directory; owned. */
@@ -114,12 +130,14 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (expectedRoot === undefined) {
       const handleRoot = handles.newRoot(fd);
       this.handleRoot = handleRoot;
+      this.native = environment.native;
       this.confinement = {
         parent: (path, options) => resolveParentBeneathHandle(handles, handleRoot, path, options),
         full: (path, options) => resolveBeneathHandle(handles, handleRoot, path, options),
       };
     } else {
       this.handleRoot = null;
+      this.native = null;
       this.confinement = {
         parent: (path, options) => resolveParent(root, path, options),
         full: (path, options) => resolvePath(root, path, options),
@@ -158,6 +176,16 @@ export class HostDirectory extends BaseDescription implements Directory {
   private get identity(): FileIdentity {
     this.knownIdentity ??= identityOf(fstatSync(this.fd, { bigint: true }));
     return this.knownIdentity;
+  }
+
+  /**
+   * The addon, for a path it may be given: one within the host's path limit
+   * (beyond it the resolver answers `nametoolong`, as it always did).
+   */
+  private nativeFor(path: string): NativeBeneath | null {
+    const native = this.native;
+    if (native === null || exceedsUtf8Bytes(path, this.environment.limits.maxPathBytes)) return null;
+    return native;
   }
 
   private resolve(path: string, follow: boolean): Resolved | Errno {
@@ -199,7 +227,22 @@ export class HostDirectory extends BaseDescription implements Directory {
     // Opened as an entry of this directory (no symlink in between): this is its parent.
     let isEntryOfThis = false;
     try {
-      if (this.plainNamesAllowed && isPlainName(path, this.environment.limits.maxPathBytes)) {
+      const native = this.nativeFor(path);
+      if (native !== null) {
+        // A plain name as below: opened without following first, so that an
+        // entry of this directory is known as one.
+        if (isPlainName(path, this.environment.limits.maxPathBytes)) {
+          fd = native.open(this.fd, path, flags | O_NOFOLLOW, 0o666);
+          if (fd >= 0) isEntryOfThis = true;
+          else if (request.followSymlinks && isSymlinkRefusalNumber(fd)) fd = native.open(this.fd, path, flags, 0o666);
+        } else {
+          fd = native.open(this.fd, path, request.followSymlinks ? flags : flags | O_NOFOLLOW, 0o666);
+        }
+        if (fd >= 0) hostPath = this.rootPrefix + path;
+        else if (fd === undecided) fd = -1;
+        else return nativeErrno(fd);
+      }
+      if (fd < 0 && this.plainNamesAllowed && isPlainName(path, this.environment.limits.maxPathBytes)) {
         hostPath = this.rootPrefix + path;
         try {
           fd = openSync(hostPath, flags | O_NOFOLLOW, 0o666);
@@ -242,6 +285,11 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   private createDirectoryHere(path: string): Errno {
+    const native = this.nativeFor(path);
+    if (native !== null) {
+      const status = native.mkdir(this.fd, path);
+      if (status !== undecided) return status < 0 ? nativeErrno(status) : errno.success;
+    }
     const resolved = this.resolve(path, false);
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat !== null) return errno.exist;
@@ -263,6 +311,11 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   private removeDirectoryHere(path: string): Errno {
+    const native = this.nativeFor(path);
+    if (native !== null) {
+      const status = native.unlink(this.fd, path, true);
+      if (status !== undecided) return status < 0 ? nativeErrno(status) : errno.success;
+    }
     const resolved = this.resolve(path, false);
     // POSIX refuses a last component of "." or ".." with EINVAL, but a ".."
     // that climbs above the root is an escape first: `notcapable`, as
@@ -290,6 +343,11 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   private unlinkFileHere(path: string): Errno {
+    const native = this.nativeFor(path);
+    if (native !== null) {
+      const status = native.unlink(this.fd, path, false);
+      if (status !== undecided) return status < 0 ? nativeErrno(status) : errno.success;
+    }
     const resolved = this.resolve(path, false);
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat === null) return errno.noent;
@@ -313,6 +371,15 @@ export class HostDirectory extends BaseDescription implements Directory {
   private renameHere(oldPath: string, newDirectory: Directory, newPath: string): Errno {
     if (!(newDirectory instanceof HostDirectory)) return errno.xdev;
     if (endsInDotComponent(oldPath) || endsInDotComponent(newPath)) return errno.inval;
+    const native = this.nativeFor(oldPath);
+    if (native !== null && newDirectory.nativeFor(newPath) !== null) {
+      const status = native.rename(this.fd, oldPath, newDirectory.fd, newPath);
+      if (status !== undecided) {
+        if (status < 0) return nativeErrno(status);
+        this.environment.handles.renames++;
+        return errno.success;
+      }
+    }
     const from = this.resolve(oldPath, false);
     if (typeof from === "number") return from;
     if (from.finalStat === null) return errno.noent;
@@ -340,7 +407,13 @@ export class HostDirectory extends BaseDescription implements Directory {
 
   private linkHere(oldPath: string, lookup: Lookupflags, newDirectory: Directory, newPath: string): Errno {
     if (!(newDirectory instanceof HostDirectory)) return errno.xdev;
-    const from = this.resolve(oldPath, (lookup & lookupflags.symlink_follow) !== 0);
+    const follow = (lookup & lookupflags.symlink_follow) !== 0;
+    const native = this.nativeFor(oldPath);
+    if (native !== null && newDirectory.nativeFor(newPath) !== null) {
+      const status = native.link(this.fd, oldPath, newDirectory.fd, newPath, follow);
+      if (status !== undecided) return status < 0 ? nativeErrno(status) : errno.success;
+    }
+    const from = this.resolve(oldPath, follow);
     if (typeof from === "number") return from;
     if (from.finalStat === null) return errno.noent;
     const to = newDirectory.resolve(newPath, false);
@@ -365,6 +438,12 @@ export class HostDirectory extends BaseDescription implements Directory {
 
   private symlinkHere(target: string, path: string): Errno {
     if (target.includes("\0")) return errno.inval;
+    const native = this.nativeFor(path);
+    // A target that cannot climb out from the root cannot from any depth below it: the check below has nothing to refuse.
+    if (native !== null && !symlinkTargetLeavesRoot(target, 0)) {
+      const status = native.symlink(target, this.fd, path);
+      if (status !== undecided) return status < 0 ? nativeErrno(status) : errno.success;
+    }
     const resolved = this.resolve(path, false);
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat !== null) return errno.exist;
@@ -387,6 +466,17 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   private readlinkHere(path: string, buffer: Uint8Array, result: Out<number>): Errno {
+    const native = this.nativeFor(path);
+    if (native !== null) {
+      const length = native.readlink(this.fd, path, nativeLinkTarget);
+      if (length !== undecided) {
+        if (length < 0) return nativeErrno(length);
+        const copied = Math.min(length, buffer.length);
+        buffer.set(nativeLinkTarget.subarray(0, copied));
+        result.value = copied;
+        return errno.success;
+      }
+    }
     const resolved = this.resolve(path, false);
     if (typeof resolved === "number") return resolved;
     if (resolved.finalStat === null) return errno.noent;
@@ -411,6 +501,15 @@ export class HostDirectory extends BaseDescription implements Directory {
 
   private statPathHere(path: string, lookup: Lookupflags, into: Filestat): Errno {
     const follow = (lookup & lookupflags.symlink_follow) !== 0;
+    const native = this.nativeFor(path);
+    if (native !== null) {
+      const status = native.stat(this.fd, path, follow, nativeStat);
+      if (status !== undecided) {
+        if (status < 0) return nativeErrno(status);
+        fillFilestatFromNative(into, nativeStat);
+        return errno.success;
+      }
+    }
     if (this.plainNamesAllowed && isPlainName(path, this.environment.limits.maxPathBytes)) {
       let stats: BigIntStats | undefined;
       try {
@@ -446,7 +545,13 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (current === null) return errno.noent;
     if (flags === 0) return errno.success;
     try {
-      const [atime, mtime] = timesToSet(atim, mtim, flags, () => current, () => this.environment.realtimeNow());
+      const [atime, mtime] = timesToSet(
+        atim,
+        mtim,
+        flags,
+        () => current,
+        () => this.environment.realtimeNow(),
+      );
       // The path is resolved already (a link to follow was expanded, and a
       // trailing "/" checked for a directory), so never follow again: without
       // the "/", which would make the kernel follow a link swapped in since.
@@ -486,7 +591,11 @@ export class HostDirectory extends BaseDescription implements Directory {
         let listing = cache.lookup(stats, parentIno);
         if (listing === null) {
           const takenAt = this.environment.realtimeNow();
-          listing = DirectoryListing.read(this.root, stats.ino, parentIno);
+          const native = this.native;
+          listing =
+            native === null
+              ? DirectoryListing.read(this.root, stats.ino, parentIno)
+              : DirectoryListing.read(this.root, stats.ino, parentIno, (name) => nativeInodeOf(native, this.fd, name));
           cache.store(stats, parentIno, listing, takenAt);
         }
         this.listing = listing;
@@ -524,6 +633,18 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 }
 
+/** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
+function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigint {
+  return native.stat(dirFd, name, false, nativeStat) === 0 ? nativeStat[1] : 0n;
+}
+
+const symlinkRefusalNumbers = new Set([osErrno.ELOOP, osErrno.EMLINK, osErrno.ENOTDIR].map((value) => -value));
+
+/** The addon's answer for an O_NOFOLLOW open that met a symlink (plain-name.ts lists the codes). */
+function isSymlinkRefusalNumber(code: number): boolean {
+  return symlinkRefusalNumbers.has(code);
+}
+
 /** creat|excl succeeded: the open made a new regular file. */
 const createdFlags = oflags.creat | oflags.excl;
 
@@ -542,7 +663,7 @@ function openFlags(request: OpenRequest): number {
   // rights opens it anyway (the rights of a directory hold no data rights).
   // O_TRUNC needs a writable open to be defined, whatever the rights allow afterwards.
   const writing = (request.oflags & oflags.directory) === 0 && (request.write || truncating);
-  let flags = (writing ? (request.read ? O_RDWR : O_WRONLY) : O_RDONLY);
+  let flags = writing ? (request.read ? O_RDWR : O_WRONLY) : O_RDONLY;
   if ((request.oflags & oflags.creat) !== 0) flags |= O_CREAT;
   if ((request.oflags & oflags.excl) !== 0) flags |= O_EXCL;
   if (truncating) flags |= O_TRUNC;

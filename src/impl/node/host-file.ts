@@ -42,6 +42,7 @@ import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
 import { maxFileOffset, maxSafeOffset, readBuffers, writeBuffers } from "./io.js";
+import { nativeErrno } from "./native-beneath.js";
 import { fillFilestat, filetypeOf } from "./stats.js";
 import { readWaiting, writeWaiting } from "./stream-io.js";
 
@@ -300,6 +301,11 @@ export class HostFile extends BaseDescription {
 
   override close(): Errno {
     if (!this.ownsFd) return errno.success;
+    const native = this.environment.native;
+    if (native !== null) {
+      const status = native.close(this.fd);
+      return status < 0 ? nativeErrno(status) : errno.success;
+    }
     try {
       closeSync(this.fd);
       return errno.success;

@@ -13,6 +13,7 @@ import type { NodeFsEnvironment } from "./environment.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
 import { DirectoryHandles } from "./directory-handles.js";
 import { ListingCache } from "./listing-cache.js";
+import { nativeBeneath } from "./native-beneath.js";
 import { procFdRootsAvailable } from "./proc-fd-roots.js";
 import { createRandomMethods } from "./random.js";
 import { sleepNanoseconds } from "./sleep.js";
@@ -29,11 +30,21 @@ export interface NodeHostOptions extends HostOptions<number | FileDescription> {
    * available). False forces the portable host-path mode; meant for tests.
    */
   procFdRoots?: boolean;
+  /**
+   * Resolve through the openat2 addon when it is built and works here
+   * (see native-beneath.ts). Default: true unless the environment variable
+   * WITX_WASI_NATIVE is "0". False keeps the JavaScript resolvers.
+   */
+  nativeResolution?: boolean;
 }
+
+/** MAXSYMLINKS: openat2 follows at most this many links, so only this limit can be left to it. */
+const kernelSymlinkHops = 40;
 
 /** close() closes every host fd the guest left open (never the embedder's stdio fds). */
 export function createNodeHost(options: NodeHostOptions): ClosableHost {
   const wantProcFdRoots = options.procFdRoots ?? true;
+  const wantNative = options.nativeResolution ?? process.env.WITX_WASI_NATIVE !== "0";
   // Directory handles the resolver keeps are the host's, not the guest's: they count against no guest limit.
   const handles = new DirectoryHandles();
   return bootstrapHost(options, {
@@ -47,6 +58,9 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
         // Probed on first use (the first directory the guest opens), not at start-up.
         get procFdRoots() {
           return wantProcFdRoots && procFdRootsAvailable();
+        },
+        get native() {
+          return wantNative && this.procFdRoots && limits.maxSymlinkHops === kernelSymlinkHops ? nativeBeneath() : null;
         },
         listings: new ListingCache(),
         handles,

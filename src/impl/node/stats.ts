@@ -37,3 +37,26 @@ export function fillFilestat(into: Filestat, stats: BigIntStats): Filestat {
   into.ctim = stats.ctimeNs;
   return into;
 }
+
+const fileTypeMask = 0o170000;
+const filetypeByModeBits: ReadonlyMap<number, Filetype> = new Map([
+  [0o100000, filetype.regular_file],
+  [0o040000, filetype.directory],
+  [0o120000, filetype.symbolic_link],
+  [0o020000, filetype.character_device],
+  [0o060000, filetype.block_device],
+  [0o140000, filetype.socket_stream],
+]);
+
+/** The addon's stat (native-beneath.ts): dev, ino, mode, nlink, size, atim, mtim, ctim, as Node's BigIntStats give them. */
+export function fillFilestatFromNative(into: Filestat, values: BigInt64Array): Filestat {
+  into.dev = values[0];
+  into.ino = values[1];
+  into.filetype = filetypeByModeBits.get(Number(values[2]) & fileTypeMask) ?? filetype.unknown;
+  into.nlink = values[3];
+  into.size = values[4];
+  into.atim = values[5];
+  into.mtim = values[6];
+  into.ctim = values[7];
+  return into;
+}

@@ -1,0 +1,89 @@
+/**
+ * The optional native addon (native/beneath.c): path operations the kernel
+ * confines beneath a directory descriptor with openat2(RESOLVE_BENEATH |
+ * RESOLVE_NO_MAGICLINKS), on Linux 5.6 and later.
+ *
+ * Why native. Node has no openat(); through node:fs every confined step costs
+ * a path walk of `/proc/self/fd/<fd>/<name>` and, for kept directory handles,
+ * a readlink to check they are still where they were (anchored-resolver.ts).
+ * One openat2 call does the whole walk beneath the descriptor, symlinks
+ * included, atomically: no per-component opens, no kept handles to check.
+ *
+ * Optional. The addon is built by the package's install step when a compiler
+ * is there (native/build.mjs). It is used only when it loads and its probe
+ * succeeds (ENOSYS before Linux 5.6), and a host does not opt out
+ * (NodeHostOptions.nativeResolution, WITX_WASI_NATIVE=0); otherwise the
+ * host resolves in JavaScript as before.
+ * It is loaded on first use, not at import.
+ *
+ * The addon answers a number: >= 0 for success, a negated errno, `escaped`
+ * (the walk tried to leave the directory: `notcapable`, as the JavaScript
+ * resolvers answer it) or `undecided` (a path whose meaning the addon does not
+ * settle, such as a trailing "/" or a last component of "..": the caller takes
+ * its JavaScript resolution, which answers as it always did).
+ */
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { errno, type Errno } from "../../generated/preview1/types.js";
+import { errnoNameOfPosixNumber } from "./errno-map.js";
+
+export interface NativeBeneath {
+  open(dirFd: number, path: string, flags: number, mode: number): number;
+  /** Writes dev, ino, mode, nlink, size, atim, mtim, ctim into `out`. */
+  stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array): number;
+  unlink(dirFd: number, path: string, directory: boolean): number;
+  mkdir(dirFd: number, path: string): number;
+  rename(dirFd: number, path: string, newDirFd: number, newPath: string): number;
+  link(dirFd: number, path: string, newDirFd: number, newPath: string, follow: boolean): number;
+  symlink(target: string, dirFd: number, path: string): number;
+  readlink(dirFd: number, path: string, out: Buffer): number;
+  /** Closes a host fd: 0 or a negated errno. */
+  close(fd: number): number;
+}
+
+interface NativeModule extends NativeBeneath {
+  probe(): number;
+}
+
+/** The walk tried to leave the directory. */
+const escaped = -5001;
+/** The addon leaves this path to the JavaScript resolver. */
+export const undecided = -5002;
+
+const addonFile = join("native", "build", "Release", "witx_wasi_native.node");
+
+let loaded: NativeBeneath | null | undefined;
+
+/** The addon, or null when it is missing or openat2 does not work here. Probed once per process. */
+export function nativeBeneath(): NativeBeneath | null {
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (process.platform !== "linux") return loaded;
+  const file = findAddon();
+  if (file === null) return loaded;
+  try {
+    const addon = createRequire(import.meta.url)(file) as NativeModule;
+    if (addon.probe() === 0) loaded = addon;
+  } catch {
+    // Built for another Node ABI, or not loadable at all: the JavaScript resolver serves.
+  }
+  return loaded;
+}
+
+/** Where the build put the addon: the package root is a few levels above this module (src/impl/node, dist/bundle, ...). */
+function findAddon(): string | null {
+  let directory = dirname(fileURLToPath(import.meta.url));
+  for (let level = 0; level < 5; level++) {
+    const candidate = join(directory, addonFile);
+    if (existsSync(candidate)) return candidate;
+    directory = dirname(directory);
+  }
+  return null;
+}
+
+/** The WASI errno for a negative answer other than `undecided`. */
+export function nativeErrno(code: number): Errno {
+  return code === escaped ? errno.notcapable : errno[errnoNameOfPosixNumber(-code)];
+}
