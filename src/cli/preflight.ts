@@ -60,8 +60,11 @@ function describeNonModule(bytes: Uint8Array): string {
   return bytes.length < 4 ? "is too short to be a WebAssembly module" : "is not a WebAssembly module (no \\0asm header)";
 }
 
-/** Reads, compiles and checks `wasmPath`; `provided` lists what the host will supply. */
-export async function preflightWasm(wasmPath: string, provided: ProvidedImports): Promise<PreflightResult> {
+/**
+ * Reads, compiles and checks `wasmPath`; `provided` lists what the host will supply,
+ * and a memory import is accepted when `memoryImport` says the host makes one.
+ */
+export async function preflightWasm(wasmPath: string, provided: ProvidedImports, memoryImport = false): Promise<PreflightResult> {
   const fail = (problem: string): PreflightResult => ({ ok: false, message: `witx-wasi: ${wasmPath}: ${problem}` });
 
   // readFile's buffer is never shared, which the compile API's type insists on.
@@ -90,7 +93,9 @@ export async function preflightWasm(wasmPath: string, provided: ProvidedImports)
   }
   if (start.kind !== "function") return fail(`exports _start as a ${start.kind}, not a function`);
 
-  const missing = WebAssembly.Module.imports(module).find((entry) => !provided.get(entry.module)?.has(entry.name));
+  const missing = WebAssembly.Module.imports(module).find(
+    (entry) => !(memoryImport && entry.kind === "memory") && !provided.get(entry.module)?.has(entry.name),
+  );
   if (missing !== undefined) {
     return fail(`imports ${missing.module}.${missing.name} (${missing.kind}), which this host does not provide`);
   }

@@ -8,6 +8,7 @@ import { fstatSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { WASI, wasiImportNames } from "../wasi/wasi.js";
 import { GuestStopped, GuestWorkerDied, runInWorker } from "../worker/run-in-worker.js";
+import { importsThreadSpawn, THREAD_SPAWN_MODULE, THREAD_SPAWN_NAME } from "../worker/thread-spawn.js";
 import type { RunCommand } from "./args.js";
 import { preflightWasm } from "./preflight.js";
 
@@ -78,8 +79,12 @@ function guestPreopens(command: RunCommand): Record<string, string> | string {
 export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<number> {
   const version = command.version ?? "preview1";
   const names = wasiImportNames(version);
-  const provided = new Map([[names.module, new Set(names.functions)]]);
-  const checked = await preflightWasm(command.wasmPath, provided);
+  // wasi-threads' thread-spawn and the memory a threaded module imports come from the worker runner.
+  const provided = new Map([
+    [names.module, new Set(names.functions)],
+    [THREAD_SPAWN_MODULE, new Set([THREAD_SPAWN_NAME])],
+  ]);
+  const checked = await preflightWasm(command.wasmPath, provided, true);
   if (!checked.ok) {
     io.error(checked.message);
     return setupFailureExitCode;
@@ -99,7 +104,7 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
     preopens,
     trace: command.trace,
   };
-  if (command.timeout !== undefined || stdinIsInteractive()) return runInWorkerMode(command, options, io);
+  if (command.timeout !== undefined || stdinIsInteractive() || needsWorker(checked.module)) return runInWorkerMode(command, options, io);
   const wasi = new WASI({ ...options, returnOnExit: true });
 
   let instance: WebAssembly.Instance;
@@ -136,6 +141,11 @@ async function runInWorkerMode(command: RunCommand, options: Parameters<typeof r
     }
     return reportFailure(command, error, io);
   }
+}
+
+/** A module that spawns threads or imports its memory runs only in the worker runner (which makes the shared memory). */
+function needsWorker(module: WebAssembly.Module): boolean {
+  return importsThreadSpawn(module) || WebAssembly.Module.imports(module).some((entry) => entry.kind === "memory");
 }
 
 function reportFailure(command: RunCommand, error: unknown, io: RunIo): number {

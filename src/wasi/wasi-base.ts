@@ -98,6 +98,8 @@ export class WasiBase {
   readonly #memory = new GuestMemory(wasiNotStarted);
   readonly #host: ClosableHost;
   readonly #lifecycle: WasiLifecycleState = { started: false };
+  readonly #glueOptions: GlueOptions;
+  readonly #trace: ((line: string) => void) | null;
   /** Set by the first proc_exit, so an exit the guest swallowed (catch_all) still counts. */
   #exitCode: number | undefined;
   #closed = false;
@@ -138,16 +140,27 @@ export class WasiBase {
       onHostError: extra.onHostError,
       limits: extra.limits,
     };
+    this.#glueOptions = glueOptions;
+    this.#trace = extra.trace;
+    this.wasiImport = this.importsOver(host);
+  }
+
+  /**
+   * Another import object over `host` (the one given here, or a wrapper of it),
+   * with this object's memory and options. The worker runner gives each guest
+   * thread its own: the glue keeps one result slot per function, which two
+   * threads' calls must not share.
+   */
+  importsOver(host: Preview1Host): WasiImport {
     const memory = this.#memory;
-    const trace = extra.trace;
+    const trace = this.#trace;
     // With trace off the import object is the glue itself: no wrapper, no cost.
-    if (parsed.version === "unstable") {
-      const imports = createPreview0Imports(preview0Host(host), memory, glueOptions);
-      this.wasiImport = trace ? tracePreview0Imports(imports, memory, trace) : imports;
-    } else {
-      const imports = createPreview1Imports(host, memory, glueOptions);
-      this.wasiImport = trace ? tracePreview1Imports(imports, memory, trace) : imports;
+    if (this.#version === "unstable") {
+      const imports = createPreview0Imports(preview0Host(host), memory, this.#glueOptions);
+      return trace ? tracePreview0Imports(imports, memory, trace) : imports;
     }
+    const imports = createPreview1Imports(host, memory, this.#glueOptions);
+    return trace ? tracePreview1Imports(imports, memory, trace) : imports;
   }
 
   /** `{ wasi_snapshot_preview1: wasiImport }` or `{ wasi_unstable: wasiImport }`; a new object each call, as in Node. */

@@ -33,13 +33,12 @@ import { WasiBase } from "../wasi/wasi-base.js";
 import { WasiExit } from "../wasi/wasi-exit.js";
 import { nodePlatform, type NodeStdioOptions, type WasiOptions } from "../wasi/wasi.js";
 import { Suspension, type AsyncPreview1Host } from "./async-host.js";
-import { CHANNEL_BYTES } from "../runtime/channel-layout.js";
-import type { GuestEnd, GuestStart } from "./guest-side.js";
-import { HostDispatcher } from "./host-dispatcher.js";
+import type { GuestEnd } from "./guest-side.js";
+import type { DispatchFailure } from "./host-dispatcher.js";
 import { shareMemory } from "./share-memory.js";
+import { GuestThreads, type ThreadCalls, type ThreadsEnding } from "./threads.js";
 import { isStreamSource, StreamInputDescription, type StreamSource } from "../impl/stdio/stream-input.js";
 import { AsyncOutputDescription, isDrainable, type AsyncOutputCallback, type DrainableWritable } from "../impl/stdio/stream-output.js";
-import { startGuestWorker } from "./worker-script.js";
 
 /**
  * stdio for the worker runner: stdin may also be a stream or async iterable whose data
@@ -95,11 +94,7 @@ export class GuestWorkerDied extends Error {
   }
 }
 
-type Ending =
-  | { readonly kind: "guest"; readonly end: GuestEnd }
-  | { readonly kind: "died"; readonly error: unknown }
-  | { readonly kind: "exited"; readonly code: number }
-  | { readonly kind: "stopped"; readonly reason: "timeout" | "abort" };
+type Ending = ThreadsEnding | { readonly kind: "stopped"; readonly reason: "timeout" | "abort" };
 
 function checkStopOptions(options: WorkerRunOptions): void {
   const { timeout, signal } = options;
@@ -150,6 +145,8 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
   const given = { ...rest, ...(stdout === undefined || outputs[0] !== null ? {} : { stdout }), ...(stderr === undefined || outputs[1] !== null ? {} : { stderr }) };
   const streamed: StreamInputDescription | null = isStreamSource(stdin) ? new StreamInputDescription(stdin) : null;
   const suspension = new Suspension();
+  // The host with the embedder's override: each guest thread's glue wraps it in its own suspension.
+  let host: AsyncPreview1Host | undefined;
   let wasi: WasiBase;
   try {
     wasi = new WasiBase(
@@ -160,7 +157,10 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
         stdio: streamed === null && stdin !== undefined ? { ...given, stdin } : given,
         returnOnExit: true,
         memory,
-        host: (base: AsyncPreview1Host) => suspension.wrap(override === undefined ? base : override(base), preview1Functions),
+        host: (base: AsyncPreview1Host) => {
+          host = override === undefined ? base : override(base);
+          return suspension.wrap(host, preview1Functions);
+        },
       } as never,
       {
         ...nodePlatform,
@@ -184,24 +184,30 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
   // Attaches the shared memory to the glue: a reactor without exports, its memory given as the `memory` option.
   wasi.initialize({ exports: {} } as WebAssembly.Instance);
 
-  const channel = new SharedArrayBuffer(CHANNEL_BYTES);
-  const i32 = new Int32Array(channel);
-  const i64 = new BigInt64Array(channel);
-  const dispatch =
+  const dispatchOver = (imports: unknown) =>
     version === "unstable"
-      ? (index: number) => dispatchPreview0Imports(wasi.wasiImport as Preview0Imports, index, i32, i64)
-      : (index: number) => dispatchPreview1Imports(wasi.wasiImport as Preview1Imports, index, i32, i64);
-  const dispatcher = new HostDispatcher(channel, dispatch, suspension);
-
-  const worker = startGuestWorker();
+      ? (index: number, i32: Int32Array, i64: BigInt64Array) => dispatchPreview0Imports(imports as Preview0Imports, index, i32, i64)
+      : (index: number, i32: Int32Array, i64: BigInt64Array) => dispatchPreview1Imports(imports as Preview1Imports, index, i32, i64);
+  // The main thread uses the glue built above; each spawned thread gets its own over the same host.
+  let mainCalls: ThreadCalls | undefined = { suspension, dispatch: dispatchOver(wasi.wasiImport) };
+  const threadCalls = (): ThreadCalls => {
+    const main = mainCalls;
+    mainCalls = undefined;
+    if (main !== undefined) return main;
+    const own = new Suspension();
+    return { suspension: own, dispatch: dispatchOver(wasi.importsOver(own.wrap(host as AsyncPreview1Host, preview1Functions))) };
+  };
+  let threads: GuestThreads | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   let ending: Ending;
   try {
     ending = await new Promise<Ending>((settle) => {
-      worker.once("message", (end: GuestEnd) => settle({ kind: "guest", end }));
-      worker.once("error", (error) => settle({ kind: "died", error }));
-      worker.once("exit", (code) => settle({ kind: "exited", code }));
+      threads = new GuestThreads(
+        { module, memory, memoryImport: { module: plan.importModule, name: plan.importName }, wasiModule: wasiModules[version] },
+        threadCalls,
+        settle,
+      );
       if (timeout !== undefined) timer = setTimeout(() => settle({ kind: "stopped", reason: "timeout" }), timeout);
       if (signal !== undefined) {
         onAbort = () => settle({ kind: "stopped", reason: "abort" });
@@ -209,28 +215,19 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
         if (signal.aborted) onAbort();
         else signal.addEventListener("abort", onAbort, { once: true });
       }
-      dispatcher.serve().catch((error: unknown) => settle({ kind: "died", error }));
-      const start: GuestStart = {
-        module,
-        memory,
-        memoryImport: { module: plan.importModule, name: plan.importName },
-        wasiModule: wasiModules[version],
-        channel,
-      };
-      worker.postMessage(start);
+      threads.startMain();
     });
   } finally {
     clearTimeout(timer);
     if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
-    dispatcher.close();
-    await worker.terminate();
+    await threads?.close();
     wasi.close();
     streamed?.close();
   }
-  return outcome(ending, dispatcher, timeout);
+  return outcome(ending, (threads as GuestThreads | undefined)?.failure ?? { thrown: undefined }, timeout);
 }
 
-function outcome(ending: Ending, dispatcher: HostDispatcher, timeout: number | undefined): number {
+function outcome(ending: Ending, failure: DispatchFailure, timeout: number | undefined): number {
   switch (ending.kind) {
     case "stopped":
       throw new GuestStopped(
@@ -248,10 +245,11 @@ function outcome(ending: Ending, dispatcher: HostDispatcher, timeout: number | u
   }
   const end = ending.end;
   if (end.kind === "failed") throw errorFromWorker(end);
-  if (end.kind === "returned") return 0;
-  const thrown = dispatcher.thrown;
+  // A thread's proc_exit or trap may be reported after the main thread returned: it still counts.
+  if (end.kind === "returned" && failure.thrown === undefined) return 0;
+  const thrown = failure.thrown;
   if (thrown === undefined) throw new Error("worker runner: the guest unwound but no host call threw");
   if (thrown.error instanceof WasiExit) return thrown.error.code;
-  if (thrown.error instanceof Error) Object.defineProperty(thrown.error, "guestStack", { value: end.stack, configurable: true });
+  if (thrown.error instanceof Error) Object.defineProperty(thrown.error, "guestStack", { value: end.kind === "unwound" ? end.stack : "", configurable: true });
   throw thrown.error;
 }
