@@ -2,13 +2,15 @@
  * Command-line parsing for
  *
  *   witx-wasi run prog.wasm [--dir HOST[::GUEST]]... [--env K=V]... [--inherit-env]
- *                           [--version preview1|unstable] [--trace] [--timeout SECONDS] -- args...
+ *                           [--version preview1|unstable] [--trace] [--timeout SECONDS]
+ *                           [--tcplisten HOST:PORT]... -- args...
  *
  * Parsing only: nothing is read from disk or the environment here. Bad usage
  * comes back as a one-line message naming the option, with exit code 2 (the
  * usual code for usage errors), so the caller decides how to print it.
  */
 import type { WasiVersion } from "../wasi/wasi-options.js";
+import { parseListenAddress } from "../worker/sockets.js";
 
 export interface DirMapping {
   host: string;
@@ -30,6 +32,8 @@ export interface RunCommand {
   timeout: number | undefined;
   /** Everything after `--`; the program name (argv[0]) is not included. */
   guestArgs: string[];
+  /** `--tcplisten` addresses in command-line order; absent when none was given. */
+  tcpListen?: string[];
 }
 
 export interface HelpCommand {
@@ -58,11 +62,14 @@ Options:
   --version VERSION     WASI version to provide: preview1 (default) or unstable
   --trace               log each WASI call to stderr
   --timeout SECONDS     stop the program after SECONDS (exit code 124)
+  --tcplisten HOST:PORT listen on HOST:PORT and give the program the listening
+                        socket, at fd 3, 4, ... in order (before the --dir
+                        directories), as wasmtime does; may be repeated
 
 The program runs in a worker thread, with its WASI host on the main thread,
 when stdin is a terminal or a pipe (so each line reaches it as it arrives and
-poll() sees real readiness) or when --timeout is given; otherwise it runs on
-the main thread.
+poll() sees real readiness), when --timeout or --tcplisten is given, or when
+the program spawns threads (wasi-threads); otherwise it runs on the main thread.
   -h, --help            show this help
 `;
 
@@ -107,7 +114,12 @@ function parseTimeout(value: string): number {
   return seconds;
 }
 
-const valueOptions = new Set(["--dir", "--env", "--version", "--timeout"]);
+function parseTcpListen(value: string): string {
+  if (parseListenAddress(value) === null) throw new UsageProblem(`--tcplisten must be HOST:PORT with a port from 0 to 65535, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+const valueOptions = new Set(["--dir", "--env", "--version", "--timeout", "--tcplisten"]);
 const flagOptions = new Set(["--inherit-env", "--trace"]);
 
 /** Parses the arguments after the executable name (process.argv.slice(2)). */
@@ -177,6 +189,7 @@ function parseRun(own: readonly string[], guestArgs: string[]): RunCommand {
     if (name === "--dir") result.dirs.push(parseDir(value));
     else if (name === "--env") result.env.push(parseEnvPair(value));
     else if (name === "--timeout") result.timeout = parseTimeout(value);
+    else if (name === "--tcplisten") (result.tcpListen ??= []).push(parseTcpListen(value));
     else result.version = parseVersionValue(value);
   }
 

@@ -8,6 +8,7 @@ import { fstatSync, readFileSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { WASI, wasiImportNames } from "../wasi/wasi.js";
 import { GuestStopped, GuestWorkerDied, runInWorker } from "../worker/run-in-worker.js";
+import { SocketListenError } from "../worker/sockets.js";
 import { importsThreadSpawn, THREAD_SPAWN_MODULE, THREAD_SPAWN_NAME } from "../worker/thread-spawn.js";
 import type { RunCommand } from "./args.js";
 import { preflightWasm } from "./preflight.js";
@@ -104,7 +105,9 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
     preopens,
     trace: command.trace,
   };
-  if (command.timeout !== undefined || stdinIsInteractive() || needsWorker(checked.module)) return runInWorkerMode(command, options, io);
+  if (command.timeout !== undefined || command.tcpListen !== undefined || stdinIsInteractive() || needsWorker(checked.module)) {
+    return runInWorkerMode(command, options, io);
+  }
   const wasi = new WASI({ ...options, returnOnExit: true });
 
   let instance: WebAssembly.Instance;
@@ -128,12 +131,17 @@ async function runInWorkerMode(command: RunCommand, options: Parameters<typeof r
     return await runInWorker(readFileSync(command.wasmPath), {
       ...options,
       stdio: { stdin: process.stdin },
+      ...(command.tcpListen === undefined ? {} : { sockets: command.tcpListen }),
       ...(command.timeout === undefined ? {} : { timeout: command.timeout * 1000 }),
     });
   } catch (error) {
     if (error instanceof GuestStopped) {
       io.error(`witx-wasi: ${command.wasmPath}: stopped after the ${command.timeout} s timeout`);
       return timeoutExitCode;
+    }
+    if (error instanceof SocketListenError) {
+      io.error(`witx-wasi: --tcplisten ${error.address}: cannot listen: ${(error.cause as Error).message}`);
+      return setupFailureExitCode;
     }
     if (error instanceof GuestWorkerDied) {
       io.error(`witx-wasi: ${command.wasmPath}: host failure: ${error.message}`);

@@ -14,6 +14,7 @@ import type { Preview1Host } from "../generated/preview1/host.js";
 import { createPreview1Imports, tracePreview1Imports, unimplementedPreview1Host, type Preview1Imports } from "../generated/preview1/index.js";
 import type { ClockSource } from "../impl/context.js";
 import type { DescriptionPreopen } from "../impl/description-preopen.js";
+import type { FileDescription } from "../impl/description.js";
 import type { HostLimits } from "../impl/limits.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
 import { parseMounts } from "./wasi-mounts.js";
@@ -57,6 +58,8 @@ export interface HostSetup {
   limits: HostLimits;
   /** In-memory directories and embedder files from the `mounts` option, as preopens after the host ones. */
   mounts: DescriptionPreopen[];
+  /** Sockets right after stdio (the worker runner's `sockets` option). */
+  sockets?: readonly { readonly description: FileDescription; readonly listening: boolean }[];
 }
 
 /** What differs between the Node and the portable entry points. */

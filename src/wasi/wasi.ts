@@ -64,6 +64,7 @@ export const nodePlatform: WasiPlatform = {
       env: setup.env,
       preopens: setup.parsed.preopens,
       descriptionPreopens: setup.mounts,
+      sockets: setup.sockets,
       limits: setup.limits,
       stdin: setup.stdio[0],
       stdout: setup.stdio[1],

@@ -36,6 +36,7 @@ import { Suspension, type AsyncPreview1Host } from "./async-host.js";
 import type { GuestEnd } from "./guest-side.js";
 import type { DispatchFailure } from "./host-dispatcher.js";
 import { shareMemory } from "./share-memory.js";
+import { checkSocketsOption, openGuestSockets, type SocketOption } from "./sockets.js";
 import { GuestThreads, type ThreadCalls, type ThreadsEnding } from "./threads.js";
 import { isStreamSource, StreamInputDescription, type StreamSource } from "../impl/stdio/stream-input.js";
 import { AsyncOutputDescription, isDrainable, type AsyncOutputCallback, type DrainableWritable } from "../impl/stdio/stream-output.js";
@@ -68,6 +69,11 @@ export interface WorkerRunOptions extends Omit<WasiOptions, "stdio" | "host" | "
   timeout?: number;
   /** Stop the guest when this aborts (GuestStopped, reason "abort"). */
   signal?: AbortSignal;
+  /**
+   * TCP sockets the guest finds at fd 3, 4, ... (after stdio, before the preopens, as
+   * wasmtime's --tcplisten): a net.Server or "host:port" to accept on, or a connected net.Socket.
+   */
+  sockets?: readonly SocketOption[];
 }
 
 /** The guest was stopped by the embedder before it finished. */
@@ -132,17 +138,30 @@ function errorFromWorker(end: Extract<GuestEnd, { kind: "failed" }>): Error {
  */
 export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions = {}): Promise<number> {
   checkStopOptions(options);
-  const { timeout, signal, host: override, stdio = {}, ...wasiOptions } = options;
+  checkSocketsOption(options.sockets);
+  const { timeout, signal, host: override, stdio = {}, sockets: socketOptions = [], ...wasiOptions } = options;
   if (signal?.aborted) throw new GuestStopped("abort", "the guest was not started: the signal was already aborted");
+  // Taken over at once, so no connection is missed while the module compiles.
+  const socketsOpened = openGuestSockets(socketOptions);
+  // Awaited below; until then a failed listen must not count as unhandled.
+  socketsOpened.catch(() => {});
   const view = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
-  const plan = shareMemory(view);
-  const module = await WebAssembly.compile(plan.bytes as Uint8Array<ArrayBuffer>);
+  let plan: ReturnType<typeof shareMemory>;
+  let module: WebAssembly.Module;
+  try {
+    plan = shareMemory(view);
+    module = await WebAssembly.compile(plan.bytes as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    socketsOpened.then((sockets) => sockets.forEach((socket) => socket.description.close()), () => {});
+    throw error;
+  }
   const memory = new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum, shared: true });
 
   const { stdin, stdout, stderr, ...rest } = stdio;
   const output = (value: unknown) => (typeof value === "function" || isDrainable(value) ? new AsyncOutputDescription(value as AsyncOutputCallback) : null);
   const outputs = [output(stdout), output(stderr)];
   const given = { ...rest, ...(stdout === undefined || outputs[0] !== null ? {} : { stdout }), ...(stderr === undefined || outputs[1] !== null ? {} : { stderr }) };
+  const sockets = await socketsOpened;
   const streamed: StreamInputDescription | null = isStreamSource(stdin) ? new StreamInputDescription(stdin) : null;
   const suspension = new Suspension();
   // The host with the embedder's override: each guest thread's glue wraps it in its own suspension.
@@ -173,11 +192,13 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
               FileDescription | number,
             ],
             time: setup.time ?? { clock: createNodeClockSource(), sleep: asyncSleep },
+            sockets,
           }) as ClosableHost,
       },
     );
   } catch (error) {
     streamed?.close();
+    for (const socket of sockets) socket.description.close();
     throw error;
   }
   const version = wasiOptions.version ?? "preview1";
