@@ -55,21 +55,31 @@ export class SocketConnection extends BaseDescription {
   /** Writes give `pipe` from now on. */
   private writeClosed = false;
   private closed = false;
+  /** What a waiting recv(MSG_WAITALL) needs buffered: the socket reads on past the high-water mark for it. */
+  private wanted = 0;
   private wake: (() => void) | null = null;
   private wakeup: Promise<void> | null = null;
 
+  /** `earlier`: what the socket failed with before this description took it (a reset while it waited to be accepted). */
   constructor(
     private readonly socket: Socket,
+    earlier?: unknown,
     private readonly highWater = 64 * 1024,
   ) {
     super();
+    if (earlier !== undefined) this.fail(earlier);
+    // A socket that closed before it was taken sends no more events: it is at its end now.
+    if (socket.destroyed) {
+      this.writeClosed = true;
+      this.ended = true;
+    }
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => {
       if (this.ended) return;
       // A copy: Node may reuse pooled buffers.
       this.chunks.push(new Uint8Array(chunk));
       this.buffered += chunk.length;
-      if (this.buffered >= this.highWater) socket.pause();
+      if (this.buffered >= Math.max(this.highWater, this.wanted)) socket.pause();
       this.notify();
     });
     socket.on("end", () => this.finish());
@@ -77,13 +87,15 @@ export class SocketConnection extends BaseDescription {
       this.writeClosed = true;
       this.finish();
     });
-    socket.on("error", (error) => {
-      const failure = failureOf(error);
-      this.readFailure ??= failure === errno.connreset ? failure : null;
-      this.writeClosed = true;
-      this.finish();
-    });
+    socket.on("error", (error) => this.fail(error));
     socket.resume();
+  }
+
+  private fail(error: unknown): void {
+    const failure = failureOf(error);
+    this.readFailure ??= failure === errno.connreset ? failure : null;
+    this.writeClosed = true;
+    this.finish();
   }
 
   private finish(): void {
@@ -141,8 +153,15 @@ export class SocketConnection extends BaseDescription {
     if (!this.ended && short) {
       // A non-blocking recv takes what there is, waitall or not.
       if (nonblocking && this.buffered === 0) return errno.again;
-      if (!nonblocking) return later(this.arrival().then(() => this.receive(buffers, flags, nonblocking, result)));
+      if (!nonblocking) {
+        if (waitAll && room > this.buffered) {
+          this.wanted = room;
+          this.socket.resume();
+        }
+        return later(this.arrival().then(() => this.receive(buffers, flags, nonblocking, result)));
+      }
     }
+    this.wanted = 0;
     if (this.buffered === 0 && this.readFailure !== null) {
       const failure = this.readFailure;
       this.readFailure = null;

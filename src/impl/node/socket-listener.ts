@@ -17,11 +17,17 @@ import { SocketConnection } from "./socket-connection.js";
 
 const ignore = () => {};
 
+/** What a queued connection failed with before it was accepted (a client's reset). */
+const failures = new WeakMap<Socket, unknown>();
+const remember = function (this: Socket, error: unknown) {
+  failures.set(this, error);
+};
+
 export class SocketListener extends BaseDescription {
   readonly filetype = filetype.socket_stream;
   private readonly queue: Socket[] = [];
   private readonly onConnection = (socket: Socket) => {
-    socket.on("error", ignore);
+    socket.on("error", remember);
     socket.pause();
     if (this.closed) socket.destroy();
     else {
@@ -58,8 +64,8 @@ export class SocketListener extends BaseDescription {
   override accept(flags: Fdflags, result: Out<FileDescription>): Errno {
     const socket = this.queue.shift();
     if (socket !== undefined) {
-      socket.removeListener("error", ignore);
-      result.value = new SocketConnection(socket);
+      socket.removeListener("error", remember);
+      result.value = new SocketConnection(socket, failures.get(socket));
       return errno.success;
     }
     if (this.closed) return errno.badf;

@@ -43,7 +43,8 @@ export function createSockMethods(ctx: HostContext): Pick<Preview1Host, "sock_ac
         result.value = asFd(fds.insert(new FdEntry(accepted.value, socketRights, 0, flags)));
         return errno.success;
       };
-      const error: unknown = entry.description.accept(flags, accepted);
+      // Whether the accept waits is the listener's own nonblock flag (fcntl on it); `flags` are the new fd's.
+      const error: unknown = entry.description.accept(entry.fdflags, accepted);
       // A promise of the errno: only the worker runner's host gets one, and accepts it (worker/async-host.ts).
       return error instanceof Promise ? ((error as Promise<Errno>).then(admit) as unknown as Errno) : admit(error as Errno);
     },

@@ -136,9 +136,9 @@ static int serve(int fd, unsigned connection, int *quit) {
       if (failed == 0) sent += piece;
     }
   } else if (strcmp(method, "POST") == 0 && strcmp(target, "/echo") == 0) {
-    unsigned long checksum = 0;
-    for (size_t i = 0; i < extra; i++) checksum = (checksum * 31 + (unsigned char)body[i]) % 1000000007ul;
-    int n = snprintf(out, sizeof out, "%zu %lu\n", extra, checksum);
+    unsigned long long checksum = 0;
+    for (size_t i = 0; i < extra; i++) checksum = (checksum * 31 + (unsigned char)body[i]) % 1000000007ull;
+    int n = snprintf(out, sizeof out, "%zu %llu\n", extra, checksum);
     failed = respond(fd, "200 OK", out, (size_t)n);
     sent = (size_t)n;
   } else {
