@@ -126,6 +126,15 @@ describe("wasi-threads", { timeout: 60_000 }, () => {
     expect(result.leftover).toBe(0);
   });
 
+  it("6b. a thread blocked reading stdin that another thread closes: its read ends without an error and its next call works", async () => {
+    const result = await run({
+      main: (say) => `${spawnOne(say)} ${awaitReady()} (drop (call $fd_close (i32.const 0))) (call $await (i32.const ${DONE}) (i32.const 1))`,
+      thread: (say) => readyThen(`(local.set $r (call $read_stdin (local.get $tid))) ${say("read errno ", "(local.get $r)")} (call $signal (i32.const ${DONE}))`),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("spawned 1\nread errno 0\n");
+  });
+
   it("6. a module without wasi_thread_start: thread-spawn fails with a negative value", async () => {
     const result = await run({
       main: (say) => `(local.set $r (call $spawn (i32.const 0))) ${say("negated result ", "(i32.sub (i32.const 0) (local.get $r))")}`,

@@ -70,9 +70,11 @@ export class HostDispatcher {
     }
     try {
       const result = this.dispatch(this.control[FUNCTION]);
+      this.suspension.discard();
       this.reply(result ?? 0, RETURNED);
     } catch (error) {
       if (this.suspension.isSuspension(error)) return this.suspension.settle().then(() => this.answer());
+      this.suspension.discard();
       this.failure.thrown = { error };
       this.reply(0, THREW);
     }
