@@ -16,6 +16,7 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { runInWorker, SocketListenError, WASI } from "../src/index.js";
+import { watToBytes } from "./support/compile-wat.js";
 
 const guest = (name: string) => readFileSync(new URL(`./sockets/bin/${name}.wasm`, import.meta.url));
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -146,6 +147,39 @@ describe("socket errnos (sock_probe)", { timeout: 60_000 }, () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("a connected net.Socket is fd 3: fd_read, fd_write and fd_close on it", async () => {
+    const { server, port } = await listening();
+    const accepted = new Promise<Socket>((done) => server.once("connection", done));
+    const client = await connected(port);
+    const fromGuest = received(client);
+    // Reads up to 64 bytes from fd 3, writes them back in upper case, closes fd 3; exits with fd_close's errno.
+    const echo = watToBytes(`(module
+      (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
+      (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+      (memory (export "memory") 1)
+      (func (export "_start") (local $i i32) (local $n i32)
+        (i32.store (i32.const 0) (i32.const 64))
+        (i32.store (i32.const 4) (i32.const 64))
+        (drop (call $read (i32.const 3) (i32.const 0) (i32.const 1) (i32.const 8)))
+        (local.set $n (i32.load (i32.const 8)))
+        (block $done (loop $upper
+          (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+          (i32.store8 (i32.add (i32.const 64) (local.get $i)) (i32.sub (i32.load8_u (i32.add (i32.const 64) (local.get $i))) (i32.const 32)))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $upper)))
+        (i32.store (i32.const 4) (local.get $n))
+        (drop (call $write (i32.const 3) (i32.const 0) (i32.const 1) (i32.const 8)))
+        (call $exit (call $close (i32.const 3)))))`);
+    const run = runInWorker(echo, { version: "preview1", sockets: [await accepted] });
+    client.write("shout");
+    expect(await within(run, "the run's end", fromGuest.text)).toBe(0);
+    await within(fromGuest.ended, "the guest's FIN", fromGuest.text);
+    expect(fromGuest.text()).toBe("SHOUT");
+    client.destroy();
   });
 
   it("the in-thread WASI class refuses the option, naming it", () => {
