@@ -43,12 +43,13 @@ function watched() {
       for (const waiter of waiters.splice(0)) waiter();
     },
     text: () => text,
-    /** Resolves once `needle` has appeared `times` times; fails after 20 s with the text so far. */
-    until: (needle: string, times = 1) =>
+    /** Resolves once `needle` has appeared `times` times (a whole line, with `line`); fails after 20 s with the text so far. */
+    until: (needle: string, times = 1, line = false) =>
       new Promise<void>((done, fail) => {
         const timer = setTimeout(() => fail(new Error(`waited 20 s for ${times}× ${JSON.stringify(needle)}; got:\n${text}`)), 20_000);
+        const seen = () => (line ? text.split("\n").filter((each) => each === needle).length : text.split(needle).length - 1);
         const check = () => {
-          if (text.split(needle).length - 1 < times) return void waiters.push(check);
+          if (seen() < times) return void waiters.push(check);
           clearTimeout(timer);
           done();
         };
@@ -84,7 +85,7 @@ describe("socket errnos (sock_probe)", { timeout: 60_000 }, () => {
     const output = watched();
     const run = runInWorker(guest("sock_probe"), { version: "preview1", args: ["probe"], sockets: [server], stdio: { stdin, stdout: output.write } });
 
-    await output.until("wait", 1);
+    await output.until("wait", 1, true);
     const a = await within(connected(port, { allowHalfOpen: true }), "a", output.text);
     const fromA = received(a);
     a.write("hello");
@@ -92,7 +93,7 @@ describe("socket errnos (sock_probe)", { timeout: 60_000 }, () => {
     await sleep(100);
     a.write("abc");
     a.end();
-    await output.until("wait", 2);
+    await output.until("wait", 2, true);
     await within(fromA.ended, "a's end", output.text);
     expect(fromA.text()).toBe("still here");
     a.destroy();
@@ -102,7 +103,7 @@ describe("socket errnos (sock_probe)", { timeout: 60_000 }, () => {
     b.write("ab");
     stdin.write("go\n");
     // The probe has accepted b: now the reset, which the probe reads after the buffered bytes.
-    await output.until("wait", 3);
+    await output.until("wait", 3, true);
     await sleep(50);
     b.resetAndDestroy();
     await sleep(100);
@@ -244,15 +245,23 @@ describe("an HTTP/1.0 server guest driven with fetch", { timeout: 120_000 }, () 
     expect(await (await fetch(`${base}/quit`)).text()).toBe("bye\n");
     expect(await run).toBe(0);
 
-    const lines = connectionLines(log.text());
-    expect(lines).toHaveLength(5 + 8 + 1 + 1 + 1 + 1 + 1);
-    lines.forEach((line, index) => expect(line).toMatch(new RegExp(`^connection ${index + 1}: `)));
-    expect(lines.filter((line) => line.includes("GET /hello: 0 request body bytes"))).toHaveLength(5 + 8 + 1);
+    // Every connection is numbered in order. Once, in a full-suite run on this loaded machine,
+    // the log had one connection more than the requests (its line was not kept; the cause,
+    // fetch's pool or a foreign client on the ephemeral port, was not found). A connection that
+    // sends no request is logged as closed before the request ended: those are told apart.
+    const all = connectionLines(log.text());
+    all.forEach((line, index) => expect(line, log.text()).toMatch(new RegExp(`^connection ${index + 1}: `)));
+    const foreign = all.filter((line) => line.endsWith(": closed before the request ended"));
+    const lines = all.filter((line) => !foreign.includes(line));
+    expect(lines, log.text()).toHaveLength(5 + 8 + 1 + 1 + 1 + 1 + 1);
+    expect(lines.filter((line) => line.includes("GET /hello: 0 request body bytes")), log.text()).toHaveLength(5 + 8 + 1);
     expect(lines[13]).toMatch(/POST \/echo: 300000 request body bytes in \d+ reads/);
     expect(Number(/in (\d+) reads/.exec(lines[13])?.[1])).toBeGreaterThan(1);
     expect(lines[14]).toMatch(/GET \/bytes\/1000000: .* 1000000 response body bytes/);
     expect(lines[15]).toMatch(/GET \/bytes\/16000000: send failed after \d+ body bytes: (Broken pipe|Connection reset by peer)/);
-    expect(log.text()).toMatch(/served 17, failed 1\n$/);
+    expect(lines[16]).toMatch(/GET \/hello: /);
+    expect(lines[17]).toMatch(/GET \/quit: /);
+    expect(log.text()).toMatch(new RegExp(`served 17, failed ${1 + foreign.length}\n$`));
   });
 
   it("runs from the CLI with --tcplisten", async () => {
