@@ -250,7 +250,7 @@ describe("an HTTP/1.0 server guest driven with fetch", { timeout: 120_000 }, () 
     // fetch's pool or a foreign client on the ephemeral port, was not found). A connection that
     // sends no request is logged as closed before the request ended: those are told apart.
     const all = connectionLines(log.text());
-    all.forEach((line, index) => expect(line, log.text()).toMatch(new RegExp(`^connection ${index + 1}: `)));
+    for (const [index, line] of all.entries()) expect(line, log.text()).toMatch(new RegExp(`^connection ${index + 1}: `));
     const foreign = all.filter((line) => line.endsWith(": closed before the request ended"));
     const lines = all.filter((line) => !foreign.includes(line));
     expect(lines, log.text()).toHaveLength(5 + 8 + 1 + 1 + 1 + 1 + 1);

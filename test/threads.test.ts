@@ -27,7 +27,12 @@ async function run(program: Program, options: { stdin?: PassThrough } = {}) {
   const settled = await runInWorker(bytes, {
     version: "preview1",
     args: ["threads"],
-    stdio: { stdin, stdout: (chunk: Uint8Array) => void (stdout += Buffer.from(chunk).toString()) },
+    stdio: {
+      stdin,
+      stdout: (chunk: Uint8Array) => {
+        stdout += Buffer.from(chunk).toString();
+      },
+    },
   }).then(
     (code) => ({ code, error: undefined }),
     (error: unknown) => ({ code: undefined, error }),

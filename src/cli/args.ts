@@ -189,7 +189,7 @@ function parseRun(own: readonly string[], guestArgs: string[]): RunCommand {
     if (name === "--dir") result.dirs.push(parseDir(value));
     else if (name === "--env") result.env.push(parseEnvPair(value));
     else if (name === "--timeout") result.timeout = parseTimeout(value);
-    else if (name === "--tcplisten") (result.tcpListen ??= []).push(parseTcpListen(value));
+    else if (name === "--tcplisten") result.tcpListen = [...(result.tcpListen ?? []), parseTcpListen(value)];
     else result.version = parseVersionValue(value);
   }
 

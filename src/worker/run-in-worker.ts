@@ -152,7 +152,12 @@ export async function runInWorker(bytes: BufferSource, options: WorkerRunOptions
     plan = shareMemory(view);
     module = await WebAssembly.compile(plan.bytes as Uint8Array<ArrayBuffer>);
   } catch (error) {
-    socketsOpened.then((sockets) => sockets.forEach((socket) => socket.description.close()), () => {});
+    socketsOpened.then(
+      (sockets) => {
+        for (const socket of sockets) socket.description.close();
+      },
+      () => {},
+    );
     throw error;
   }
   const memory = new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum, shared: true });

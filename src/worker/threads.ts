@@ -17,7 +17,7 @@ import { errno } from "../generated/preview1/types.js";
 import { ARG_I32, CHANNEL_BYTES } from "../runtime/channel-layout.js";
 import type { Suspension } from "./async-host.js";
 import type { GuestEnd, GuestStart } from "./guest-side.js";
-import { HostDispatcher, type DispatchFailure } from "./host-dispatcher.js";
+import { HostDispatcher, type Dispatch, type DispatchFailure } from "./host-dispatcher.js";
 import { exportsThreadStart, THREAD_SPAWN } from "./thread-spawn.js";
 import { startGuestWorker } from "./worker-script.js";
 
@@ -29,7 +29,7 @@ export type ThreadsEnding =
 
 /** What a new thread's calls go through: a dispatcher over its own glue, and that glue's suspension. */
 export interface ThreadCalls {
-  readonly dispatch: (index: number, i32: Int32Array, i64: BigInt64Array) => number | void;
+  readonly dispatch: (index: number, i32: Int32Array, i64: BigInt64Array) => ReturnType<Dispatch>;
   readonly suspension: Suspension;
 }
 
