@@ -36,7 +36,7 @@ export interface ThreadCalls {
 /** Thread ids are positive and below 2^29 (the proposal keeps the top bits for the runtime). */
 const MAX_TID = 2 ** 29 - 1;
 /** Live spawned threads at once; a spawn past it fails (each is a Node worker with its own heap). */
-export const MAX_LIVE_THREADS = 64;
+const MAX_LIVE_THREADS = 64;
 
 interface GuestThread {
   readonly worker: Worker;

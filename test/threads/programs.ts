@@ -16,7 +16,7 @@
 /** Where the program's counters live. */
 export const READY = 0;
 export const DONE = 4;
-export const NEVER = 8;
+const NEVER = 8;
 export const TIDS = 16;
 
 export interface Program {
@@ -29,7 +29,7 @@ export interface Program {
 }
 
 /** `say("text", n)` prints "text<n>\n" from the thread whose id is in `tid` (main: 0). */
-export type Say = (text: string, number?: string, tid?: string) => string;
+type Say = (text: string, number?: string, tid?: string) => string;
 
 export function programText(program: Program): string {
   const strings: string[] = [];
