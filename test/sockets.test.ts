@@ -16,6 +16,8 @@ import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { runInWorker, SocketListenError, WASI } from "../src/index.js";
+import { parseCliArgs, type RunCommand } from "../src/cli/args.js";
+import { runWasmCommand } from "../src/cli/run.js";
 import { watToBytes } from "./support/compile-wat.js";
 
 const guest = (name: string) => readFileSync(new URL(`./sockets/bin/${name}.wasm`, import.meta.url));
@@ -262,6 +264,21 @@ describe("an HTTP/1.0 server guest driven with fetch", { timeout: 120_000 }, () 
     expect(lines[16]).toMatch(/GET \/hello: /);
     expect(lines[17]).toMatch(/GET \/quit: /);
     expect(log.text()).toMatch(new RegExp(`served 17, failed ${1 + foreign.length}\n$`));
+  });
+
+  it("--tcplisten: parsed in order, a bad address is a usage error, a failed listen one line and exit 1", async () => {
+    const parsed = parseCliArgs(["run", "--tcplisten", "127.0.0.1:8080", "--tcplisten=[::1]:0", "p.wasm"]);
+    expect(parsed.kind === "run" && parsed.tcpListen).toEqual(["127.0.0.1:8080", "[::1]:0"]);
+    expect(parseCliArgs(["run", "--tcplisten", "8080", "p.wasm"])).toMatchObject({ kind: "usage-error", message: expect.stringMatching(/--tcplisten must be HOST:PORT/) });
+    expect(parseCliArgs(["run", "--tcplisten", "127.0.0.1:70000", "p.wasm"]).kind).toBe("usage-error");
+    const { port } = await listening();
+    const errors: string[] = [];
+    const code = await runWasmCommand(
+      { ...(parseCliArgs(["run", "--tcplisten", `127.0.0.1:${port}`, "test/sockets/bin/http_server.wasm"]) as RunCommand) },
+      { error: (line) => errors.push(line) },
+    );
+    expect(code).toBe(1);
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`^witx-wasi: --tcplisten 127\\.0\\.0\\.1:${port}: cannot listen: .*EADDRINUSE`))]);
   });
 
   it("runs from the CLI with --tcplisten", async () => {
