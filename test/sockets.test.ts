@@ -185,6 +185,55 @@ describe("socket errnos (sock_probe)", { timeout: 60_000 }, () => {
     client.destroy();
   });
 
+  it("two guest threads blocked in sock_accept at once each take one connection", async () => {
+    const { server, port } = await listening();
+    // Thread k accepts on fd 3, reads up to 32 bytes, answers them prefixed with "A" + k, closes; main waits for both.
+    const guestText = `(module
+      (import "wasi_snapshot_preview1" "sock_accept" (func $accept (param i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_close" (func $close (param i32) (result i32)))
+      (import "wasi" "thread-spawn" (func $spawn (param i32) (result i32)))
+      (import "env" "memory" (memory 1 1 shared))
+      (func (export "wasi_thread_start") (param $tid i32) (param $k i32) (local $s i32) (local $fd i32)
+        (local.set $s (i32.add (i32.const 1024) (i32.mul (local.get $k) (i32.const 256))))
+        (drop (call $accept (i32.const 3) (i32.const 0) (local.get $s)))
+        (local.set $fd (i32.load (local.get $s)))
+        (i32.store offset=16 (local.get $s) (i32.add (local.get $s) (i32.const 64)))
+        (i32.store offset=20 (local.get $s) (i32.const 32))
+        (drop (call $read (local.get $fd) (i32.add (local.get $s) (i32.const 16)) (i32.const 1) (i32.add (local.get $s) (i32.const 24))))
+        (i32.store8 offset=63 (local.get $s) (i32.add (i32.const 65) (local.get $k)))
+        (i32.store offset=16 (local.get $s) (i32.add (local.get $s) (i32.const 63)))
+        (i32.store offset=20 (local.get $s) (i32.add (i32.load offset=24 (local.get $s)) (i32.const 1)))
+        (drop (call $write (local.get $fd) (i32.add (local.get $s) (i32.const 16)) (i32.const 1) (i32.add (local.get $s) (i32.const 24))))
+        (drop (call $close (local.get $fd)))
+        (drop (i32.atomic.rmw.add (i32.const 0) (i32.const 1)))
+        (drop (memory.atomic.notify (i32.const 0) (i32.const 1))))
+      (func (export "_start") (local $done i32)
+        (drop (call $spawn (i32.const 0)))
+        (drop (call $spawn (i32.const 1)))
+        (block $both (loop $wait
+          (local.set $done (i32.atomic.load (i32.const 0)))
+          (br_if $both (i32.ge_u (local.get $done) (i32.const 2)))
+          (drop (memory.atomic.wait32 (i32.const 0) (local.get $done) (i64.const -1)))
+          (br $wait)))))`;
+    const run = runInWorker(watToBytes(guestText, { threads: true }), { version: "preview1", sockets: [server] });
+    // Both threads are in sock_accept (their workers start in well under this on an idle machine; a late one still accepts).
+    await sleep(500);
+    const clients = await Promise.all([connected(port), connected(port)]);
+    const replies = clients.map((client, index) => {
+      const reply = received(client);
+      client.write(`ping${index}`);
+      return reply;
+    });
+    expect(await within(run, "the run's end", () => replies.map((reply) => reply.text()).join(" | "))).toBe(0);
+    await Promise.all(replies.map((reply) => reply.ended));
+    const texts = replies.map((reply) => reply.text());
+    for (const [index, text] of texts.entries()) expect(text).toMatch(new RegExp(`^[AB]ping${index}$`));
+    expect(new Set(texts.map((text) => text[0]))).toEqual(new Set(["A", "B"]));
+    for (const client of clients) client.destroy();
+  });
+
   it("the in-thread WASI class refuses the option, naming it", () => {
     expect(() => new WASI({ version: "preview1", sockets: ["127.0.0.1:0"] } as never)).toThrow(/options\.sockets.*runInWorker/);
   });
