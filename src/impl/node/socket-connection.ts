@@ -57,6 +57,7 @@ export class SocketConnection extends BaseDescription {
   private closed = false;
   /** What a waiting recv(MSG_WAITALL) needs buffered: the socket reads on past the high-water mark for it. */
   private wanted = 0;
+  private draining: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private wakeup: Promise<void> | null = null;
 
@@ -213,17 +214,19 @@ export class SocketConnection extends BaseDescription {
     return errno.success;
   }
 
-  /** Settles when the socket's write buffer has drained, or it closed. */
+  /** Settles when the socket's write buffer has drained, or it closed; one promise for all who wait meanwhile. */
   private drained(): Promise<void> {
-    return new Promise((resolve) => {
+    this.draining ??= new Promise((resolve) => {
       const done = () => {
         this.socket.removeListener("drain", done);
         this.socket.removeListener("close", done);
+        this.draining = null;
         resolve();
       };
       this.socket.once("drain", done);
       this.socket.once("close", done);
     });
+    return this.draining;
   }
 
   override shutdown(how: Sdflags): Errno {
