@@ -7,6 +7,7 @@
 export { WASI, WasiExit, wasiImportNames } from "./wasi/wasi.js";
 export type { WasiOptions, NodeStdioOptions, WasiImport, WasiExtraOptions, WasiVersion } from "./wasi/wasi.js";
 export { runInWorker, GuestStopped, GuestWorkerDied } from "./worker/run-in-worker.js";
+export { SocketListenError, type SocketOption } from "./worker/sockets.js";
 export type { WorkerRunOptions, WorkerStdioOptions } from "./worker/run-in-worker.js";
 export { extendAsyncHost } from "./worker/async-host.js";
 export type { AsyncHost, AsyncPreview1Host, AsyncHostOverrides } from "./worker/async-host.js";

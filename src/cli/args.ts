@@ -2,7 +2,8 @@
  * Command-line parsing for
  *
  *   witx-wasi run prog.wasm [--dir HOST[::GUEST]]... [--env K=V]... [--inherit-env]
- *                           [--version preview1|unstable] [--trace] [--timeout SECONDS] -- args...
+ *                           [--version preview1|unstable] [--trace] [--timeout SECONDS]
+ *                           [--tcplisten HOST:PORT]... -- args...
  *   witx-wasi prog.wasm ...        (the same: "run" may be left out)
  *   witx-wasi --version            (the tool's own version)
  *
@@ -11,6 +12,7 @@
  * usual code for usage errors), so the caller decides how to print it.
  */
 import type { WasiVersion } from "../wasi/wasi-options.js";
+import { parseListenAddress } from "../worker/sockets.js";
 
 export interface DirMapping {
   host: string;
@@ -32,6 +34,8 @@ export interface RunCommand {
   timeout: number | undefined;
   /** Everything after `--`; the program name (argv[0]) is not included. */
   guestArgs: string[];
+  /** `--tcplisten` addresses in command-line order; absent when none was given. */
+  tcpListen?: string[];
   /** `--deterministic` or `--seed`: a virtual clock and a seeded random source. */
   deterministic: boolean;
   /** `--seed`, as given (the WASI class checks it). */
@@ -82,12 +86,16 @@ Options:
                         maxPollSubscriptions or maxSymlinkHops; may be repeated
   --invoke NAME         run a reactor: call _initialize, then the export NAME
   --timeout SECONDS     stop the program after SECONDS (exit code 124)
+  --tcplisten HOST:PORT listen on HOST:PORT and give the program the listening
+                        socket, at fd 3, 4, ... in order (before the --dir
+                        directories), as wasmtime does; may be repeated
   -h, --help            show this help
 
 The program runs in a worker thread, with its WASI host on the main thread,
 when stdin is a terminal or a pipe (so each line reaches it as it arrives and
-poll() sees real readiness) or when --timeout is given; otherwise (and with
---invoke) it runs on the main thread.
+poll() sees real readiness), when --timeout or --tcplisten is given, or when
+the program spawns threads (wasi-threads); otherwise (and with --invoke) it
+runs on the main thread.
 `;
 
 const versions: readonly WasiVersion[] = ["preview1", "unstable"];
@@ -137,7 +145,12 @@ function parseLimit(value: string): [string, number] {
   return [match[1], Number(match[2])];
 }
 
-const valueOptions = new Set(["--dir", "--env", "--version", "--timeout", "--seed", "--mem-dir", "--limit", "--invoke"]);
+function parseTcpListen(value: string): string {
+  if (parseListenAddress(value) === null) throw new UsageProblem(`--tcplisten must be HOST:PORT with a port from 0 to 65535, not ${JSON.stringify(value)}`);
+  return value;
+}
+
+const valueOptions = new Set(["--dir", "--env", "--version", "--timeout", "--tcplisten", "--seed", "--mem-dir", "--limit", "--invoke"]);
 const flagOptions = new Set(["--inherit-env", "--trace", "--deterministic"]);
 
 /** Parses the arguments after the executable name (process.argv.slice(2)). */
@@ -221,6 +234,7 @@ function parseRun(given: readonly string[], guestArgs: string[]): RunCommand {
     else if (name === "--mem-dir") result.memDirs.push(value);
     else if (name === "--limit") result.limits.push(parseLimit(value));
     else if (name === "--invoke") result.invoke = value;
+    else if (name === "--tcplisten") result.tcpListen = [...(result.tcpListen ?? []), parseTcpListen(value)];
     else result.version = parseVersionValue(value);
   }
 

@@ -64,6 +64,8 @@ function describeNonModule(bytes: Uint8Array): string {
 export interface PreflightPlan {
   version?: "preview1" | "unstable";
   invoke?: string | undefined;
+  /** The host makes the memory a module imports (the worker runner's shared memory), so such an import is accepted. */
+  memoryImport?: boolean;
 }
 
 /** The --version value that provides each WASI module, for a module that imports the other one. */
@@ -106,7 +108,9 @@ export async function preflightWasm(wasmPath: string, provided: ProvidedImports,
   }
   if (start.kind !== "function") return fail(`exports _start as a ${start.kind}, not a function`);
 
-  const missing = WebAssembly.Module.imports(module).find((entry) => !provided.get(entry.module)?.has(entry.name));
+  const missing = WebAssembly.Module.imports(module).find(
+    (entry) => !(plan.memoryImport === true && entry.kind === "memory") && !provided.get(entry.module)?.has(entry.name),
+  );
   if (missing !== undefined) {
     const wanted = versionOfModule[missing.module];
     const otherVersion = wanted !== undefined && !provided.has(missing.module);

@@ -9,6 +9,8 @@ import { basename } from "node:path";
 import { MemoryDirectory } from "../impl/memory/index.js";
 import { GuestStopped, GuestWorkerDied, runInWorker } from "../worker/run-in-worker.js";
 import { WASI, wasiImportNames } from "../wasi/wasi.js";
+import { SocketListenError } from "../worker/sockets.js";
+import { importsThreadSpawn, THREAD_SPAWN_MODULE, THREAD_SPAWN_NAME } from "../worker/thread-spawn.js";
 import type { RunCommand } from "./args.js";
 import { preflightWasm } from "./preflight.js";
 
@@ -80,8 +82,12 @@ function stdinIsInteractive(): boolean {
 export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<number> {
   const version = command.version ?? "preview1";
   const names = wasiImportNames(version);
-  const provided = new Map([[names.module, new Set(names.functions)]]);
-  const checked = await preflightWasm(command.wasmPath, provided, { version, invoke: command.invoke });
+  // wasi-threads' thread-spawn and the memory a threaded module imports come from the worker runner.
+  const provided = new Map([
+    [names.module, new Set(names.functions)],
+    [THREAD_SPAWN_MODULE, new Set([THREAD_SPAWN_NAME])],
+  ]);
+  const checked = await preflightWasm(command.wasmPath, provided, { version, invoke: command.invoke, memoryImport: true });
   if (!checked.ok) {
     io.error(checked.message);
     return setupFailureExitCode;
@@ -104,10 +110,10 @@ export async function runWasmCommand(command: RunCommand, io: RunIo): Promise<nu
     mounts: Object.fromEntries(command.memDirs.map((guest) => [guest, new MemoryDirectory()])),
     limits: Object.fromEntries(command.limits),
   };
-  // A reactor's export is called here, on this thread; a command with a timeout or live stdin runs in a worker.
-  if (command.invoke === undefined && (command.timeout !== undefined || stdinIsInteractive())) {
-    return runInWorkerMode(command, options, io);
-  }
+  // A reactor's export is called here, on this thread; a command with a timeout, sockets, live stdin
+  // or threads runs in a worker.
+  const inWorker = command.timeout !== undefined || command.tcpListen !== undefined || stdinIsInteractive() || needsWorker(checked.module);
+  if (command.invoke === undefined && inWorker) return runInWorkerMode(command, options, io);
   let wasi: WASI;
   try {
     wasi = new WASI({ ...options, returnOnExit: true });
@@ -143,12 +149,17 @@ async function runInWorkerMode(command: RunCommand, options: Parameters<typeof r
     return await runInWorker(readFileSync(command.wasmPath), {
       ...options,
       stdio: { stdin: process.stdin },
+      ...(command.tcpListen === undefined ? {} : { sockets: command.tcpListen }),
       ...(command.timeout === undefined ? {} : { timeout: command.timeout * 1000 }),
     });
   } catch (error) {
     if (error instanceof GuestStopped) {
       io.error(`witx-wasi: ${command.wasmPath}: stopped after the ${command.timeout} s timeout`);
       return timeoutExitCode;
+    }
+    if (error instanceof SocketListenError) {
+      io.error(`witx-wasi: --tcplisten ${error.address}: cannot listen: ${(error.cause as Error).message}`);
+      return setupFailureExitCode;
     }
     if (error instanceof GuestWorkerDied) {
       io.error(`witx-wasi: ${command.wasmPath}: host failure: ${error.message}`);
@@ -166,6 +177,11 @@ async function runInWorkerMode(command: RunCommand, options: Parameters<typeof r
 function isOptionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && (code.startsWith("ERR_") || code.startsWith("UVWASI_"));
+}
+
+/** A module that spawns threads or imports its memory runs only in the worker runner (which makes the shared memory). */
+function needsWorker(module: WebAssembly.Module): boolean {
+  return importsThreadSpawn(module) || WebAssembly.Module.imports(module).some((entry) => entry.kind === "memory");
 }
 
 function reportFailure(command: RunCommand, error: unknown, io: RunIo): number {

@@ -78,6 +78,9 @@ export const streamRights =
 /** A socket reached as a stream (a socketpair given as stdio). */
 export const socketRights = streamRights | Right.sock_shutdown;
 
+/** A listening socket handed to the guest (the worker runner's `sockets` option). */
+export const listenerRights = socketRights | Right.sock_accept;
+
 /**
  * A regular file given as stdio (`< input.txt`). Its offset is shared with
  * whoever gave it to us, and Node has no lseek, so reads and writes use the

@@ -12,6 +12,7 @@ import { randomMethodsFrom } from "../impl/preview1/random.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
 import type { ClockSource } from "../impl/context.js";
 import type { DescriptionPreopen } from "../impl/description-preopen.js";
+import type { FileDescription } from "../impl/description.js";
 import type { HostLimits } from "../impl/limits.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
 import { preview1Builder, type WasiFeature, type WasiImport } from "./features.js";
@@ -56,6 +57,8 @@ export interface HostSetup {
   limits: HostLimits;
   /** In-memory directories and embedder files from the `mounts` option, as preopens after the host ones. */
   mounts: DescriptionPreopen[];
+  /** Sockets right after stdio (the worker runner's `sockets` option). */
+  sockets?: readonly { readonly description: FileDescription; readonly listening: boolean }[];
 }
 
 /** What differs between the Node and the portable entry points. */
@@ -102,6 +105,7 @@ export class WasiBase {
   readonly #memory = new GuestMemory(wasiNotStarted);
   readonly #host: ClosableHost;
   readonly #lifecycle: WasiLifecycleState = { started: false };
+  readonly #importsOver: (host: Preview1Host) => WasiImport;
   /** Set by the first proc_exit, so an exit the guest swallowed (catch_all) still counts. */
   #exitCode: number | undefined;
   #closed = false;
@@ -150,10 +154,9 @@ export class WasiBase {
       built.close();
       throw invalidArgValue("options.version", parsed.version, "needs preview0Feature in options.features on this entry point (import it from witx-wasi/core)");
     }
-    const imports = build(host, memory, glueOptions);
     // With trace off the import object is the glue itself: no wrapper, no cost.
-    if (trace === null) this.wasiImport = imports;
-    else {
+    let importsOver = (over: Preview1Host): WasiImport => build(over, memory, glueOptions);
+    if (trace !== null) {
       const tracing = features.find((feature) => feature.tracing?.tracers[parsed.version])?.tracing;
       const tracer = tracing?.tracers[parsed.version];
       if (tracing === undefined || tracer === undefined) {
@@ -165,8 +168,23 @@ export class WasiBase {
         events?.(event);
         lines?.(tracing.formatEvent(event));
       };
-      this.wasiImport = onlyTraced(imports, tracer(imports, memory, sink), trace.functions);
+      importsOver = (over) => {
+        const imports = build(over, memory, glueOptions);
+        return onlyTraced(imports, tracer(imports, memory, sink), trace.functions);
+      };
     }
+    this.#importsOver = importsOver;
+    this.wasiImport = importsOver(host);
+  }
+
+  /**
+   * Another import object over `host` (the one given here, or a wrapper of it),
+   * with this object's memory and options. The worker runner gives each guest
+   * thread its own: the glue keeps one result slot per function, which two
+   * threads' calls must not share.
+   */
+  importsOver(host: Preview1Host): WasiImport {
+    return this.#importsOver(host);
   }
 
   /** `{ wasi_snapshot_preview1: wasiImport }` or `{ wasi_unstable: wasiImport }`; a new object each call, as in Node. */

@@ -187,6 +187,10 @@ export function parseExtraOptions(options: Record<string, unknown>, traceToStder
   if (host !== undefined && typeof host !== "function") {
     throw invalidArgType("options.host", "function", host);
   }
+  // Sockets wait for connections and data, which only the worker runner's host can do.
+  if (options.sockets !== undefined) {
+    throw invalidArgValue("options.sockets", options.sockets, "is taken only by runInWorker(): sockets need the worker runner");
+  }
   return {
     badPointer,
     trace: parseTrace(trace, traceToStderr),

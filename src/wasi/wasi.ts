@@ -94,6 +94,7 @@ export function nodePlatform(given: WasiOptions | undefined): WasiPlatform {
           env: setup.env,
           preopens: setup.parsed.preopens,
           descriptionPreopens: setup.mounts,
+          sockets: setup.sockets,
           limits: setup.limits,
           stdin: setup.stdio[0],
           stdout: setup.stdio[1],

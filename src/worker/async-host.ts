@@ -87,6 +87,14 @@ export class Suspension {
     return wrapped as H;
   }
 
+  /**
+   * Drops a settled result the replay did not reach: with several guest threads, another
+   * thread may close the fd meanwhile, and the replayed call then fails its checks first.
+   */
+  discard(): void {
+    this.settled = null;
+  }
+
   /** Whether `error` is the unwinding of a parked call. */
   isSuspension(error: unknown): boolean {
     return error === this.signal && this.parked !== null;

@@ -5,7 +5,8 @@
  */
 import { forwardPreview0Imports } from "../generated/preview0/forward.js";
 import { forwardPreview1Imports } from "../generated/preview1/forward.js";
-import { ANSWERED, CALLING, FUNCTION, OUTCOME, RESULT, STATE, THREW, type ForwardChannel } from "../runtime/channel-layout.js";
+import { ANSWERED, ARG_I32, CALLING, FUNCTION, OUTCOME, RESULT, STATE, THREW, type ForwardChannel } from "../runtime/channel-layout.js";
+import { importsThreadSpawn, THREAD_SPAWN, THREAD_SPAWN_MODULE, THREAD_SPAWN_NAME, THREAD_START_EXPORT } from "./thread-spawn.js";
 
 /** What the host thread sends to start the guest. */
 export interface GuestStart {
@@ -14,6 +15,8 @@ export interface GuestStart {
   readonly memoryImport: { readonly module: string; readonly name: string };
   readonly wasiModule: "wasi_snapshot_preview1" | "wasi_unstable";
   readonly channel: SharedArrayBuffer;
+  /** Set for a thread made by `thread-spawn`: it runs `wasi_thread_start(tid, arg)` instead of `_start`. */
+  readonly thread?: { readonly tid: number; readonly arg: number };
 }
 
 /** How the guest's run ended, as the worker reports it. */
@@ -57,12 +60,22 @@ export function runGuest(start: GuestStart): GuestEnd {
   Atomics.store(channel.i32, STATE, ANSWERED);
   const wasi = start.wasiModule === "wasi_unstable" ? forwardPreview0Imports(channel) : forwardPreview1Imports(channel);
   const imports: WebAssembly.Imports = { [start.wasiModule]: wasi as unknown as WebAssembly.ModuleImports };
+  if (importsThreadSpawn(start.module)) {
+    const spawn = (arg: number): number => {
+      channel.i32[ARG_I32] = arg;
+      return channel.call(THREAD_SPAWN);
+    };
+    imports[THREAD_SPAWN_MODULE] = { ...imports[THREAD_SPAWN_MODULE], [THREAD_SPAWN_NAME]: spawn };
+  }
   imports[start.memoryImport.module] = { ...imports[start.memoryImport.module], [start.memoryImport.name]: start.memory };
   try {
     const instance = new WebAssembly.Instance(start.module, imports);
-    const entry = instance.exports._start;
-    if (typeof entry !== "function") throw new TypeError("the module does not export a _start function");
-    entry();
+    const thread = start.thread;
+    const name = thread === undefined ? "_start" : THREAD_START_EXPORT;
+    const entry = instance.exports[name];
+    if (typeof entry !== "function") throw new TypeError(`the module does not export a ${name} function`);
+    if (thread === undefined) entry();
+    else entry(thread.tid, thread.arg);
     return { kind: "returned" };
   } catch (error) {
     if (error instanceof HostUnwind) return { kind: "unwound", stack: error.stack ?? "" };

@@ -19,17 +19,26 @@ const waitAsync = (Atomics as unknown as {
   waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }).waitAsync;
 
+/** What the first throwing import threw; shared by the dispatchers of one run's threads. */
+export interface DispatchFailure {
+  thrown: { readonly error: unknown } | undefined;
+}
+
 export class HostDispatcher {
   private readonly control: Int32Array;
-  /** What the first throwing import threw; `undefined` while none has. */
-  thrown: { readonly error: unknown } | undefined;
 
   constructor(
     channel: SharedArrayBuffer,
     private readonly dispatch: Dispatch,
     private readonly suspension: Suspension,
+    private readonly failure: DispatchFailure = { thrown: undefined },
   ) {
     this.control = new Int32Array(channel);
+  }
+
+  /** What the first throwing import (of any thread sharing `failure`) threw; `undefined` while none has. */
+  get thrown(): { readonly error: unknown } | undefined {
+    return this.failure.thrown;
   }
 
   /** Serves calls until `close()`. */
@@ -61,10 +70,12 @@ export class HostDispatcher {
     }
     try {
       const result = this.dispatch(this.control[FUNCTION]);
+      this.suspension.discard();
       this.reply(result ?? 0, RETURNED);
     } catch (error) {
       if (this.suspension.isSuspension(error)) return this.suspension.settle().then(() => this.answer());
-      this.thrown = { error };
+      this.suspension.discard();
+      this.failure.thrown = { error };
       this.reply(0, THREW);
     }
     return undefined;

@@ -33,13 +33,13 @@ import { WasiBase } from "../wasi/wasi-base.js";
 import { WasiExit } from "../wasi/wasi-exit.js";
 import { nodePlatform, type NodeStdioOptions, type WasiOptions } from "../wasi/wasi.js";
 import { Suspension, type AsyncPreview1Host } from "./async-host.js";
-import { CHANNEL_BYTES } from "../runtime/channel-layout.js";
-import type { GuestEnd, GuestStart } from "./guest-side.js";
-import { HostDispatcher } from "./host-dispatcher.js";
+import type { GuestEnd } from "./guest-side.js";
+import type { DispatchFailure } from "./host-dispatcher.js";
 import { shareMemory } from "./share-memory.js";
+import { checkSocketsOption, openGuestSockets, type SocketOption } from "./sockets.js";
+import { GuestThreads, type ThreadCalls, type ThreadsEnding } from "./threads.js";
 import { isStreamSource, StreamInputDescription, type StreamSource } from "../impl/stdio/stream-input.js";
 import { AsyncOutputDescription, isDrainable, type AsyncOutputCallback, type DrainableWritable } from "../impl/stdio/stream-output.js";
-import { startGuestWorker } from "./worker-script.js";
 import { GuestStopped, GuestWorkerDied } from "./run-errors.js";
 
 export { GuestStopped, GuestWorkerDied };
@@ -72,13 +72,14 @@ export interface WorkerRunOptions extends Omit<WasiOptions, "stdio" | "host" | "
   timeout?: number;
   /** Stop the guest when this aborts (GuestStopped, reason "abort"). */
   signal?: AbortSignal;
+  /**
+   * TCP sockets the guest finds at fd 3, 4, ... (after stdio, before the preopens, as
+   * wasmtime's --tcplisten): a net.Server or "host:port" to accept on, or a connected net.Socket.
+   */
+  sockets?: readonly SocketOption[];
 }
 
-type Ending =
-  | { readonly kind: "guest"; readonly end: GuestEnd }
-  | { readonly kind: "died"; readonly error: unknown }
-  | { readonly kind: "exited"; readonly code: number }
-  | { readonly kind: "stopped"; readonly reason: "timeout" | "abort" };
+type Ending = ThreadsEnding | { readonly kind: "stopped"; readonly reason: "timeout" | "abort" };
 
 function checkStopOptions(options: WorkerRunOptions): void {
   const { timeout, signal } = options;
@@ -116,20 +117,40 @@ function errorFromWorker(end: Extract<GuestEnd, { kind: "failed" }>): Error {
  */
 export async function runInWorker(bytes: ArrayBuffer | ArrayBufferView, options: WorkerRunOptions = {}): Promise<number> {
   checkStopOptions(options);
-  const { timeout, signal, host: override, stdio = {}, ...wasiOptions } = options;
+  checkSocketsOption(options.sockets);
+  const { timeout, signal, host: override, stdio = {}, sockets: socketOptions = [], ...wasiOptions } = options;
   if (signal?.aborted) throw new GuestStopped("abort", "the guest was not started: the signal was already aborted");
+  // Taken over at once, so no connection is missed while the module compiles.
+  const socketsOpened = openGuestSockets(socketOptions);
+  // Awaited below; until then a failed listen must not count as unhandled.
+  socketsOpened.catch(() => {});
   const view = ArrayBuffer.isView(bytes) ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : new Uint8Array(bytes);
-  const plan = shareMemory(view);
-  const module = await WebAssembly.compile(plan.bytes as Uint8Array<ArrayBuffer>);
+  let plan: ReturnType<typeof shareMemory>;
+  let module: WebAssembly.Module;
+  try {
+    plan = shareMemory(view);
+    module = await WebAssembly.compile(plan.bytes as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    socketsOpened.then(
+      (sockets) => {
+        for (const socket of sockets) socket.description.close();
+      },
+      () => {},
+    );
+    throw error;
+  }
   const memory = new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum, shared: true });
 
   const { stdin, stdout, stderr, ...rest } = stdio;
   const output = (value: unknown) => (typeof value === "function" || isDrainable(value) ? new AsyncOutputDescription(value as AsyncOutputCallback) : null);
   const outputs = [output(stdout), output(stderr)];
   const given = { ...rest, ...(stdout === undefined || outputs[0] !== null ? {} : { stdout }), ...(stderr === undefined || outputs[1] !== null ? {} : { stderr }) };
+  const sockets = await socketsOpened;
   const streamed: StreamInputDescription | null = isStreamSource(stdin) ? new StreamInputDescription(stdin) : null;
   const suspension = new Suspension();
   const platform = nodePlatform(wasiOptions as WasiOptions);
+  // The host with the embedder's override: each guest thread's glue wraps it in its own suspension.
+  let host: AsyncPreview1Host | undefined;
   let wasi: WasiBase;
   try {
     wasi = new WasiBase(
@@ -140,7 +161,10 @@ export async function runInWorker(bytes: ArrayBuffer | ArrayBufferView, options:
         stdio: streamed === null && stdin !== undefined ? { ...given, stdin } : given,
         returnOnExit: true,
         memory,
-        host: (base: AsyncPreview1Host) => suspension.wrap(override === undefined ? base : override(base), preview1Functions),
+        host: (base: AsyncPreview1Host) => {
+          host = override === undefined ? base : override(base);
+          return suspension.wrap(host, preview1Functions);
+        },
       } as never,
       {
         ...platform,
@@ -153,35 +177,43 @@ export async function runInWorker(bytes: ArrayBuffer | ArrayBufferView, options:
               FileDescription | number,
             ],
             time: setup.time ?? { clock: createNodeClockSource(), sleep: asyncSleep },
+            sockets,
           }) as ClosableHost,
       },
     );
   } catch (error) {
     streamed?.close();
+    for (const socket of sockets) socket.description.close();
     throw error;
   }
   const version = wasiOptions.version ?? "preview1";
   // Attaches the shared memory to the glue: a reactor without exports, its memory given as the `memory` option.
   wasi.initialize({ exports: {} } as WebAssembly.Instance);
 
-  const channel = new SharedArrayBuffer(CHANNEL_BYTES);
-  const i32 = new Int32Array(channel);
-  const i64 = new BigInt64Array(channel);
-  const dispatch =
+  const dispatchOver = (imports: unknown) =>
     version === "unstable"
-      ? (index: number) => dispatchPreview0Imports(wasi.wasiImport as Preview0Imports, index, i32, i64)
-      : (index: number) => dispatchPreview1Imports(wasi.wasiImport as Preview1Imports, index, i32, i64);
-  const dispatcher = new HostDispatcher(channel, dispatch, suspension);
-
-  const worker = startGuestWorker();
+      ? (index: number, i32: Int32Array, i64: BigInt64Array) => dispatchPreview0Imports(imports as Preview0Imports, index, i32, i64)
+      : (index: number, i32: Int32Array, i64: BigInt64Array) => dispatchPreview1Imports(imports as Preview1Imports, index, i32, i64);
+  // The main thread uses the glue built above; each spawned thread gets its own over the same host.
+  let mainCalls: ThreadCalls | undefined = { suspension, dispatch: dispatchOver(wasi.wasiImport) };
+  const threadCalls = (): ThreadCalls => {
+    const main = mainCalls;
+    mainCalls = undefined;
+    if (main !== undefined) return main;
+    const own = new Suspension();
+    return { suspension: own, dispatch: dispatchOver(wasi.importsOver(own.wrap(host as AsyncPreview1Host, preview1Functions))) };
+  };
+  let threads: GuestThreads | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   let ending: Ending;
   try {
     ending = await new Promise<Ending>((settle) => {
-      worker.once("message", (end: GuestEnd) => settle({ kind: "guest", end }));
-      worker.once("error", (error) => settle({ kind: "died", error }));
-      worker.once("exit", (code) => settle({ kind: "exited", code }));
+      threads = new GuestThreads(
+        { module, memory, memoryImport: { module: plan.importModule, name: plan.importName }, wasiModule: wasiModules[version] },
+        threadCalls,
+        settle,
+      );
       if (timeout !== undefined) timer = setTimeout(() => settle({ kind: "stopped", reason: "timeout" }), timeout);
       if (signal !== undefined) {
         onAbort = () => settle({ kind: "stopped", reason: "abort" });
@@ -189,28 +221,19 @@ export async function runInWorker(bytes: ArrayBuffer | ArrayBufferView, options:
         if (signal.aborted) onAbort();
         else signal.addEventListener("abort", onAbort, { once: true });
       }
-      dispatcher.serve().catch((error: unknown) => settle({ kind: "died", error }));
-      const start: GuestStart = {
-        module,
-        memory,
-        memoryImport: { module: plan.importModule, name: plan.importName },
-        wasiModule: wasiModules[version],
-        channel,
-      };
-      worker.postMessage(start);
+      threads.startMain();
     });
   } finally {
     clearTimeout(timer);
     if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
-    dispatcher.close();
-    await worker.terminate();
+    await threads?.close();
     wasi.close();
     streamed?.close();
   }
-  return outcome(ending, dispatcher, timeout);
+  return outcome(ending, (threads as GuestThreads | undefined)?.failure ?? { thrown: undefined }, timeout);
 }
 
-function outcome(ending: Ending, dispatcher: HostDispatcher, timeout: number | undefined): number {
+function outcome(ending: Ending, failure: DispatchFailure, timeout: number | undefined): number {
   switch (ending.kind) {
     case "stopped":
       throw new GuestStopped(
@@ -228,10 +251,11 @@ function outcome(ending: Ending, dispatcher: HostDispatcher, timeout: number | u
   }
   const end = ending.end;
   if (end.kind === "failed") throw errorFromWorker(end);
-  if (end.kind === "returned") return 0;
-  const thrown = dispatcher.thrown;
+  // A thread's proc_exit or trap may be reported after the main thread returned: it still counts.
+  if (end.kind === "returned" && failure.thrown === undefined) return 0;
+  const thrown = failure.thrown;
   if (thrown === undefined) throw new Error("worker runner: the guest unwound but no host call threw");
   if (thrown.error instanceof WasiExit) return thrown.error.code;
-  if (thrown.error instanceof Error) Object.defineProperty(thrown.error, "guestStack", { value: end.stack, configurable: true });
+  if (thrown.error instanceof Error) Object.defineProperty(thrown.error, "guestStack", { value: end.kind === "unwound" ? end.stack : "", configurable: true });
   throw thrown.error;
 }

@@ -11,6 +11,8 @@ import type { ClosableHost } from "../preview1/compose-host.js";
 import { createNodeClockSource } from "./clock-source.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
+import { FdEntry } from "../fd-table.js";
+import { listenerRights, socketRights } from "../rights.js";
 import { DirectoryHandles } from "./directory-handles.js";
 import { ListingCache } from "./listing-cache.js";
 import { nativeBeneath } from "./native-beneath.js";
@@ -25,6 +27,11 @@ import { sleepNanoseconds } from "./sleep.js";
 export interface NodeHostOptions extends HostOptions<number | FileDescription> {
   /** Host directories the guest sees at fd 3, 4, ... in this order, before `descriptionPreopens`. */
   preopens: readonly (readonly [guestPath: string, hostPath: string])[];
+  /**
+   * Sockets the guest sees right after stdio (fd 3, 4, ...), before the preopens, as
+   * wasmtime numbers its --tcplisten listeners; a listening one has the sock_accept right.
+   */
+  sockets?: readonly { readonly description: FileDescription; readonly listening: boolean }[];
   /**
    * Resolve directory descriptors through /proc/self/fd on Linux (default: when
    * available). False forces the portable host-path mode; meant for tests.
@@ -68,6 +75,7 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
       for (const given of [options.stdin, options.stdout, options.stderr]) {
         yield typeof given === "number" ? stdioEntry(given, environment) : stdioDescriptionEntry(given);
       }
+      for (const { description, listening } of options.sockets ?? []) yield new FdEntry(description, listening ? listenerRights : socketRights, 0, 0);
       for (const [guestPath, hostPath] of options.preopens) yield preopenEntry(guestPath, hostPath, environment);
     },
     release: () => handles.close(),

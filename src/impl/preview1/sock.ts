@@ -1,6 +1,8 @@
 /**
- * sock_*. Node gives a WASI host no sockets of its own to hand out, so the only
- * sockets a guest can hold are stdio fds that are sockets (see node/stdio-stream.ts).
+ * sock_*. The sockets a guest holds are stdio fds that are sockets (see
+ * node/stdio-stream.ts) and, in the worker runner, the listeners and
+ * connections the embedder hands over (node/socket-listener.ts,
+ * node/socket-connection.ts), whose accept and reads may answer with a promise.
  * The kind of object is checked before rights: a descriptor that is not a
  * socket gives `notsock`, a closed one `badf`.
  */
@@ -15,7 +17,6 @@ import { Right, socketRights } from "../rights.js";
 
 export function createSockMethods(ctx: HostContext): Pick<Preview1Host, "sock_accept" | "sock_recv" | "sock_send" | "sock_shutdown"> {
   const fds = ctx.fds;
-  const accepted: Out<FileDescription> = { value: undefined as never };
 
   function socket(fd: number, needed: number): FdEntry | Errno {
     const entry = fds.settled(fd);
@@ -31,12 +32,21 @@ export function createSockMethods(ctx: HostContext): Pick<Preview1Host, "sock_ac
       const entry = socket(fd, Right.sock_accept);
       if (typeof entry === "number") return entry;
       if (!fds.hasRoom) return errno.mfile;
-      const error = entry.description.accept(flags, accepted);
-      if (error !== errno.success) return error;
-      const newFd = fds.insert(new FdEntry(accepted.value, socketRights, 0, flags));
-      accepted.value = undefined as never;
-      result.value = asFd(newFd);
-      return errno.success;
+      // Each call its own: an accept that waits (worker runner) may overlap another thread's.
+      const accepted: Out<FileDescription> = { value: undefined as never };
+      const admit = (error: Errno): Errno => {
+        if (error !== errno.success) return error;
+        if (!fds.hasRoom) {
+          accepted.value.close();
+          return errno.mfile;
+        }
+        result.value = asFd(fds.insert(new FdEntry(accepted.value, socketRights, 0, flags)));
+        return errno.success;
+      };
+      // Whether the accept waits is the listener's own nonblock flag (fcntl on it); `flags` are the new fd's.
+      const error: unknown = entry.description.accept(entry.fdflags, accepted);
+      // A promise of the errno: only the worker runner's host gets one, and accepts it (worker/async-host.ts).
+      return error instanceof Promise ? ((error as Promise<Errno>).then(admit) as unknown as Errno) : admit(error as Errno);
     },
     sock_recv(fd, buffers, flags, result) {
       const entry = socket(fd, Right.fd_read);
