@@ -1,7 +1,17 @@
 // The benchmark cases: which workload runs with which arguments, what one
 // operation is, and the target ratio (ours / node:wasi ops per second).
 // Guest paths are under /sandbox, the preopen of the fixture directory.
-import { BIG_FILE_BYTES, BLOCK, DIRECTORY_ENTRIES, ENV_COUNT, PROBE_DIRS, SMALL_FILE_BYTES, TREE_DIRS, TREE_FILES, benchEnvironment } from "./fixtures.mjs";
+import {
+  BIG_FILE_BYTES,
+  BLOCK,
+  DIRECTORY_ENTRIES,
+  ENV_COUNT,
+  PROBE_DIRS,
+  SMALL_FILE_BYTES,
+  TREE_DIRS,
+  TREE_FILES,
+  benchEnvironment,
+} from "./fixtures.mjs";
 
 export const GUEST_ROOT = "/sandbox";
 
@@ -19,11 +29,46 @@ export const CASES = [
     target: 0.9,
     probe: 20000,
   },
-  { name: "write-stdout", op: "write(2) 16 B to stdout (/dev/null)", wasm: "write_stdout", args: (n) => [String(n)], target: 0.9, probe: 20000 },
-  { name: "open-close", op: "open + close an existing file", wasm: "open_close", args: (n) => [String(n), `${GUEST_ROOT}/small.txt`], target: 1.3, probe: 5000 },
-  { name: "open-close-d1", op: "open + close `d/file`", wasm: "open_close", args: (n) => [String(n), `${GUEST_ROOT}/d/file`], target: 1.2, probe: 5000 },
-  { name: "open-close-d3", op: "open + close `a/b/c/file`", wasm: "open_close", args: (n) => [String(n), `${GUEST_ROOT}/a/b/c/file`], target: 1.2, probe: 5000 },
-  { name: "read-4k", op: "read(2) 4 KiB, sequential", wasm: "read4k", args: (n) => [String(n), `${GUEST_ROOT}/big.bin`], target: 0.9, probe: 10000 },
+  {
+    name: "write-stdout",
+    op: "write(2) 16 B to stdout (/dev/null)",
+    wasm: "write_stdout",
+    args: (n) => [String(n)],
+    target: 0.9,
+    probe: 20000,
+  },
+  {
+    name: "open-close",
+    op: "open + close an existing file",
+    wasm: "open_close",
+    args: (n) => [String(n), `${GUEST_ROOT}/small.txt`],
+    target: 1.3,
+    probe: 5000,
+  },
+  {
+    name: "open-close-d1",
+    op: "open + close `d/file`",
+    wasm: "open_close",
+    args: (n) => [String(n), `${GUEST_ROOT}/d/file`],
+    target: 1.2,
+    probe: 5000,
+  },
+  {
+    name: "open-close-d3",
+    op: "open + close `a/b/c/file`",
+    wasm: "open_close",
+    args: (n) => [String(n), `${GUEST_ROOT}/a/b/c/file`],
+    target: 1.2,
+    probe: 5000,
+  },
+  {
+    name: "read-4k",
+    op: "read(2) 4 KiB, sequential",
+    wasm: "read4k",
+    args: (n) => [String(n), `${GUEST_ROOT}/big.bin`],
+    target: 0.9,
+    probe: 10000,
+  },
   {
     name: "readdir",
     op: `opendir + readdir ${DIRECTORY_ENTRIES} entries + closedir`,
@@ -32,9 +77,30 @@ export const CASES = [
     target: 3,
     probe: 50,
   },
-  { name: "stat", op: "stat(2) a file", wasm: "stat", args: (n) => [String(n), `${GUEST_ROOT}/small.txt`, String(SMALL_FILE_BYTES)], target: 1.0, probe: 5000 },
-  { name: "stat-d1", op: "stat(2) `d/file`", wasm: "stat", args: (n) => [String(n), `${GUEST_ROOT}/d/file`, String(SMALL_FILE_BYTES)], target: 1.0, probe: 5000 },
-  { name: "stat-d3", op: "stat(2) `a/b/c/file`", wasm: "stat", args: (n) => [String(n), `${GUEST_ROOT}/a/b/c/file`, String(SMALL_FILE_BYTES)], target: 1.0, probe: 5000 },
+  {
+    name: "stat",
+    op: "stat(2) a file",
+    wasm: "stat",
+    args: (n) => [String(n), `${GUEST_ROOT}/small.txt`, String(SMALL_FILE_BYTES)],
+    target: 1.0,
+    probe: 5000,
+  },
+  {
+    name: "stat-d1",
+    op: "stat(2) `d/file`",
+    wasm: "stat",
+    args: (n) => [String(n), `${GUEST_ROOT}/d/file`, String(SMALL_FILE_BYTES)],
+    target: 1.0,
+    probe: 5000,
+  },
+  {
+    name: "stat-d3",
+    op: "stat(2) `a/b/c/file`",
+    wasm: "stat",
+    args: (n) => [String(n), `${GUEST_ROOT}/a/b/c/file`, String(SMALL_FILE_BYTES)],
+    target: 1.0,
+    probe: 5000,
+  },
   {
     name: "stat-missing",
     op: `stat(2) of a missing name, in turn across ${PROBE_DIRS} directories`,
@@ -70,7 +136,13 @@ export const CASES = [
  */
 export const FORWARDED_CASES = [
   { name: "clock", op: "clock_gettime(MONOTONIC)", wasm: "clock", args: (n) => [String(n)], n: { quick: 3000, full: 30000 } },
-  { name: "write-stdout", op: "write(2) 16 B to stdout (/dev/null)", wasm: "write_stdout", args: (n) => [String(n)], n: { quick: 3000, full: 30000 } },
+  {
+    name: "write-stdout",
+    op: "write(2) 16 B to stdout (/dev/null)",
+    wasm: "write_stdout",
+    args: (n) => [String(n)],
+    n: { quick: 3000, full: 30000 },
+  },
 ];
 
 /** Target for the geometric mean of the case ratios. */

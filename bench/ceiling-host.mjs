@@ -57,7 +57,11 @@ export class WASI {
       args_sizes_get(count, size) {
         fresh();
         self.#view.setUint32(count, argBytes.length, true);
-        self.#view.setUint32(size, argBytes.reduce((sum, arg) => sum + arg.length, 0), true);
+        self.#view.setUint32(
+          size,
+          argBytes.reduce((sum, arg) => sum + arg.length, 0),
+          true,
+        );
         return 0;
       },
       args_get(table, buffer) {

@@ -61,5 +61,7 @@ for (const testCase of CASES.filter((c) => SUPPORTED.includes(c.name))) {
   // ops/s ratio = inverse of the ns/op ratio, paired per repetition.
   const ratio = (id) => median(perOp[id].map((value, i) => perOp.node[i] / value));
   const ns = (id) => median(perOp[id]).toFixed(0);
-  console.log(`| ${testCase.name} | ${ns("node")} | ${ns("ceiling")} | ${ns("ours")} | ${ratio("ceiling").toFixed(2)} | ${ratio("ours").toFixed(2)} | ≥ ${testCase.target} |`);
+  console.log(
+    `| ${testCase.name} | ${ns("node")} | ${ns("ceiling")} | ${ns("ours")} | ${ratio("ceiling").toFixed(2)} | ${ratio("ours").toFixed(2)} | ≥ ${testCase.target} |`,
+  );
 }

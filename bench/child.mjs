@@ -59,7 +59,9 @@ function peakRssKiB() {
   const fromNode = process.resourceUsage().maxRSS;
   let fromKernel = null;
   try {
-    const line = readFileSync("/proc/self/status", "utf8").split("\n").find((text) => text.startsWith("VmHWM:"));
+    const line = readFileSync("/proc/self/status", "utf8")
+      .split("\n")
+      .find((text) => text.startsWith("VmHWM:"));
     if (line) fromKernel = Number.parseInt(line.slice(6), 10);
   } catch {
     // No /proc: only Node's figure.

@@ -66,7 +66,8 @@ export async function measureForwarded({ oursModule, nodeFlags, wasmDir, reps, q
   return results;
 }
 
-const rate = (value) => (value >= 1e6 ? `${(value / 1e6).toPrecision(3)} M` : value >= 1e3 ? `${(value / 1e3).toPrecision(3)} k` : value.toPrecision(3));
+const rate = (value) =>
+  value >= 1e6 ? `${(value / 1e6).toPrecision(3)} M` : value >= 1e3 ? `${(value / 1e3).toPrecision(3)} k` : value.toPrecision(3);
 const micros = (opsPerSecond) => (1e6 / opsPerSecond).toFixed(2);
 
 export function forwardedSection(results) {

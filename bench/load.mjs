@@ -95,7 +95,9 @@ async function startServer(host, connections) {
   }
   const server = createServer({ allowHalfOpen: true });
   await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  const ended = runInWorker(serverWasm, { args: ["http_server", ...args], sockets: [server], stdio: { stderr: () => {} } }).finally(() => server.close());
+  const ended = runInWorker(serverWasm, { args: ["http_server", ...args], sockets: [server], stdio: { stderr: () => {} } }).finally(() =>
+    server.close(),
+  );
   return { port: server.address().port, ended };
 }
 
@@ -123,7 +125,10 @@ async function threadsRound(threads, work) {
   const fd = openSync(file, "w");
   try {
     const started = performance.now();
-    const code = await runInWorker(threadsWasm, { args: ["threads", String(threads), String(totalWrites / threads), String(work)], stdio: { stdout: fd } });
+    const code = await runInWorker(threadsWasm, {
+      args: ["threads", String(threads), String(totalWrites / threads), String(work)],
+      stdio: { stdout: fd },
+    });
     const seconds = (performance.now() - started) / 1000;
     if (code !== 0) throw new Error(`threads_writes exited with ${code}`);
     const size = statSync(file).size;
@@ -136,12 +141,16 @@ async function threadsRound(threads, work) {
 }
 
 const wabt = await initWabt();
-const parsed = wabt.parseWat("threads_writes.wat", readFileSync(path.join(root, "bench/workloads/threads_writes.wat"), "utf8"), { threads: true });
+const parsed = wabt.parseWat("threads_writes.wat", readFileSync(path.join(root, "bench/workloads/threads_writes.wat"), "utf8"), {
+  threads: true,
+});
 const threadsWasm = parsed.toBinary({}).buffer;
 parsed.destroy();
 
 const out = (line) => process.stdout.write(`${line}\n`);
-out(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, load average at start ${loadavg()[0].toFixed(1)}`);
+out(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, load average at start ${loadavg()[0].toFixed(1)}`,
+);
 out(`reps ${reps}, ${requests} requests per measurement (each on a new connection), ${concurrency} clients for "concurrent"`);
 out("");
 const http1 = { ours: [], native: [] };
@@ -154,10 +163,15 @@ for (let rep = 0; rep < reps; rep++) {
 }
 out("| http /hello | host | requests/s | p50 ms | p99 ms |");
 out("|---|---|---:|---:|---:|");
-for (const [label, table] of [["sequential", http1], [`concurrent (${concurrency} clients)`, http4]]) {
+for (const [label, table] of [
+  ["sequential", http1],
+  [`concurrent (${concurrency} clients)`, http4],
+]) {
   for (const host of ["native", "ours"]) {
     const rows = table[host];
-    out(`| ${label} | ${host} | ${median(rows.map((r) => r.rps)).toFixed(0)} | ${median(rows.map((r) => r.p50)).toFixed(2)} | ${median(rows.map((r) => r.p99)).toFixed(2)} |`);
+    out(
+      `| ${label} | ${host} | ${median(rows.map((r) => r.rps)).toFixed(0)} | ${median(rows.map((r) => r.p50)).toFixed(2)} | ${median(rows.map((r) => r.p99)).toFixed(2)} |`,
+    );
   }
   out(`| ${label} | ours/native | ${(median(table.ours.map((r) => r.rps)) / median(table.native.map((r) => r.rps))).toFixed(2)} | | |`);
 }
@@ -191,5 +205,7 @@ for (let rep = 0; rep < reps; rep++) {
     control[threads].push((performance.now() - started) / 1000);
   }
 }
-out(`| control: 2·10^8 rounds of arithmetic in plain Node workers | | ${median(control[1]).toFixed(3)} | ${median(control[2]).toFixed(3)} | ${(median(control[1]) / median(control[2])).toFixed(2)} |`);
+out(
+  `| control: 2·10^8 rounds of arithmetic in plain Node workers | | ${median(control[1]).toFixed(3)} | ${median(control[2]).toFixed(3)} | ${(median(control[1]) / median(control[2])).toFixed(2)} |`,
+);
 out(`load average at end ${loadavg()[0].toFixed(1)}`);

@@ -105,9 +105,7 @@ export function summariseProfile(profile, { within, top = 15, snapshot = null } 
   return {
     windowMs: totalUs / 1000,
     samples: last - first + 1,
-    categories: [...categories]
-      .map(([name, us]) => ({ name, ms: us / 1000, percent: percent(us) }))
-      .sort((a, b) => b.ms - a.ms),
+    categories: [...categories].map(([name, us]) => ({ name, ms: us / 1000, percent: percent(us) })).sort((a, b) => b.ms - a.ms),
     topSelf: [...self.values()]
       .sort((a, b) => b.us - a.us)
       .slice(0, top)
@@ -145,7 +143,11 @@ function main(argv) {
     return at >= 0 ? argv[at + 1] : undefined;
   };
   const top = option("--top") ? Number(option("--top")) : 15;
-  const summary = summariseProfile(JSON.parse(readFileSync(file, "utf8")), { within: option("--within"), top, snapshot: option("--snapshot") ?? null });
+  const summary = summariseProfile(JSON.parse(readFileSync(file, "utf8")), {
+    within: option("--within"),
+    top,
+    snapshot: option("--snapshot") ?? null,
+  });
   console.log(summaryMarkdown(summary));
 }
 

@@ -44,7 +44,9 @@ function throughputSection(report) {
     );
   }
   const geomean = geometricMean(report.results.map((r) => r.ratio.median));
-  lines.push(`| **geometric mean** | of the ${report.results.length} median ratios | | | | **${fixed(geomean, 3)}** | | | ≥ ${GEOMEAN_TARGET} | ${verdict(geomean >= GEOMEAN_TARGET)} |`);
+  lines.push(
+    `| **geometric mean** | of the ${report.results.length} median ratios | | | | **${fixed(geomean, 3)}** | | | ≥ ${GEOMEAN_TARGET} | ${verdict(geomean >= GEOMEAN_TARGET)} |`,
+  );
   return lines.join("\n");
 }
 

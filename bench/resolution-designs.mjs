@@ -105,8 +105,15 @@ const n = Number(process.argv[2] ?? 20000);
 
 console.log(`root ${root} (${base === "/dev/shm" ? "tmpfs" : "disk"}), Node ${process.version}, ${n} ops per round, median ns per op\n`);
 console.log(`| operation | path | ${Object.keys(designs).join(" | ")} |`);
-console.log(`|---|---|${Object.keys(designs).map(() => "---:").join("|")}|`);
-for (const [opName, op] of [["open+close", openClose], ["lstat", lstat]]) {
+console.log(
+  `|---|---|${Object.keys(designs)
+    .map(() => "---:")
+    .join("|")}|`,
+);
+for (const [opName, op] of [
+  ["open+close", openClose],
+  ["lstat", lstat],
+]) {
   for (const [label, rel] of Object.entries(targets)) {
     const cells = Object.values(designs).map((design) => timeNs(() => design(rel, op), n).toFixed(0));
     console.log(`| ${opName} | ${label} | ${cells.join(" | ")} |`);
@@ -114,8 +121,12 @@ for (const [opName, op] of [["open+close", openClose], ["lstat", lstat]]) {
 }
 console.log(`\nreadlink of a handle alone: ${timeNs(() => fs.readlinkSync(viaFd(rootFd), "latin1"), n).toFixed(0)} ns`);
 console.log(`lstat of a plain name by full path: ${timeNs(() => fs.lstatSync(`${root}/f`, { bigint: true }), n).toFixed(0)} ns`);
-console.log(`lstat of a plain name via /proc/self/fd: ${timeNs(() => fs.lstatSync(`${viaFd(rootFd)}/f`, { bigint: true }), n).toFixed(0)} ns`);
-console.log(`lstat of a plain name via /proc/<pid>/fd: ${timeNs(() => fs.lstatSync(`/proc/${process.pid}/fd/${rootFd}/f`, { bigint: true }), n).toFixed(0)} ns`);
+console.log(
+  `lstat of a plain name via /proc/self/fd: ${timeNs(() => fs.lstatSync(`${viaFd(rootFd)}/f`, { bigint: true }), n).toFixed(0)} ns`,
+);
+console.log(
+  `lstat of a plain name via /proc/<pid>/fd: ${timeNs(() => fs.lstatSync(`/proc/${process.pid}/fd/${rootFd}/f`, { bigint: true }), n).toFixed(0)} ns`,
+);
 
 for (const fd of cachedHandles.values()) fs.closeSync(fd);
 fs.closeSync(rootFd);

@@ -27,7 +27,16 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const WASM_DIR = path.join(BENCH_DIR, "wasm");
 
 function parseArguments(argv) {
-  const options = { quick: false, selfTest: false, oursFrom: "dist", build: true, profile: undefined, reps: undefined, cases: undefined, out: undefined };
+  const options = {
+    quick: false,
+    selfTest: false,
+    oursFrom: "dist",
+    build: true,
+    profile: undefined,
+    reps: undefined,
+    cases: undefined,
+    out: undefined,
+  };
   for (const arg of argv) {
     const [flag, value] = arg.split("=", 2);
     if (flag === "--quick") options.quick = true;
@@ -43,16 +52,27 @@ function parseArguments(argv) {
   }
   const settings = options.quick
     ? { reps: 3, seconds: 0.03, rssReps: 2, startupReps: 2, startupWarmup: 10, startupIterations: 30, floorReps: 1, floorCalls: 2_000_000 }
-    : { reps: 10, seconds: 0.4, rssReps: 6, startupReps: 6, startupWarmup: 30, startupIterations: 200, floorReps: 4, floorCalls: 20_000_000 };
+    : {
+        reps: 10,
+        seconds: 0.4,
+        rssReps: 6,
+        startupReps: 6,
+        startupWarmup: 30,
+        startupIterations: 200,
+        floorReps: 4,
+        floorCalls: 20_000_000,
+      };
   if (options.reps) settings.reps = options.reps;
   // A quick run prints its table and only writes a file when asked to.
   const out = options.out ?? (options.quick ? undefined : path.join(BENCH_DIR, "RESULTS.md"));
   const profile = options.profile ?? !options.quick;
-  const cases = options.cases ? options.cases.map((name) => {
-    const found = CASES.find((c) => c.name === name);
-    if (!found) throw new Error(`no case named ${name}; cases: ${CASES.map((c) => c.name).join(", ")}`);
-    return found;
-  }) : CASES;
+  const cases = options.cases
+    ? options.cases.map((name) => {
+        const found = CASES.find((c) => c.name === name);
+        if (!found) throw new Error(`no case named ${name}; cases: ${CASES.map((c) => c.name).join(", ")}`);
+        return found;
+      })
+    : CASES;
   return { ...options, settings, out, profile: profile && !options.selfTest, cases };
 }
 
@@ -72,7 +92,8 @@ function main() {
 
 async function run(options) {
   const { settings } = options;
-  const snapshotDir = options.selfTest || options.oursFrom === "src" ? undefined : mkdtempSync(path.join(os.tmpdir(), "witx-wasi-bench-ours-"));
+  const snapshotDir =
+    options.selfTest || options.oursFrom === "src" ? undefined : mkdtempSync(path.join(os.tmpdir(), "witx-wasi-bench-ours-"));
   if (snapshotDir) process.on("exit", () => rmSync(snapshotDir, { recursive: true, force: true }));
   const ours = options.selfTest ? null : locateOurs({ from: options.oursFrom, build: options.build, snapshotDir });
   const nodeFlags = ours?.nodeFlags ?? [];
@@ -86,7 +107,9 @@ async function run(options) {
   process.on("exit", cleanUp);
   for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
   const preopens = { [GUEST_ROOT]: fixtures.root };
-  log(`fixtures in ${fixtures.root}${fixtures.tmpfs ? " (tmpfs)" : " (not tmpfs)"}; ours: ${ours?.label ?? "self-test, node:wasi on both sides"}`);
+  log(
+    `fixtures in ${fixtures.root}${fixtures.tmpfs ? " (tmpfs)" : " (not tmpfs)"}; ours: ${ours?.label ?? "self-test, node:wasi on both sides"}`,
+  );
 
   const specFor = (host, testCase, n, warmup) => ({
     mode: "run",
@@ -108,7 +131,10 @@ async function run(options) {
   for (const testCase of options.cases) {
     const rough = roundCount((settings.seconds * 1e9) / (await perOpNs(testCase, testCase.probe)));
     // A quick run keeps the first estimate; it only has to be the same N for both hosts.
-    counts.set(testCase.name, options.quick ? rough : roundCount((settings.seconds * 1e9) / (await perOpNs(testCase, Math.max(1, Math.round(rough / 4))))));
+    counts.set(
+      testCase.name,
+      options.quick ? rough : roundCount((settings.seconds * 1e9) / (await perOpNs(testCase, Math.max(1, Math.round(rough / 4))))),
+    );
   }
   log(`operation counts: ${[...counts].map(([name, n]) => `${name}=${n}`).join(" ")}`);
 
@@ -127,7 +153,15 @@ async function run(options) {
   const rss = { a: [], b: [] };
   for (let rep = 0; rep < settings.rssReps; rep++) {
     for (const host of pairOrder(rep)) {
-      const spec = { mode: "rss", ...host, program: RSS_CASE.wasm, wasm: path.join(WASM_DIR, `${RSS_CASE.wasm}.wasm`), args: RSS_CASE.args(), env: {}, preopens };
+      const spec = {
+        mode: "rss",
+        ...host,
+        program: RSS_CASE.wasm,
+        wasm: path.join(WASM_DIR, `${RSS_CASE.wasm}.wasm`),
+        args: RSS_CASE.args(),
+        env: {},
+        preopens,
+      };
       const result = await runChild(spec, { nodeFlags });
       rss[host === hostA ? "a" : "b"].push(result);
     }
@@ -178,7 +212,11 @@ async function run(options) {
       const flags = [...nodeFlags, "--cpu-prof", "--cpu-prof-dir", profileDir, "--cpu-prof-name", name, "--cpu-prof-interval", "100"];
       await runChild(specFor(hostA, result.case, result.n, warmupFor(result.n)), { nodeFlags: flags });
       const file = path.join(profileDir, name);
-      const summary = summariseProfile(JSON.parse(readFileSync(file, "utf8")), { within: "measuredRun", top: 12, snapshot: ours.snapshotRoot });
+      const summary = summariseProfile(JSON.parse(readFileSync(file, "utf8")), {
+        within: "measuredRun",
+        top: 12,
+        snapshot: ours.snapshotRoot,
+      });
       profiles.push({ case: result.case, file: path.relative(PROJECT_ROOT, file), summary });
       log(`profiled ${result.case.name}`);
     }

@@ -44,7 +44,10 @@ const wasi = new WASI({
   version: "preview1",
   mounts: { "/mem": mem, "/dev/zero": generatedDevice((buffer) => buffer.fill(0)) },
 });
-const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), wasi.getImportObject() as WebAssembly.Imports);
+const instance = new WebAssembly.Instance(
+  new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>),
+  wasi.getImportObject() as WebAssembly.Imports,
+);
 const code = wasi.start(instance);
 console.log("exit code", code);
 console.log(JSON.stringify(new TextDecoder().decode(mem.readFile("output.txt"))));

@@ -21,7 +21,8 @@ const entries = { index: "src/index.ts", portable: "src/portable.ts" };
 // stack traces still name our functions.
 const common = { absWorkingDir: root, format: "esm", target: "es2022", minifyWhitespace: true, minifySyntax: true, logLevel: "warning" };
 
-for (const directory of ["dist/bundle", "dist/esm", "dist/cjs", "dist/src"]) rmSync(join(root, directory), { recursive: true, force: true });
+for (const directory of ["dist/bundle", "dist/esm", "dist/cjs", "dist/src"])
+  rmSync(join(root, directory), { recursive: true, force: true });
 
 const node = await build({
   ...common,

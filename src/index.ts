@@ -33,4 +33,12 @@ export { defaultHostLimits } from "./portable.js";
 export type { HostLimits } from "./portable.js";
 export { formatTraceEvent } from "./portable.js";
 export type { TraceEvent, TraceOptions } from "./portable.js";
-export type { MemoryDirectoryOptions, MemoryEntryStat, MemoryPreopenContext, MemoryTreeObject, MountedFile, MountIdentity, Mount } from "./portable.js";
+export type {
+  MemoryDirectoryOptions,
+  MemoryEntryStat,
+  MemoryPreopenContext,
+  MemoryTreeObject,
+  MountedFile,
+  MountIdentity,
+  Mount,
+} from "./portable.js";

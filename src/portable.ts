@@ -40,7 +40,14 @@ export type { VirtualTime, VirtualTimeOptions } from "./impl/deterministic/virtu
 export type { DeterministicOptions } from "./wasi/wasi-extra-options.js";
 export { preview0Host as toPreview0Host } from "./impl/preview0/adapter.js";
 export { MemoryDirectory, MemoryDirectoryError, generatedDevice, readOnlyFile } from "./impl/memory/index.js";
-export type { MemoryDirectoryOptions, MemoryEntryStat, MemoryPreopenContext, MemoryTreeObject, MountedFile, MountIdentity } from "./impl/memory/index.js";
+export type {
+  MemoryDirectoryOptions,
+  MemoryEntryStat,
+  MemoryPreopenContext,
+  MemoryTreeObject,
+  MountedFile,
+  MountIdentity,
+} from "./impl/memory/index.js";
 export type { Mount } from "./wasi/wasi-mounts.js";
 export { defaultHostLimits } from "./impl/limits.js";
 export type { HostLimits } from "./impl/limits.js";

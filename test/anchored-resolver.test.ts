@@ -62,9 +62,35 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
 
 const names = [
-  "file.txt", "dir", "sub", "deep.txt", "inner.txt", "..", ".", "", "link-to-etc", "link-up", "rel-link", "chain1",
-  "loop-a", "dir-link", "dir-link-slash", "dangling", "dangling-into-dir", "out-file", "out-dir", "out-and-back",
-  "to-parent", "back-in", "escape", "self-via-parent", "empty-target", "missing", "né日本", "ü.txt", "secret",
+  "file.txt",
+  "dir",
+  "sub",
+  "deep.txt",
+  "inner.txt",
+  "..",
+  ".",
+  "",
+  "link-to-etc",
+  "link-up",
+  "rel-link",
+  "chain1",
+  "loop-a",
+  "dir-link",
+  "dir-link-slash",
+  "dangling",
+  "dangling-into-dir",
+  "out-file",
+  "out-dir",
+  "out-and-back",
+  "to-parent",
+  "back-in",
+  "escape",
+  "self-via-parent",
+  "empty-target",
+  "missing",
+  "né日本",
+  "ü.txt",
+  "secret",
 ];
 
 /** Deterministic paths: every name alone and with a trailing "/", then random sequences. */

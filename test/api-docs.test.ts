@@ -14,7 +14,11 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 describe("npm run docs", () => {
   it("typedoc --emit none finishes with 0 errors", () => {
-    const run = spawnSync(process.execPath, ["node_modules/typedoc/bin/typedoc", "--emit", "none"], { cwd: root, encoding: "utf8", timeout: 170_000 });
+    const run = spawnSync(process.execPath, ["node_modules/typedoc/bin/typedoc", "--emit", "none"], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 170_000,
+    });
     const output = `${run.stdout}${run.stderr}`;
     expect(output).toMatch(/Found 0 errors/);
     expect(run.status, output.slice(-2000)).toBe(0);

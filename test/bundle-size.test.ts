@@ -81,9 +81,17 @@ describe("bundle size for a browser app", () => {
   it("leaves the trace and the preview0 adapter out unless the app imports them", async () => {
     const lean = await bundle(ours);
     const full = await bundle(`${ours}\nexport { preview0Feature, tracingFeature } from "witx-wasi/core";`);
-    const optional = (modules: string[]) => modules.filter((path) => /^generated\/preview0\/|^generated\/preview1\/trace|^impl\/preview0\/|trace-format/.test(path));
+    const optional = (modules: string[]) =>
+      modules.filter((path) => /^generated\/preview0\/|^generated\/preview1\/trace|^impl\/preview0\/|trace-format/.test(path));
     expect(optional(lean.modules)).toEqual([]);
-    expect(optional(full.modules)).toEqual(expect.arrayContaining(["generated/preview0/glue.js", "generated/preview1/trace.js", "impl/preview0/adapter.js", "runtime/trace-format.js"]));
+    expect(optional(full.modules)).toEqual(
+      expect.arrayContaining([
+        "generated/preview0/glue.js",
+        "generated/preview1/trace.js",
+        "impl/preview0/adapter.js",
+        "runtime/trace-format.js",
+      ]),
+    );
     expect(full.gzip - lean.gzip).toBeGreaterThan(4 * 1024);
   });
 

@@ -64,11 +64,18 @@ describe("parseCliArgs: run", () => {
   it("keeps repeated --dir and --env in command-line order", () => {
     const command = run(["run", "p.wasm", "--dir", "/z", "--env", "B=2", "--dir", "/a", "--env", "A=1", "--env", "B=3"]);
     expect(command.dirs.map((dir) => dir.host)).toEqual(["/z", "/a"]);
-    expect(command.env).toEqual([["B", "2"], ["A", "1"], ["B", "3"]]);
+    expect(command.env).toEqual([
+      ["B", "2"],
+      ["A", "1"],
+      ["B", "3"],
+    ]);
   });
 
   it("splits --env at the first =, so values may contain = and be empty", () => {
-    expect(run(["run", "p.wasm", "--env", "OPTS=a=b=c", "--env=EMPTY="]).env).toEqual([["OPTS", "a=b=c"], ["EMPTY", ""]]);
+    expect(run(["run", "p.wasm", "--env", "OPTS=a=b=c", "--env=EMPTY="]).env).toEqual([
+      ["OPTS", "a=b=c"],
+      ["EMPTY", ""],
+    ]);
   });
 
   it("reads the flags --inherit-env and --trace", () => {

@@ -19,7 +19,11 @@ const scratch = mkdtempSync(join(tmpdir(), "witx-wasi-cli-options-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function cli(args: string[]) {
-  const result = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], { cwd: root, encoding: "utf8", timeout: limit });
+  const result = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: limit,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -57,43 +61,67 @@ const creator = watFile(
 );
 
 describe("witx-wasi options for first-time users", () => {
-  it("--version alone prints the tool's version; after a program it still picks the WASI version", () => {
-    const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
-    expect(cli(["--version"])).toEqual({ status: 0, stdout: `witx-wasi ${version}\n`, stderr: "" });
-    expect(cli([join(root, "examples/hello-world.wasm"), "--version", "unstable"]).stderr).toMatch(/--version preview1\n$/);
-  }, limit);
+  it(
+    "--version alone prints the tool's version; after a program it still picks the WASI version",
+    () => {
+      const version = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version;
+      expect(cli(["--version"])).toEqual({ status: 0, stdout: `witx-wasi ${version}\n`, stderr: "" });
+      expect(cli([join(root, "examples/hello-world.wasm"), "--version", "unstable"]).stderr).toMatch(/--version preview1\n$/);
+    },
+    limit,
+  );
 
-  it("runs a program given without the word run", () => {
-    expect(cli([join(root, "examples/hello-world.wasm")])).toEqual({ status: 0, stdout: "Hello from WASI!\n", stderr: "" });
-  }, limit);
+  it(
+    "runs a program given without the word run",
+    () => {
+      expect(cli([join(root, "examples/hello-world.wasm")])).toEqual({ status: 0, stdout: "Hello from WASI!\n", stderr: "" });
+    },
+    limit,
+  );
 
-  it("--deterministic and --seed make random bytes repeat, and differ between seeds", () => {
-    const random = join(guests, "embedding/determinism.wasm");
-    const first = cli(["run", random, "--seed", "7"]);
-    expect(first.status).toBe(0);
-    expect(cli(["run", random, "--seed", "7"]).stdout).toBe(first.stdout);
-    expect(cli(["run", random, "--seed", "8"]).stdout).not.toBe(first.stdout);
-    expect(cli(["run", random, "--deterministic"]).stdout).toBe(cli(["run", random, "--deterministic"]).stdout);
-  }, limit);
+  it(
+    "--deterministic and --seed make random bytes repeat, and differ between seeds",
+    () => {
+      const random = join(guests, "embedding/determinism.wasm");
+      const first = cli(["run", random, "--seed", "7"]);
+      expect(first.status).toBe(0);
+      expect(cli(["run", random, "--seed", "7"]).stdout).toBe(first.stdout);
+      expect(cli(["run", random, "--seed", "8"]).stdout).not.toBe(first.stdout);
+      expect(cli(["run", random, "--deterministic"]).stdout).toBe(cli(["run", random, "--deterministic"]).stdout);
+    },
+    limit,
+  );
 
-  it("--mem-dir GUEST gives the program a writable in-memory directory", () => {
-    expect(cli(["run", creator, "--mem-dir", "/mem"]).status).toBe(0);
-    // Without it there is no fd 3: path_open gives badf (8).
-    expect(cli(["run", creator]).status).toBe(8);
-  }, limit);
+  it(
+    "--mem-dir GUEST gives the program a writable in-memory directory",
+    () => {
+      expect(cli(["run", creator, "--mem-dir", "/mem"]).status).toBe(0);
+      // Without it there is no fd 3: path_open gives badf (8).
+      expect(cli(["run", creator]).status).toBe(8);
+    },
+    limit,
+  );
 
-  it("--limit sets a resource bound, and a bad one is refused naming the option", () => {
-    // stdio and /mem take four descriptors: a fifth fits in 5, and not in 4 (mfile, 33).
-    expect(cli(["run", creator, "--mem-dir", "/mem", "--limit", "maxOpenFds=5"]).status).toBe(0);
-    expect(cli(["run", creator, "--mem-dir", "/mem", "--limit", "maxOpenFds=4"]).status).toBe(33);
-    const bad = cli(["run", creator, "--limit", "maxOpenFiles=4"]);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/^witx-wasi: .*options\.limits\.maxOpenFiles.*\n$/);
-  }, limit);
+  it(
+    "--limit sets a resource bound, and a bad one is refused naming the option",
+    () => {
+      // stdio and /mem take four descriptors: a fifth fits in 5, and not in 4 (mfile, 33).
+      expect(cli(["run", creator, "--mem-dir", "/mem", "--limit", "maxOpenFds=5"]).status).toBe(0);
+      expect(cli(["run", creator, "--mem-dir", "/mem", "--limit", "maxOpenFds=4"]).status).toBe(33);
+      const bad = cli(["run", creator, "--limit", "maxOpenFiles=4"]);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/^witx-wasi: .*options\.limits\.maxOpenFiles.*\n$/);
+    },
+    limit,
+  );
 
-  it("--invoke NAME initializes a reactor and calls the export, printing what it returns", () => {
-    expect(cli(["run", reactor, "--invoke", "answer"])).toEqual({ status: 0, stdout: "42\n", stderr: "" });
-    expect(cli([reactor, "--invoke", "write"])).toEqual({ status: 0, stdout: "written\n", stderr: "" });
-    expect(cli([reactor, "--invoke", "nope"]).stderr).toBe(`witx-wasi: ${reactor}: has no export named "nope" to --invoke\n`);
-  }, limit);
+  it(
+    "--invoke NAME initializes a reactor and calls the export, printing what it returns",
+    () => {
+      expect(cli(["run", reactor, "--invoke", "answer"])).toEqual({ status: 0, stdout: "42\n", stderr: "" });
+      expect(cli([reactor, "--invoke", "write"])).toEqual({ status: 0, stdout: "written\n", stderr: "" });
+      expect(cli([reactor, "--invoke", "nope"]).stderr).toBe(`witx-wasi: ${reactor}: has no export named "nope" to --invoke\n`);
+    },
+    limit,
+  );
 });

@@ -84,10 +84,8 @@ describe("preflightWasm explains in one line", () => {
     // A valid header and sections whose one function body returns the wrong type:
     // type () -> i32, function 0 of that type, body "end" with nothing on the stack.
     const bytes = new Uint8Array([
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-      0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,
-      0x03, 0x02, 0x01, 0x00,
-      0x0a, 0x04, 0x01, 0x02, 0x00, 0x0b,
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x0a, 0x04, 0x01,
+      0x02, 0x00, 0x0b,
     ]);
     expect(await failure(file("badbody.wasm", bytes))).toMatch(/^invalid module: .*function #0/);
   });
@@ -110,20 +108,26 @@ describe("preflightWasm explains in one line", () => {
   });
 
   it("the first import the host does not provide, as module.field", async () => {
-    const wasmPath = file("imports.wasm", watToBytes(`(module
+    const wasmPath = file(
+      "imports.wasm",
+      watToBytes(`(module
       (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
       (import "wasi_snapshot_preview1" "sock_accept" (func (param i32 i32 i32) (result i32)))
       (import "env" "memory" (memory 1))
-      (func (export "_start")))`));
+      (func (export "_start")))`),
+    );
     expect(await failure(wasmPath, wasiWrite)).toBe(
       "imports wasi_snapshot_preview1.sock_accept (function), which this host does not provide",
     );
   });
 
   it("an import from a module the host does not provide at all", async () => {
-    const wasmPath = file("unstable.wasm", watToBytes(`(module
+    const wasmPath = file(
+      "unstable.wasm",
+      watToBytes(`(module
       (import "wasi_unstable" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
-      (func (export "_start")))`));
+      (func (export "_start")))`),
+    );
     expect(await failure(wasmPath, wasiWrite)).toBe(
       "imports wasi_unstable.fd_write (function), which this host does not provide; the module is built for wasi_unstable: run it with --version unstable",
     );

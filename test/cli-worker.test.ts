@@ -24,7 +24,14 @@ const nodeWasiScript = `
 `;
 
 const hosts = {
-  ours: (program: string, args: string[]) => ["--import", "tsx", join(root, "src/cli/main.ts"), "run", program, ...(args.length > 0 ? ["--", ...args] : [])],
+  ours: (program: string, args: string[]) => [
+    "--import",
+    "tsx",
+    join(root, "src/cli/main.ts"),
+    "run",
+    program,
+    ...(args.length > 0 ? ["--", ...args] : []),
+  ],
   "node:wasi": (program: string, args: string[]) => ["--no-warnings", "--input-type=module", "-e", nodeWasiScript, program, ...args],
 };
 

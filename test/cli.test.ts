@@ -57,64 +57,99 @@ const preopenLister = (module: string) => `(module
   (func (export "_start") (call $show (i32.const 3)) (call $show (i32.const 4))))`;
 
 describe("witx-wasi run", () => {
-  it("runs a command, passing the arguments after --, and exits with its exit code", () => {
-    const result = cli(["run", join(guests, "exit.wasm"), "--", "42"]);
-    expect(result.stdout).toBe("exiting with: 42\n");
-    expect(result.status).toBe(42);
-  }, limit);
+  it(
+    "runs a command, passing the arguments after --, and exits with its exit code",
+    () => {
+      const result = cli(["run", join(guests, "exit.wasm"), "--", "42"]);
+      expect(result.stdout).toBe("exiting with: 42\n");
+      expect(result.status).toBe(42);
+    },
+    limit,
+  );
 
-  it("gives the guest the wasm file's name as argv[0]", () => {
-    const result = cli(["run", hello, "--", "one", "two words"]);
-    expect(result.stdout).toBe("hello from wasm\narg 1: one\narg 2: two words\nGREETING=(not set)\n");
-    expect(result.status).toBe(0);
-    const args = cli(["run", join(guests, "args_env.wasm")]);
-    expect(args.stdout).toContain('argv[0]: "args_env.wasm"');
-  }, limit);
+  it(
+    "gives the guest the wasm file's name as argv[0]",
+    () => {
+      const result = cli(["run", hello, "--", "one", "two words"]);
+      expect(result.stdout).toBe("hello from wasm\narg 1: one\narg 2: two words\nGREETING=(not set)\n");
+      expect(result.status).toBe(0);
+      const args = cli(["run", join(guests, "args_env.wasm")]);
+      expect(args.stdout).toContain('argv[0]: "args_env.wasm"');
+    },
+    limit,
+  );
 
-  it("--env sets variables; the host environment is passed only with --inherit-env, and --env overrides it", () => {
-    const env = { ...process.env, GREETING: "from the host" };
-    expect(cli(["run", hello, "--env", "GREETING=hi"], { env }).stdout).toContain("GREETING=hi\n");
-    expect(cli(["run", hello], { env }).stdout).toContain("GREETING=(not set)\n");
-    expect(cli(["run", hello, "--inherit-env"], { env }).stdout).toContain("GREETING=from the host\n");
-    expect(cli(["run", hello, "--inherit-env", "--env=GREETING=override"], { env }).stdout).toContain("GREETING=override\n");
-  }, limit * 2);
+  it(
+    "--env sets variables; the host environment is passed only with --inherit-env, and --env overrides it",
+    () => {
+      const env = { ...process.env, GREETING: "from the host" };
+      expect(cli(["run", hello, "--env", "GREETING=hi"], { env }).stdout).toContain("GREETING=hi\n");
+      expect(cli(["run", hello], { env }).stdout).toContain("GREETING=(not set)\n");
+      expect(cli(["run", hello, "--inherit-env"], { env }).stdout).toContain("GREETING=from the host\n");
+      expect(cli(["run", hello, "--inherit-env", "--env=GREETING=override"], { env }).stdout).toContain("GREETING=override\n");
+    },
+    limit * 2,
+  );
 
-  it("--dir HOST::GUEST preopens HOST under the name GUEST, and --dir HOST under its own path", () => {
-    const lister = watFile("lister.wasm", preopenLister("wasi_snapshot_preview1"));
-    const dir = mkdtempSync(join(scratch, "dir-"));
-    const result = cli(["run", lister, "--dir", `${dir}::/data`, "--dir", scratch]);
-    expect(result.stdout).toBe(`/data\n${scratch}\n`);
-    expect(result.status).toBe(0);
-  }, limit);
+  it(
+    "--dir HOST::GUEST preopens HOST under the name GUEST, and --dir HOST under its own path",
+    () => {
+      const lister = watFile("lister.wasm", preopenLister("wasi_snapshot_preview1"));
+      const dir = mkdtempSync(join(scratch, "dir-"));
+      const result = cli(["run", lister, "--dir", `${dir}::/data`, "--dir", scratch]);
+      expect(result.stdout).toBe(`/data\n${scratch}\n`);
+      expect(result.status).toBe(0);
+    },
+    limit,
+  );
 
-  it("passes stdin through to the guest", () => {
-    const result = cli(["run", join(guests, "cat.wasm")], { input: "line one\nline two\n" });
-    expect(result.stdout).toBe("line one\nline two\n");
-  }, limit);
+  it(
+    "passes stdin through to the guest",
+    () => {
+      const result = cli(["run", join(guests, "cat.wasm")], { input: "line one\nline two\n" });
+      expect(result.stdout).toBe("line one\nline two\n");
+    },
+    limit,
+  );
 
-  it("--version unstable serves wasi_unstable", () => {
-    const lister = watFile("lister0.wasm", preopenLister("wasi_unstable"));
-    const result = cli(["run", lister, "--version", "unstable", "--dir", `${scratch}::/p0`]);
-    expect(result.stdout).toBe("/p0\n");
-    expect(result.status).toBe(0);
-  }, limit);
+  it(
+    "--version unstable serves wasi_unstable",
+    () => {
+      const lister = watFile("lister0.wasm", preopenLister("wasi_unstable"));
+      const result = cli(["run", lister, "--version", "unstable", "--dir", `${scratch}::/p0`]);
+      expect(result.stdout).toBe("/p0\n");
+      expect(result.status).toBe(0);
+    },
+    limit,
+  );
 
-  it("--trace logs each WASI call on stderr", () => {
-    const result = cli(["run", hello, "--trace"]);
-    expect(result.stdout).toContain("hello from wasm\n");
-    expect(result.stderr).toMatch(/^\[wasi\] args_sizes_get\(\) = success/m);
-    expect(result.stderr).toMatch(/^\[wasi\] fd_write\(fd=1, .*"hello from wasm\\n".*\) = success/m);
-  }, limit);
+  it(
+    "--trace logs each WASI call on stderr",
+    () => {
+      const result = cli(["run", hello, "--trace"]);
+      expect(result.stdout).toContain("hello from wasm\n");
+      expect(result.stderr).toMatch(/^\[wasi\] args_sizes_get\(\) = success/m);
+      expect(result.stderr).toMatch(/^\[wasi\] fd_write\(fd=1, .*"hello from wasm\\n".*\) = success/m);
+    },
+    limit,
+  );
 
-  it("reports a trap on one line plus the guest's frames, and exits with 134", () => {
-    const trapper = watFile("trap.wasm", `(module (memory (export "memory") 1) (func $inner (unreachable)) (func (export "_start") (call $inner)))`);
-    const result = cli(["run", trapper]);
-    expect(result.status).toBe(134);
-    const lines = result.stderr.trimEnd().split("\n");
-    expect(lines[0]).toBe(`witx-wasi: ${trapper}: the program trapped: unreachable`);
-    expect(lines.slice(1).length).toBeGreaterThanOrEqual(2);
-    for (const frame of lines.slice(1)) expect(frame).toMatch(/^ {4}at .*wasm:\/\//);
-  }, limit);
+  it(
+    "reports a trap on one line plus the guest's frames, and exits with 134",
+    () => {
+      const trapper = watFile(
+        "trap.wasm",
+        `(module (memory (export "memory") 1) (func $inner (unreachable)) (func (export "_start") (call $inner)))`,
+      );
+      const result = cli(["run", trapper]);
+      expect(result.status).toBe(134);
+      const lines = result.stderr.trimEnd().split("\n");
+      expect(lines[0]).toBe(`witx-wasi: ${trapper}: the program trapped: unreachable`);
+      expect(lines.slice(1).length).toBeGreaterThanOrEqual(2);
+      for (const frame of lines.slice(1)) expect(frame).toMatch(/^ {4}at .*wasm:\/\//);
+    },
+    limit,
+  );
 });
 
 describe("witx-wasi run: problems found before the program starts are one line each", () => {
@@ -130,7 +165,10 @@ describe("witx-wasi run: problems found before the program starts are one line e
     ],
     [
       "an import we do not provide",
-      () => ["run", watFile("needs-env.wasm", `(module (import "env" "helper" (func)) (memory (export "memory") 1) (func (export "_start")))`)],
+      () => [
+        "run",
+        watFile("needs-env.wasm", `(module (import "env" "helper" (func)) (memory (export "memory") 1) (func (export "_start")))`),
+      ],
       (args) => `witx-wasi: ${args[1]}: imports env.helper (function), which this host does not provide`,
     ],
     [
@@ -139,7 +177,11 @@ describe("witx-wasi run: problems found before the program starts are one line e
       () =>
         `witx-wasi: ${hello}: imports wasi_snapshot_preview1.args_get (function), which this host does not provide; the module is built for wasi_snapshot_preview1: run it with --version preview1`,
     ],
-    ["a --dir that does not exist", () => ["run", hello, "--dir", join(scratch, "nowhere")], () => `witx-wasi: --dir ${join(scratch, "nowhere")}: no such directory`],
+    [
+      "a --dir that does not exist",
+      () => ["run", hello, "--dir", join(scratch, "nowhere")],
+      () => `witx-wasi: --dir ${join(scratch, "nowhere")}: no such directory`,
+    ],
     ["a --dir that is a file", () => ["run", hello, "--dir", notWasm], () => `witx-wasi: --dir ${notWasm}: is not a directory`],
     [
       "the same guest path twice",
@@ -148,22 +190,30 @@ describe("witx-wasi run: problems found before the program starts are one line e
     ],
   ];
 
-  it.each(cases)("%s", (_label, makeArgs, message) => {
-    const args = makeArgs();
-    const result = cli(args);
-    expect(result.stderr).toBe(`${message(args)}\n`);
-    expect(result.stdout).toBe("");
-    expect(result.status).toBe(1);
-  }, limit);
+  it.each(cases)(
+    "%s",
+    (_label, makeArgs, message) => {
+      const args = makeArgs();
+      const result = cli(args);
+      expect(result.stderr).toBe(`${message(args)}\n`);
+      expect(result.stdout).toBe("");
+      expect(result.status).toBe(1);
+    },
+    limit,
+  );
 
-  it("bad usage exits with 2 and a one-line message; --help prints the usage", () => {
-    const bad = cli(["run", hello, "--frobnicate"]);
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe("witx-wasi: unknown option --frobnicate (see witx-wasi --help)\n");
-    const help = cli(["--help"]);
-    expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^Usage: witx-wasi \[run\] PROGRAM\.wasm/);
-  }, limit);
+  it(
+    "bad usage exits with 2 and a one-line message; --help prints the usage",
+    () => {
+      const bad = cli(["run", hello, "--frobnicate"]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toBe("witx-wasi: unknown option --frobnicate (see witx-wasi --help)\n");
+      const help = cli(["--help"]);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: witx-wasi \[run\] PROGRAM\.wasm/);
+    },
+    limit,
+  );
 });
 
 describe("the installed launcher", () => {
@@ -193,9 +243,16 @@ describe("the installed launcher", () => {
     }
   }, 300_000);
 
-  it("bin/witx-wasi.js runs the built CLI", () => {
-    const result = spawnSync(process.execPath, [launcher, "run", join(guests, "exit.wasm"), "--", "3"], { encoding: "utf8", timeout: limit });
-    expect(result.stdout).toBe("exiting with: 3\n");
-    expect(result.status).toBe(3);
-  }, limit);
+  it(
+    "bin/witx-wasi.js runs the built CLI",
+    () => {
+      const result = spawnSync(process.execPath, [launcher, "run", join(guests, "exit.wasm"), "--", "3"], {
+        encoding: "utf8",
+        timeout: limit,
+      });
+      expect(result.stdout).toBe("exiting with: 3\n");
+      expect(result.status).toBe(3);
+    },
+    limit,
+  );
 });

@@ -3,12 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { errnoNames, type ErrnoName } from "../src/impl/node/errno-name.js";
-import {
-  errnoNameByNodeCode,
-  errnoNameOf,
-  errnoNameOfCode,
-  fallbackErrnoName,
-} from "../src/impl/node/errno-map.js";
+import { errnoNameByNodeCode, errnoNameOf, errnoNameOfCode, fallbackErrnoName } from "../src/impl/node/errno-map.js";
 
 // Runs `action`, which must throw, and returns the errno name of what it threw.
 function errnoNameOfFailure(action: () => unknown): ErrnoName {
@@ -22,10 +17,7 @@ function errnoNameOfFailure(action: () => unknown): ErrnoName {
 
 describe("errno names", () => {
   it("list the preview1 errno cases of the project's witx in order", () => {
-    const witx = fs.readFileSync(
-      new URL("../witx/preview1/typenames.witx", import.meta.url),
-      "utf8",
-    );
+    const witx = fs.readFileSync(new URL("../witx/preview1/typenames.witx", import.meta.url), "utf8");
     const start = witx.indexOf("(typename $errno");
     const end = witx.indexOf("(typename", start + 1);
     const body = witx
@@ -158,23 +150,23 @@ describe("unknown codes and values that are not system errors", () => {
   });
 
   it("a value whose property getter throws falls back to io instead of throwing", () => {
-    const hostile = new Proxy({}, {
-      get() {
-        throw new Error("trap");
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error("trap");
+        },
       },
-    });
+    );
     expect(errnoNameOf(hostile)).toBe("io");
   });
 
-  it.skipIf(process.platform === "win32")(
-    "code UNKNOWN with a POSIX errno libuv cannot name maps by number",
-    () => {
-      const edquot = os.constants.errno.EDQUOT;
-      expect(errnoNameOf({ code: "UNKNOWN", errno: -edquot })).toBe("dquot");
-      const estale = os.constants.errno.ESTALE;
-      expect(errnoNameOf({ code: "UNKNOWN", errno: -estale })).toBe("stale");
-    },
-  );
+  it.skipIf(process.platform === "win32")("code UNKNOWN with a POSIX errno libuv cannot name maps by number", () => {
+    const edquot = os.constants.errno.EDQUOT;
+    expect(errnoNameOf({ code: "UNKNOWN", errno: -edquot })).toBe("dquot");
+    const estale = os.constants.errno.ESTALE;
+    expect(errnoNameOf({ code: "UNKNOWN", errno: -estale })).toBe("stale");
+  });
 
   it("the code wins over the number when both are known", () => {
     const enoent = os.constants.errno.ENOENT;

@@ -20,11 +20,19 @@ interface ChannelEnds {
 const modules: [string, ChannelEnds][] = [
   [
     "wasi_snapshot_preview1",
-    { forwardedFunctions: preview1.forwardedFunctions, forward: preview1.forwardPreview1Imports as never, dispatch: preview1.dispatchPreview1Imports as never },
+    {
+      forwardedFunctions: preview1.forwardedFunctions,
+      forward: preview1.forwardPreview1Imports as never,
+      dispatch: preview1.dispatchPreview1Imports as never,
+    },
   ],
   [
     "wasi_unstable",
-    { forwardedFunctions: preview0.forwardedFunctions, forward: preview0.forwardPreview0Imports as never, dispatch: preview0.dispatchPreview0Imports as never },
+    {
+      forwardedFunctions: preview0.forwardedFunctions,
+      forward: preview0.forwardPreview0Imports as never,
+      dispatch: preview0.dispatchPreview0Imports as never,
+    },
   ],
 ];
 
@@ -39,7 +47,15 @@ describe.each(modules)("the %s channel", (_module, ends) => {
 
     const dispatched = (index: number): unknown[] => {
       let seen: unknown[] = [];
-      const imports = new Proxy({}, { get: (_target, name) => (...args: unknown[]) => void (seen = [name, ...args]) });
+      const imports = new Proxy(
+        {},
+        {
+          get:
+            (_target, name) =>
+            (...args: unknown[]) =>
+              void (seen = [name, ...args]),
+        },
+      );
       ends.dispatch(imports, index, i32, i64);
       return seen;
     };

@@ -16,7 +16,10 @@ import { maxSinkWrite } from "../src/impl/stdio/output-sink.js";
 
 function failureReport(result: ReturnType<typeof runCampaign>): string {
   return result.failures
-    .map((found) => `${found.failure.kind} in ${found.failure.fn} (seed ${found.seed}, episode ${found.episode}, call ${found.failure.callIndex}):\n${found.failure.detail}`)
+    .map(
+      (found) =>
+        `${found.failure.kind} in ${found.failure.fn} (seed ${found.seed}, episode ${found.episode}, call ${found.failure.callIndex}):\n${found.failure.detail}`,
+    )
     .join("\n\n");
 }
 
@@ -37,11 +40,15 @@ describe("fuzzer on our host (short budget)", () => {
     expect(result.failures, failureReport(result)).toEqual([]);
   }, 60_000);
 
-  it.each([1, 2, 3])("finds nothing wrong with seed %i (preview1 and wasi_unstable)", (seed) => {
-    const result = runCampaign({ seed, calls: 3000, callsPerEpisode: 750, versions: ["preview1", "unstable"] });
-    expect(result.calls).toBe(3000);
-    expect(result.failures, failureReport(result)).toEqual([]);
-  }, 60_000);
+  it.each([1, 2, 3])(
+    "finds nothing wrong with seed %i (preview1 and wasi_unstable)",
+    (seed) => {
+      const result = runCampaign({ seed, calls: 3000, callsPerEpisode: 750, versions: ["preview1", "unstable"] });
+      expect(result.calls).toBe(3000);
+      expect(result.failures, failureReport(result)).toEqual([]);
+    },
+    60_000,
+  );
 });
 
 describe("fuzzer: reproducible", () => {
@@ -58,7 +65,8 @@ describe("fuzzer: reproducible", () => {
   it("replays an episode call for call from its seed and index", () => {
     const shape = (seed: number, index: number) =>
       runCampaignEpisode(seed, index, 300, ["preview1"]).calls.map(
-        (call) => `${call.fn}(${call.args.join(",")}) ${call.grow} ${call.writes.map((write) => `${write.address}+${write.bytes.length}`).join(" ")}`,
+        (call) =>
+          `${call.fn}(${call.args.join(",")}) ${call.grow} ${call.writes.map((write) => `${write.address}+${write.bytes.length}`).join(" ")}`,
       );
     const first = shape(9, 4);
     expect(shape(9, 4)).toEqual(first);
@@ -70,7 +78,13 @@ describe("fuzzer: each check fires on a faulty host", { timeout: 30_000 }, () =>
   const config = { ...drawConfig(new Prng(1), "preview1"), badPointer: "trap" as const, exitCode: null, trace: false };
 
   /** Runs an episode with `fault` applied to the import `name`. */
-  function withFault(name: string, fault: (original: (...args: (number | bigint)[]) => unknown, context: Parameters<NonNullable<EngineOptions["wrapImports"]>>) => (...args: (number | bigint)[]) => unknown) {
+  function withFault(
+    name: string,
+    fault: (
+      original: (...args: (number | bigint)[]) => unknown,
+      context: Parameters<NonNullable<EngineOptions["wrapImports"]>>,
+    ) => (...args: (number | bigint)[]) => unknown,
+  ) {
     const wrap: EngineOptions["wrapImports"] = (imports, memory, world, stdoutSink) => {
       const wrapped: ImportTable = { ...imports };
       wrapped[name] = fault(imports[name], [imports, memory, world, stdoutSink]);

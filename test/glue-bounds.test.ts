@@ -360,7 +360,10 @@ describe("typed records", () => {
     expect(probe.exports.fd_fdstat_get(3, 64)).toBe(errno.success);
     const view = probe.view();
     expect([view.getUint8(64), view.getUint16(66, true), view.getBigUint64(72, true), view.getBigUint64(80, true)]).toEqual([
-      4, 1, 0x1234n, 0x5678n,
+      4,
+      1,
+      0x1234n,
+      0x5678n,
     ]);
   });
 
@@ -392,11 +395,14 @@ describe("shared memory", () => {
     const { watToBytes } = await import("./support/compile-wat.js");
     const { createPreview1Imports, unimplementedPreview1Host } = await import("../src/generated/preview1/index.js");
     const { GuestMemory } = await import("../src/runtime/index.js");
-    const wasm = watToBytes(`(module
+    const wasm = watToBytes(
+      `(module
       (import "env" "memory" (memory 1 4 shared))
       (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
       (func (export "fill") (param i32 i32) (result i32) (call $random_get (local.get 0) (local.get 1)))
-      (func (export "grow") (result i32) (memory.grow (i32.const 1))))`, { threads: true });
+      (func (export "grow") (result i32) (memory.grow (i32.const 1))))`,
+      { threads: true },
+    );
     const shared = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
     const memory = new GuestMemory();
     const host = {

@@ -116,33 +116,52 @@ describe("the guest programs and their expectations", () => {
 describe.concurrent.each(commandNames)("%s", (name) => {
   const wantedExit = cases[name]?.exitCode ?? 0;
 
-  it(`on our WASI prints expected/${name}.txt and exits with ${wantedExit}`, async () => {
-    const run = await runGuest("ours", name, runLimitMs - 5_000);
-    expect(run.timedOut).toBe(false);
-    expect(run.stdout).toBe(expectedOutput(name));
-    expect(run.exitCode).toBe(wantedExit);
-  }, runLimitMs);
-
-  const deviation = nodeDeviations[name];
-  if (deviation === undefined) {
-    it(`on node:wasi prints the same, expected/${name}.txt`, async () => {
-      const run = await runGuest("node", name, runLimitMs - 5_000);
+  it(
+    `on our WASI prints expected/${name}.txt and exits with ${wantedExit}`,
+    async () => {
+      const run = await runGuest("ours", name, runLimitMs - 5_000);
       expect(run.timedOut).toBe(false);
       expect(run.stdout).toBe(expectedOutput(name));
       expect(run.exitCode).toBe(wantedExit);
-    }, runLimitMs);
+    },
+    runLimitMs,
+  );
+
+  const deviation = nodeDeviations[name];
+  if (deviation === undefined) {
+    it(
+      `on node:wasi prints the same, expected/${name}.txt`,
+      async () => {
+        const run = await runGuest("node", name, runLimitMs - 5_000);
+        expect(run.timedOut).toBe(false);
+        expect(run.stdout).toBe(expectedOutput(name));
+        expect(run.exitCode).toBe(wantedExit);
+      },
+      runLimitMs,
+    );
   } else if (nodeHangs.has(name)) {
-    it(`on node:wasi prints its known-wrong output and then hangs (node:wasi bug: ${deviation})`, async () => {
-      const run = await runGuest("node", name, hangLimitMs - 5_000, { stopWhen: (stdout) => isRecordedNodeOutput(name, stdout), quietMs: 3_000 });
-      expect(nodeOutputMismatch(name, run.stdout)).toBeNull();
-      expect(run.timedOut).toBe(true);
-    }, hangLimitMs);
+    it(
+      `on node:wasi prints its known-wrong output and then hangs (node:wasi bug: ${deviation})`,
+      async () => {
+        const run = await runGuest("node", name, hangLimitMs - 5_000, {
+          stopWhen: (stdout) => isRecordedNodeOutput(name, stdout),
+          quietMs: 3_000,
+        });
+        expect(nodeOutputMismatch(name, run.stdout)).toBeNull();
+        expect(run.timedOut).toBe(true);
+      },
+      hangLimitMs,
+    );
   } else {
-    it(`on node:wasi prints its known-wrong output (node:wasi bug: ${deviation})`, async () => {
-      const run = await runGuest("node", name, runLimitMs - 5_000);
-      expect(run.timedOut).toBe(false);
-      expect(nodeOutputMismatch(name, run.stdout)).toBeNull();
-      expect(run.exitCode).toBe(wantedExit);
-    }, runLimitMs);
+    it(
+      `on node:wasi prints its known-wrong output (node:wasi bug: ${deviation})`,
+      async () => {
+        const run = await runGuest("node", name, runLimitMs - 5_000);
+        expect(run.timedOut).toBe(false);
+        expect(nodeOutputMismatch(name, run.stdout)).toBeNull();
+        expect(run.exitCode).toBe(wantedExit);
+      },
+      runLimitMs,
+    );
   }
 });

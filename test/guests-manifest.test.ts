@@ -22,9 +22,13 @@ describe("the committed guest binaries", () => {
     expect(current).toEqual(recorded);
   });
 
-  it.skipIf(clangVersion !== recorded.toolchain[0])("are what the recorded clang builds from the sources today", () => {
-    const check = spawnSync("bash", ["test/guests/build.sh", "--check"], { cwd: root, encoding: "utf8", timeout: 300_000 });
-    expect(check.stdout + check.stderr).toContain("the files in place match a fresh build");
-    expect(check.status).toBe(0);
-  }, 300_000);
+  it.skipIf(clangVersion !== recorded.toolchain[0])(
+    "are what the recorded clang builds from the sources today",
+    () => {
+      const check = spawnSync("bash", ["test/guests/build.sh", "--check"], { cwd: root, encoding: "utf8", timeout: 300_000 });
+      expect(check.stdout + check.stderr).toContain("the files in place match a fresh build");
+      expect(check.status).toBe(0);
+    },
+    300_000,
+  );
 });

@@ -35,7 +35,10 @@ function outcome(run: IovecRun): { errno: number; count: number } {
 
 describe("one call whose iovecs repeat one buffer", () => {
   it("fd_write of 1,024 × 8 MiB to stdout (/dev/null) returns a short count of maxBytesPerCall instead of spinning", () => {
-    expect(outcome(runIovecs("ours", "devnull", "write", "stdout", 1024, eightMiB))).toEqual({ errno: errno.success, count: maxBytesPerCall });
+    expect(outcome(runIovecs("ours", "devnull", "write", "stdout", 1024, eightMiB))).toEqual({
+      errno: errno.success,
+      count: maxBytesPerCall,
+    });
   });
 
   // node:wasi is wrong here: it writes all 8 GiB and reports the total as a 32-bit int, which wraps to 0.
@@ -44,7 +47,10 @@ describe("one call whose iovecs repeat one buffer", () => {
   });
 
   it.each(["pwrite", "write"])("fd_%s of 2^31 + 4096 bytes to an opened file (/dev/null) gives the true short count, not io", (call) => {
-    expect(outcome(runIovecs("ours", "devnull", call, "null", 512, fourMiB, 4096))).toEqual({ errno: errno.success, count: maxBytesPerCall });
+    expect(outcome(runIovecs("ours", "devnull", call, "null", 512, fourMiB, 4096))).toEqual({
+      errno: errno.success,
+      count: maxBytesPerCall,
+    });
   });
 
   // node:wasi is wrong here: it writes everything, then answers nosys with nothing written.
@@ -56,14 +62,17 @@ describe("one call whose iovecs repeat one buffer", () => {
     expect(outcome(runIovecs("ours", "devnull", "read", "stdin", 1024, eightMiB))).toEqual({ errno: errno.success, count: 0 });
   });
 
-  it.each(["callback", "capture"] as const)("a JavaScript sink (%s) takes at most maxSinkWrite bytes of it, in one bounded copy", (sink) => {
-    const run = runIovecs("ours", sink, "write", "stdout", 1024, eightMiB);
-    expect(outcome(run)).toEqual({ errno: errno.success, count: maxSinkWrite });
-    expect(run.deliveries!.total).toBe(maxSinkWrite);
-    if (sink === "callback") expect(run.deliveries).toEqual({ count: 1, largest: maxSinkWrite, total: maxSinkWrite });
-    // Before the bound, this one call allocated a copy of the whole 8 GiB total (1 GiB for 128 iovecs).
-    expect(run.arrayBufferGrowth).toBeLessThan(64 << 20);
-  });
+  it.each(["callback", "capture"] as const)(
+    "a JavaScript sink (%s) takes at most maxSinkWrite bytes of it, in one bounded copy",
+    (sink) => {
+      const run = runIovecs("ours", sink, "write", "stdout", 1024, eightMiB);
+      expect(outcome(run)).toEqual({ errno: errno.success, count: maxSinkWrite });
+      expect(run.deliveries!.total).toBe(maxSinkWrite);
+      if (sink === "callback") expect(run.deliveries).toEqual({ count: 1, largest: maxSinkWrite, total: maxSinkWrite });
+      // Before the bound, this one call allocated a copy of the whole 8 GiB total (1 GiB for 128 iovecs).
+      expect(run.arrayBufferGrowth).toBeLessThan(64 << 20);
+    },
+  );
 
   it("a write within the sink's bound arrives whole, in one delivery", () => {
     const run = runIovecs("ours", "callback", "write", "stdout", 4, 1000);

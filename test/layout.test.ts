@@ -156,11 +156,13 @@ describe("preview0 and preview1 differ in the model", () => {
 describe("layout rules on small fixtures", () => {
   it("a string or list inside a record is a (pointer, length) pair, 8/4", () => {
     const doc = loadWitxFromSources(
-      new Map([[
-        "t.witx",
-        `(typename $r (record (field $tag u8) (field $name string) (field $bytes (list u8)) (field $wide u64)))
+      new Map([
+        [
+          "t.witx",
+          `(typename $r (record (field $tag u8) (field $name string) (field $bytes (list u8)) (field $wide u64)))
          (module $m (import "memory" (memory)))`,
-      ]]),
+        ],
+      ]),
       "t.witx",
     );
     const layout = recordLayout(named(doc, "r"));

@@ -82,7 +82,10 @@ describe("lowering steps", () => {
   it("gives each tuple element its own out-pointer, in order", () => {
     const lowered = lowerFunction(func("sock_recv"));
     const outs = lowered.params.filter((p) => p.role === "out");
-    expect(outs.map((p) => [p.name, p.role === "out" && p.index])).toEqual([["retptr0", 0], ["retptr1", 1]]);
+    expect(outs.map((p) => [p.name, p.role === "out" && p.index])).toEqual([
+      ["retptr0", 0],
+      ["retptr1", 1],
+    ]);
     expect(lowered.okTypes.map((t) => (t.kind === "named" ? t.name : t.kind))).toEqual(["size", "roflags"]);
     expect(lowered.errorType?.kind === "named" && lowered.errorType.name).toBe("errno");
   });

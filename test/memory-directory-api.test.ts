@@ -58,7 +58,12 @@ describe("MemoryDirectory for embedders", () => {
     const tree = new MemoryDirectory();
     const error = failure(() => tree.readFile("missing.txt"));
     expect(error).toBeInstanceOf(MemoryDirectoryError);
-    expect(error).toMatchObject({ code: "ENOENT", errno: "noent", path: "missing.txt", message: 'MemoryDirectory.readFile("missing.txt"): noent' });
+    expect(error).toMatchObject({
+      code: "ENOENT",
+      errno: "noent",
+      path: "missing.txt",
+      message: 'MemoryDirectory.readFile("missing.txt"): noent',
+    });
     expect(failure(() => tree.writeFile("no/f", "x")).code).toBe("ENOENT");
   });
 

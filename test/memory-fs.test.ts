@@ -566,17 +566,27 @@ describe("the mounts option", () => {
     expect(() => parseMounts([], [])).toThrow(/"options\.mounts" property must be of type object/);
     expect(() => parseMounts({ mem: new MemoryDirectory() }, [])).toThrow(/'options\.mounts\['mem'\]' must be an absolute guest path/);
     expect(() => parseMounts({ "/a/../b": new MemoryDirectory() }, [])).toThrow(/options\.mounts\['\/a\/\.\.\/b'\]/);
-    expect(() => parseMounts({ "/x": "/tmp" }, [])).toThrow(/"options\.mounts\['\/x'\]" property must be an instance of MemoryDirectory or MountedFile/);
+    expect(() => parseMounts({ "/x": "/tmp" }, [])).toThrow(
+      /"options\.mounts\['\/x'\]" property must be an instance of MemoryDirectory or MountedFile/,
+    );
     expect(() => parseMounts({ "/x": { filetype: 4 } }, [])).toThrow(TypeError);
-    expect(() => parseMounts({ "/m": new MemoryDirectory(), "/m/": new MemoryDirectory() }, [])).toThrow(/'options\.mounts\['\/m\/'\]' names the same guest path as options\.mounts\['\/m'\]/);
+    expect(() => parseMounts({ "/m": new MemoryDirectory(), "/m/": new MemoryDirectory() }, [])).toThrow(
+      /'options\.mounts\['\/m\/'\]' names the same guest path as options\.mounts\['\/m'\]/,
+    );
     expect(() => parseMounts({ "/": zero }, [])).toThrow(/cannot be mounted at the root/);
   });
 
   it("refuses a mount at or under a host preopen, and a directory mount inside another", () => {
     const host = [["/sandbox", "/tmp"]] as const;
-    expect(() => parseMounts({ "/sandbox": new MemoryDirectory() }, host)).toThrow(/is the same guest path as options\.preopens\['\/sandbox'\]/);
-    expect(() => parseMounts({ "/sandbox/dev/zero": zero }, host)).toThrow(/is inside options\.preopens\['\/sandbox'\] and would shadow it/);
-    expect(() => parseMounts({ "/m": new MemoryDirectory(), "/m/n": new MemoryDirectory() }, [])).toThrow(/'options\.mounts\['\/m\/n'\]' is inside options\.mounts\['\/m'\]/);
+    expect(() => parseMounts({ "/sandbox": new MemoryDirectory() }, host)).toThrow(
+      /is the same guest path as options\.preopens\['\/sandbox'\]/,
+    );
+    expect(() => parseMounts({ "/sandbox/dev/zero": zero }, host)).toThrow(
+      /is inside options\.preopens\['\/sandbox'\] and would shadow it/,
+    );
+    expect(() => parseMounts({ "/m": new MemoryDirectory(), "/m/n": new MemoryDirectory() }, [])).toThrow(
+      /'options\.mounts\['\/m\/n'\]' is inside options\.mounts\['\/m'\]/,
+    );
     expect(parseMounts({ "/": new MemoryDirectory() }, host)).toHaveLength(1);
   });
 
@@ -587,7 +597,9 @@ describe("the mounts option", () => {
     expect(mem.kindOf("dev/null")).toBe("mount");
     const taken = new MemoryDirectory();
     taken.writeFile("f", "x");
-    expect(() => parseMounts({ "/t": taken, "/t/f": zero }, [])).toThrow(/options\.mounts\['\/t\/f'\]' cannot be placed: MemoryDirectory\.mount\("f"\): exist/);
+    expect(() => parseMounts({ "/t": taken, "/t/f": zero }, [])).toThrow(
+      /options\.mounts\['\/t\/f'\]' cannot be placed: MemoryDirectory\.mount\("f"\): exist/,
+    );
   });
 
   it("puts mounts after the host preopens in the WASI class, and checks them after node:wasi's options", () => {
@@ -595,7 +607,11 @@ describe("the mounts option", () => {
     expect(() => new WASI({ version: "preview1", mounts: { rel: new MemoryDirectory() } })).toThrow(/options\.mounts\['rel'\]/);
     const hostDir = mkdtempSync(join(tmpdir(), "memory-fs-"));
     scratch.push(hostDir);
-    const wasi = new WASI({ version: "preview1", preopens: { "/sandbox": hostDir }, mounts: { "/mem": new MemoryDirectory(), "/dev/zero": zero } });
+    const wasi = new WASI({
+      version: "preview1",
+      preopens: { "/sandbox": hostDir },
+      mounts: { "/mem": new MemoryDirectory(), "/dev/zero": zero },
+    });
     const memory = new WebAssembly.Memory({ initial: 1 });
     const imports = wasi.wasiImport as unknown as Record<string, (...args: number[]) => number>;
     wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);

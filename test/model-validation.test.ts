@@ -53,16 +53,19 @@ describe("a valid document", () => {
   it("resolves a type name used before its typename", () => {
     const doc = load(types("(typename $outer (record (field $inner $inner)))", "(typename $inner u32)"));
     const outer = doc.typesByName.get("outer")!.type;
-    expect(outer.kind === "record" && outer.fields[0].type.kind === "named" && outer.fields[0].type.target)
-      .toBe(doc.typesByName.get("inner"));
+    expect(outer.kind === "record" && outer.fields[0].type.kind === "named" && outer.fields[0].type.target).toBe(
+      doc.typesByName.get("inner"),
+    );
   });
 
   it("puts the types of a used file first and reads each file once", () => {
-    const files = new Map(Object.entries({
-      "dir/main.witx": `(use "common.witx") (use "sub/extra.witx") (typename $mine u8) ${MODULE}`,
-      "dir/common.witx": ERRNO,
-      "dir/sub/extra.witx": `(use "../common.witx") (typename $extra u16)`,
-    }));
+    const files = new Map(
+      Object.entries({
+        "dir/main.witx": `(use "common.witx") (use "sub/extra.witx") (typename $mine u8) ${MODULE}`,
+        "dir/common.witx": ERRNO,
+        "dir/sub/extra.witx": `(use "../common.witx") (typename $extra u16)`,
+      }),
+    );
     const reads: string[] = [];
     const counting = new Map(files);
     counting.get = (path: string) => {
@@ -76,10 +79,7 @@ describe("a valid document", () => {
   });
 
   it("names union cases after the tag enum's cases, in order", () => {
-    const doc = load(types(
-      "(typename $kind (enum (@witx tag u8) $a $b))",
-      "(typename $u (union (@witx tag $kind) u32 u64))",
-    ));
+    const doc = load(types("(typename $kind (enum (@witx tag u8) $a $b))", "(typename $u (union (@witx tag $kind) u32 u64))"));
     const u = doc.typesByName.get("u")!.type;
     expect(u.kind === "variant" && u.cases.map((c) => c.name)).toEqual(["a", "b"]);
     expect(u.kind === "variant" && u.tag).toBe("u8");
@@ -150,11 +150,7 @@ describe("the model rejects", () => {
   });
 
   it("a cycle through several names and a list, naming its path", () => {
-    const text = types(
-      "(typename $a (record (field $b $b)))",
-      "(typename $b (list $c))",
-      "(typename $c (record (field $back $a)))",
-    );
+    const text = types("(typename $a (record (field $b $b)))", "(typename $b (list $c))", "(typename $c (record (field $back $a)))");
     expectRejection(text, "(typename $a", /recursive type: \$a -> \$b -> \$c -> \$a/);
   });
 
@@ -244,7 +240,11 @@ describe("the function ABI rejects", () => {
   });
 
   it("an expected without an error", () => {
-    expectRejection(func("(result $r (expected u32))"), "(result", /result \$r of f: expected an \(error E\) whose E is an enum tagged u32 or narrower/);
+    expectRejection(
+      func("(result $r (expected u32))"),
+      "(result",
+      /result \$r of f: expected an \(error E\) whose E is an enum tagged u32 or narrower/,
+    );
   });
 
   it("an error that is not an enum, at the error type", () => {
@@ -258,7 +258,11 @@ describe("the function ABI rejects", () => {
 
   it("a success value that cannot be stored through an out-pointer", () => {
     const text = func("(result $r (expected string (error $errno)))");
-    expectRejection(text, "string", /a string cannot be stored through an out-pointer; expected a scalar, enum, flags, handle, record, variant or pointer, or a tuple of those/);
+    expectRejection(
+      text,
+      "string",
+      /a string cannot be stored through an out-pointer; expected a scalar, enum, flags, handle, record, variant or pointer, or a tuple of those/,
+    );
   });
 
   it("a tuple element that cannot be stored through an out-pointer", () => {

@@ -23,7 +23,13 @@ beforeEach(() => {
   fs.writeFileSync(path.join(dir, "b.txt"), "B");
   stdoutPath = path.join(other, "stdout");
   stdoutFd = fs.openSync(stdoutPath, "w");
-  h = new Harness({ preopens: [["/sandbox", dir], ["/other", other]], stdout: stdoutFd });
+  h = new Harness({
+    preopens: [
+      ["/sandbox", dir],
+      ["/other", other],
+    ],
+    stdout: stdoutFd,
+  });
 });
 afterEach(() => {
   h.close();
@@ -222,7 +228,16 @@ describe("fd_prestat_get and fd_prestat_dir_name", () => {
 
 describe("construction and close()", () => {
   it("refuses a missing preopen, a file as preopen and a closed stdio fd as node:wasi does", () => {
-    const base = { args: [], env: [], stdin: 0, stdout: 1, stderr: 2, onExit: () => { throw new Error("exit"); } };
+    const base = {
+      args: [],
+      env: [],
+      stdin: 0,
+      stdout: 1,
+      stderr: 2,
+      onExit: () => {
+        throw new Error("exit");
+      },
+    };
     expect(() => createNodeHost({ ...base, preopens: [["/x", path.join(dir, "missing")]] })).toThrow(/^UVWASI_ENOENT, uvwasi_init$/);
     expect(() => createNodeHost({ ...base, preopens: [["/x", path.join(dir, "a.txt")]] })).toThrow(/^UVWASI_ENOTDIR, uvwasi_init$/);
     expect(() => createNodeHost({ ...base, preopens: [], stdin: 987 })).toThrow(/^UVWASI_EBADF, uvwasi_init$/);

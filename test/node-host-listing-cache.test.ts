@@ -78,7 +78,10 @@ describe("ListingCache", () => {
   it("needs a longer quiet time for whole-second timestamps", () => {
     const cache = new ListingCache();
     const s = stats();
-    const coarse = Object.assign(Object.create(Object.getPrototypeOf(s)), s, { mtimeNs: 5_000_000_000n, ctimeNs: 5_000_000_000n }) as fs.BigIntStats;
+    const coarse = Object.assign(Object.create(Object.getPrototypeOf(s)), s, {
+      mtimeNs: 5_000_000_000n,
+      ctimeNs: 5_000_000_000n,
+    }) as fs.BigIntStats;
     cache.store(coarse, 0n, listing(), 5_000_000_000n + 1000n * ms);
     expect(cache.lookup(coarse, 0n)).toBeNull();
     cache.store(coarse, 0n, listing(), 5_000_000_000n + 3000n * ms);
@@ -96,7 +99,10 @@ describe("listing through the glue with the cache", () => {
   function names(): string[] {
     const [error, fd] = h.open(3, ".", { oflags: OFLAGS.directory, base: rights.fd_readdir });
     expect(error).toBe(errno.success);
-    const result = h.readdirAll(fd).map((entry) => entry.name).sort();
+    const result = h
+      .readdirAll(fd)
+      .map((entry) => entry.name)
+      .sort();
     h.imports.fd_close(fd);
     return result;
   }

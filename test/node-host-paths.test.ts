@@ -154,7 +154,11 @@ for (const mode of rootModes) {
 
       it("needs path_open, path_create_file for creat and path_filestat_set_size for trunc", () => {
         const [, stat] = h.fdstat(3);
-        h.imports.fd_fdstat_set_rights(3, stat!.fs_rights_base & ~(rights.path_create_file | rights.path_filestat_set_size), stat!.fs_rights_inheriting);
+        h.imports.fd_fdstat_set_rights(
+          3,
+          stat!.fs_rights_base & ~(rights.path_create_file | rights.path_filestat_set_size),
+          stat!.fs_rights_inheriting,
+        );
         expect(h.open(3, "c.txt", { oflags: OFLAGS.creat })[0]).toBe(errno.notcapable);
         expect(h.open(3, "file.txt", { oflags: OFLAGS.trunc })[0]).toBe(errno.notcapable);
         expect(h.open(3, "file.txt")[0]).toBe(errno.success);
@@ -171,7 +175,12 @@ for (const mode of rootModes) {
       });
 
       it("refuses a descriptor beyond the open-file limit with mfile (the per-process table is full)", () => {
-        const limited = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots, nativeResolution: mode.nativeResolution, limits: { maxOpenFds: 6 } });
+        const limited = new Harness({
+          preopens: [["/sandbox", dir]],
+          procFdRoots: mode.procFdRoots,
+          nativeResolution: mode.nativeResolution,
+          limits: { maxOpenFds: 6 },
+        });
         try {
           expect(limited.open(3, "file.txt")).toEqual([errno.success, 4]);
           expect(limited.open(3, "file.txt")).toEqual([errno.success, 5]);
@@ -184,9 +193,14 @@ for (const mode of rootModes) {
       });
 
       it("refuses a path longer than the limit with nametoolong", () => {
-        const limited = new Harness({ preopens: [["/sandbox", dir]], procFdRoots: mode.procFdRoots, nativeResolution: mode.nativeResolution, limits: { maxPathBytes: 32 } });
+        const limited = new Harness({
+          preopens: [["/sandbox", dir]],
+          procFdRoots: mode.procFdRoots,
+          nativeResolution: mode.nativeResolution,
+          limits: { maxPathBytes: 32 },
+        });
         try {
-          expect(limited.open(3, "a/".repeat(20) + "x")[0]).toBe(errno.nametoolong);
+          expect(limited.open(3, `${"a/".repeat(20)}x`)[0]).toBe(errno.nametoolong);
           expect(limited.open(3, "file.txt")[0]).toBe(errno.success);
         } finally {
           limited.close();
@@ -262,7 +276,7 @@ for (const mode of rootModes) {
         const climbing = path.join("..", path.basename(outside), "made.txt");
         fs.symlinkSync(climbing, at("out"));
         fs.symlinkSync(path.join(outside, "made-abs.txt"), at("abs-out"));
-        fs.symlinkSync("../../" + path.basename(outside) + "/made.txt", at("sub", "deep-out"));
+        fs.symlinkSync(`../../${path.basename(outside)}/made.txt`, at("sub", "deep-out"));
         expect(h.open(3, "out", { oflags: OFLAGS.creat })[0]).toBe(errno.notcapable);
         expect(h.open(3, "abs-out", { oflags: OFLAGS.creat })[0]).toBe(errno.notcapable);
         expect(h.open(3, "sub/deep-out", { oflags: OFLAGS.creat })[0]).toBe(errno.notcapable);
@@ -291,7 +305,7 @@ for (const mode of rootModes) {
     describe("the sandbox", () => {
       it("refuses absolute paths and .. past the root with notcapable", () => {
         expect(h.open(3, "/etc/passwd")[0]).toBe(errno.notcapable);
-        expect(h.open(3, "../" + path.basename(outside) + "/secret.txt")[0]).toBe(errno.notcapable);
+        expect(h.open(3, `../${path.basename(outside)}/secret.txt`)[0]).toBe(errno.notcapable);
         expect(h.open(3, "sub/../../x")[0]).toBe(errno.notcapable);
         expect(mkdir("../made")).toBe(errno.notcapable);
         expect(fs.existsSync(path.join(path.dirname(dir), "made"))).toBe(false);

@@ -42,7 +42,10 @@ for (const mode of rootModes) {
 
     it("gives each entry the type the directory records, and the inode a filestat of it reports", () => {
       const entries = new Map(h.readdirAll(openDir()).map((entry) => [entry.name, entry]));
-      expect(entries.get("file-03.txt")).toMatchObject({ d_ino: fs.statSync(at("file-03.txt"), { bigint: true }).ino, d_type: filetype.regular_file });
+      expect(entries.get("file-03.txt")).toMatchObject({
+        d_ino: fs.statSync(at("file-03.txt"), { bigint: true }).ino,
+        d_type: filetype.regular_file,
+      });
       for (const [name, entry] of entries) {
         if (name === "." || name === "..") continue;
         expect(entry.d_ino, name).toBe(h.pathFilestat(3, name, false)[1]!.ino);

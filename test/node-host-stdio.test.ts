@@ -48,10 +48,13 @@ function nonBlockingPipe(): { read: number; write: number } {
 
 /** Runs `body` (a function of `fd` and `data`) in a worker thread, which shares our fd table. */
 function inWorker(body: string, workerData: unknown): Promise<unknown> {
-  const worker = new Worker(`const { workerData, parentPort } = require("node:worker_threads"); const fs = require("node:fs"); (${body})(workerData).then((r) => parentPort.postMessage(r));`, {
-    eval: true,
-    workerData,
-  });
+  const worker = new Worker(
+    `const { workerData, parentPort } = require("node:worker_threads"); const fs = require("node:fs"); (${body})(workerData).then((r) => parentPort.postMessage(r));`,
+    {
+      eval: true,
+      workerData,
+    },
+  );
   return new Promise((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);

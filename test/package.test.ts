@@ -21,7 +21,12 @@ const app = join(work, "app");
 let tarball = "";
 
 function run(command: string, args: string[], cwd: string) {
-  const result = spawnSync(command, args, { cwd, encoding: "utf8", timeout: 120_000, env: { ...process.env, npm_config_update_notifier: "false" } });
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, npm_config_update_notifier: "false" },
+  });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -70,7 +75,9 @@ describe("the packed package", () => {
     const listed = run("tar", ["-tzf", tarball], work);
     const files = listed.output.trim().split("\n");
     expect(files.filter((file) => /\.map$|\.ts$(?<!\.d\.ts)|^package\/(src|test|codegen|scripts|witx)\//.test(file))).toEqual([]);
-    expect(files).toEqual(expect.arrayContaining(["package/LICENSE", "package/CHANGELOG.md", "package/README.md", "package/examples/hello-world.wasm"]));
+    expect(files).toEqual(
+      expect.arrayContaining(["package/LICENSE", "package/CHANGELOG.md", "package/README.md", "package/examples/hello-world.wasm"]),
+    );
   });
 
   it("runs the README's first-run example from the installed package", () => {
@@ -143,7 +150,9 @@ export { imports, code };
 
     it("the old node (node10) resolution, subpaths included", () => {
       const errors = typeErrors(
-        { "old.ts": `import type { WASIOptions } from "wasi";\nimport { WASI } from "witx-wasi";\nimport { MemoryDirectory } from "witx-wasi/core";\n${usage}` },
+        {
+          "old.ts": `import type { WASIOptions } from "wasi";\nimport { WASI } from "witx-wasi";\nimport { MemoryDirectory } from "witx-wasi/core";\n${usage}`,
+        },
         { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10 },
       );
       expect(errors).toEqual([]);

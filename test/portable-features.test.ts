@@ -29,7 +29,12 @@ describe("optional features of witx-wasi/core", () => {
   it("runs a wasi_unstable module and traces it when given both", () => {
     const stdout = captureOutput();
     const lines: string[] = [];
-    const wasi = new WASI({ version: "unstable", stdio: { stdout }, trace: (line) => lines.push(line), features: [preview0Feature, tracingFeature] });
+    const wasi = new WASI({
+      version: "unstable",
+      stdio: { stdout },
+      trace: (line) => lines.push(line),
+      features: [preview0Feature, tracingFeature],
+    });
     expect(wasi.start(new WebAssembly.Instance(unstableHello, wasi.getImportObject()))).toBe(0);
     expect(stdout.text()).toBe("hi\n");
     expect(lines).toEqual(['fd_write(fd=1, iovs=[1 buffer, 3 bytes: "hi\\n"]) = success (3)']);

@@ -229,7 +229,12 @@ describe("preview0 rights", () => {
   it("fd_fdstat_get hides preview1's sock_accept right from a preview0 guest", () => {
     const probe = preview0Probe({
       fd_fdstat_get(_fd, result) {
-        result.value = { fs_filetype: p1.filetype.socket_stream, fs_flags: 0, fs_rights_base: allPreview1, fs_rights_inheriting: allPreview1 };
+        result.value = {
+          fs_filetype: p1.filetype.socket_stream,
+          fs_flags: 0,
+          fs_rights_base: allPreview1,
+          fs_rights_inheriting: allPreview1,
+        };
         return p1.errno.success;
       },
     });
@@ -244,7 +249,12 @@ describe("preview0 rights", () => {
     const requests: [bigint, bigint][] = [];
     const probe = preview0Probe({
       fd_fdstat_get(_fd, result) {
-        result.value = { fs_filetype: p1.filetype.socket_stream, fs_flags: 0, fs_rights_base: allPreview1, fs_rights_inheriting: p1.rights.fd_read };
+        result.value = {
+          fs_filetype: p1.filetype.socket_stream,
+          fs_flags: 0,
+          fs_rights_base: allPreview1,
+          fs_rights_inheriting: p1.rights.fd_read,
+        };
         return p1.errno.success;
       },
       fd_fdstat_set_rights(_fd, base, inheriting) {
@@ -375,7 +385,13 @@ describe("a wasi_unstable guest on our WASI and on node:wasi", () => {
       read: "world",
       afterSeekEnd0: 11n,
       afterSeekCurMinus3: 8n,
-      filestat: { filetype: p0.filetype.regular_file, nlinkU32At20: 1, sizeAt24: 11n, bytes56to63Untouched: true, bytes64to71Untouched: true },
+      filestat: {
+        filetype: p0.filetype.regular_file,
+        nlinkU32At20: 1,
+        sizeAt24: 11n,
+        bytes56to63Untouched: true,
+        bytes64to71Untouched: true,
+      },
     });
   });
 
@@ -389,7 +405,13 @@ describe("a wasi_unstable guest on our WASI and on node:wasi", () => {
       read: "",
       afterSeekEnd0: 17n,
       afterSeekCurMinus3: 0n,
-      filestat: { filetype: p0.filetype.regular_file, nlinkU32At20: 0xaaaaaaaa, sizeAt24: 1n, bytes56to63Untouched: false, bytes64to71Untouched: true },
+      filestat: {
+        filetype: p0.filetype.regular_file,
+        nlinkU32At20: 0xaaaaaaaa,
+        sizeAt24: 1n,
+        bytes56to63Untouched: false,
+        bytes64to71Untouched: true,
+      },
     });
   });
 });
@@ -416,6 +438,11 @@ describe("preview0 poll_oneoff through the Node host", () => {
     const view = new DataView((instance.exports.memory as WebAssembly.Memory).buffer);
     expect(view.getUint32(0x310, true)).toBe(p0.errno.success);
     expect(view.getUint32(0x300, true)).toBe(1);
-    expect(p0.eventCodec.read(view, 0x200)).toEqual({ userdata: 0x1234n, error: p0.errno.success, type: p0.eventtype.clock, fd_readwrite: { nbytes: 0n, flags: 0 } });
+    expect(p0.eventCodec.read(view, 0x200)).toEqual({
+      userdata: 0x1234n,
+      error: p0.errno.success,
+      type: p0.eventtype.clock,
+      fd_readwrite: { nbytes: 0n, flags: 0 },
+    });
   });
 });

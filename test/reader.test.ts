@@ -185,7 +185,7 @@ describe("reader builds located S-expressions", () => {
     expect(show(form)).toBe("(field $argv (@witx pointer (@witx const_pointer u8)))");
     const outer = list(list(form).items[2]);
     expect(atom(outer.items[0])).toMatchObject({ kind: "annotation", value: "witx", loc: { column: 15 } });
-    expect(show(read("(@interface func (export \"f\"))")[0])).toBe('(@interface func (export "f"))');
+    expect(show(read('(@interface func (export "f"))')[0])).toBe('(@interface func (export "f"))');
   });
 
   it("accepts identifiers that start with digits and use any wat idchar", () => {
@@ -301,88 +301,88 @@ const upstreamTitle = haveUpstream
   ? "reader on the upstream witx files"
   : `reader on the upstream witx files (skipped: ${upstreamDir} is absent; it exists only beside a development checkout)`;
 
-describe.skipIf(!haveUpstream)(
-  upstreamTitle,
-  () => {
-    it("reads every upstream witx file without error", () => {
-      const files = ["preview0", "preview1"].flatMap((dir) =>
-        readdirSync(join(upstreamDir, dir))
-          .filter((f) => f.endsWith(".witx"))
-          .map((f) => join(dir, f)),
-      );
-      expect(files).toHaveLength(4);
-      for (const file of files) expect(readUpstream(file).length).toBeGreaterThan(0);
-    });
+describe.skipIf(!haveUpstream)(upstreamTitle, () => {
+  it("reads every upstream witx file without error", () => {
+    const files = ["preview0", "preview1"].flatMap((dir) =>
+      readdirSync(join(upstreamDir, dir))
+        .filter((f) => f.endsWith(".witx"))
+        .map((f) => join(dir, f)),
+    );
+    expect(files).toHaveLength(4);
+    for (const file of files) expect(readUpstream(file).length).toBeGreaterThan(0);
+  });
 
-    it("reads (typename $size u32) as the first form of preview1/typenames.witx", () => {
-      const forms = readUpstream("preview1/typenames.witx");
-      expect(show(forms[0])).toBe("(typename $size u32)");
-      expect(forms[0].loc).toMatchObject({ line: 8, column: 1 });
-      expect(forms.every((f) => show(list(f).items[0]) === "typename")).toBe(true);
-    });
+  it("reads (typename $size u32) as the first form of preview1/typenames.witx", () => {
+    const forms = readUpstream("preview1/typenames.witx");
+    expect(show(forms[0])).toBe("(typename $size u32)");
+    expect(forms[0].loc).toMatchObject({ line: 8, column: 1 });
+    expect(forms.every((f) => show(list(f).items[0]) === "typename")).toBe(true);
+  });
 
-    it("documents every preview1 typename except the three the file leaves bare", () => {
-      const forms = readUpstream("preview1/typenames.witx").map(list);
-      const bare = forms.filter((f) => f.doc === "").map((f) => show(f.items[1]));
-      expect(bare).toEqual(["$size", "$iovec_array", "$ciovec_array"]);
-    });
+  it("documents every preview1 typename except the three the file leaves bare", () => {
+    const forms = readUpstream("preview1/typenames.witx").map(list);
+    const bare = forms.filter((f) => f.doc === "").map((f) => show(f.items[1]));
+    expect(bare).toEqual(["$size", "$iovec_array", "$ciovec_array"]);
+  });
 
-    it("reads the errno enum with its tag annotation and the $2big member", () => {
-      const errno = typename(readUpstream("preview1/typenames.witx"), "errno");
-      const enumForm = list(errno.items[2]);
-      expect(show(enumForm.items[1])).toBe("(@witx tag u16)");
-      const members = enumForm.items.slice(2).map(atom);
-      expect(members[0].value).toBe("success");
-      expect(members[1]).toMatchObject({ kind: "identifier", value: "2big" });
-      expect(members.every((m) => m.doc !== "")).toBe(true);
-    });
+  it("reads the errno enum with its tag annotation and the $2big member", () => {
+    const errno = typename(readUpstream("preview1/typenames.witx"), "errno");
+    const enumForm = list(errno.items[2]);
+    expect(show(enumForm.items[1])).toBe("(@witx tag u16)");
+    const members = enumForm.items.slice(2).map(atom);
+    expect(members[0].value).toBe("success");
+    expect(members[1]).toMatchObject({ kind: "identifier", value: "2big" });
+    expect(members.every((m) => m.doc !== "")).toBe(true);
+  });
 
-    it("locates the clockid tag annotation at its line and column", () => {
-      const clockid = typename(readUpstream("preview1/typenames.witx"), "clockid");
-      const tag = list(list(clockid.items[2]).items[1]);
-      expect(tag.loc).toMatchObject({ line: 18, column: 9 });
-      expect(atom(tag.items[0]).loc).toMatchObject({ line: 18, column: 10 });
-    });
+  it("locates the clockid tag annotation at its line and column", () => {
+    const clockid = typename(readUpstream("preview1/typenames.witx"), "clockid");
+    const tag = list(list(clockid.items[2]).items[1]);
+    expect(tag.loc).toMatchObject({ line: 18, column: 9 });
+    expect(atom(tag.items[0]).loc).toMatchObject({ line: 18, column: 10 });
+  });
 
-    it("joins the rights doc runs that upstream breaks with a plain `;;` line", () => {
-      const rights = typename(readUpstream("preview1/typenames.witx"), "rights");
-      const datasync = list(rights.items[2]).items.slice(2).map(atom).find((a) => a.value === "fd_datasync");
-      const lines = datasync?.doc.split("\n") ?? [];
-      // Upstream writes `;;;`, `;;`, `;;;`, `;;;`: three doc lines, no empty one for the `;;`.
-      expect(lines).toHaveLength(3);
-      expect(lines.every((l) => l !== "")).toBe(true);
-      expect(lines[0]).toContain("`fd_datasync`");
-    });
+  it("joins the rights doc runs that upstream breaks with a plain `;;` line", () => {
+    const rights = typename(readUpstream("preview1/typenames.witx"), "rights");
+    const datasync = list(rights.items[2])
+      .items.slice(2)
+      .map(atom)
+      .find((a) => a.value === "fd_datasync");
+    const lines = datasync?.doc.split("\n") ?? [];
+    // Upstream writes `;;;`, `;;`, `;;;`, `;;;`: three doc lines, no empty one for the `;;`.
+    expect(lines).toHaveLength(3);
+    expect(lines.every((l) => l !== "")).toBe(true);
+    expect(lines[0]).toContain("`fd_datasync`");
+  });
 
-    it("reads 46 functions in the preview1 module and 45 in preview0", () => {
-      for (const [file, moduleName, count] of [
-        ["preview1/wasi_snapshot_preview1.witx", "wasi_snapshot_preview1", 46],
-        ["preview0/wasi_unstable.witx", "wasi_unstable", 45],
-      ] as const) {
-        const forms = readUpstream(file);
-        expect(forms.map((f) => show(list(f).items[0]))).toEqual(["use", "module"]);
-        expect(show(forms[0])).toBe('(use "typenames.witx")');
-        const module = list(forms[1]);
-        expect(atom(module.items[1]).value).toBe(moduleName);
-        const funcs = childrenHeaded(module, "interface");
-        expect(funcs).toHaveLength(count);
-        expect(funcs.every((f) => f.doc !== "")).toBe(true);
-      }
-    });
-
-    it("reads args_get with nested pointer annotations and proc_exit with noreturn", () => {
-      const module = readUpstream("preview1/wasi_snapshot_preview1.witx")[1];
+  it("reads 46 functions in the preview1 module and 45 in preview0", () => {
+    for (const [file, moduleName, count] of [
+      ["preview1/wasi_snapshot_preview1.witx", "wasi_snapshot_preview1", 46],
+      ["preview0/wasi_unstable.witx", "wasi_unstable", 45],
+    ] as const) {
+      const forms = readUpstream(file);
+      expect(forms.map((f) => show(list(f).items[0]))).toEqual(["use", "module"]);
+      expect(show(forms[0])).toBe('(use "typenames.witx")');
+      const module = list(forms[1]);
+      expect(atom(module.items[1]).value).toBe(moduleName);
       const funcs = childrenHeaded(module, "interface");
-      const byName = new Map(funcs.map((f) => [atom(list(f.items[2]).items[1]).value, f]));
-      const argsGet = byName.get("args_get")!;
-      expect(show(argsGet.items[3])).toBe("(param $argv (@witx pointer (@witx pointer u8)))");
-      // Bare `;;;` lines are paragraph breaks: they give empty doc lines.
-      expect(argsGet.doc.split("\n")).toContain("");
-      const procExit = byName.get("proc_exit")!;
-      expect(procExit.items.map(show)).toContain("(@witx noreturn)");
-      const param = list(procExit.items[3]);
-      expect(show(param)).toBe("(param $rval $exitcode)");
-      expect(param.doc).not.toBe("");
-    });
-  },
-);
+      expect(funcs).toHaveLength(count);
+      expect(funcs.every((f) => f.doc !== "")).toBe(true);
+    }
+  });
+
+  it("reads args_get with nested pointer annotations and proc_exit with noreturn", () => {
+    const module = readUpstream("preview1/wasi_snapshot_preview1.witx")[1];
+    const funcs = childrenHeaded(module, "interface");
+    const byName = new Map(funcs.map((f) => [atom(list(f.items[2]).items[1]).value, f]));
+    const argsGet = byName.get("args_get")!;
+    expect(show(argsGet.items[3])).toBe("(param $argv (@witx pointer (@witx pointer u8)))");
+    // Bare `;;;` lines are paragraph breaks: they give empty doc lines.
+    expect(argsGet.doc.split("\n")).toContain("");
+    const procExit = byName.get("proc_exit")!;
+    expect(procExit.items.map(show)).toContain("(@witx noreturn)");
+    const param = list(procExit.items[3]);
+    expect(show(param)).toBe("(param $rval $exitcode)");
+    expect(param.doc).not.toBe("");
+  });
+});

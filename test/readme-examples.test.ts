@@ -27,7 +27,9 @@ function examples(markdown: string): { line: number; code: string }[] {
 }
 
 function pointAtSources(code: string): string {
-  return code.replace(/from "witx-wasi\/(?:portable|core)"/g, 'from "../../../src/portable.js"').replace(/from "witx-wasi"/g, 'from "../../../src/index.js"');
+  return code
+    .replace(/from "witx-wasi\/(?:portable|core)"/g, 'from "../../../src/portable.js"')
+    .replace(/from "witx-wasi"/g, 'from "../../../src/index.js"');
 }
 
 const blocks = examples(readFileSync(join(root, examplesSource), "utf8"));
@@ -62,9 +64,13 @@ describe(`the runnable examples in ${examplesSource}`, () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
-  it.each(blocks.map((block, index) => [block.line, files[index]] as const))("the example at line %i runs", (_line, file) => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", file], { cwd: root, encoding: "utf8", timeout: 60_000 });
-    expect(run.stderr).toBe("");
-    expect(run.status).toBe(0);
-  }, 70_000);
+  it.each(blocks.map((block, index) => [block.line, files[index]] as const))(
+    "the example at line %i runs",
+    (_line, file) => {
+      const run = spawnSync(process.execPath, ["--import", "tsx", file], { cwd: root, encoding: "utf8", timeout: 60_000 });
+      expect(run.stderr).toBe("");
+      expect(run.status).toBe(0);
+    },
+    70_000,
+  );
 });

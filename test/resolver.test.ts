@@ -97,7 +97,7 @@ describe("plain paths", () => {
     expect(r.finalStat).toBeNull();
   });
 
-  it("a missing final component with a trailing slash resolves (mkdir \"new/\")", () => {
+  it('a missing final component with a trailing slash resolves (mkdir "new/")', () => {
     const r = expectResolved(resolvePath(root, "newdir/", follow));
     expect(r.hostPath).toBe(at("newdir"));
     expect(r.trailingSlash).toBe(true);
@@ -158,9 +158,7 @@ describe("rejected paths", () => {
 
   it("a path over maxPathBytes is nametoolong", () => {
     expect(errnoOf(resolvePath(root, "d/".repeat(2100), follow))).toBe("nametoolong");
-    expect(errnoOf(resolvePath(root, "dir/sub/deep.txt", { ...follow, maxPathBytes: 10 }))).toBe(
-      "nametoolong",
-    );
+    expect(errnoOf(resolvePath(root, "dir/sub/deep.txt", { ...follow, maxPathBytes: 10 }))).toBe("nametoolong");
   });
 });
 
@@ -242,9 +240,7 @@ describe("symlinks", () => {
 
   it("a chain of symlinks is followed, counting each hop", () => {
     expect(expectResolved(resolvePath(root, "chain1", follow)).hostPath).toBe(at("file.txt"));
-    expect(expectResolved(resolvePath(root, "chain1", { ...follow, maxSymlinkHops: 3 })).hostPath).toBe(
-      at("file.txt"),
-    );
+    expect(expectResolved(resolvePath(root, "chain1", { ...follow, maxSymlinkHops: 3 })).hostPath).toBe(at("file.txt"));
     expect(errnoOf(resolvePath(root, "chain1", { ...follow, maxSymlinkHops: 2 }))).toBe("loop");
   });
 

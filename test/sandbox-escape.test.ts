@@ -79,10 +79,7 @@ describe("escape suite: the judge catches escapes", () => {
       const snapshot = snapshotOutside(tree);
       fs.linkSync(tree.canaryPath, `${tree.sandbox}/copy`);
       const verdict = judgeRun(dotdot, tree, run("entries: outside/sandbox\nresult: success\n"), snapshot, snapshot);
-      expect(verdict.breaches).toEqual([
-        "listed a directory outside (outside, sandbox)",
-        "brought the canary inside as copy",
-      ]);
+      expect(verdict.breaches).toEqual(["listed a directory outside (outside, sandbox)", "brought the canary inside as copy"]);
       const quiet = judgeRun(dotdot, tree, run("stat: 4 42\nresult: success\n"), snapshot, snapshot);
       expect(quiet.breaches).toContain("brought the canary inside as copy");
       expect(quiet.breaches.some((breach) => breach.startsWith("succeeded on a path outside"))).toBe(false);
@@ -104,7 +101,10 @@ describe("SECURITY.md", () => {
       const rowMatch = new RegExp(`^\\| \\d+ \\| \`${testCase.name}\` \\|.*$`, "m").exec(table);
       expect(rowMatch, testCase.name).not.toBeNull();
       const ours = rowMatch![0].split(" | ")[4];
-      expect(expectedErrnos(testCase).map((errno) => `\`${errno}\``), testCase.name).toContain(ours);
+      expect(
+        expectedErrnos(testCase).map((errno) => `\`${errno}\``),
+        testCase.name,
+      ).toContain(ours);
     }
   });
 });

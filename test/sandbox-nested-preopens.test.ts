@@ -119,27 +119,34 @@ describe("nested preopens resolved from host paths (the mode of other platforms)
   for (const how of ["rename", "rmdir"] as const) {
     it(`after a ${how} and a planted symlink, the changed preopen is refused`, async () => {
       const lines = await attack("ours-paths", how);
-      expect(lines.slice(0, 3)).toEqual([`${how} /sandbox/inner: ok`, "symlink /sandbox/inner: errno 76", "symlink /top/sandbox/inner: ok"]);
+      expect(lines.slice(0, 3)).toEqual([
+        `${how} /sandbox/inner: ok`,
+        "symlink /sandbox/inner: errno 76",
+        "symlink /top/sandbox/inner: ok",
+      ]);
       for (const line of lines.slice(3)) expect(line).toMatch(/: errno 76$/);
     });
   }
 });
 
-describe.each(linux ? (["ours", "ours-js", "ours-paths"] as const) : (["ours-paths"] as const))("one file through overlapping preopens (%s)", (host) => {
-  it("is the same file through /sandbox/inner, /inner and /alias", async () => {
-    const run = await runSandboxGuest(host, "nested", preopens(), ["shared"]);
-    expect(run.error, run.stderr).toBeNull();
-    expect(run.stdout.trim().split("\n")).toEqual([
-      "create /inner/shared.txt: ok",
-      "read /sandbox/inner/shared.txt: ok written-through-inner",
-      "read /alias/shared.txt: ok written-through-inner",
-      "create /sandbox/inner/shared.txt: ok",
-      "read /inner/shared.txt: ok written-through-sandbox",
-      "delete /alias/shared.txt: ok",
-      "read /inner/shared.txt: errno 44",
-    ]);
-  });
-});
+describe.each(linux ? (["ours", "ours-js", "ours-paths"] as const) : (["ours-paths"] as const))(
+  "one file through overlapping preopens (%s)",
+  (host) => {
+    it("is the same file through /sandbox/inner, /inner and /alias", async () => {
+      const run = await runSandboxGuest(host, "nested", preopens(), ["shared"]);
+      expect(run.error, run.stderr).toBeNull();
+      expect(run.stdout.trim().split("\n")).toEqual([
+        "create /inner/shared.txt: ok",
+        "read /sandbox/inner/shared.txt: ok written-through-inner",
+        "read /alias/shared.txt: ok written-through-inner",
+        "create /sandbox/inner/shared.txt: ok",
+        "read /inner/shared.txt: ok written-through-sandbox",
+        "delete /alias/shared.txt: ok",
+        "read /inner/shared.txt: errno 44",
+      ]);
+    });
+  },
+);
 
 describe.runIf(linux)("host fds", () => {
   it.each(["ours", "ours-js"] as const)("none is left open after start() returns, kept directory handles included (%s)", async (host) => {

@@ -280,7 +280,7 @@ describe("a swap injected before each file-system call the host makes (JavaScrip
   });
 
   /** Runs `operation` with a swap of `position` before the host's k-th fs call; false when it made fewer calls. */
-  function raceAt(operation: Operation, position: Position, k: number, warm: boolean, seen: string[]): boolean {
+  function raceAt(operation: Operation, position: Position, k: number, warm: boolean): boolean {
     resetTree();
     const guest = guestOver(sandbox, "javascript");
     // Warm: the directories were walked before, so kept handles are in play.
@@ -317,7 +317,7 @@ describe("a swap injected before each file-system call the host makes (JavaScrip
       let injected = 0;
       for (const position of positions) {
         for (const warm of [false, true]) {
-          for (let k = 0; k < 50 && raceAt(operation, position, k, warm, seen); k++) injected++;
+          for (let k = 0; k < 50 && raceAt(operation, position, k, warm); k++) injected++;
         }
       }
       expect(injected).toBeGreaterThan(positions.length * 2);

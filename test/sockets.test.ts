@@ -63,7 +63,9 @@ function watched() {
 /** `promise`, or a failure after 20 s that shows `context()`. */
 function within<T>(promise: Promise<T>, what: string, context: () => string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, fail) => (timer = setTimeout(() => fail(new Error(`waited 20 s for ${what}; output:\n${context()}`)), 20_000)));
+  const late = new Promise<never>(
+    (_, fail) => (timer = setTimeout(() => fail(new Error(`waited 20 s for ${what}; output:\n${context()}`)), 20_000)),
+  );
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
@@ -85,7 +87,12 @@ describe("socket errnos (sock_probe)", { timeout: 60_000 }, () => {
     const { server, port } = await listening();
     const stdin = new PassThrough();
     const output = watched();
-    const run = runInWorker(guest("sock_probe"), { version: "preview1", args: ["probe"], sockets: [server], stdio: { stdin, stdout: output.write } });
+    const run = runInWorker(guest("sock_probe"), {
+      version: "preview1",
+      args: ["probe"],
+      sockets: [server],
+      stdio: { stdin, stdout: output.write },
+    });
 
     await output.until("wait", 1, true);
     const a = await within(connected(port, { allowHalfOpen: true }), "a", output.text);
@@ -305,7 +312,10 @@ describe("an HTTP/1.0 server guest driven with fetch", { timeout: 120_000 }, () 
     const foreign = all.filter((line) => line.endsWith(": closed before the request ended"));
     const lines = all.filter((line) => !foreign.includes(line));
     expect(lines, log.text()).toHaveLength(5 + 8 + 1 + 1 + 1 + 1 + 1);
-    expect(lines.filter((line) => line.includes("GET /hello: 0 request body bytes")), log.text()).toHaveLength(5 + 8 + 1);
+    expect(
+      lines.filter((line) => line.includes("GET /hello: 0 request body bytes")),
+      log.text(),
+    ).toHaveLength(5 + 8 + 1);
     expect(lines[13]).toMatch(/POST \/echo: 300000 request body bytes in \d+ reads/);
     expect(Number(/in (\d+) reads/.exec(lines[13])?.[1])).toBeGreaterThan(1);
     expect(lines[14]).toMatch(/GET \/bytes\/1000000: .* 1000000 response body bytes/);
@@ -318,7 +328,10 @@ describe("an HTTP/1.0 server guest driven with fetch", { timeout: 120_000 }, () 
   it("--tcplisten: parsed in order, a bad address is a usage error, a failed listen one line and exit 1", async () => {
     const parsed = parseCliArgs(["run", "--tcplisten", "127.0.0.1:8080", "--tcplisten=[::1]:0", "p.wasm"]);
     expect(parsed.kind === "run" && parsed.tcpListen).toEqual(["127.0.0.1:8080", "[::1]:0"]);
-    expect(parseCliArgs(["run", "--tcplisten", "8080", "p.wasm"])).toMatchObject({ kind: "usage-error", message: expect.stringMatching(/--tcplisten must be HOST:PORT/) });
+    expect(parseCliArgs(["run", "--tcplisten", "8080", "p.wasm"])).toMatchObject({
+      kind: "usage-error",
+      message: expect.stringMatching(/--tcplisten must be HOST:PORT/),
+    });
     expect(parseCliArgs(["run", "--tcplisten", "127.0.0.1:70000", "p.wasm"]).kind).toBe("usage-error");
     const { port } = await listening();
     const errors: string[] = [];
@@ -327,7 +340,9 @@ describe("an HTTP/1.0 server guest driven with fetch", { timeout: 120_000 }, () 
       { error: (line) => errors.push(line) },
     );
     expect(code).toBe(1);
-    expect(errors).toEqual([expect.stringMatching(new RegExp(`^witx-wasi: --tcplisten 127\\.0\\.0\\.1:${port}: cannot listen: .*EADDRINUSE`))]);
+    expect(errors).toEqual([
+      expect.stringMatching(new RegExp(`^witx-wasi: --tcplisten 127\\.0\\.0\\.1:${port}: cannot listen: .*EADDRINUSE`)),
+    ]);
   });
 
   it("runs from the CLI with --tcplisten", async () => {
@@ -337,7 +352,18 @@ describe("an HTTP/1.0 server guest driven with fetch", { timeout: 120_000 }, () 
     await new Promise((done) => server.close(done));
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", join(root, "src/cli/main.ts"), "run", "--tcplisten", `127.0.0.1:${port}`, join(root, "test/sockets/bin/http_server.wasm"), "--", "3", "20000"],
+      [
+        "--import",
+        "tsx",
+        join(root, "src/cli/main.ts"),
+        "run",
+        "--tcplisten",
+        `127.0.0.1:${port}`,
+        join(root, "test/sockets/bin/http_server.wasm"),
+        "--",
+        "3",
+        "20000",
+      ],
       { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
     );
     let stderr = "";

@@ -52,8 +52,10 @@ const readyThen = (body: string) => `(call $signal (i32.const ${READY})) ${body}
 describe("wasi-threads", { timeout: 60_000 }, () => {
   it("1. a spawned thread runs wasi_thread_start(tid, arg) over the same memory and shares stdout", async () => {
     const result = await run({
-      main: (say) => `${spawnOne(say, 42)} (call $await (i32.const ${DONE}) (i32.const 1)) ${say("main saw done ", `(i32.atomic.load (i32.const ${DONE}))`)}`,
-      thread: (say) => `${say("thread arg ", "(local.get $arg)")} ${say("thread tid ", "(local.get $tid)")} (call $signal (i32.const ${DONE}))`,
+      main: (say) =>
+        `${spawnOne(say, 42)} (call $await (i32.const ${DONE}) (i32.const 1)) ${say("main saw done ", `(i32.atomic.load (i32.const ${DONE}))`)}`,
+      thread: (say) =>
+        `${say("thread arg ", "(local.get $arg)")} ${say("thread tid ", "(local.get $tid)")} (call $signal (i32.const ${DONE}))`,
     });
     expect(result.error).toBeUndefined();
     expect(result.code).toBe(0);
@@ -78,7 +80,8 @@ describe("wasi-threads", { timeout: 60_000 }, () => {
           ${say("tid ", `(i32.atomic.load (i32.add (i32.const ${TIDS}) (i32.shl (local.get $i) (i32.const 2))))`)}
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $print (i32.lt_u (local.get $i) (i32.const 4))))`,
-      thread: () => `(i32.atomic.store (i32.add (i32.const ${TIDS}) (i32.shl (local.get $arg) (i32.const 2))) (local.get $tid)) (call $signal (i32.const ${DONE}))`,
+      thread: () =>
+        `(i32.atomic.store (i32.add (i32.const ${TIDS}) (i32.shl (local.get $arg) (i32.const 2))) (local.get $tid)) (call $signal (i32.const ${DONE}))`,
     });
     expect(result.code).toBe(0);
     const tids = [...result.stdout.matchAll(/tid (\d+)/g)].map((match) => Number(match[1]));
@@ -97,7 +100,8 @@ describe("wasi-threads", { timeout: 60_000 }, () => {
           (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $more (i32.lt_u (local.get $i) (i32.const ${lines}))))`;
     const result = await run({
-      main: (say) => `(drop (call $spawn (i32.const 0))) (drop (call $spawn (i32.const 1))) ${writer(say, "main", "(i32.const 0)")} (call $await (i32.const ${DONE}) (i32.const 2))`,
+      main: (say) =>
+        `(drop (call $spawn (i32.const 0))) (drop (call $spawn (i32.const 1))) ${writer(say, "main", "(i32.const 0)")} (call $await (i32.const ${DONE}) (i32.const 2))`,
       thread: (say) => `${writer(say, "thread", "(local.get $tid)")} (call $signal (i32.const ${DONE}))`,
     });
     expect(result.code).toBe(0);
@@ -133,8 +137,12 @@ describe("wasi-threads", { timeout: 60_000 }, () => {
 
   it("6b. a thread blocked reading stdin that another thread closes: its read ends without an error and its next call works", async () => {
     const result = await run({
-      main: (say) => `${spawnOne(say)} ${awaitReady()} (drop (call $fd_close (i32.const 0))) (call $await (i32.const ${DONE}) (i32.const 1))`,
-      thread: (say) => readyThen(`(local.set $r (call $read_stdin (local.get $tid))) ${say("read errno ", "(local.get $r)")} (call $signal (i32.const ${DONE}))`),
+      main: (say) =>
+        `${spawnOne(say)} ${awaitReady()} (drop (call $fd_close (i32.const 0))) (call $await (i32.const ${DONE}) (i32.const 1))`,
+      thread: (say) =>
+        readyThen(
+          `(local.set $r (call $read_stdin (local.get $tid))) ${say("read errno ", "(local.get $r)")} (call $signal (i32.const ${DONE}))`,
+        ),
     });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("spawned 1\nread errno 0\n");
@@ -149,16 +157,61 @@ describe("wasi-threads", { timeout: 60_000 }, () => {
   });
 
   const exits: { name: string; main: string; thread: string; code: number }[] = [
-    { name: "7. proc_exit in a spawned thread while main is blocked in an atomic wait", main: `${awaitReady()} (call $wait_forever)`, thread: readyThen(`(call $proc_exit (i32.const 7))`), code: 7 },
-    { name: "8. proc_exit in a spawned thread while main is busy", main: `(call $spin)`, thread: `(call $proc_exit (i32.const 8))`, code: 8 },
-    { name: "9. proc_exit in a spawned thread while main is in fd_read", main: `(drop (call $read_stdin (i32.const 0)))`, thread: `(drop (call $sleep_ms (i32.const 200) (local.get $tid))) (call $proc_exit (i32.const 9))`, code: 9 },
-    { name: "10. proc_exit in main while a thread is blocked in an atomic wait", main: `${awaitReady()} (call $proc_exit (i32.const 10))`, thread: readyThen(`(call $wait_forever)`), code: 10 },
-    { name: "11. proc_exit in main while a thread is busy", main: `${awaitReady()} (call $proc_exit (i32.const 11))`, thread: readyThen(`(call $spin)`), code: 11 },
-    { name: "12. proc_exit in main while a thread is in poll_oneoff", main: `${awaitReady()} (call $proc_exit (i32.const 12))`, thread: readyThen(`(drop (call $sleep_ms (i32.const 3600000) (local.get $tid)))`), code: 12 },
-    { name: "13. proc_exit in a thread while another thread is in poll_oneoff and main waits", main: `(drop (call $spawn (i32.const 1))) ${awaitReady(2)} (call $wait_forever)`, thread: `(if (local.get $arg) (then (call $signal (i32.const ${READY})) (drop (call $sleep_ms (i32.const 3600000) (local.get $tid)))) (else (call $signal (i32.const ${READY})) (call $await (i32.const ${READY}) (i32.const 2)) (drop (call $sleep_ms (i32.const 100) (local.get $tid))) (call $proc_exit (i32.const 13))))`, code: 13 },
+    {
+      name: "7. proc_exit in a spawned thread while main is blocked in an atomic wait",
+      main: `${awaitReady()} (call $wait_forever)`,
+      thread: readyThen(`(call $proc_exit (i32.const 7))`),
+      code: 7,
+    },
+    {
+      name: "8. proc_exit in a spawned thread while main is busy",
+      main: `(call $spin)`,
+      thread: `(call $proc_exit (i32.const 8))`,
+      code: 8,
+    },
+    {
+      name: "9. proc_exit in a spawned thread while main is in fd_read",
+      main: `(drop (call $read_stdin (i32.const 0)))`,
+      thread: `(drop (call $sleep_ms (i32.const 200) (local.get $tid))) (call $proc_exit (i32.const 9))`,
+      code: 9,
+    },
+    {
+      name: "10. proc_exit in main while a thread is blocked in an atomic wait",
+      main: `${awaitReady()} (call $proc_exit (i32.const 10))`,
+      thread: readyThen(`(call $wait_forever)`),
+      code: 10,
+    },
+    {
+      name: "11. proc_exit in main while a thread is busy",
+      main: `${awaitReady()} (call $proc_exit (i32.const 11))`,
+      thread: readyThen(`(call $spin)`),
+      code: 11,
+    },
+    {
+      name: "12. proc_exit in main while a thread is in poll_oneoff",
+      main: `${awaitReady()} (call $proc_exit (i32.const 12))`,
+      thread: readyThen(`(drop (call $sleep_ms (i32.const 3600000) (local.get $tid)))`),
+      code: 12,
+    },
+    {
+      name: "13. proc_exit in a thread while another thread is in poll_oneoff and main waits",
+      main: `(drop (call $spawn (i32.const 1))) ${awaitReady(2)} (call $wait_forever)`,
+      thread: `(if (local.get $arg) (then (call $signal (i32.const ${READY})) (drop (call $sleep_ms (i32.const 3600000) (local.get $tid)))) (else (call $signal (i32.const ${READY})) (call $await (i32.const ${READY}) (i32.const 2)) (drop (call $sleep_ms (i32.const 100) (local.get $tid))) (call $proc_exit (i32.const 13))))`,
+      code: 13,
+    },
     { name: "14. main returning from _start while a thread is busy", main: awaitReady(), thread: readyThen(`(call $spin)`), code: 0 },
-    { name: "15. main returning from _start while a thread is blocked in an atomic wait", main: awaitReady(), thread: readyThen(`(call $wait_forever)`), code: 0 },
-    { name: "16. main returning from _start while a thread is in fd_read", main: awaitReady(), thread: readyThen(`(drop (call $read_stdin (local.get $tid)))`), code: 0 },
+    {
+      name: "15. main returning from _start while a thread is blocked in an atomic wait",
+      main: awaitReady(),
+      thread: readyThen(`(call $wait_forever)`),
+      code: 0,
+    },
+    {
+      name: "16. main returning from _start while a thread is in fd_read",
+      main: awaitReady(),
+      thread: readyThen(`(drop (call $read_stdin (local.get $tid)))`),
+      code: 0,
+    },
   ];
   for (const { name, main, thread, code } of exits) {
     it(name, async () => {
@@ -170,10 +223,22 @@ describe("wasi-threads", { timeout: 60_000 }, () => {
   }
 
   const traps: { name: string; main: string; thread: string }[] = [
-    { name: "17. a trap in a spawned thread while main is blocked in an atomic wait", main: `${awaitReady()} (call $wait_forever)`, thread: readyThen(`unreachable`) },
-    { name: "18. a trap in a spawned thread while main is in poll_oneoff", main: `(drop (call $sleep_ms (i32.const 3600000) (i32.const 0)))`, thread: `(drop (call $sleep_ms (i32.const 200) (local.get $tid))) unreachable` },
+    {
+      name: "17. a trap in a spawned thread while main is blocked in an atomic wait",
+      main: `${awaitReady()} (call $wait_forever)`,
+      thread: readyThen(`unreachable`),
+    },
+    {
+      name: "18. a trap in a spawned thread while main is in poll_oneoff",
+      main: `(drop (call $sleep_ms (i32.const 3600000) (i32.const 0)))`,
+      thread: `(drop (call $sleep_ms (i32.const 200) (local.get $tid))) unreachable`,
+    },
     { name: "19. a trap in main while a thread is busy", main: `${awaitReady()} unreachable`, thread: readyThen(`(call $spin)`) },
-    { name: "20. a trap in main while a thread is in fd_read", main: `${awaitReady()} unreachable`, thread: readyThen(`(drop (call $read_stdin (local.get $tid)))`) },
+    {
+      name: "20. a trap in main while a thread is in fd_read",
+      main: `${awaitReady()} unreachable`,
+      thread: readyThen(`(drop (call $read_stdin (local.get $tid)))`),
+    },
   ];
   for (const { name, main, thread } of traps) {
     it(name, async () => {
@@ -202,7 +267,11 @@ describe("wasi-threads from the CLI", { timeout: 60_000 }, () => {
       const file = join(dir, "threads.wasm");
       writeFileSync(file, watToBytes(programText(program), { threads: true }));
       // stdin is /dev/null, which alone would run in-thread: the thread-spawn import picks the worker runner.
-      return spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), "run", file], { cwd: root, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+      return spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), "run", file], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+        encoding: "utf8",
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -15,7 +15,11 @@ import { runGuest } from "./support/run-guest.js";
 const scratch = mkdtempSync(join(tmpdir(), "witx-wasi-trace-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-function tracedRun(guest: string, args: string[], trace: Omit<TraceOptions, "log" | "onEvent"> = {}): { lines: string[]; events: TraceEvent[] } {
+function tracedRun(
+  guest: string,
+  args: string[],
+  trace: Omit<TraceOptions, "log" | "onEvent"> = {},
+): { lines: string[]; events: TraceEvent[] } {
   const lines: string[] = [];
   const events: TraceEvent[] = [];
   const sandbox = mkdtempSync(join(scratch, "sandbox-"));
@@ -41,7 +45,9 @@ describe("a traced run of a real guest (files.wasm)", () => {
   it("decodes results like arguments: variant tags, filetypes and rights by name", () => {
     expect(lines).toContain("fd_prestat_get(fd=3) = success ({ tag: dir, value: { pr_name_len: 8 } })");
     expect(lines.find((line) => line.startsWith("fd_filestat_get(fd=4) = success"))).toMatch(/filetype: regular_file, nlink: 1, size: \d+/);
-    expect(lines.find((line) => line.startsWith("fd_fdstat_get(fd=3) = success"))).toMatch(/^fd_fdstat_get\(fd=3\) = success \(\{ fs_filetype: directory, fs_flags: 0, fs_rights_base: all -\{/);
+    expect(lines.find((line) => line.startsWith("fd_fdstat_get(fd=3) = success"))).toMatch(
+      /^fd_fdstat_get\(fd=3\) = success \(\{ fs_filetype: directory, fs_flags: 0, fs_rights_base: all -\{/,
+    );
   });
 
   it("shows the strings a call wrote for the guest: a preopen's name", () => {
@@ -49,8 +55,14 @@ describe("a traced run of a real guest (files.wasm)", () => {
   });
 
   it("decodes paths and shows flags by name, rights as a short set", () => {
-    const open = events.find((event) => event.function === "path_open" && event.arguments.path === '"files/a.txt"' && event.arguments.oflags === "creat|trunc");
-    expect(open?.arguments).toMatchObject({ fd: "3", dirflags: "symlink_follow", fs_rights_base: "all -{fd_read,fd_readdir,sock_shutdown,sock_accept}" });
+    const open = events.find(
+      (event) => event.function === "path_open" && event.arguments.path === '"files/a.txt"' && event.arguments.oflags === "creat|trunc",
+    );
+    expect(open?.arguments).toMatchObject({
+      fd: "3",
+      dirflags: "symlink_follow",
+      fs_rights_base: "all -{fd_read,fd_readdir,sock_shutdown,sock_accept}",
+    });
   });
 
   it("gives structured events with a duration, and builds the lines from them", () => {
@@ -67,7 +79,9 @@ describe("a traced run of a real guest (files.wasm)", () => {
 
   it("summarises buffers: count, total size and a preview of written bytes", () => {
     expect(lines).toContain('fd_write(fd=1, iovs=[2 buffers, 25 bytes: "mkdir /sandbox/files: ok\\n"]) = success (25)');
-    expect(lines.some((line) => /^fd_read\(fd=\d+, iovs=\[1 buffer, \d+ bytes\]\) = success \(12, data "hello world\\n"\)$/.test(line))).toBe(true);
+    expect(
+      lines.some((line) => /^fd_read\(fd=\d+, iovs=\[1 buffer, \d+ bytes\]\) = success \(12, data "hello world\\n"\)$/.test(line)),
+    ).toBe(true);
   });
 });
 

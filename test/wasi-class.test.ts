@@ -280,14 +280,24 @@ describe("an import called before start() or initialize()", () => {
     const expected = errorOf(() => nodeImports().fd_write(1, 0, 0, 8));
     expect(expected).toMatchObject({ base: "Error", code: "ERR_WASI_NOT_STARTED", message: "wasi.start() has not been called" });
     for (const [name, args] of calls) {
-      expect(errorOf(() => nodeImports()[name](...args)), `node:wasi ${name}`).toEqual(expected);
-      expect(errorOf(() => ourImports()[name](...args)), name).toEqual(expected);
+      expect(
+        errorOf(() => nodeImports()[name](...args)),
+        `node:wasi ${name}`,
+      ).toEqual(expected);
+      expect(
+        errorOf(() => ourImports()[name](...args)),
+        name,
+      ).toEqual(expected);
     }
   });
 
   it.each(both)("%s: throws it through the guest when its _start export is called directly", (_name, make) => {
     const wasi = make({ version: "preview1" });
-    const { instance } = instantiate(wasi, { entry: "_start", data: { 256: "x\n" }, entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 2)))" });
+    const { instance } = instantiate(wasi, {
+      entry: "_start",
+      data: { 256: "x\n" },
+      entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 2)))",
+    });
     const error = errorOf(() => (instance.exports._start as () => void)());
     expect(error).toMatchObject({ base: "Error", code: "ERR_WASI_NOT_STARTED", text: "Error: wasi.start() has not been called" });
   });
@@ -300,7 +310,10 @@ describe("an import called before start() or initialize()", () => {
       const imports = new WASI({ version: "preview1", returnOnExit }).wasiImport as unknown as Record<string, (code: number) => void>;
       expect(errorOf(() => imports.proc_exit(3)).code).toBe("ERR_WASI_NOT_STARTED");
     }
-    const nodeWithoutReturn = new NodeWASI({ version: "preview1", returnOnExit: false }).wasiImport as unknown as Record<string, (code: number) => void>;
+    const nodeWithoutReturn = new NodeWASI({ version: "preview1", returnOnExit: false }).wasiImport as unknown as Record<
+      string,
+      (code: number) => void
+    >;
     expect(errorOf(() => nodeWithoutReturn.proc_exit(3)).code).toBe("ERR_WASI_NOT_STARTED");
   });
 
@@ -308,7 +321,9 @@ describe("an import called before start() or initialize()", () => {
     const stdout = captureFile();
     const wasi = make({ version: "preview1", stdout: stdout.fd });
     const { instance, exports } = instantiate(wasi, { entry: null });
-    expect(errorOf(() => exports.write(1, scratch.free, putText(exports.memory, scratch.free, "early\n"))).code).toBe("ERR_WASI_NOT_STARTED");
+    expect(errorOf(() => exports.write(1, scratch.free, putText(exports.memory, scratch.free, "early\n"))).code).toBe(
+      "ERR_WASI_NOT_STARTED",
+    );
     wasi.initialize(instance);
     expect(exports.write(1, scratch.free, putText(exports.memory, scratch.free, "late\n"))).toBe(errno.success);
     expect(stdout.read()).toBe("late\n");
@@ -415,12 +430,16 @@ describe("returnOnExit false: proc_exit ends the process", () => {
   it.each([
     ["the Node 18 form (no version)", "node18"],
     ["returnOnExit: false", "false"],
-  ])("with %s, the process exits with the guest's code and nothing after start runs", (_label, form) => {
-    const result = run("ours", form, 42);
-    expect(result.status).toBe(42);
-    expect(result.stdout).toBe("before exit\n");
-    expect(result.stderr).not.toContain("start returned");
-  }, 60_000);
+  ])(
+    "with %s, the process exits with the guest's code and nothing after start runs",
+    (_label, form) => {
+      const result = run("ours", form, 42);
+      expect(result.status).toBe(42);
+      expect(result.stdout).toBe("before exit\n");
+      expect(result.stderr).not.toContain("start returned");
+    },
+    60_000,
+  );
 
   it("node:wasi with returnOnExit: false exits the same way", () => {
     const result = run("node", "false", 42);
@@ -459,7 +478,12 @@ describe("memory", () => {
     const wasi = make({ version: "preview1", stdout: stdout.fd });
     const { instance, exports } = instantiate(
       wasi,
-      { entry: "_start", memory: "imported-shared-exported", data: { 256: "shared hello\n" }, entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 13)))" },
+      {
+        entry: "_start",
+        memory: "imported-shared-exported",
+        data: { 256: "shared hello\n" },
+        entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 13)))",
+      },
       { memory },
     );
     expect(exports.memory).toBe(memory);
@@ -468,7 +492,12 @@ describe("memory", () => {
     expect(new DataView(memory.buffer).getUint32(scratch.nwritten, true)).toBe(13);
   });
 
-  const notExported: ToolkitOptions = { entry: "_start", memory: "imported-shared", data: { 256: "hidden memory\n" }, entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 14)))" };
+  const notExported: ToolkitOptions = {
+    entry: "_start",
+    memory: "imported-shared",
+    data: { 256: "hidden memory\n" },
+    entryBody: "(drop (call $write (i32.const 1) (i32.const 0x100) (i32.const 14)))",
+  };
 
   it("without a memory export refuses to start, with node:wasi's error", () => {
     const outcomes = both.map(([, make]) => {

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as vm from "node:vm";
 import { WASI } from "node:wasi";
-import {
-  validateInstanceForInitialize,
-  validateInstanceForStart,
-  type WasiLifecycleState,
-} from "../src/wasi/wasi-lifecycle.js";
+import { validateInstanceForInitialize, validateInstanceForStart, type WasiLifecycleState } from "../src/wasi/wasi-lifecycle.js";
 import { outcomeOf, type Outcome } from "./support/error-outcome.js";
 import { instantiateWat } from "./support/compile-wat.js";
 
@@ -13,7 +9,10 @@ const newNodeWasi = () => new WASI({ version: "preview1" });
 const memoryExport = '(memory (export "memory") 1)';
 const funcExport = (name: string) => `(func (export "${name}"))`;
 const globalExport = (name: string) => `(global (export "${name}") i32 (i32.const 0))`;
-const wasm = (...fields: string[]) => () => instantiateWat(`(module ${fields.join(" ")})`);
+const wasm =
+  (...fields: string[]) =>
+  () =>
+    instantiateWat(`(module ${fields.join(" ")})`);
 const realMemory = () => new WebAssembly.Memory({ initial: 1 });
 
 // Each probe builds a fresh instance (or instance-like value) for both sides.
@@ -34,9 +33,15 @@ const probes: [label: string, build: () => unknown][] = [
   ["memory exported as a function", wasm(funcExport("memory"), funcExport("_start"))],
   ["memory exported as a table", wasm('(table (export "memory") 1 funcref)', funcExport("_start"))],
   ["memory a plain object with an ArrayBuffer", () => ({ exports: { memory: { buffer: new ArrayBuffer(8) }, _start() {} } })],
-  ["memory built on WebAssembly.Memory.prototype", () => ({ exports: { memory: Object.create(WebAssembly.Memory.prototype), _start() {} } })],
+  [
+    "memory built on WebAssembly.Memory.prototype",
+    () => ({ exports: { memory: Object.create(WebAssembly.Memory.prototype), _start() {} } }),
+  ],
   ["memory a proxy of a real memory", () => ({ exports: { memory: new Proxy(realMemory(), {}), _start() {} } })],
-  ["memory from another realm", () => ({ exports: { memory: vm.runInNewContext("new WebAssembly.Memory({ initial: 1 })"), _start() {}, _initialize: undefined } })],
+  [
+    "memory from another realm",
+    () => ({ exports: { memory: vm.runInNewContext("new WebAssembly.Memory({ initial: 1 })"), _start() {}, _initialize: undefined } }),
+  ],
   ["only a memory", wasm(memoryExport)],
   ["memory and _start", wasm(memoryExport, funcExport("_start"))],
   ["memory and _initialize", wasm(memoryExport, funcExport("_initialize"))],
@@ -52,7 +57,9 @@ const probes: [label: string, build: () => unknown][] = [
 
 function nodeOutcome(method: "start" | "initialize", instance: unknown): Outcome {
   const wasi = newNodeWasi();
-  return outcomeOf(() => (method === "start" ? wasi.start(instance as WebAssembly.Instance) : wasi.initialize(instance as WebAssembly.Instance)));
+  return outcomeOf(() =>
+    method === "start" ? wasi.start(instance as WebAssembly.Instance) : wasi.initialize(instance as WebAssembly.Instance),
+  );
 }
 
 function ourOutcome(method: "start" | "initialize", instance: unknown, state: WasiLifecycleState = { started: false }): Outcome {
@@ -97,16 +104,80 @@ const reactor = wasm(memoryExport, funcExport("_initialize"));
 
 // Sequences of calls on one WASI object: each step's outcome must match.
 const sequences: [label: string, steps: ["start" | "initialize", () => unknown][]][] = [
-  ["start twice", [["start", command], ["start", command]]],
-  ["start twice with the same instance", (() => { const one = command(); return [["start", () => one], ["start", () => one]] as ["start", () => unknown][]; })()],
-  ["initialize twice", [["initialize", reactor], ["initialize", reactor]]],
-  ["start after initialize", [["initialize", reactor], ["start", command]]],
-  ["initialize after start", [["start", command], ["initialize", reactor]]],
-  ["a bad instance after a successful start", [["start", command], ["start", () => 5]]],
-  ["start after a start that rejected the instance (the first call uses up the start)", [["start", () => 5], ["start", command]]],
-  ["initialize after an initialize that rejected the instance", [["initialize", () => null], ["initialize", reactor]]],
-  ["start after a start that found no _start", [["start", reactor], ["start", command]]],
-  ["three starts", [["start", command], ["start", command], ["start", command]]],
+  [
+    "start twice",
+    [
+      ["start", command],
+      ["start", command],
+    ],
+  ],
+  [
+    "start twice with the same instance",
+    (() => {
+      const one = command();
+      return [
+        ["start", () => one],
+        ["start", () => one],
+      ] as ["start", () => unknown][];
+    })(),
+  ],
+  [
+    "initialize twice",
+    [
+      ["initialize", reactor],
+      ["initialize", reactor],
+    ],
+  ],
+  [
+    "start after initialize",
+    [
+      ["initialize", reactor],
+      ["start", command],
+    ],
+  ],
+  [
+    "initialize after start",
+    [
+      ["start", command],
+      ["initialize", reactor],
+    ],
+  ],
+  [
+    "a bad instance after a successful start",
+    [
+      ["start", command],
+      ["start", () => 5],
+    ],
+  ],
+  [
+    "start after a start that rejected the instance (the first call uses up the start)",
+    [
+      ["start", () => 5],
+      ["start", command],
+    ],
+  ],
+  [
+    "initialize after an initialize that rejected the instance",
+    [
+      ["initialize", () => null],
+      ["initialize", reactor],
+    ],
+  ],
+  [
+    "start after a start that found no _start",
+    [
+      ["start", reactor],
+      ["start", command],
+    ],
+  ],
+  [
+    "three starts",
+    [
+      ["start", command],
+      ["start", command],
+      ["start", command],
+    ],
+  ],
 ];
 
 describe("start()/initialize() run once per WASI object, like node:wasi", () => {
@@ -115,7 +186,9 @@ describe("start()/initialize() run once per WASI object, like node:wasi", () => 
       const wasi = newNodeWasi();
       const state: WasiLifecycleState = { started: false };
       for (const [method, build] of steps) {
-        const theirs = outcomeOf(() => (method === "start" ? wasi.start(build() as WebAssembly.Instance) : wasi.initialize(build() as WebAssembly.Instance)));
+        const theirs = outcomeOf(() =>
+          method === "start" ? wasi.start(build() as WebAssembly.Instance) : wasi.initialize(build() as WebAssembly.Instance),
+        );
         expect(ourOutcome(method, build(), state)).toEqual(theirs);
       }
       expect(state.started).toBe(true);

@@ -14,7 +14,10 @@ const NodeWASI = WASI as unknown as new (options?: unknown) => WASI;
 class Named {}
 const symbol = Symbol("s");
 const nullPrototype = Object.create(null) as object;
-const anonymous = (() => () => 0)();
+const anonymous = (
+  () => () =>
+    0
+)();
 
 // Bad values for one option, each probed with a valid version so that node:wasi
 // reaches the option's own check.
@@ -256,7 +259,11 @@ describe("parseWasiOptions converts values to strings like node:wasi", () => {
     const options = { version: "preview1", preopens };
     const parsed = parseWasiOptions(options).preopens;
     expect(parsed.map(([guest]) => guest)).toEqual(whatNodeGivesTheGuest(options).preopens);
-    expect(parsed).toEqual([["/zeta", dirA], ["/alpha", dirB], ["/mid", dirA]]);
+    expect(parsed).toEqual([
+      ["/zeta", dirA],
+      ["/alpha", dirB],
+      ["/mid", dirA],
+    ]);
   });
 
   it("converts preopen host paths with String()", () => {
@@ -289,7 +296,14 @@ describe("parseWasiOptions defaults", () => {
   });
 
   it("treats undefined option values as absent, as node:wasi does", () => {
-    const options = { version: "preview1", args: undefined, env: undefined, preopens: undefined, stdin: undefined, returnOnExit: undefined };
+    const options = {
+      version: "preview1",
+      args: undefined,
+      env: undefined,
+      preopens: undefined,
+      stdin: undefined,
+      returnOnExit: undefined,
+    };
     expect(outcomeOf(() => new NodeWASI(options))).toEqual({ threw: false });
     expect(parseWasiOptions(options)).toEqual(parseWasiOptions({ version: "preview1" }));
   });

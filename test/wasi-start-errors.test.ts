@@ -26,9 +26,21 @@ function thrown(construct: () => unknown): Error & { code?: string; errno?: numb
 
 describe("start-up errors name the option, the guest path and the host path", () => {
   const cases: [string, Record<string, string | undefined>, RegExp][] = [
-    ["a missing directory", { "/sandbox": join(dir, "missing") }, /^UVWASI_ENOENT, uvwasi_init: options\.preopens\["\/sandbox"\]: the host path ".*missing" does not exist$/],
-    ["a file", { "/data": file }, /^UVWASI_ENOTDIR, uvwasi_init: options\.preopens\["\/data"\]: the host path ".*a-file\.txt" is not a directory$/],
-    ["undefined", { "/x": undefined }, /^UVWASI_ENOENT, uvwasi_init: options\.preopens\["\/x"\] is undefined; give the host directory as a string$/],
+    [
+      "a missing directory",
+      { "/sandbox": join(dir, "missing") },
+      /^UVWASI_ENOENT, uvwasi_init: options\.preopens\["\/sandbox"\]: the host path ".*missing" does not exist$/,
+    ],
+    [
+      "a file",
+      { "/data": file },
+      /^UVWASI_ENOTDIR, uvwasi_init: options\.preopens\["\/data"\]: the host path ".*a-file\.txt" is not a directory$/,
+    ],
+    [
+      "undefined",
+      { "/x": undefined },
+      /^UVWASI_ENOENT, uvwasi_init: options\.preopens\["\/x"\] is undefined; give the host directory as a string$/,
+    ],
   ];
   it.each(cases)("a preopen that is %s", (_label, preopens, message) => {
     const ours = thrown(() => new WASI({ version: "preview1", preopens }));

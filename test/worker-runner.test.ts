@@ -140,7 +140,11 @@ describe("poll_oneoff readiness on stdin", { timeout: 30_000 }, () => {
   it("times out while nothing arrives, then reports data, then POLLIN|POLLHUP at EOF", async () => {
     const input = new PassThrough();
     const output = watchedOutput();
-    const run = runInWorker(guest("poll_stdin"), { version: "preview1", args: ["poll", "40"], stdio: { stdin: input, stdout: output.write } });
+    const run = runInWorker(guest("poll_stdin"), {
+      version: "preview1",
+      args: ["poll", "40"],
+      stdio: { stdin: input, stdout: output.write },
+    });
     await output.until("timeout\n");
     input.write("abc");
     await output.until("read 3\n");
@@ -162,7 +166,11 @@ describe("poll_oneoff readiness on stdin", { timeout: 30_000 }, () => {
   it("waits for data without a timeout and without spinning", async () => {
     const input = new PassThrough();
     const output = watchedOutput();
-    const run = runInWorker(guest("poll_stdin"), { version: "preview1", args: ["poll", "-1"], stdio: { stdin: input, stdout: output.write } });
+    const run = runInWorker(guest("poll_stdin"), {
+      version: "preview1",
+      args: ["poll", "-1"],
+      stdio: { stdin: input, stdout: output.write },
+    });
     // Past the worker's start-up, the guest waits in poll; measure the process's CPU time over a quiet stretch.
     await sleep(500);
     const before = process.cpuUsage();
@@ -243,7 +251,9 @@ describe("stopping a guest", { timeout: 30_000 }, () => {
   it("stops an endless loop after the timeout", async () => {
     const output = watchedOutput();
     const started = Date.now();
-    const error = await runInWorker(guest("spin"), { version: "preview1", stdio: { stdout: output.write }, timeout: 3000 }).catch((caught) => caught);
+    const error = await runInWorker(guest("spin"), { version: "preview1", stdio: { stdout: output.write }, timeout: 3000 }).catch(
+      (caught) => caught,
+    );
     expect(error).toBeInstanceOf(GuestStopped);
     expect(error.reason).toBe("timeout");
     expect(output.text()).toBe("spinning\n");
@@ -275,9 +285,11 @@ describe("stopping a guest", { timeout: 30_000 }, () => {
 
   it("stops a guest blocked in fd_read, and lets go of its stdin", async () => {
     const input = new PassThrough();
-    const error = await runInWorker(guest("line_echo"), { version: "preview1", stdio: { stdin: input, stdout: () => {} }, timeout: 100 }).catch(
-      (caught) => caught,
-    );
+    const error = await runInWorker(guest("line_echo"), {
+      version: "preview1",
+      stdio: { stdin: input, stdout: () => {} },
+      timeout: 100,
+    }).catch((caught) => caught);
     expect(error).toBeInstanceOf(GuestStopped);
     expect(input.listenerCount("data")).toBe(0);
   });
@@ -304,7 +316,9 @@ describe("stopping a guest", { timeout: 30_000 }, () => {
 
 describe("faults", { timeout: 30_000 }, () => {
   it("a guest trap rejects with the guest's stack", async () => {
-    const error = await runInWorker(guest("faults"), { version: "preview1", args: ["f", "trap"], stdio: { stdout: () => {} } }).catch((caught) => caught);
+    const error = await runInWorker(guest("faults"), { version: "preview1", args: ["f", "trap"], stdio: { stdout: () => {} } }).catch(
+      (caught) => caught,
+    );
     expect(error).toBeInstanceOf(WebAssembly.RuntimeError);
     expect(error.message).toBe("unreachable");
     expect(error.stack).toContain("crash_here");
@@ -317,7 +331,9 @@ describe("faults", { timeout: 30_000 }, () => {
   });
 
   it("a bad pointer traps on the host thread; the error carries the guest's stack", async () => {
-    const error = await runInWorker(guest("faults"), { version: "preview1", args: ["f", "badptr"], stdio: { stdout: () => {} } }).catch((caught) => caught);
+    const error = await runInWorker(guest("faults"), { version: "preview1", args: ["f", "badptr"], stdio: { stdout: () => {} } }).catch(
+      (caught) => caught,
+    );
     expect(error).toBeInstanceOf(WebAssembly.RuntimeError);
     expect(error.message).toMatch(/fd_write: argument iovs/);
     expect(error.guestStack).toContain("__wasi_fd_write");

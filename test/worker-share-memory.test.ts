@@ -25,7 +25,12 @@ describe("shareMemory", () => {
         (data (i32.const 16) "hi")
         (func (export "peek") (result i32) (i32.load8_u (i32.const 17))))`),
     );
-    expect(plan).toMatchObject({ importModule: SHARED_MEMORY_IMPORT.module, importName: SHARED_MEMORY_IMPORT.name, initial: 2, maximum: 5 });
+    expect(plan).toMatchObject({
+      importModule: SHARED_MEMORY_IMPORT.module,
+      importName: SHARED_MEMORY_IMPORT.name,
+      initial: 2,
+      maximum: 5,
+    });
     expect(memoryImports(plan.bytes)).toEqual([{ module: "witx-wasi", name: "memory", kind: "memory" }]);
     const memory = new WebAssembly.Memory({ initial: 2, maximum: 5, shared: true });
     const instance = new WebAssembly.Instance(new WebAssembly.Module(plan.bytes as Uint8Array<ArrayBuffer>), {

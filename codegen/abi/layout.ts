@@ -163,7 +163,10 @@ export function variantLayout(of: VariantType | TypeRef | NamedType): VariantLay
   if (type.kind !== "variant") throw new Error(`variantLayout of a ${type.kind}`);
   let layout = variantMemo.get(type);
   if (layout === undefined) {
-    layout = variantOf(REPR_SIZE[type.tag], type.cases.map((c) => c.type));
+    layout = variantOf(
+      REPR_SIZE[type.tag],
+      type.cases.map((c) => c.type),
+    );
     variantMemo.set(type, layout);
   }
   return layout;

@@ -92,7 +92,9 @@ function forwarder(view: HostView, index: number): string {
         `throw new WebAssembly.RuntimeError(${JSON.stringify(`${view.name} returned to the guest, which it must never do`)});`,
       ]
     : [returns === "void" ? `channel.call(${index});` : `return channel.call(${index});`];
-  return [...indentLines(wrapList(`${view.name}(`, signature, `: ${returns} {`, 4), 4), ...indentLines([...stores, ...call], 6), "    },"].join(
-    "\n",
-  );
+  return [
+    ...indentLines(wrapList(`${view.name}(`, signature, `: ${returns} {`, 4), 4),
+    ...indentLines([...stores, ...call], 6),
+    "    },",
+  ].join("\n");
 }

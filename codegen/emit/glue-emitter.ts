@@ -84,7 +84,18 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
     imports: [
       {
         from: "../../runtime/index.js",
-        names: ["CallPolicy", "GlueOptions", "GuestMemory", "Out", "pointerFactory", "u8Codec", "u16Codec", "u32Codec", "u64Codec", "ViewCache"],
+        names: [
+          "CallPolicy",
+          "GlueOptions",
+          "GuestMemory",
+          "Out",
+          "pointerFactory",
+          "u8Codec",
+          "u16Codec",
+          "u32Codec",
+          "u64Codec",
+          "ViewCache",
+        ],
       },
       { from: "./types.js", namespace: "t" },
       { from: "./host.js", names: [target.hostInterface] },
@@ -183,7 +194,13 @@ function functionText(view: HostView, model: EmitModel): string {
     const name = coreName(out);
     const layout = layoutOf(out.type);
     lines.push(`${name} >>>= 0;`);
-    lines.push(...guard(`!m.inRange(${name}, ${layout.size}, ${layout.align})`, `return policy.badPointer(${fn}, ${JSON.stringify(out.name)}, m);`, BODY_INDENT));
+    lines.push(
+      ...guard(
+        `!m.inRange(${name}, ${layout.size}, ${layout.align})`,
+        `return policy.badPointer(${fn}, ${JSON.stringify(out.name)}, m);`,
+        BODY_INDENT,
+      ),
+    );
   }
   if (view.outs.length > 0) callArguments.push(`${view.name}_out`);
   const call = (prefix: string, suffix: string, indent: number) => wrapList(`${prefix}host.${view.name}(`, callArguments, suffix, indent);
@@ -200,7 +217,10 @@ function functionText(view: HostView, model: EmitModel): string {
   } else if (view.lowered.errorType === null) {
     lines.push(`try {`, ...indentLines(call("", ";", BODY_INDENT + 2), 2), `} catch (error) {`, `  ${hostFailure};`, `}`);
   } else {
-    const body = view.outs.length === 0 ? call("return ", ";", BODY_INDENT + 2) : [...call("const error = ", ";", BODY_INDENT + 2), `if (error !== 0) return error;`];
+    const body =
+      view.outs.length === 0
+        ? call("return ", ";", BODY_INDENT + 2)
+        : [...call("const error = ", ";", BODY_INDENT + 2), `if (error !== 0) return error;`];
     if (view.outs.length > 0) {
       body.push(`const after = memory.refresh();`);
       view.outs.forEach((out, index) => {
@@ -329,7 +349,15 @@ function valueChecks(name: string, check: ValueCheck): string[] {
 function storeValue(ref: TypeRef, address: string, value: string): string {
   const type = resolve(ref);
   const scalar =
-    type.kind === "builtin" ? type.name : type.kind === "enum" ? type.tag : type.kind === "flags" ? type.repr : type.kind === "handle" ? "u32" : null;
+    type.kind === "builtin"
+      ? type.name
+      : type.kind === "enum"
+        ? type.tag
+        : type.kind === "flags"
+          ? type.repr
+          : type.kind === "handle"
+            ? "u32"
+            : null;
   if (scalar === "u64") return `after.storeU64(${address}, ${value});`;
   if (scalar !== null) {
     const access = dataViewAccess(scalar);

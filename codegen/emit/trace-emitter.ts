@@ -50,7 +50,10 @@ export function emitTrace(target: Target, model: EmitModel, abi: EmitAbi): Emitt
     name: "trace.ts",
     purpose: `Call tracing for ${model.module.name}: named, decoded arguments and results.`,
     imports: [
-      { from: "../../runtime/index.js", names: [...FORMATTERS, "FieldFormatters", "GuestMemory", "TraceEvent", "u8Codec", "u16Codec", "u32Codec", "u64Codec"] },
+      {
+        from: "../../runtime/index.js",
+        names: [...FORMATTERS, "FieldFormatters", "GuestMemory", "TraceEvent", "u8Codec", "u16Codec", "u32Codec", "u64Codec"],
+      },
       { from: "./types.js", namespace: "t" },
       { from: "./glue.js", names: [target.importsType] },
     ],
@@ -75,7 +78,12 @@ function tracedFunction(view: HostView, fieldTables: Map<string, string>): strin
   const call = wrapList(`imports.${view.name}(`, args, "", BODY_INDENT + 10);
   const lines = wrapList("const args = {", described, ";", BODY_INDENT);
   const event = (result: string, threw: boolean, duration: string) =>
-    wrapList("log({", [`function: "${view.name}"`, "arguments: args", `result: ${result}`, `threw: ${threw}`, `duration: ${duration}`], ");", BODY_INDENT);
+    wrapList(
+      "log({",
+      [`function: "${view.name}"`, "arguments: args", `result: ${result}`, `threw: ${threw}`, `duration: ${duration}`],
+      ");",
+      BODY_INDENT,
+    );
   if (view.lowered.func.noreturn) {
     lines.push(...event("null", false, "0"), ...withPrefix("return ", call, ";"));
   } else {
@@ -96,7 +104,12 @@ function tracedFunction(view: HostView, fieldTables: Map<string, string>): strin
     } else {
       lines.push(`let result = formatEnum(t.errnoNames, error);`);
       if (results.length === 0) lines.push(`if (error === 0) result = "success";`);
-      else lines.push(`if (error === 0) {`, ...indentLines(wrapList("result = `success (${[", results, '.join(", ")})`;', BODY_INDENT + 2), 2), `}`);
+      else
+        lines.push(
+          `if (error === 0) {`,
+          ...indentLines(wrapList("result = `success (${[", results, '.join(", ")})`;', BODY_INDENT + 2), 2),
+          `}`,
+        );
       lines.push(...event("result", false, "duration"));
     }
     lines.push(`return error;`);
@@ -190,7 +203,10 @@ function fieldTable(ref: TypeRef, fieldTables: Map<string, string>): string | nu
   }
   if (entries.size === 0) return null;
   const lines = [...entries].map(([key, decoder]) => `  ${key}: (value) => ${decoder},`);
-  fieldTables.set(name, [`/** How to show the named fields of a stored \`${ref.name}\`. */`, `const ${name}: FieldFormatters = {`, ...lines, `};`].join("\n"));
+  fieldTables.set(
+    name,
+    [`/** How to show the named fields of a stored \`${ref.name}\`. */`, `const ${name}: FieldFormatters = {`, ...lines, `};`].join("\n"),
+  );
   return name;
 }
 

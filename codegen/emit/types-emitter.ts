@@ -73,9 +73,7 @@ function docsOf(doc: string): string[] {
 }
 
 function caseMembers(cases: readonly Case[], value: (index: number) => string): string {
-  return cases
-    .map((entry, index) => `${docComment(entry.doc)}  ${propertyKey(entry.name)}: ${value(index)},`)
-    .join("\n");
+  return cases.map((entry, index) => `${docComment(entry.doc)}  ${propertyKey(entry.name)}: ${value(index)},`).join("\n");
 }
 
 function docComment(doc: string): string {
@@ -234,7 +232,9 @@ function emitVariant(file: Statements, named: NamedType, type: Extract<Type, { k
   const le = tagAccess.littleEndian ? ", true" : "";
   const tagEnum = type.tagEnum && type.tagEnum.kind === "named" ? type.tagEnum.name : null;
   const tagLiteral = (index: number) =>
-    tagEnum ? `typeof ${tagEnum}${/^[A-Za-z_$][\w$]*$/.test(type.cases[index].name) ? `.${type.cases[index].name}` : `[${JSON.stringify(type.cases[index].name)}]`}` : `${index}`;
+    tagEnum
+      ? `typeof ${tagEnum}${/^[A-Za-z_$][\w$]*$/.test(type.cases[index].name) ? `.${type.cases[index].name}` : `[${JSON.stringify(type.cases[index].name)}]`}`
+      : `${index}`;
   const members = type.cases.map((entry, index) =>
     entry.type === null
       ? `{ readonly tag: ${tagLiteral(index)} }`

@@ -5,16 +5,7 @@ import type { List, SExpr } from "../reader/ast.js";
 import { WitxError } from "../reader/errors.js";
 import type { Func, Module, ModuleImport, Param } from "./types.js";
 import { buildTypeRef, type TypeScope } from "./build-types.js";
-import {
-  annotationOf,
-  expectIdentifier,
-  expectList,
-  expectNoMore,
-  expectString,
-  headKeyword,
-  show,
-  unknownAnnotation,
-} from "./forms.js";
+import { annotationOf, expectIdentifier, expectList, expectNoMore, expectString, headKeyword, show, unknownAnnotation } from "./forms.js";
 
 const MODULE_ITEM_EXPECTED = `(import "memory" (memory)) or (@interface func (export "name") ...)`;
 const FUNC_ITEM_EXPECTED = "(param $name T), (result $name T) or (@witx noreturn)";

@@ -17,9 +17,7 @@ import {
 } from "./forms.js";
 import type { SourceMap } from "./source-map.js";
 
-const BUILTINS: ReadonlySet<string> = new Set<BuiltinName>([
-  "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char",
-]);
+const BUILTINS: ReadonlySet<string> = new Set<BuiltinName>(["u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char"]);
 const INT_REPRS: ReadonlySet<string> = new Set<IntRepr>(["u8", "u16", "u32", "u64"]);
 
 const TYPE_EXPECTED =

@@ -6,10 +6,7 @@
 import type { SourceLocation } from "../reader/ast.js";
 
 export type IntRepr = "u8" | "u16" | "u32" | "u64";
-export type BuiltinName =
-  | "u8" | "u16" | "u32" | "u64"
-  | "s8" | "s16" | "s32" | "s64"
-  | "f32" | "f64" | "char";
+export type BuiltinName = "u8" | "u16" | "u32" | "u64" | "s8" | "s16" | "s32" | "s64" | "f32" | "f64" | "char";
 
 /** A use of a type: either a name that refers to a `typename`, or a type written inline. */
 export type TypeRef =

@@ -146,10 +146,7 @@ function validateFunc(func: Func, sourceMap: SourceMap): void {
     }
   }
   if (func.noreturn && func.results.length > 0) {
-    throw new WitxError(
-      func.results[0].loc,
-      `${func.name} is (@witx noreturn): expected no result, since it never returns`,
-    );
+    throw new WitxError(func.results[0].loc, `${func.name} is (@witx noreturn): expected no result, since it never returns`);
   }
   if (func.results.length > 1) {
     throw new WitxError(func.results[1].loc, `${func.name} has ${func.results.length} results: expected at most one`);
@@ -160,7 +157,10 @@ function validateFunc(func: Func, sourceMap: SourceMap): void {
   const type = resolve(result.type);
   const errorExpected = "an (error E) whose E is an enum tagged u32 or narrower, returned as the i32 result";
   if (type.kind !== "expected") {
-    throw new WitxError(result.loc, `result $${result.name} of ${func.name} is a ${type.kind}: expected (expected T (error E)) or (expected (error E))`);
+    throw new WitxError(
+      result.loc,
+      `result $${result.name} of ${func.name} is a ${type.kind}: expected (expected T (error E)) or (expected (error E))`,
+    );
   }
   if (type.error === null || !returnableError(resolve(type.error))) {
     const where = type.error === null ? result.loc : sourceMap.locate(type.error, result.loc);

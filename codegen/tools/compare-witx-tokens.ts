@@ -112,9 +112,7 @@ function main(): number {
     }
 
     if (checkOverlap) {
-      const copied = ours.comments.filter(
-        (c) => c.text.length >= MIN_OVERLAP_LENGTH && upstreamComments.has(c.text),
-      );
+      const copied = ours.comments.filter((c) => c.text.length >= MIN_OVERLAP_LENGTH && upstreamComments.has(c.text));
       for (const c of copied) console.log(`  overlap: line ${c.line}: ${c.text}`);
       console.log(`${oursPath}: ${copied.length} comment line(s) found verbatim upstream`);
       failures += copied.length;

@@ -14,7 +14,7 @@
 import type { WasiVersion } from "../wasi/wasi-options.js";
 import { parseListenAddress } from "../worker/sockets.js";
 
-export interface DirMapping {
+interface DirMapping {
   host: string;
   guest: string;
 }
@@ -48,15 +48,15 @@ export interface RunCommand {
   invoke: string | undefined;
 }
 
-export interface ToolVersionCommand {
+interface ToolVersionCommand {
   kind: "tool-version";
 }
 
-export interface HelpCommand {
+interface HelpCommand {
   kind: "help";
 }
 
-export interface UsageError {
+interface UsageError {
   kind: "usage-error";
   /** One line, starting with "witx-wasi: ". */
   message: string;
@@ -146,7 +146,8 @@ function parseLimit(value: string): [string, number] {
 }
 
 function parseTcpListen(value: string): string {
-  if (parseListenAddress(value) === null) throw new UsageProblem(`--tcplisten must be HOST:PORT with a port from 0 to 65535, not ${JSON.stringify(value)}`);
+  if (parseListenAddress(value) === null)
+    throw new UsageProblem(`--tcplisten must be HOST:PORT with a port from 0 to 65535, not ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -16,9 +16,7 @@ export function providedImportsOf(importObject: Record<string, object>): Provide
   return new Map(Object.entries(importObject).map(([module, fields]) => [module, new Set(Object.keys(fields))]));
 }
 
-export type PreflightResult =
-  | { ok: true; module: WebAssembly.Module }
-  | { ok: false; message: string };
+export type PreflightResult = { ok: true; module: WebAssembly.Module } | { ok: false; message: string };
 
 const wasmMagic = [0x00, 0x61, 0x73, 0x6d];
 /** The version field of a core module (1); components carry a different layer/version. */
@@ -104,7 +102,9 @@ export async function preflightWasm(wasmPath: string, provided: ProvidedImports,
   const start = plan.invoke !== undefined ? { kind: "function" } : exported.find((entry) => entry.name === "_start");
   if (start === undefined) {
     const isReactor = WebAssembly.Module.exports(module).some((entry) => entry.name === "_initialize");
-    return fail(isReactor ? "has no _start export (it is a reactor: it exports _initialize)" : "has no _start export, so it is not a command");
+    return fail(
+      isReactor ? "has no _start export (it is a reactor: it exports _initialize)" : "has no _start export, so it is not a command",
+    );
   }
   if (start.kind !== "function") return fail(`exports _start as a ${start.kind}, not a function`);
 

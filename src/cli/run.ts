@@ -20,11 +20,11 @@ export interface RunIo {
 }
 
 /** Exit code for a guest that trapped: 128 + SIGABRT, what wasmtime uses on Unix. */
-export const trapExitCode = 134;
+const trapExitCode = 134;
 /** Exit code when the host itself failed (a bug, not the guest's doing). */
-export const hostFailureExitCode = 70;
+const hostFailureExitCode = 70;
 /** Exit code for a setup problem found before the guest started. */
-export const setupFailureExitCode = 1;
+const setupFailureExitCode = 1;
 
 /** One line for a --dir whose host side is unusable, or null when it is a directory. */
 function checkDirectory(hostPath: string): string | null {
@@ -61,7 +61,7 @@ function guestPreopens(command: RunCommand): Record<string, string> | string {
 }
 
 /** Exit code when --timeout stopped the program, as timeout(1) uses. */
-export const timeoutExitCode = 124;
+const timeoutExitCode = 124;
 
 /**
  * Whether stdin is a terminal or a pipe (or socket): then the program runs in

@@ -71,7 +71,12 @@ export function bootstrapHost(options: HostOptions<unknown>, kind: HostKind): Cl
     throw error;
   }
   const ctx: HostContext = { fds, limits, clock, sleep: options.sleep ?? kind.defaultSleep };
-  const host = composeHost(ctx, { args: options.args, env: options.env, random: options.random ?? kind.defaultRandom(), onExit: options.onExit });
+  const host = composeHost(ctx, {
+    args: options.args,
+    env: options.env,
+    random: options.random ?? kind.defaultRandom(),
+    onExit: options.onExit,
+  });
   const release = kind.release;
   if (release === undefined) return host;
   const closeDescriptors = host.close;

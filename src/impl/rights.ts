@@ -12,9 +12,9 @@ import { filetype, rights, type Filetype, type Rights } from "../generated/previ
 
 type RightName = keyof typeof rights;
 
-export const Right = Object.fromEntries(
-  Object.entries(rights).map(([name, bit]) => [name, Number(bit)]),
-) as { readonly [K in RightName]: number };
+export const Right = Object.fromEntries(Object.entries(rights).map(([name, bit]) => [name, Number(bit)])) as {
+  readonly [K in RightName]: number;
+};
 
 /** The glue has already refused bits outside `rightsAll`, so the conversion is exact. */
 export function rightsFromGuest(value: Rights): number {
@@ -73,7 +73,12 @@ export const directoryInheritingRights = directoryRights | fileRights;
  * without seek rights", and its lseek() turns `notcapable` into ESPIPE.
  */
 export const streamRights =
-  Right.fd_read | Right.fd_write | Right.fd_fdstat_set_flags | Right.fd_filestat_get | Right.fd_filestat_set_times | Right.poll_fd_readwrite;
+  Right.fd_read |
+  Right.fd_write |
+  Right.fd_fdstat_set_flags |
+  Right.fd_filestat_get |
+  Right.fd_filestat_set_times |
+  Right.poll_fd_readwrite;
 
 /** A socket reached as a stream (a socketpair given as stdio). */
 export const socketRights = streamRights | Right.sock_shutdown;

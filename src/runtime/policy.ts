@@ -70,7 +70,9 @@ export class CallPolicy {
     this.limits = resolveHostLimits(options.limits);
     const kinds = Object.keys(errorPolicy) as GuestErrorKind[];
     this.errno = Object.fromEntries(kinds.map((kind) => [kind, errnos[errorPolicy[kind].errno]])) as CallPolicy["errno"];
-    this.traps = Object.fromEntries(kinds.map((kind) => [kind, errorPolicy[kind].outcome === "trap" && mode === "trap"])) as CallPolicy["traps"];
+    this.traps = Object.fromEntries(
+      kinds.map((kind) => [kind, errorPolicy[kind].outcome === "trap" && mode === "trap"]),
+    ) as CallPolicy["traps"];
   }
 
   /** A bad pointer in an argument: traps, or returns its errno. */

@@ -14,6 +14,9 @@ import type { WasiVersion } from "./wasi-options.js";
  */
 export function wasiImportNames(version: WasiVersion): { module: string; functions: string[] } {
   const memory = new GuestMemory();
-  const imports = version === "unstable" ? createPreview0Imports(unimplementedPreview0Host(), memory) : createPreview1Imports(unimplementedPreview1Host(), memory);
+  const imports =
+    version === "unstable"
+      ? createPreview0Imports(unimplementedPreview0Host(), memory)
+      : createPreview1Imports(unimplementedPreview1Host(), memory);
   return { module: moduleNames[version], functions: Object.keys(imports) };
 }

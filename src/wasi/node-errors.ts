@@ -72,11 +72,7 @@ function nodeError(Base: ErrorBase, code: string, message: string): Error & { co
 }
 
 /** A C++-side Node error: a plain instance of `Base` with an own `code`. */
-export function codedError<B extends ErrorBase>(
-  Base: B,
-  code: string,
-  message: string,
-): InstanceType<B> & { code: string } {
+export function codedError<B extends ErrorBase>(Base: B, code: string, message: string): InstanceType<B> & { code: string } {
   const error = new Base(message) as InstanceType<B> & { code: string };
   error.code = code;
   return error;
@@ -87,7 +83,11 @@ export function codedError<B extends ErrorBase>(
  * directory, a stdio fd that is not open, ...): `Error: UVWASI_ENOENT, uvwasi_init`
  * with the WASI errno number in `errno`.
  */
-export function uvwasiInitError(errnoName: string, errno: number, detail?: string): Error & { code: string; errno: number; syscall: string } {
+export function uvwasiInitError(
+  errnoName: string,
+  errno: number,
+  detail?: string,
+): Error & { code: string; errno: number; syscall: string } {
   const code = `UVWASI_${errnoName.toUpperCase()}`;
   // node:wasi's message stops after "uvwasi_init"; the detail says which option and path failed.
   const message = detail === undefined ? `${code}, uvwasi_init` : `${code}, uvwasi_init: ${detail}`;

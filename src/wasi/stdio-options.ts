@@ -112,12 +112,11 @@ function describeOutput(value: OutputOption, name: "stdout" | "stderr"): StdioSl
  * Fds 0, 1 and 2: the `stdio` entry where given, otherwise `fallback`
  * (node:wasi's numeric options, or the in-memory host's defaults).
  */
-export function describeStdio(
-  stdio: unknown,
-  fallback: readonly [StdioSlot, StdioSlot, StdioSlot],
-): [StdioSlot, StdioSlot, StdioSlot] {
+export function describeStdio(stdio: unknown, fallback: readonly [StdioSlot, StdioSlot, StdioSlot]): [StdioSlot, StdioSlot, StdioSlot] {
   if (stdio !== undefined && (stdio === null || typeof stdio !== "object" || Array.isArray(stdio))) {
-    const error = new TypeError(`The "options.stdio" property must be of type object. Received ${String(stdio)}`) as TypeError & { code: string };
+    const error = new TypeError(`The "options.stdio" property must be of type object. Received ${String(stdio)}`) as TypeError & {
+      code: string;
+    };
     error.code = "ERR_INVALID_ARG_TYPE";
     throw error;
   }

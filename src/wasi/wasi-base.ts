@@ -42,7 +42,7 @@ export interface WasiBaseOptions extends WasiExtraOptions {
 }
 
 /** Everything a platform needs to build the host of one WASI object. */
-export interface HostSetup {
+interface HostSetup {
   parsed: ParsedWasiOptions;
   /** "KEY=VALUE" strings, in order. */
   env: string[];
@@ -88,7 +88,11 @@ function onlyTraced<I extends object>(imports: I, traced: I, functions: readonly
   if (functions === null) return traced;
   const unknown = functions.find((name) => !Object.hasOwn(imports, name));
   if (unknown !== undefined) {
-    throw invalidArgValue("options.trace.functions", unknown, `is not a function of this WASI version (known: ${Object.keys(imports).join(", ")})`);
+    throw invalidArgValue(
+      "options.trace.functions",
+      unknown,
+      `is not a function of this WASI version (known: ${Object.keys(imports).join(", ")})`,
+    );
   }
   const chosen = new Set(functions);
   return Object.fromEntries(Object.entries(imports).map(([name, glue]) => [name, chosen.has(name) ? traced[name as keyof I] : glue])) as I;
@@ -149,10 +153,17 @@ export class WasiBase {
     const memory = this.#memory;
     const trace = extra.trace;
     const features = [...platform.features, ...extra.features];
-    const build = parsed.version === "preview1" ? preview1Builder : features.find((feature) => feature.builders?.[parsed.version])?.builders?.[parsed.version];
+    const build =
+      parsed.version === "preview1"
+        ? preview1Builder
+        : features.find((feature) => feature.builders?.[parsed.version])?.builders?.[parsed.version];
     if (build === undefined) {
       built.close();
-      throw invalidArgValue("options.version", parsed.version, "needs preview0Feature in options.features on this entry point (import it from witx-wasi/core)");
+      throw invalidArgValue(
+        "options.version",
+        parsed.version,
+        "needs preview0Feature in options.features on this entry point (import it from witx-wasi/core)",
+      );
     }
     // With trace off the import object is the glue itself: no wrapper, no cost.
     let importsOver = (over: Preview1Host): WasiImport => build(over, memory, glueOptions);
@@ -161,7 +172,11 @@ export class WasiBase {
       const tracer = tracing?.tracers[parsed.version];
       if (tracing === undefined || tracer === undefined) {
         built.close();
-        throw invalidArgValue("options.trace", true, "needs tracingFeature in options.features on this entry point (import it from witx-wasi/core)");
+        throw invalidArgValue(
+          "options.trace",
+          true,
+          "needs tracingFeature in options.features on this entry point (import it from witx-wasi/core)",
+        );
       }
       const { lines, events } = trace;
       const sink = (event: TraceEvent) => {

@@ -172,7 +172,10 @@ function parseTrace(trace: unknown, traceToStderr: (line: string) => void): Pars
 /** `traceToStderr` is where `trace: true` sends lines on this entry point. */
 export function parseExtraOptions(options: Record<string, unknown>, traceToStderr: (line: string) => void): ParsedExtraOptions {
   const { badPointer = "trap", trace = false, onHostError, memory, stdio, host, deterministic, limits, features = [] } = options;
-  if (!Array.isArray(features) || !features.every((feature) => typeof feature === "object" && feature !== null && typeof feature.name === "string")) {
+  if (
+    !Array.isArray(features) ||
+    !features.every((feature) => typeof feature === "object" && feature !== null && typeof feature.name === "string")
+  ) {
     throw invalidArgType("options.features", "Array of features (preview0Feature, tracingFeature)", features);
   }
   if (badPointer !== "trap" && badPointer !== "fault") {

@@ -93,11 +93,7 @@ export function validateInstanceForStart(instance: unknown, state: WasiLifecycle
 }
 
 /** initialize(): a reactor must not export `_start`; `_initialize` is optional but must be a function. */
-export function validateInstanceForInitialize(
-  instance: unknown,
-  state: WasiLifecycleState,
-  memoryOverride?: WasmMemory,
-): ReactorEntry {
+export function validateInstanceForInitialize(instance: unknown, state: WasiLifecycleState, memoryOverride?: WasmMemory): ReactorEntry {
   claimStart(state);
   const { exports, memory } = readInstance(instance, memoryOverride);
   const { _start, _initialize } = exports;

@@ -53,7 +53,10 @@ function relativeTo(path: string, directory: string): string {
 const optionName = (guestPath: string) => `options.mounts['${guestPath}']`;
 
 /** Checks `mounts` against itself and the host preopens; returns the preopens to add after the host ones, in fd order. */
-export function parseMounts(value: unknown, hostPreopens: readonly (readonly [guestPath: string, hostPath: string])[]): DescriptionPreopen[] {
+export function parseMounts(
+  value: unknown,
+  hostPreopens: readonly (readonly [guestPath: string, hostPath: string])[],
+): DescriptionPreopen[] {
   if (value === undefined) return [];
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidArgType("options.mounts", "Object", value);
 

@@ -32,7 +32,9 @@ export const portablePlatform: WasiPlatform = {
   createHost(setup) {
     if (setup.parsed.preopens.length > 0) {
       // The wording predates the entry point's name "portable"; tests and users match on it.
-      throw new TypeError("options.preopens names host directories, which the core entry point cannot open; use the Node entry point (\"witx-wasi\")");
+      throw new TypeError(
+        'options.preopens names host directories, which the core entry point cannot open; use the Node entry point ("witx-wasi")',
+      );
     }
     const [stdin, stdout, stderr] = setup.stdio.map(noHostFds);
     return createPortableHost({

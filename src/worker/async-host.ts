@@ -41,7 +41,7 @@ export function extendAsyncHost<H extends AsyncPreview1Host, O>(
 }
 
 /** The signal that unwinds a glue call whose host method answered with a promise. */
-export class Suspended extends Error {
+class Suspended extends Error {
   readonly [PASSTHROUGH] = true;
   constructor() {
     super("waiting for the host method's promise; the call is replayed when it settles");
@@ -49,10 +49,16 @@ export class Suspended extends Error {
   }
 }
 
-type Settled = { readonly name: string; readonly ok: true; readonly value: unknown } | { readonly name: string; readonly ok: false; readonly error: unknown };
+type Settled =
+  | { readonly name: string; readonly ok: true; readonly value: unknown }
+  | { readonly name: string; readonly ok: false; readonly error: unknown };
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as PromiseLike<unknown>).then === "function";
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
 }
 
 /** Parks the promise of the one call in flight and replays its result. */

@@ -12,12 +12,15 @@ import { ANSWERED, CALLING, CLOSED, FUNCTION, OUTCOME, RESULT, RETURNED, STATE, 
 import type { Suspension } from "./async-host.js";
 
 /** Calls import `index` with the arguments in the slots (the generated `dispatch…` bound to the glue). */
+// biome-ignore lint/suspicious/noConfusingVoidType: the generated dispatch returns what the import returns, nothing for proc_exit's kind.
 export type Dispatch = (index: number) => number | void;
 
 /** Atomics.waitAsync (ES2024; in Node since 16), which the project's ES2022 lib does not declare. */
-const waitAsync = (Atomics as unknown as {
-  waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
-}).waitAsync;
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(array: Int32Array, index: number, value: number): { async: false; value: string } | { async: true; value: Promise<string> };
+  }
+).waitAsync;
 
 /** What the first throwing import threw; shared by the dispatchers of one run's threads. */
 export interface DispatchFailure {

@@ -142,9 +142,14 @@ export async function runInWorker(bytes: ArrayBuffer | ArrayBufferView, options:
   const memory = new WebAssembly.Memory({ initial: plan.initial, maximum: plan.maximum, shared: true });
 
   const { stdin, stdout, stderr, ...rest } = stdio;
-  const output = (value: unknown) => (typeof value === "function" || isDrainable(value) ? new AsyncOutputDescription(value as AsyncOutputCallback) : null);
+  const output = (value: unknown) =>
+    typeof value === "function" || isDrainable(value) ? new AsyncOutputDescription(value as AsyncOutputCallback) : null;
   const outputs = [output(stdout), output(stderr)];
-  const given = { ...rest, ...(stdout === undefined || outputs[0] !== null ? {} : { stdout }), ...(stderr === undefined || outputs[1] !== null ? {} : { stderr }) };
+  const given = {
+    ...rest,
+    ...(stdout === undefined || outputs[0] !== null ? {} : { stdout }),
+    ...(stderr === undefined || outputs[1] !== null ? {} : { stderr }),
+  };
   const sockets = await socketsOpened;
   const streamed: StreamInputDescription | null = isStreamSource(stdin) ? new StreamInputDescription(stdin) : null;
   const suspension = new Suspension();
@@ -238,12 +243,18 @@ function outcome(ending: Ending, failure: DispatchFailure, timeout: number | und
     case "stopped":
       throw new GuestStopped(
         ending.reason,
-        ending.reason === "timeout" ? `the guest was stopped after its ${timeout} ms timeout` : "the guest was stopped: the signal was aborted",
+        ending.reason === "timeout"
+          ? `the guest was stopped after its ${timeout} ms timeout`
+          : "the guest was stopped: the signal was aborted",
       );
     case "died":
-      throw new GuestWorkerDied(`the guest's worker died: ${ending.error instanceof Error ? ending.error.message : String(ending.error)}`, null, {
-        cause: ending.error,
-      });
+      throw new GuestWorkerDied(
+        `the guest's worker died: ${ending.error instanceof Error ? ending.error.message : String(ending.error)}`,
+        null,
+        {
+          cause: ending.error,
+        },
+      );
     case "exited":
       throw new GuestWorkerDied(`the guest's worker exited with code ${ending.code} before the guest finished`, ending.code);
     case "guest":
@@ -256,6 +267,7 @@ function outcome(ending: Ending, failure: DispatchFailure, timeout: number | und
   const thrown = failure.thrown;
   if (thrown === undefined) throw new Error("worker runner: the guest unwound but no host call threw");
   if (thrown.error instanceof WasiExit) return thrown.error.code;
-  if (thrown.error instanceof Error) Object.defineProperty(thrown.error, "guestStack", { value: end.kind === "unwound" ? end.stack : "", configurable: true });
+  if (thrown.error instanceof Error)
+    Object.defineProperty(thrown.error, "guestStack", { value: end.kind === "unwound" ? end.stack : "", configurable: true });
   throw thrown.error;
 }

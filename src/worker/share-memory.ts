@@ -177,16 +177,26 @@ export function shareMemory(bytes: Uint8Array): SharedMemoryPlan {
       const limits = readLimits(reader);
       const plan = { importModule, importName, initial: limits.initial, maximum: limits.maximum ?? MAX_PAGES };
       if (limits.shared && limits.maximum !== null) return { bytes, ...plan };
-      const payload = join([bytes.subarray(imports.payloadStart, limitsStart), sharedLimitBytes(limits), bytes.subarray(reader.offset, imports.end)]);
+      const payload = join([
+        bytes.subarray(imports.payloadStart, limitsStart),
+        sharedLimitBytes(limits),
+        bytes.subarray(reader.offset, imports.end),
+      ]);
       return { bytes: join([bytes.subarray(0, imports.start), section(IMPORT_SECTION, payload), bytes.subarray(imports.end)]), ...plan };
     }
   }
   const memories = all.find((candidate) => candidate.id === MEMORY_SECTION);
-  if (memories === undefined) throw new TypeError("worker runner: the module has no memory, so the host cannot read or write its arguments");
+  if (memories === undefined)
+    throw new TypeError("worker runner: the module has no memory, so the host cannot read or write its arguments");
   const reader = new Reader(bytes, memories.payloadStart);
   if (reader.u32() !== 1) throw new TypeError("worker runner: modules with several memories are not supported");
   const limits = readLimits(reader);
-  const entry = [...nameBytes(SHARED_MEMORY_IMPORT.module), ...nameBytes(SHARED_MEMORY_IMPORT.name), IMPORT_KIND_MEMORY, ...sharedLimitBytes(limits)];
+  const entry = [
+    ...nameBytes(SHARED_MEMORY_IMPORT.module),
+    ...nameBytes(SHARED_MEMORY_IMPORT.name),
+    IMPORT_KIND_MEMORY,
+    ...sharedLimitBytes(limits),
+  ];
   let importSection: number[];
   if (imports === undefined) {
     importSection = section(IMPORT_SECTION, [...u32Bytes(1), ...entry]);

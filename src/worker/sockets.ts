@@ -60,7 +60,8 @@ export function checkSocketsOption(value: unknown): asserts value is readonly So
   value.forEach((entry: unknown, index) => {
     const where = `options.sockets[${index}]`;
     if (typeof entry === "string") {
-      if (parseListenAddress(entry) === null) throw new TypeError(`The "${where}" property must be "host:port" (port 0 to 65535). Received ${JSON.stringify(entry)}`);
+      if (parseListenAddress(entry) === null)
+        throw new TypeError(`The "${where}" property must be "host:port" (port 0 to 65535). Received ${JSON.stringify(entry)}`);
     } else if (!(entry instanceof Server) && !(entry instanceof Socket)) {
       throw new TypeError(`The "${where}" property must be a net.Server, a net.Socket or a "host:port" string`);
     }

@@ -84,7 +84,12 @@ export interface EngineOptions {
   /** Report any call that takes longer than this (a guest-triggered stall or blow-up); off when undefined. */
   readonly slowCallMs?: number;
   /** Lets a test put a faulty layer between the engine and the imports, to see the checks fire. */
-  readonly wrapImports?: (imports: ImportTable, memory: WebAssembly.Memory, world: FuzzWorld, stdoutSink: (bytes: Uint8Array) => void) => ImportTable;
+  readonly wrapImports?: (
+    imports: ImportTable,
+    memory: WebAssembly.Memory,
+    world: FuzzWorld,
+    stdoutSink: (bytes: Uint8Array) => void,
+  ) => ImportTable;
 }
 
 const factsCache = new Map<WitxVersion, WitxFacts>();
@@ -429,7 +434,12 @@ export function runEpisode(
     view = new DataView(memory.buffer);
     const stray = shadow.firstChangeOutside(bytes, allowed);
     if (stray >= 0) {
-      fail("wrote guest memory outside its buffers", call.fn, index, `first changed byte at 0x${stray.toString(16)}; allowed ${JSON.stringify(allowed)}`);
+      fail(
+        "wrote guest memory outside its buffers",
+        call.fn,
+        index,
+        `first changed byte at 0x${stray.toString(16)}; allowed ${JSON.stringify(allowed)}`,
+      );
       shadow.resync(bytes);
     }
     shadow.accept(bytes, allowed);
@@ -466,7 +476,8 @@ export function runEpisode(
     } catch {
       // Closed under us: reported below.
     }
-    if (ino !== stdioIdentity[index]) fail("the embedder's stdio fd was closed or replaced", null, null, `guest fd ${index} (host fd ${fd})`);
+    if (ino !== stdioIdentity[index])
+      fail("the embedder's stdio fd was closed or replaced", null, null, `guest fd ${index} (host fd ${fd})`);
     try {
       fs.closeSync(fd);
     } catch {

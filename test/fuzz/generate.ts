@@ -461,9 +461,7 @@ function drawArguments(builder: CallBuilder, spec: FunctionSpec, poll: PollLayou
 
 /** The arguments as a wasm caller hands them to an import: i32 signed, i64 signed. */
 function toWasmArgs(spec: FunctionSpec, values: readonly (number | bigint)[]): (number | bigint)[] {
-  return values.map((value, index) =>
-    spec.params[index].core === "i64" ? BigInt.asIntN(64, BigInt(value)) : Number(value) | 0,
-  );
+  return values.map((value, index) => (spec.params[index].core === "i64" ? BigInt.asIntN(64, BigInt(value)) : Number(value) | 0));
 }
 
 /** Functions drawn more often: where the sandbox and the tricky memory handling are. */

@@ -133,9 +133,7 @@ function main(): void {
     `done: ${result.calls} calls in ${result.episodes} episodes, ${result.seconds.toFixed(1)} s, ${rate} calls/s; ` +
       `${result.traps} bad-pointer traps; ${result.failureCount} failure(s), ${result.failures.length} distinct`,
   );
-  console.log(
-    `lists of repeated buffers over 2^31 bytes: ${result.listsOver2e31} calls, over 2^32: ${result.listsOver2e32}`,
-  );
+  console.log(`lists of repeated buffers over 2^31 bytes: ${result.listsOver2e31} calls, over 2^32: ${result.listsOver2e32}`);
   const functions = [...result.perFunction].sort((a, b) => a[0].localeCompare(b[0]));
   console.log(
     `calls (successes) per function: ${functions.map(([fn, count]) => `${fn} ${count} (${result.successes.get(fn) ?? 0})`).join(", ")}`,

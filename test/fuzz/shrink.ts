@@ -68,7 +68,10 @@ function shown(bytes: Uint8Array): string {
   const cut = bytes.length > 96 ? bytes.subarray(0, 96) : bytes;
   let text = "";
   for (const byte of cut) {
-    text += byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, "0")}`;
+    text +=
+      byte >= 0x20 && byte < 0x7f && byte !== 0x22 && byte !== 0x5c
+        ? String.fromCharCode(byte)
+        : `\\x${byte.toString(16).padStart(2, "0")}`;
   }
   return `"${text}"${bytes.length > cut.length ? `... (${bytes.length} bytes)` : ""}`;
 }

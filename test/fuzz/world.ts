@@ -32,8 +32,28 @@ export interface FuzzWorld {
 
 /** Names the generator builds paths from; the sandbox starts with some of them. */
 export const nameParts: readonly string[] = [
-  "a", "b", "c", "f", "d", "sub", "x.txt", "ln", "up", "abs", "loop", "self", "dang",
-  "near", "outside", "canary.txt", "sandbox", "second", "w", "x", "y", "z",
+  "a",
+  "b",
+  "c",
+  "f",
+  "d",
+  "sub",
+  "x.txt",
+  "ln",
+  "up",
+  "abs",
+  "loop",
+  "self",
+  "dang",
+  "near",
+  "outside",
+  "canary.txt",
+  "sandbox",
+  "second",
+  "w",
+  "x",
+  "y",
+  "z",
 ];
 
 export function createWorld(): FuzzWorld {

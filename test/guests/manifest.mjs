@@ -27,14 +27,17 @@ export function guestBuilds(list) {
     ...c("test/guests/c/", "test/guests/bin/", ["test/guests/c/guest.h"]),
     ...c("test/guests/c-embedding/", "test/guests/bin/embedding/", []),
     ["examples/hello.wasm", ["examples/hello.c"]],
-    ...list("test/guests/wat/").filter((name) => name.endsWith(".wat")).map((name) => [`test/guests/bin/${name.replace(/\.wat$/, ".wasm")}`, [`test/guests/wat/${name}`]]),
+    ...list("test/guests/wat/")
+      .filter((name) => name.endsWith(".wat"))
+      .map((name) => [`test/guests/bin/${name.replace(/\.wat$/, ".wasm")}`, [`test/guests/wat/${name}`]]),
   ]);
 }
 
 /** The manifest the files in place would have. */
 export function currentManifest(list, toolchain) {
   const binaries = {};
-  for (const [binary, sources] of Object.entries(guestBuilds(list))) binaries[binary] = { sources: sha256(sources), binary: sha256([binary]) };
+  for (const [binary, sources] of Object.entries(guestBuilds(list)))
+    binaries[binary] = { sources: sha256(sources), binary: sha256([binary]) };
   return { toolchain, binaries };
 }
 

@@ -58,13 +58,7 @@ function canaryCopies(tree: EscapeTree): string[] {
   return found;
 }
 
-export function judgeRun(
-  testCase: EscapeCase,
-  tree: EscapeTree,
-  run: GuestRun,
-  outsideBefore: Snapshot,
-  outsideAfter: Snapshot,
-): Verdict {
+export function judgeRun(testCase: EscapeCase, tree: EscapeTree, run: GuestRun, outsideBefore: Snapshot, outsideAfter: Snapshot): Verdict {
   const breaches: string[] = [];
   const result = resultOf(run.stdout);
   const lines = run.stdout.split("\n");
@@ -75,8 +69,12 @@ export function judgeRun(
   const allowed = sandboxNames(tree.sandbox);
   for (const line of lines) {
     if (!line.startsWith("entries: ")) continue;
-    const foreign = line.slice("entries: ".length).split("/").filter((name) => name !== "" && !allowed.has(name));
-    if (foreign.length > 0) breaches.push(`listed a directory outside (${foreign.slice(0, 4).join(", ")}${foreign.length > 4 ? ", ..." : ""})`);
+    const foreign = line
+      .slice("entries: ".length)
+      .split("/")
+      .filter((name) => name !== "" && !allowed.has(name));
+    if (foreign.length > 0)
+      breaches.push(`listed a directory outside (${foreign.slice(0, 4).join(", ")}${foreign.length > 4 ? ", ..." : ""})`);
   }
 
   const hostPathLines = lines.filter((line) => line.includes(tree.root) && !(testCase.printsLinkText && line.startsWith("link: ")));

@@ -22,8 +22,7 @@ interface Job {
 }
 
 function runGuest(job: Job): void {
-  const options =
-    job.form === "node18" ? { args: ["exit"] } : { version: "preview1" as const, args: ["exit"], returnOnExit: false };
+  const options = job.form === "node18" ? { args: ["exit"] } : { version: "preview1" as const, args: ["exit"], returnOnExit: false };
   const wasi = job.implementation === "node" ? new NodeWASI(options as never) : new OurWASI(options);
   const module = toolkitModule({
     entry: "_start",

@@ -44,7 +44,16 @@ function run(implementation: string, sink: string, args: string[]): IovecRun {
   const before = process.memoryUsage().arrayBuffers;
   const result: IovecRun = { report: "", arrayBufferGrowth: 0 };
   try {
-    const options = { version: "preview1" as const, args: ["iovecs", ...args], env: {}, preopens: { "/dev": "/dev" }, stdin, stdout, stderr, returnOnExit: true };
+    const options = {
+      version: "preview1" as const,
+      args: ["iovecs", ...args],
+      env: {},
+      preopens: { "/dev": "/dev" },
+      stdin,
+      stdout,
+      stderr,
+      returnOnExit: true,
+    };
     let wasi: { getImportObject(): object; start(instance: WebAssembly.Instance): number };
     if (implementation === "node") {
       wasi = new NodeWASI(options);

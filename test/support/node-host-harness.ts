@@ -40,7 +40,6 @@ export class ExitSignal extends Error {
 export interface HarnessOptions extends Partial<Omit<NodeHostOptions, "onExit">> {}
 
 export const OFLAGS = { creat: 1, directory: 2, excl: 4, trunc: 8 } as const;
-export const ALL_RIGHTS = rightsAll;
 
 export class Harness {
   readonly memory = new WebAssembly.Memory({ initial: 64 });
@@ -123,7 +122,7 @@ export class Harness {
   /** An iovec array over the given buffers: [address, count]. */
   iovecs(buffers: readonly [address: number, length: number][]): [number, number] {
     const at = this.alloc(iovecCodec.size * Math.max(buffers.length, 1), iovecCodec.align);
-    buffers.forEach(([buf, buf_len], index) => iovecCodec.write(this.view, at + index * iovecCodec.size, { buf, buf_len }));
+    for (const [index, [buf, buf_len]] of buffers.entries()) iovecCodec.write(this.view, at + index * iovecCodec.size, { buf, buf_len });
     return [at, buffers.length];
   }
 
@@ -255,9 +254,9 @@ export class Harness {
 
   poll(subscriptions: Subscription[], room = subscriptions.length): [errno: number, events: Event[]] {
     const input = this.alloc(subscriptionCodec.size * Math.max(subscriptions.length, 1), subscriptionCodec.align);
-    subscriptions.forEach((subscription, index) =>
-      subscriptionCodec.write(this.view, input + index * subscriptionCodec.size, subscription),
-    );
+    for (const [index, subscription] of subscriptions.entries()) {
+      subscriptionCodec.write(this.view, input + index * subscriptionCodec.size, subscription);
+    }
     const output = this.alloc(eventCodec.size * Math.max(room, 1), eventCodec.align);
     const out = this.alloc(4, 4);
     const error = this.imports.poll_oneoff(input, output, subscriptions.length, out);

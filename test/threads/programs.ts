@@ -44,7 +44,10 @@ export function programText(program: Program): string {
   const main = program.main((text, number, tid = "(i32.const 0)") => say(text, number, tid));
   const thread = program.thread?.(say);
   const [memoryModule, memoryName] = program.memory ?? ["env", "memory"];
-  const data = strings.join("").replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, "\\n");
+  const data = strings
+    .join("")
+    .replace(/[\\"]/g, (c) => `\\${c}`)
+    .replace(/\n/g, "\\n");
   return `(module
   (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))

@@ -69,7 +69,8 @@ export class MemoryDirectory {
 
   constructor(options: MemoryDirectoryOptions = {}) {
     const maxBytes = options.maxBytes ?? defaultMaxBytes;
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new RangeError(`MemoryDirectory: maxBytes must be a non-negative integer, got ${String(maxBytes)}`);
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0)
+      throw new RangeError(`MemoryDirectory: maxBytes must be a non-negative integer, got ${String(maxBytes)}`);
     this.#tree = new MemoryTree({ readOnly: options.readOnly === true, maxBytes });
     this.#root = new DirectoryNode(this.#tree, standaloneEnvironment.now(), null);
   }
@@ -142,7 +143,9 @@ export class MemoryDirectory {
 
   /** Creates a directory and any missing ones above it; an existing directory is fine. */
   mkdir(path: string): void {
-    const parts = relative(path).split("/").filter((part) => part !== "" && part !== ".");
+    const parts = relative(path)
+      .split("/")
+      .filter((part) => part !== "" && part !== ".");
     const directory = this.#unlocked();
     for (let i = 1; i <= parts.length; i++) {
       const prefix = parts.slice(0, i).join("/");
@@ -159,7 +162,9 @@ export class MemoryDirectory {
 
   /** Places an embedder's file at `path` (directories above it are created); the name must be free. */
   mount(path: string, file: MountedFile): void {
-    const parts = relative(path).split("/").filter((part) => part !== "" && part !== ".");
+    const parts = relative(path)
+      .split("/")
+      .filter((part) => part !== "" && part !== ".");
     if (parts.length === 0) this.#check("mount", path, errno.exist);
     if (parts.length > 1) this.mkdir(parts.slice(0, -1).join("/"));
     const found = resolve(this.#root, parts.join("/"), false, defaultHostLimits);

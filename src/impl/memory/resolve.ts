@@ -64,7 +64,13 @@ function checkPath(path: string, limits: ResolveLimits): Errno {
  * caller did not say it may create through one (`createThroughLink`): that
  * is `noent`, as nothing is created through a dangling link by default.
  */
-export function resolve(root: DirectoryNode, path: string, follow: boolean, limits: ResolveLimits, createThroughLink = false): Found | Errno {
+export function resolve(
+  root: DirectoryNode,
+  path: string,
+  follow: boolean,
+  limits: ResolveLimits,
+  createThroughLink = false,
+): Found | Errno {
   const checked = checkPath(path, limits);
   if (checked !== errno.success) return checked;
   const pending: string[] = [];

@@ -134,11 +134,7 @@ const nodeCodes: ReadonlyArray<readonly [string, ErrnoName]> = [
 
 /** Node error `code` → WASI errno name. A Map, so that odd codes such as
  * "constructor" or "__proto__" cannot hit inherited object properties. */
-export const errnoNameByNodeCode: ReadonlyMap<string, ErrnoName> = new Map([
-  ...posixCodes,
-  ...aliasCodes,
-  ...nodeCodes,
-]);
+export const errnoNameByNodeCode: ReadonlyMap<string, ErrnoName> = new Map([...posixCodes, ...aliasCodes, ...nodeCodes]);
 
 // libuv reports errors it has no name for with code "UNKNOWN", but keeps the
 // number: on POSIX hosts `errno` is minus the system's errno value, which

@@ -75,7 +75,8 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
       for (const given of [options.stdin, options.stdout, options.stderr]) {
         yield typeof given === "number" ? stdioEntry(given, environment) : stdioDescriptionEntry(given);
       }
-      for (const { description, listening } of options.sockets ?? []) yield new FdEntry(description, listening ? listenerRights : socketRights, 0, 0);
+      for (const { description, listening } of options.sockets ?? [])
+        yield new FdEntry(description, listening ? listenerRights : socketRights, 0, 0);
       for (const [guestPath, hostPath] of options.preopens) yield preopenEntry(guestPath, hostPath, environment);
     },
     release: () => handles.close(),

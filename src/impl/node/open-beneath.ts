@@ -15,13 +15,7 @@
 import * as fs from "node:fs";
 import type { ErrnoName } from "./errno-name.js";
 import { errnoNameOf } from "./errno-map.js";
-import {
-  verifySameFile,
-  type ResolveFailure,
-  type ResolveOptions,
-  type ResolveResult,
-  type ResolvedParent,
-} from "./resolver.js";
+import { verifySameFile, type ResolveFailure, type ResolveOptions, type ResolveResult, type ResolvedParent } from "./resolver.js";
 
 /**
  * The two resolutions of one directory: from its host path (resolver.ts) or
@@ -80,9 +74,7 @@ export function openBeneath(
     return { ok: true, fd: fs.openSync(parent.hostPath, openFlags, mode), hostPath: parent.hostPath };
   } catch (error) {
     const mayBeLink =
-      parent.finalName !== null &&
-      (options.followFinalSymlink || parent.trailingSlash) &&
-      symlinkRefusals.has(codeOf(error) as string);
+      parent.finalName !== null && (options.followFinalSymlink || parent.trailingSlash) && symlinkRefusals.has(codeOf(error) as string);
     if (!mayBeLink) return failure(errnoNameOf(error));
   }
   return openFullyResolved(confinement, guestPath, flags, mode, options);

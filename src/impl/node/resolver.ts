@@ -188,11 +188,7 @@ export function pushComponents(pending: string[], text: string): boolean {
 }
 
 /** Resolves every component, the last one included (see the top of the file). */
-export function resolvePath(
-  dirHostPath: string,
-  guestPath: string,
-  options: ResolveOptions,
-): ResolveResult {
+export function resolvePath(dirHostPath: string, guestPath: string, options: ResolveOptions): ResolveResult {
   return resolve(dirHostPath, guestPath, options, false);
 }
 
@@ -212,12 +208,7 @@ export function resolveParent(
 }
 
 function resolve(dirHostPath: string, guestPath: string, options: ResolveOptions, stopBeforeFinal: false): ResolveResult;
-function resolve(
-  dirHostPath: string,
-  guestPath: string,
-  options: ResolveOptions,
-  stopBeforeFinal: true,
-): ResolvedParent | ResolveFailure;
+function resolve(dirHostPath: string, guestPath: string, options: ResolveOptions, stopBeforeFinal: true): ResolvedParent | ResolveFailure;
 function resolve(
   dirHostPath: string,
   guestPath: string,
@@ -242,19 +233,10 @@ function resolve(
 
 function rootIsIntact(dirHostPath: string, expected: FileIdentity): boolean {
   const stat = fs.lstatSync(dirHostPath, { bigint: true, throwIfNoEntry: false });
-  return (
-    stat?.isDirectory() === true &&
-    stat.dev === expected.dev &&
-    stat.ino === expected.ino
-  );
+  return stat?.isDirectory() === true && stat.dev === expected.dev && stat.ino === expected.ino;
 }
 
-function walk(
-  dirHostPath: string,
-  guestPath: string,
-  options: ResolveOptions,
-  stopBeforeFinal: boolean,
-): ResolveResult | ResolvedParent {
+function walk(dirHostPath: string, guestPath: string, options: ResolveOptions, stopBeforeFinal: boolean): ResolveResult | ResolvedParent {
   const maxHops = options.maxSymlinkHops ?? defaultMaxSymlinkHops;
   const maxComponentBytes = options.maxComponentBytes ?? defaultMaxComponentBytes;
   const rootPrefix = dirHostPath.endsWith(hostSeparator) ? dirHostPath : dirHostPath + hostSeparator;
@@ -282,8 +264,7 @@ function walk(
     if (exceedsUtf8Bytes(name, maxComponentBytes)) return fail("nametoolong");
     if (isUnsafeOnHost(name)) return fail("notcapable");
 
-    const candidate =
-      hostPaths.length === 0 ? rootPrefix + name : hostPaths[hostPaths.length - 1] + hostSeparator + name;
+    const candidate = hostPaths.length === 0 ? rootPrefix + name : hostPaths[hostPaths.length - 1] + hostSeparator + name;
 
     if (!isFinal) {
       // Only the type matters here: no BigInt stat needed.

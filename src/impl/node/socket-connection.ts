@@ -17,7 +17,21 @@
  * for the socket's whole life, so none ever reaches the process.
  */
 import type { Socket } from "node:net";
-import { errno, eventtype, fdflags, filetype, riflags, sdflags, type Errno, type Eventtype, type Fdflags, type Filestat, type Riflags, type Roflags, type Sdflags } from "../../generated/preview1/types.js";
+import {
+  errno,
+  eventtype,
+  fdflags,
+  filetype,
+  riflags,
+  sdflags,
+  type Errno,
+  type Eventtype,
+  type Fdflags,
+  type Filestat,
+  type Riflags,
+  type Roflags,
+  type Sdflags,
+} from "../../generated/preview1/types.js";
 import type { Out } from "../../runtime/out.js";
 import { BaseDescription } from "../description.js";
 import { fillStreamFilestat } from "../stdio/stream-filestat.js";

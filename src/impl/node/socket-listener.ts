@@ -9,7 +9,16 @@
  * queue has a connection.
  */
 import type { Server, Socket } from "node:net";
-import { errno, eventtype, fdflags, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../../generated/preview1/types.js";
+import {
+  errno,
+  eventtype,
+  fdflags,
+  filetype,
+  type Errno,
+  type Eventtype,
+  type Fdflags,
+  type Filestat,
+} from "../../generated/preview1/types.js";
 import type { Out } from "../../runtime/out.js";
 import { BaseDescription, type FileDescription } from "../description.js";
 import { fillStreamFilestat } from "../stdio/stream-filestat.js";

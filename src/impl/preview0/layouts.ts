@@ -73,9 +73,15 @@ function subscriptionToPreview1(subscription: p0.Subscription): p1.Subscription 
       return { userdata: subscription.userdata, u: { tag: p1.eventtype.clock, value: { id, timeout, precision, flags } } };
     }
     case p0.eventtype.fd_read:
-      return { userdata: subscription.userdata, u: { tag: p1.eventtype.fd_read, value: { file_descriptor: fdToPreview1(u.value.file_descriptor) } } };
+      return {
+        userdata: subscription.userdata,
+        u: { tag: p1.eventtype.fd_read, value: { file_descriptor: fdToPreview1(u.value.file_descriptor) } },
+      };
     case p0.eventtype.fd_write:
-      return { userdata: subscription.userdata, u: { tag: p1.eventtype.fd_write, value: { file_descriptor: fdToPreview1(u.value.file_descriptor) } } };
+      return {
+        userdata: subscription.userdata,
+        u: { tag: p1.eventtype.fd_write, value: { file_descriptor: fdToPreview1(u.value.file_descriptor) } },
+      };
   }
 }
 
@@ -85,9 +91,15 @@ function subscriptionToPreview0(subscription: p1.Subscription, identifier: p0.Us
     case p1.eventtype.clock:
       return { userdata: subscription.userdata, u: { tag: p0.eventtype.clock, value: { identifier, ...u.value } } };
     case p1.eventtype.fd_read:
-      return { userdata: subscription.userdata, u: { tag: p0.eventtype.fd_read, value: { file_descriptor: fdToPreview0(u.value.file_descriptor) } } };
+      return {
+        userdata: subscription.userdata,
+        u: { tag: p0.eventtype.fd_read, value: { file_descriptor: fdToPreview0(u.value.file_descriptor) } },
+      };
     case p1.eventtype.fd_write:
-      return { userdata: subscription.userdata, u: { tag: p0.eventtype.fd_write, value: { file_descriptor: fdToPreview0(u.value.file_descriptor) } } };
+      return {
+        userdata: subscription.userdata,
+        u: { tag: p0.eventtype.fd_write, value: { file_descriptor: fdToPreview0(u.value.file_descriptor) } },
+      };
   }
 }
 

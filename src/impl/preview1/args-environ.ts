@@ -37,7 +37,9 @@ function encodeStrings(strings: readonly string[]): EncodedStrings {
  * copied with a single `writeBytes` (a guest calling environ_get repeatedly
  * with the same buffers pays one copy each time, not one store per string).
  */
-function createStringListCopier(encoded: EncodedStrings): (table: GuestPointer<GuestPointer<number>>, buffer: GuestPointer<number>) => void {
+function createStringListCopier(
+  encoded: EncodedStrings,
+): (table: GuestPointer<GuestPointer<number>>, buffer: GuestPointer<number>) => void {
   let tableFor = -1;
   const tableBytes = new Uint8Array(4 * encoded.offsets.length);
   const tableView = new DataView(tableBytes.buffer);

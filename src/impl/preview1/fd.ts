@@ -11,13 +11,7 @@ export function createFdMethods(
   ctx: HostContext,
 ): Pick<
   Preview1Host,
-  | "fd_close"
-  | "fd_renumber"
-  | "fd_fdstat_get"
-  | "fd_fdstat_set_flags"
-  | "fd_fdstat_set_rights"
-  | "fd_prestat_get"
-  | "fd_prestat_dir_name"
+  "fd_close" | "fd_renumber" | "fd_fdstat_get" | "fd_fdstat_set_flags" | "fd_fdstat_set_rights" | "fd_prestat_get" | "fd_prestat_dir_name"
 > {
   const fds = ctx.fds;
   const fdstat: Fdstat = { fs_filetype: filetype.unknown, fs_flags: 0, fs_rights_base: 0n, fs_rights_inheriting: 0n };

@@ -73,7 +73,12 @@ export function createPollMethods(ctx: HostContext): Pick<Preview1Host, "poll_on
       error = description.readiness(kind, nbytes);
       if (kind === eventtype.fd_read && description.hangup?.() === true) flags = eventrwflags.fd_readwrite_hangup;
     }
-    return { userdata: subscription.userdata, error, type: kind, fd_readwrite: { nbytes: error === errno.success ? nbytes.value : 0n, flags } };
+    return {
+      userdata: subscription.userdata,
+      error,
+      type: kind,
+      fd_readwrite: { nbytes: error === errno.success ? nbytes.value : 0n, flags },
+    };
   }
 
   function clockEvent(subscription: Subscription): Event {
@@ -97,7 +102,12 @@ export function createPollMethods(ctx: HostContext): Pick<Preview1Host, "poll_on
   }
 
   /** Collects the events due now, or waits (a sleep, or a promise in the worker runner) until some are. */
-  function answer(subscriptions: Subscription[], start: bigint, output: Parameters<Preview1Host["poll_oneoff"]>[1], result: Out<number>): Errno {
+  function answer(
+    subscriptions: Subscription[],
+    start: bigint,
+    output: Parameters<Preview1Host["poll_oneoff"]>[1],
+    result: Out<number>,
+  ): Errno {
     const events: Event[] = [];
     const waits: Promise<void>[] = [];
     let deadlines: bigint[] | null = null;

@@ -23,7 +23,9 @@ export type AsyncOutputCallback = (bytes: Uint8Array) => void | Promise<void>;
 
 export function isDrainable(value: unknown): value is DrainableWritable {
   const candidate = value as Partial<DrainableWritable> | null;
-  return typeof candidate === "object" && candidate !== null && typeof candidate.write === "function" && typeof candidate.once === "function";
+  return (
+    typeof candidate === "object" && candidate !== null && typeof candidate.write === "function" && typeof candidate.once === "function"
+  );
 }
 
 function drained(stream: DrainableWritable): Promise<Errno> {
@@ -45,7 +47,12 @@ function drained(stream: DrainableWritable): Promise<Errno> {
 function deliverTo(target: DrainableWritable | AsyncOutputCallback, bytes: Uint8Array): Promise<Errno> | undefined {
   if (typeof target !== "function") return target.write(bytes) ? undefined : drained(target);
   const outcome = target(bytes);
-  return outcome instanceof Promise ? outcome.then(() => errno.success, () => errno.io) : undefined;
+  return outcome instanceof Promise
+    ? outcome.then(
+        () => errno.success,
+        () => errno.io,
+      )
+    : undefined;
 }
 
 /** The in-thread sink (one copy of each write), whose write answers later while the target pushes back. */
