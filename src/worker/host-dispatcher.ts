@@ -22,8 +22,13 @@ const waitAsync = (
   }
 ).waitAsync;
 
-/** Loads of the state before the host thread goes back to its event loop: a few microseconds. */
-const callSpins = 2_000;
+/** A macrotask boundary: setImmediate on Node, a zero timeout elsewhere. */
+const nextTask = (): Promise<void> =>
+  new Promise((resolve) => {
+    const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+    if (immediate !== undefined) immediate(resolve);
+    else setTimeout(resolve, 0);
+  });
 
 /** What the first throwing import threw; shared by the dispatchers of one run's threads. */
 export interface DispatchFailure {
@@ -50,15 +55,19 @@ export class HostDispatcher {
   /** Serves calls until `close()`. */
   async serve(): Promise<void> {
     const control = this.control;
+    let busySince = performance.now();
     while (Atomics.load(control, CLOSED) === 0) {
-      // A guest that was just answered usually calls again within microseconds, while a
-      // wake-up through waitAsync and the event loop costs tens of them: look briefly
-      // first. Bounded, so the event loop is held up by at most a few microseconds.
-      for (let spin = 0; spin < callSpins && Atomics.load(control, STATE) !== CALLING; spin++);
       if (Atomics.load(control, STATE) !== CALLING) {
         const waiting = waitAsync(control, STATE, ANSWERED);
         if (waiting.async) await waiting.value;
+        busySince = performance.now();
         continue;
+      }
+      // A guest calling without pause would keep this loop from ever awaiting: let timers,
+      // stream data and the embedder's code run at least once a millisecond.
+      if (performance.now() - busySince > 1) {
+        await nextTask();
+        busySince = performance.now();
       }
       const pending = this.answer();
       if (pending !== undefined) await pending;
