@@ -40,6 +40,7 @@ import { Suspension, type AsyncPreview1Host } from "../worker/async-host.js";
 import type { GuestEnd, GuestStart } from "../worker/guest-side.js";
 import { HostDispatcher } from "../worker/host-dispatcher.js";
 import { GuestStopped, GuestWorkerDied } from "../worker/run-errors.js";
+import { asyncSleep, checkStopOptions, errorFromWorker } from "../worker/run-shared.js";
 import { shareMemory } from "../worker/share-memory.js";
 
 /**
@@ -104,16 +105,7 @@ function checkOptions(options: WebWorkerRunOptions): void {
       `The "options.worker" property must be the URL of the guest worker's script or a function starting it. Received ${String(worker)}`,
     );
   }
-  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0) || !Number.isFinite(timeout))) {
-    throw new RangeError(`The "options.timeout" property must be a finite number of milliseconds >= 0. Received ${String(timeout)}`);
-  }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`The "options.signal" property must be an AbortSignal. Received ${String(signal)}`);
-  }
-}
-
-function asyncSleep(nanoseconds: bigint): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.ceil(Number(nanoseconds) / 1e6)));
+  checkStopOptions({ timeout, signal });
 }
 
 function startWorker(worker: WebWorkerRunOptions["worker"]): Worker {
@@ -135,19 +127,6 @@ function checkImports(module: WebAssembly.Module, version: "preview1" | "unstabl
       `the module imports "${from}" "${name}" (a ${kind}), which the WASI host does not provide: it gives the functions of "${wasi.module}" and the memory`,
     );
   }
-}
-
-function errorFromWorker(end: Extract<GuestEnd, { kind: "failed" }>): Error {
-  const kinds: Record<string, new (message: string) => Error> = {
-    RuntimeError: WebAssembly.RuntimeError,
-    LinkError: WebAssembly.LinkError,
-    CompileError: WebAssembly.CompileError,
-    TypeError,
-    RangeError,
-  };
-  const error = new (kinds[end.name] ?? Error)(end.message);
-  error.stack = end.stack;
-  return error;
 }
 
 /**

@@ -33,7 +33,6 @@ import { WasiBase } from "../wasi/wasi-base.js";
 import { WasiExit } from "../wasi/wasi-exit.js";
 import { nodePlatform, type NodeStdioOptions, type WasiOptions } from "../wasi/wasi.js";
 import { Suspension, type AsyncPreview1Host } from "./async-host.js";
-import type { GuestEnd } from "./guest-side.js";
 import type { DispatchFailure } from "./host-dispatcher.js";
 import { shareMemory } from "./share-memory.js";
 import { checkSocketsOption, openGuestSockets, type SocketOption } from "./sockets.js";
@@ -41,6 +40,7 @@ import { GuestThreads, type ThreadCalls, type ThreadsEnding } from "./threads.js
 import { isStreamSource, StreamInputDescription, type StreamSource } from "../impl/stdio/stream-input.js";
 import { AsyncOutputDescription, isDrainable, type AsyncOutputCallback, type DrainableWritable } from "../impl/stdio/stream-output.js";
 import { GuestStopped, GuestWorkerDied } from "./run-errors.js";
+import { asyncSleep, checkStopOptions, errorFromWorker } from "./run-shared.js";
 
 export { GuestStopped, GuestWorkerDied };
 
@@ -81,34 +81,7 @@ export interface WorkerRunOptions extends Omit<WasiOptions, "stdio" | "host" | "
 
 type Ending = ThreadsEnding | { readonly kind: "stopped"; readonly reason: "timeout" | "abort" };
 
-function checkStopOptions(options: WorkerRunOptions): void {
-  const { timeout, signal } = options;
-  if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0) || !Number.isFinite(timeout))) {
-    throw new RangeError(`The "options.timeout" property must be a finite number of milliseconds >= 0. Received ${String(timeout)}`);
-  }
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`The "options.signal" property must be an AbortSignal. Received ${String(signal)}`);
-  }
-}
-
 const wasiModules = { preview1: "wasi_snapshot_preview1", unstable: "wasi_unstable" } as const;
-
-function asyncSleep(nanoseconds: bigint): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.ceil(Number(nanoseconds) / 1e6)));
-}
-
-function errorFromWorker(end: Extract<GuestEnd, { kind: "failed" }>): Error {
-  const kinds: Record<string, new (message: string) => Error> = {
-    RuntimeError: WebAssembly.RuntimeError,
-    LinkError: WebAssembly.LinkError,
-    CompileError: WebAssembly.CompileError,
-    TypeError,
-    RangeError,
-  };
-  const error = new (kinds[end.name] ?? Error)(end.message);
-  error.stack = end.stack;
-  return error;
-}
 
 /**
  * Runs the command module `bytes` (its `_start`) in a worker and resolves with its
