@@ -367,8 +367,8 @@ describe("a directory fd whose path was replaced", () => {
     const sub = path.join(box, "sub");
     fs.mkdirSync(sub);
     const identity = fs.statSync(sub, { bigint: true });
-    fs.rmdirSync(sub);
-    fs.mkdirSync(path.join(box, "placeholder"));
+    // Renamed, not removed: the first directory keeps its inode, so the new one cannot reuse it.
+    fs.renameSync(sub, path.join(box, "first"));
     fs.mkdirSync(sub);
     expect(errnoOf(resolvePath(sub, "x", { ...follow, expectedRoot: identity }))).toBe("notcapable");
   });

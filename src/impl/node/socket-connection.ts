@@ -34,6 +34,7 @@ import {
 } from "../../generated/preview1/types.js";
 import type { Out } from "../../runtime/out.js";
 import { BaseDescription } from "../description.js";
+import { ChangeSignal } from "../change-signal.js";
 import { fillStreamFilestat } from "../stdio/stream-filestat.js";
 import { codeOf } from "./errno-of.js";
 
@@ -72,8 +73,7 @@ export class SocketConnection extends BaseDescription {
   /** What a waiting recv(MSG_WAITALL) needs buffered: the socket reads on past the high-water mark for it. */
   private wanted = 0;
   private draining: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private wakeup: Promise<void> | null = null;
+  private readonly change = new ChangeSignal();
 
   /** `earlier`: what the socket failed with before this description took it (a reset while it waited to be accepted). */
   constructor(
@@ -83,7 +83,12 @@ export class SocketConnection extends BaseDescription {
   ) {
     super();
     if (earlier !== undefined) this.fail(earlier);
-    // A socket that closed before it was taken sends no more events: it is at its end now.
+    // Events that fired before this description listened are not sent again. A paused
+    // socket still emits 'end' when the peer's FIN arrives with nothing buffered (Node
+    // reads 0 bytes to emit it), so a client that connects and closes before the guest
+    // accepts has already ended; one that closed has nothing more to say either way.
+    if (socket.readableEnded) this.ended = true;
+    if (socket.writableEnded) this.writeClosed = true;
     if (socket.destroyed) {
       this.writeClosed = true;
       this.ended = true;
@@ -95,7 +100,7 @@ export class SocketConnection extends BaseDescription {
       this.chunks.push(new Uint8Array(chunk));
       this.buffered += chunk.length;
       if (this.buffered >= Math.max(this.highWater, this.wanted)) socket.pause();
-      this.notify();
+      this.change.notify();
     });
     socket.on("end", () => this.finish());
     socket.on("close", () => {
@@ -115,20 +120,7 @@ export class SocketConnection extends BaseDescription {
 
   private finish(): void {
     this.ended = true;
-    this.notify();
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    this.wakeup = null;
-    wake?.();
-  }
-
-  /** Settles when data, the end or a failure arrives. */
-  private arrival(): Promise<void> {
-    this.wakeup ??= new Promise<void>((resolve) => (this.wake = resolve));
-    return this.wakeup;
+    this.change.notify();
   }
 
   /** Copies buffered bytes into `buffers`; removes them unless `peek`. */
@@ -173,7 +165,7 @@ export class SocketConnection extends BaseDescription {
           this.wanted = room;
           this.socket.resume();
         }
-        return later(this.arrival().then(() => this.receive(buffers, flags, nonblocking, result)));
+        return later(this.change.next().then(() => this.receive(buffers, flags, nonblocking, result)));
       }
     }
     this.wanted = 0;
@@ -273,7 +265,7 @@ export class SocketConnection extends BaseDescription {
   }
 
   whenReady(kind: Eventtype): Promise<void> | null {
-    if (kind === eventtype.fd_read) return this.buffered > 0 || this.ended ? null : this.arrival();
+    if (kind === eventtype.fd_read) return this.buffered > 0 || this.ended ? null : this.change.next();
     return this.socket.writableNeedDrain && !this.writeClosed ? this.drained() : null;
   }
 

@@ -21,6 +21,7 @@ import {
 } from "../../generated/preview1/types.js";
 import type { Out } from "../../runtime/out.js";
 import { BaseDescription, type FileDescription } from "../description.js";
+import { ChangeSignal } from "../change-signal.js";
 import { fillStreamFilestat } from "../stdio/stream-filestat.js";
 import { SocketConnection } from "./socket-connection.js";
 
@@ -41,12 +42,11 @@ export class SocketListener extends BaseDescription {
     if (this.closed) socket.destroy();
     else {
       this.queue.push(socket);
-      this.notify();
+      this.change.notify();
     }
   };
   private closed = false;
-  private wake: (() => void) | null = null;
-  private wakeup: Promise<void> | null = null;
+  private readonly change = new ChangeSignal();
 
   /** `owned`: the runner made the server (from "host:port") and closes it with the descriptor. */
   constructor(
@@ -58,18 +58,6 @@ export class SocketListener extends BaseDescription {
     if (owned) server.on("error", ignore);
   }
 
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    this.wakeup = null;
-    wake?.();
-  }
-
-  private arrival(): Promise<void> {
-    this.wakeup ??= new Promise<void>((resolve) => (this.wake = resolve));
-    return this.wakeup;
-  }
-
   override accept(flags: Fdflags, result: Out<FileDescription>): Errno {
     const socket = this.queue.shift();
     if (socket !== undefined) {
@@ -79,7 +67,7 @@ export class SocketListener extends BaseDescription {
     }
     if (this.closed) return errno.badf;
     if ((flags & fdflags.nonblock) !== 0) return errno.again;
-    return this.arrival().then(() => this.accept(flags, result)) as unknown as Errno;
+    return this.change.next().then(() => this.accept(flags, result)) as unknown as Errno;
   }
 
   // A listening socket has no peer: reads and writes are ENOTCONN, as on Linux.
@@ -110,7 +98,7 @@ export class SocketListener extends BaseDescription {
   }
 
   whenReady(kind: Eventtype): Promise<void> | null {
-    return kind === eventtype.fd_read && this.queue.length === 0 && !this.closed ? this.arrival() : null;
+    return kind === eventtype.fd_read && this.queue.length === 0 && !this.closed ? this.change.next() : null;
   }
 
   /** Stops taking connections; those not accepted are dropped; a server the runner made is closed. */
@@ -120,7 +108,7 @@ export class SocketListener extends BaseDescription {
     this.server.removeListener("connection", this.onConnection);
     for (const socket of this.queue.splice(0)) socket.destroy();
     if (this.owned) this.server.close();
-    this.notify();
+    this.change.notify();
     return errno.success;
   }
 }

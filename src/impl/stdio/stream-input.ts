@@ -21,6 +21,7 @@ import {
   type Filestat,
 } from "../../generated/preview1/types.js";
 import { BaseDescription } from "../description.js";
+import { ChangeSignal } from "../change-signal.js";
 import { fillStreamFilestat } from "./stream-filestat.js";
 
 /** A Node readable stream, as far as this module uses one. */
@@ -31,6 +32,9 @@ export interface NodeReadableLike {
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
   pause(): unknown;
   resume(): unknown;
+  /** Node streams say whether 'end' or 'close' already happened: those are not emitted again. */
+  readonly readableEnded?: boolean;
+  readonly destroyed?: boolean;
 }
 
 /** What the worker runner reads stdin from, besides what the in-thread WASI takes. */
@@ -60,8 +64,7 @@ export class StreamInputDescription extends BaseDescription {
   private ended = false;
   private failed = false;
   private closed = false;
-  private wake: (() => void) | null = null;
-  private wakeup: Promise<void> | null = null;
+  private readonly change = new ChangeSignal();
   /** Asks the source for more once the guest has drained the buffer below highWater. */
   private demand: () => void = () => {};
   private detach: () => void = () => {};
@@ -110,6 +113,7 @@ export class StreamInputDescription extends BaseDescription {
       stream.pause();
     };
     stream.resume();
+    if (stream.readableEnded === true || stream.destroyed === true) this.finish(false);
   }
 
   /** Pulls chunks while there is room; `next` gives null at the end. */
@@ -141,34 +145,21 @@ export class StreamInputDescription extends BaseDescription {
     if (bytes.length === 0 || this.ended) return;
     this.chunks.push(bytes);
     this.buffered += bytes.length;
-    this.notify();
+    this.change.notify();
   }
 
   private finish(failed: boolean): void {
     if (this.ended) return;
     this.ended = true;
     this.failed = failed;
-    this.notify();
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = null;
-    this.wakeup = null;
-    wake?.();
-  }
-
-  /** Settles when data or the end arrives. */
-  private arrival(): Promise<void> {
-    this.wakeup ??= new Promise<void>((resolve) => (this.wake = resolve));
-    return this.wakeup;
+    this.change.notify();
   }
 
   override read(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
     if (this.buffered === 0 && !this.ended) {
       if ((flags & fdflags.nonblock) !== 0) return errno.again;
       // The worker runner's host accepts a promise of the errno (see worker/async-host.ts).
-      return this.arrival().then(() => this.read(buffers, flags, result)) as unknown as Errno;
+      return this.change.next().then(() => this.read(buffers, flags, result)) as unknown as Errno;
     }
     if (this.buffered === 0 && this.failed) return errno.io;
     let copied = 0;
@@ -203,7 +194,7 @@ export class StreamInputDescription extends BaseDescription {
 
   whenReady(kind: Eventtype): Promise<void> | null {
     if (kind !== eventtype.fd_read || this.buffered > 0 || this.ended) return null;
-    return this.arrival();
+    return this.change.next();
   }
 
   hangup(): boolean {
