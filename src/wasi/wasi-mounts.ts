@@ -14,13 +14,27 @@
  * another: it would hide what is there. (A host preopen inside a mount is
  * fine: it is the more specific prefix, so it is what the guest sees there.)
  * Every refusal throws before anything is opened, naming the mount.
+ * The in-memory file system is not imported here: a MemoryDirectory and the
+ * ready-made files carry its class (directory-class.ts), so an app that mounts
+ * nothing does not bundle it. A hand-made MountedFile alone therefore cannot
+ * get a read-only parent made; it must go inside a MemoryDirectory mount.
  */
 import type { DescriptionPreopen } from "../impl/description-preopen.js";
-import { MemoryDirectory } from "../impl/memory/memory-directory.js";
+import { directoryClass } from "../impl/memory/directory-class.js";
+import type { MemoryDirectory } from "../impl/memory/memory-directory.js";
 import type { MountedFile } from "../impl/memory/mounted-file.js";
 import { invalidArgType, invalidArgValue } from "./node-errors.js";
 
 export type Mount = MemoryDirectory | MountedFile;
+
+function carriedClass(value: unknown): typeof MemoryDirectory | undefined {
+  return typeof value === "object" && value !== null ? (value as { [directoryClass]?: typeof MemoryDirectory })[directoryClass] : undefined;
+}
+
+function isMemoryDirectory(value: unknown): value is MemoryDirectory {
+  const carried = carriedClass(value);
+  return carried !== undefined && value instanceof carried;
+}
 
 function isMountedFile(value: unknown): value is MountedFile {
   if (typeof value !== "object" || value === null) return false;
@@ -78,7 +92,7 @@ export function parseMounts(
         throw invalidArgValue(name, key, `${where} options.preopens['${hostKey}'] and would shadow it`);
       }
     }
-    if (mount instanceof MemoryDirectory) directories.push({ path, name, directory: mount });
+    if (isMemoryDirectory(mount)) directories.push({ path, name, directory: mount });
     else if (isMountedFile(mount)) {
       if (path === "/") throw invalidArgValue(name, key, "a file cannot be mounted at the root");
       files.push({ path, name, file: mount });
@@ -90,6 +104,9 @@ export function parseMounts(
     if (outer !== undefined) throw invalidArgValue(inner.name, inner.path, `is inside ${outer.name} and would shadow part of it`);
   }
 
+  const Directory = Object.values(value as Record<string, unknown>)
+    .map(carriedClass)
+    .find((carried) => carried !== undefined);
   // Shallow files first, so a read-only parent made for one can take deeper ones.
   const made: { path: string; directory: MemoryDirectory }[] = [];
   files.sort((a, b) => a.path.split("/").length - b.path.split("/").length);
@@ -97,7 +114,14 @@ export function parseMounts(
     const holders = [...directories, ...made].filter((holder) => isWithin(parentOf(path), holder.path));
     let holder = holders.sort((a, b) => b.path.length - a.path.length)[0];
     if (holder === undefined) {
-      holder = { path: parentOf(path), directory: new MemoryDirectory({ readOnly: true }) };
+      if (Directory === undefined) {
+        throw invalidArgValue(
+          name,
+          path,
+          `needs a directory to hold it: mount new MemoryDirectory({ readOnly: true }) at '${parentOf(path)}' (or use readOnlyFile/generatedDevice)`,
+        );
+      }
+      holder = { path: parentOf(path), directory: new Directory({ readOnly: true }) };
       made.push(holder);
     }
     try {

@@ -16,6 +16,7 @@ import type { Out } from "../../runtime/out.js";
 import type { ClockSource } from "../context.js";
 import { blankFilestat, type FileDescription } from "../description.js";
 import { defaultHostLimits } from "../limits.js";
+import { directoryClass } from "./directory-class.js";
 import { memoryEnvironment, standaloneEnvironment } from "./environment.js";
 import { MemoryDirectoryDescription } from "./memory-directory-description.js";
 import type { MountedFile } from "./mounted-file.js";
@@ -73,6 +74,11 @@ export class MemoryDirectory {
       throw new RangeError(`MemoryDirectory: maxBytes must be a non-negative integer, got ${String(maxBytes)}`);
     this.#tree = new MemoryTree({ readOnly: options.readOnly === true, maxBytes });
     this.#root = new DirectoryNode(this.#tree, standaloneEnvironment.now(), null);
+  }
+
+  /** How the `mounts` option recognises a MemoryDirectory and makes read-only ones for file mounts (see directory-class.ts). */
+  get [directoryClass](): typeof MemoryDirectory {
+    return MemoryDirectory;
   }
 
   get readOnly(): boolean {
