@@ -16,9 +16,10 @@ import type { Out } from "../../runtime/out.js";
 import type { ClockSource } from "../context.js";
 import { blankFilestat, type FileDescription } from "../description.js";
 import { defaultHostLimits } from "../limits.js";
-import { directoryClass } from "./directory-class.js";
 import { memoryEnvironment, standaloneEnvironment } from "./environment.js";
 import { MemoryDirectoryDescription } from "./memory-directory-description.js";
+import { planMounts } from "./mount-plan.js";
+import { mountPlanner, type MountPlanner } from "./mount-planner.js";
 import type { MountedFile } from "./mounted-file.js";
 import { DirectoryNode, FileNode, MemoryTree, MountNode, SymlinkNode, type Inode } from "./nodes.js";
 import { resolve, type Found, type ResolveLimits } from "./resolve.js";
@@ -76,9 +77,9 @@ export class MemoryDirectory {
     this.#root = new DirectoryNode(this.#tree, standaloneEnvironment.now(), null);
   }
 
-  /** How the `mounts` option recognises a MemoryDirectory and makes read-only ones for file mounts (see directory-class.ts). */
-  get [directoryClass](): typeof MemoryDirectory {
-    return MemoryDirectory;
+  /** The rules of the `mounts` option, which the WASI class finds here (see mount-planner.ts). */
+  get [mountPlanner](): MountPlanner {
+    return planMounts;
   }
 
   get readOnly(): boolean {
