@@ -602,6 +602,17 @@ describe("the mounts option", () => {
     );
   });
 
+  it("places a hand-made file in a directory mount or beside a ready-made one, and names the mount it needs otherwise", () => {
+    const handMade = { filetype: zero.filetype, size: () => 0n, open: zero.open };
+    const mem = new MemoryDirectory({ readOnly: true });
+    expect(parseMounts({ "/dev": mem, "/dev/mine": handMade }, []).map(([path]) => path)).toEqual(["/dev"]);
+    expect(mem.kindOf("mine")).toBe("mount");
+    expect(parseMounts({ "/dev/mine": handMade, "/etc/motd": readOnlyFile("hi") }, []).map(([path]) => path)).toEqual(["/dev", "/etc"]);
+    expect(() => parseMounts({ "/dev/mine": handMade }, [])).toThrow(
+      /'options\.mounts\['\/dev\/mine'\]' needs a directory to hold it: mount new MemoryDirectory\(\{ readOnly: true \}\) at '\/dev'/,
+    );
+  });
+
   it("puts mounts after the host preopens in the WASI class, and checks them after node:wasi's options", () => {
     expect(() => new WASI({ version: "preview1", args: 5 as never, mounts: 5 as never })).toThrow(/options\.args/);
     expect(() => new WASI({ version: "preview1", mounts: { rel: new MemoryDirectory() } })).toThrow(/options\.mounts\['rel'\]/);

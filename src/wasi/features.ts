@@ -10,6 +10,7 @@ import type { Preview1Host } from "../generated/preview1/host.js";
 import { createPreview1Imports, tracePreview1Imports, type Preview1Imports } from "../generated/preview1/index.js";
 import { preview0Host } from "../impl/preview0/adapter.js";
 import { formatTraceEvent, type GlueOptions, type GuestMemory, type TraceEvent } from "../runtime/index.js";
+import { traceOption, type TraceImports } from "./trace-option.js";
 import type { WasiVersion } from "./wasi-options.js";
 
 export type WasiImport = Preview1Imports | Preview0Imports;
@@ -17,14 +18,14 @@ export type WasiImport = Preview1Imports | Preview0Imports;
 /** Builds one version's import object over a preview1 host. */
 export type ImportsBuilder = (host: Preview1Host, memory: GuestMemory, options: GlueOptions) => WasiImport;
 /** Wraps one version's import object so that every call is reported as an event. */
-type ImportsTracer = (imports: WasiImport, memory: GuestMemory, log: (event: TraceEvent) => void) => WasiImport;
+export type ImportsTracer = (imports: WasiImport, memory: GuestMemory, log: (event: TraceEvent) => void) => WasiImport;
 
 /** Something a WASI object can be given in `features`; opaque to embedders, who pass the exported constants. */
 export interface WasiFeature {
   readonly name: string;
   readonly builders?: Partial<Record<WasiVersion, ImportsBuilder>>;
-  /** Call tracing: a wrapper per version, and how an event becomes a text line. */
-  readonly tracing?: { readonly tracers: Partial<Record<WasiVersion, ImportsTracer>>; readonly formatEvent: (event: TraceEvent) => string };
+  /** Call tracing: checks the `trace` option (given and not false) and returns what wraps an import object. */
+  readonly tracing?: (trace: unknown, traceToStderr: (line: string) => void) => TraceImports;
 }
 
 /** Preview1's imports: what every WASI object has. */
@@ -39,11 +40,14 @@ export const preview0Feature: WasiFeature = {
 /** The `trace` option, for both versions. */
 export const tracingFeature: WasiFeature = {
   name: "tracingFeature",
-  tracing: {
-    tracers: {
-      preview1: (imports, memory, log) => tracePreview1Imports(imports as Preview1Imports, memory, log),
-      unstable: (imports, memory, log) => tracePreview0Imports(imports as Preview0Imports, memory, log),
-    },
-    formatEvent: formatTraceEvent,
-  },
+  tracing: (trace, traceToStderr) =>
+    traceOption(
+      trace,
+      traceToStderr,
+      {
+        preview1: (imports, memory, log) => tracePreview1Imports(imports as Preview1Imports, memory, log),
+        unstable: (imports, memory, log) => tracePreview0Imports(imports as Preview0Imports, memory, log),
+      },
+      formatTraceEvent,
+    ),
 };

@@ -17,8 +17,9 @@ import type { HostLimits } from "../impl/limits.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
 import { preview1Builder, type WasiFeature, type WasiImport } from "./features.js";
 import { parseMounts } from "./wasi-mounts.js";
-import { GuestMemory, type GlueOptions, type TraceEvent, type WasmMemory } from "../runtime/index.js";
+import { GuestMemory, type GlueOptions, type WasmMemory } from "../runtime/index.js";
 import { reportHostErrorsOnce } from "./host-error-report.js";
+import type { TraceImports } from "./trace-option.js";
 import { invalidArgValue, wasiNotStarted } from "./node-errors.js";
 import { describeStdio, type StdioSlot } from "./stdio-options.js";
 import { parseExtraOptions, type WasiExtraOptions } from "./wasi-extra-options.js";
@@ -83,19 +84,17 @@ export const moduleNames: Record<WasiVersion, string> = {
   unstable: "wasi_unstable",
 };
 
-/** `traced` where `functions` (the trace option's filter) names the function, the untraced glue elsewhere. */
-function onlyTraced<I extends object>(imports: I, traced: I, functions: readonly string[] | null): I {
-  if (functions === null) return traced;
-  const unknown = functions.find((name) => !Object.hasOwn(imports, name));
-  if (unknown !== undefined) {
+/** The tracing feature's check of the `trace` option (given and not false), and what it wraps the imports with. */
+function tracingFrom(features: readonly WasiFeature[], trace: unknown, platform: WasiPlatform): TraceImports {
+  const tracing = features.find((feature) => feature.tracing !== undefined)?.tracing;
+  if (tracing === undefined) {
     throw invalidArgValue(
-      "options.trace.functions",
-      unknown,
-      `is not a function of this WASI version (known: ${Object.keys(imports).join(", ")})`,
+      "options.trace",
+      true,
+      "needs tracingFeature in options.features on this entry point (import it from witx-wasi/core)",
     );
   }
-  const chosen = new Set(functions);
-  return Object.fromEntries(Object.entries(imports).map(([name, glue]) => [name, chosen.has(name) ? traced[name as keyof I] : glue])) as I;
+  return tracing(trace, (line) => platform.traceLine(line));
 }
 
 export class WasiBase {
@@ -117,7 +116,9 @@ export class WasiBase {
   constructor(options: WasiBaseOptions | undefined, platform: WasiPlatform) {
     const parsed = parseWasiOptions(options);
     const given = (options ?? {}) as Record<string, unknown>;
-    const extra = parseExtraOptions(given, (line) => platform.traceLine(line));
+    const extra = parseExtraOptions(given);
+    const features = [...platform.features, ...extra.features];
+    const traceImports = extra.trace === undefined ? null : tracingFrom(features, extra.trace, platform);
     this.#version = parsed.version;
     this.#exitProcess = platform.exitProcess;
     this.#returnOnExit = parsed.returnOnExit || platform.exitProcess === undefined;
@@ -151,8 +152,6 @@ export class WasiBase {
       limits: extra.limits,
     };
     const memory = this.#memory;
-    const trace = extra.trace;
-    const features = [...platform.features, ...extra.features];
     const build =
       parsed.version === "preview1"
         ? preview1Builder
@@ -167,26 +166,9 @@ export class WasiBase {
     }
     // With trace off the import object is the glue itself: no wrapper, no cost.
     let importsOver = (over: Preview1Host): WasiImport => build(over, memory, glueOptions);
-    if (trace !== null) {
-      const tracing = features.find((feature) => feature.tracing?.tracers[parsed.version])?.tracing;
-      const tracer = tracing?.tracers[parsed.version];
-      if (tracing === undefined || tracer === undefined) {
-        built.close();
-        throw invalidArgValue(
-          "options.trace",
-          true,
-          "needs tracingFeature in options.features on this entry point (import it from witx-wasi/core)",
-        );
-      }
-      const { lines, events } = trace;
-      const sink = (event: TraceEvent) => {
-        events?.(event);
-        lines?.(tracing.formatEvent(event));
-      };
-      importsOver = (over) => {
-        const imports = build(over, memory, glueOptions);
-        return onlyTraced(imports, tracer(imports, memory, sink), trace.functions);
-      };
+    if (traceImports !== null) {
+      const { version } = parsed;
+      importsOver = (over) => traceImports(build(over, memory, glueOptions), memory, version);
     }
     this.#importsOver = importsOver;
     this.wasiImport = importsOver(host);

@@ -88,7 +88,8 @@ export interface WasiExtraOptions {
 
 export interface ParsedExtraOptions {
   badPointer: BadPointerMode;
-  trace: ParsedTrace | null;
+  /** undefined when absent or false; anything else is checked by the tracing feature (src/wasi/trace-option.ts). */
+  trace: unknown;
   features: readonly WasiFeature[];
   onHostError: HostErrorHook | undefined;
   memory: WasmMemory | undefined;
@@ -143,35 +144,8 @@ export interface TraceOptions {
   functions?: readonly string[];
 }
 
-interface ParsedTrace {
-  /** Where text lines go, or null when only events were asked for. */
-  lines: ((line: string) => void) | null;
-  events: ((event: TraceEvent) => void) | null;
-  /** null: every function. */
-  functions: readonly string[] | null;
-}
-
-function parseTrace(trace: unknown, traceToStderr: (line: string) => void): ParsedTrace | null {
-  if (trace === false) return null;
-  if (trace === true) return { lines: traceToStderr, events: null, functions: null };
-  if (typeof trace === "function") return { lines: trace as (line: string) => void, events: null, functions: null };
-  if (trace === null || typeof trace !== "object") throw invalidArgType("options.trace", ["boolean", "function", "Object"], trace);
-  const { log, onEvent, functions } = trace as Record<string, unknown>;
-  if (log !== undefined && typeof log !== "function") throw invalidArgType("options.trace.log", "function", log);
-  if (onEvent !== undefined && typeof onEvent !== "function") throw invalidArgType("options.trace.onEvent", "function", onEvent);
-  if (functions !== undefined && !(Array.isArray(functions) && functions.every((name) => typeof name === "string"))) {
-    throw invalidArgType("options.trace.functions", "string[]", functions);
-  }
-  return {
-    lines: log !== undefined || onEvent === undefined ? ((log as ((line: string) => void) | undefined) ?? traceToStderr) : null,
-    events: (onEvent as ((event: TraceEvent) => void) | undefined) ?? null,
-    functions: (functions as readonly string[] | undefined) ?? null,
-  };
-}
-
-/** `traceToStderr` is where `trace: true` sends lines on this entry point. */
-export function parseExtraOptions(options: Record<string, unknown>, traceToStderr: (line: string) => void): ParsedExtraOptions {
-  const { badPointer = "trap", trace = false, onHostError, memory, stdio, host, deterministic, limits, features = [] } = options;
+export function parseExtraOptions(options: Record<string, unknown>): ParsedExtraOptions {
+  const { badPointer = "trap", trace, onHostError, memory, stdio, host, deterministic, limits, features = [] } = options;
   if (
     !Array.isArray(features) ||
     !features.every((feature) => typeof feature === "object" && feature !== null && typeof feature.name === "string")
@@ -196,7 +170,7 @@ export function parseExtraOptions(options: Record<string, unknown>, traceToStder
   }
   return {
     badPointer,
-    trace: parseTrace(trace, traceToStderr),
+    trace: trace === false ? undefined : trace,
     features: features as WasiFeature[],
     onHostError: onHostError as HostErrorHook | undefined,
     memory,

@@ -18,6 +18,8 @@ import { blankFilestat, type FileDescription } from "../description.js";
 import { defaultHostLimits } from "../limits.js";
 import { memoryEnvironment, standaloneEnvironment } from "./environment.js";
 import { MemoryDirectoryDescription } from "./memory-directory-description.js";
+import { planMounts } from "./mount-plan.js";
+import { mountPlanner, type MountPlanner } from "./mount-planner.js";
 import type { MountedFile } from "./mounted-file.js";
 import { DirectoryNode, FileNode, MemoryTree, MountNode, SymlinkNode, type Inode } from "./nodes.js";
 import { resolve, type Found, type ResolveLimits } from "./resolve.js";
@@ -73,6 +75,11 @@ export class MemoryDirectory {
       throw new RangeError(`MemoryDirectory: maxBytes must be a non-negative integer, got ${String(maxBytes)}`);
     this.#tree = new MemoryTree({ readOnly: options.readOnly === true, maxBytes });
     this.#root = new DirectoryNode(this.#tree, standaloneEnvironment.now(), null);
+  }
+
+  /** The rules of the `mounts` option, which the WASI class finds here (see mount-planner.ts). */
+  get [mountPlanner](): MountPlanner {
+    return planMounts;
   }
 
   get readOnly(): boolean {

@@ -27,6 +27,8 @@ import {
   type Whence,
 } from "../../generated/preview1/types.js";
 import { BaseDescription, type FileDescription, type OpenRequest } from "../description.js";
+import { planMounts } from "./mount-plan.js";
+import { mountPlanner, type MountPlanner } from "./mount-planner.js";
 
 /** Fills the parts of a Filestat that belong to the tree: dev, ino, nlink, times (and filetype, size from the mount). */
 export interface MountIdentity {
@@ -34,6 +36,12 @@ export interface MountIdentity {
 }
 
 export interface MountedFile {
+  /**
+   * Set by the ready-made kinds: the rules of the `mounts` option, which the
+   * WASI class finds here (see mount-planner.ts). A hand-made file, without
+   * it, must be mounted inside a MemoryDirectory mount or beside a ready-made one.
+   */
+  readonly [mountPlanner]?: MountPlanner;
   /** What the name reports before it is opened (path_filestat_get, fd_readdir) and what rights an fd on it may hold. */
   readonly filetype: Filetype;
   /** The size path_filestat_get reports. */
@@ -50,6 +58,7 @@ function wantsChange(request: OpenRequest): boolean {
 export function readOnlyFile(content: string | Uint8Array): MountedFile {
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : Uint8Array.from(content);
   return {
+    [mountPlanner]: planMounts,
     filetype: filetype.regular_file,
     size: () => BigInt(bytes.length),
     open(request, identity) {
@@ -66,6 +75,7 @@ export function readOnlyFile(content: string | Uint8Array): MountedFile {
  */
 export function generatedDevice(generate: (into: Uint8Array, offset: bigint) => void): MountedFile {
   return {
+    [mountPlanner]: planMounts,
     filetype: filetype.character_device,
     size: () => 0n,
     open(request, identity) {
