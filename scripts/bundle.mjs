@@ -15,6 +15,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const entries = { index: "src/index.ts", portable: "src/portable.ts" };
@@ -68,30 +69,89 @@ const node = await build({
   metafile: true,
 });
 
-// Every source module the two library entry points reach, transpiled on its own.
-const libraryInputs = new Set();
-const pending = Object.values(entries);
-while (pending.length > 0) {
-  const input = pending.pop();
-  if (libraryInputs.has(input)) continue;
-  libraryInputs.add(input);
-  for (const { path } of node.metafile.inputs[input].imports) if (path.startsWith("src/")) pending.push(path);
-}
+// dist/esm: every module the portable entry point reaches, transpiled on its own, so a
+// bundler keeps only what an app imports (test/bundle-size.test.ts). Fully minified:
+// a bundler renames and shakes anyway, and esbuild's keepNames would add calls that
+// stop it from dropping unused classes.
+const portableInputs = reachedModules(node.metafile, ["src/portable.ts"]);
 await build({
   ...common,
-  entryPoints: [...libraryInputs],
+  minify: true,
+  entryPoints: [...portableInputs],
   outdir: "dist/esm",
   outbase: "src",
   bundle: false,
   platform: "neutral",
 });
-
 pruneDeclarations("dist/types", Object.keys(entries));
+withoutComments(listFiles(join(root, "dist/types/generated/preview0")));
+withoutComments(declarationsOfNoExport("dist/types", Object.keys(entries)));
+// tsc indents declarations by four spaces a level; a tab a level reads the same and packs smaller.
+for (const file of listFiles(join(root, "dist/types"))) {
+  const text = readFileSync(file, "utf8");
+  writeFileSync(
+    file,
+    text.replace(/^(?: {4})+/gm, (indent) => "\t".repeat(indent.length / 4)),
+  );
+}
 
 mkdirSync(join(root, "dist/cjs"), { recursive: true });
 for (const name of Object.keys(entries)) {
   writeFileSync(join(root, `dist/cjs/${name}.cjs`), `"use strict";\nmodule.exports = require("../bundle/${name}.js");\n`);
   writeFileSync(join(root, `dist/cjs/${name}.d.cts`), `export * from "../types/${name}.js";\n`);
+}
+
+/** The source modules (paths from the root, as in the metafile) that `starts` reach. */
+function reachedModules(metafile, starts) {
+  const reached = new Set();
+  const pending = [...starts];
+  while (pending.length > 0) {
+    const input = pending.pop();
+    if (reached.has(input)) continue;
+    reached.add(input);
+    for (const { path } of metafile.inputs[input].imports) if (path.startsWith("src/")) pending.push(path);
+  }
+  return reached;
+}
+
+/**
+ * Strips the comments from declaration files. Used for preview0's, whose documentation
+ * repeats preview1's nearly word for word (the same witx docs), and for the files that
+ * declare nothing an entry point exports (they are there because an exported type
+ * mentions one of their types, and no editor shows their comments to a user).
+ */
+function withoutComments(files) {
+  const printer = ts.createPrinter({ removeComments: true });
+  for (const file of files) {
+    const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    writeFileSync(file, printer.printFile(source));
+  }
+}
+
+/** The declaration files in `directory` where no name the entry points export (namespaces' members included) is declared. */
+function declarationsOfNoExport(directory, entryNames) {
+  const base = join(root, directory);
+  const entryFiles = entryNames.map((name) => join(base, `${name}.d.ts`));
+  const program = ts.createProgram(entryFiles, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: ["node"],
+    noEmit: true,
+  });
+  const checker = program.getTypeChecker();
+  const declaring = new Set(entryFiles);
+  const seen = new Set();
+  const visit = (exported) => {
+    const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
+    if (seen.has(symbol)) return;
+    seen.add(symbol);
+    for (const declaration of symbol.declarations ?? []) declaring.add(declaration.getSourceFile().fileName);
+    if (symbol.flags & ts.SymbolFlags.Module) for (const member of checker.getExportsOfModule(symbol)) visit(member);
+  };
+  for (const file of entryFiles)
+    for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)))) visit(exported);
+  return listFiles(base).filter((file) => !declaring.has(file.replaceAll("\\", "/")) && !declaring.has(file));
 }
 
 /** Deletes the declaration files that no entry point's declarations import. */
