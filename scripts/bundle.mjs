@@ -1,10 +1,12 @@
 // Builds what the package ships, after `tsc -p tsconfig.build.json` has written the
 // declarations into dist/types/:
 // - dist/bundle/: the Node build, one ES module per entry plus shared chunks. Node
-//   loads it through the "node" export condition and the CLI: loading ~70 ES modules
-//   one by one cost ~60-100 ms at start-up (bench/RESULTS.md), the bundle ~20 ms.
-// - dist/esm/: one ES module per source module, for bundlers ("default" condition,
-//   `sideEffects: false`), so an app keeps only what it imports.
+//   loads it ("." always, the subpaths through the "node" export condition) and the
+//   CLI: loading ~70 ES modules one by one cost ~60-100 ms at start-up, the bundle
+//   ~11 ms (bench/RESULTS.md, "Import time").
+// - dist/esm/: one ES module per module the portable entry point reaches, for bundlers
+//   (the subpaths' "default" condition, `sideEffects: false`), so an app keeps only
+//   what it imports.
 // - dist/cjs/: CommonJS entries for `require` and TypeScript's CommonJS resolution;
 //   they require the Node build (require(esm) works from Node 20.19, the engines floor),
 //   so there is one copy of every class whichever way the package is loaded.
@@ -19,9 +21,8 @@ import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const entries = { index: "src/index.ts", portable: "src/portable.ts" };
-// Whitespace and syntax are minified to keep the tarball small; names are kept, so
-// stack traces still name our functions.
-const common = { absWorkingDir: root, format: "esm", target: "es2022", minifyWhitespace: true, minifySyntax: true, logLevel: "warning" };
+// Minified: a smaller tarball, and less for Node to parse at import.
+const common = { absWorkingDir: root, format: "esm", target: "es2022", minify: true, logLevel: "warning" };
 
 /**
  * Node builtins taken with process.getBuiltinModule (Node 20.16+) instead of `import`.
@@ -53,9 +54,8 @@ for (const directory of ["dist/bundle", "dist/esm", "dist/cjs", "dist/src"])
 
 const node = await build({
   ...common,
-  // Identifiers are minified too: less for Node to parse at import. keepNames keeps
-  // every function's and class's name, which stack traces and util.inspect show.
-  minify: true,
+  // Every function and class keeps its name, which stack traces and util.inspect show
+  // (~0.8 ms of import time and 4.7 kB packed).
   keepNames: true,
   plugins: [builtinsWithoutFacade],
   // The worker runner starts guest-worker.js beside the bundle (src/worker/worker-script.ts).
@@ -70,19 +70,18 @@ const node = await build({
 });
 
 // dist/esm: every module the portable entry point reaches, transpiled on its own, so a
-// bundler keeps only what an app imports (test/bundle-size.test.ts). Fully minified:
-// a bundler renames and shakes anyway, and esbuild's keepNames would add calls that
-// stop it from dropping unused classes.
+// bundler keeps only what an app imports (test/bundle-size.test.ts). Without keepNames:
+// a bundler renames anyway, and its `__name` calls would stop it dropping unused classes.
 const portableInputs = reachedModules(node.metafile, ["src/portable.ts"]);
 await build({
   ...common,
-  minify: true,
   entryPoints: [...portableInputs],
   outdir: "dist/esm",
   outbase: "src",
   bundle: false,
   platform: "neutral",
 });
+
 pruneDeclarations("dist/types", Object.keys(entries));
 withoutComments(listFiles(join(root, "dist/types/generated/preview0")));
 withoutComments(declarationsOfNoExport("dist/types", Object.keys(entries)));
