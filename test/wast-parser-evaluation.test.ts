@@ -1,5 +1,5 @@
 /**
- * Why codegen/reader/ is our own (README, design notes): these pin what the
+ * Why codegen/reader/ is our own (notes/design.md): these pin what the
  * named candidate, @webassemblyjs/wast-parser's tokenizer, does with witx, so the
  * note stays true when the dependency is upgraded (a fixed version would fail here
  * and deserve another look).

@@ -7,12 +7,16 @@
  * starts and closes the listener when the run ends), or a connected
  * net.Socket (the guest owns it: closing the fd ends it).
  */
-import { Server, Socket, createServer } from "node:net";
+import type { Server, Socket } from "node:net";
 import type { FileDescription } from "../impl/description.js";
 import { SocketConnection } from "../impl/node/socket-connection.js";
 import { SocketListener } from "../impl/node/socket-listener.js";
 
 export type SocketOption = Server | Socket | string;
+
+// node:net is loaded when sockets are asked for, not when the package is imported (it
+// pulls in streams and several bindings, milliseconds of start-up).
+const net = () => process.getBuiltinModule("node:net");
 
 export interface GuestSocket {
   readonly description: FileDescription;
@@ -42,7 +46,7 @@ export class SocketListenError extends Error {
 
 function listen(address: { host: string; port: number }, text: string, index: number): Promise<Server> {
   // allowHalfOpen: a client's FIN lets the guest read 0 bytes and still send its answer.
-  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  const server = net().createServer({ allowHalfOpen: true, pauseOnConnect: true });
   return new Promise((resolve, reject) => {
     const failed = (error: Error) => reject(new SocketListenError(text, index, error));
     server.once("error", failed);
@@ -62,7 +66,7 @@ export function checkSocketsOption(value: unknown): asserts value is readonly So
     if (typeof entry === "string") {
       if (parseListenAddress(entry) === null)
         throw new TypeError(`The "${where}" property must be "host:port" (port 0 to 65535). Received ${JSON.stringify(entry)}`);
-    } else if (!(entry instanceof Server) && !(entry instanceof Socket)) {
+    } else if (!(entry instanceof net().Server) && !(entry instanceof net().Socket)) {
       throw new TypeError(`The "${where}" property must be a net.Server, a net.Socket or a "host:port" string`);
     }
   });
@@ -75,6 +79,7 @@ export function checkSocketsOption(value: unknown): asserts value is readonly So
  * settles once the "host:port" listeners listen.
  */
 export function openGuestSockets(entries: readonly SocketOption[]): Promise<GuestSocket[]> {
+  const { Server, Socket } = net();
   const opened: (GuestSocket | null)[] = entries.map((entry) => {
     if (entry instanceof Socket) return { description: new SocketConnection(entry), listening: false };
     if (entry instanceof Server) return { description: new SocketListener(entry, false), listening: true };

@@ -8,9 +8,11 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 
 export function startGuestWorker(): Worker {
+  // node:worker_threads is loaded by the first run in a worker, not when the package is imported.
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
   const here = import.meta.url;
   if (!here.endsWith(".ts")) return new Worker(new URL("./guest-worker.js", here));
   // The ESM build of tsx's API (a worker's eval code resolves `import()` as CommonJS would, so by path).

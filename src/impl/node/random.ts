@@ -5,7 +5,7 @@
  * that is refilled when it runs dry. Bytes handed out are never handed out
  * again. Large requests are filled in place.
  */
-import { randomFillSync } from "node:crypto";
+import type { randomFillSync as RandomFillSync } from "node:crypto";
 import type { Preview1Host } from "../../generated/preview1/host.js";
 import { errno } from "../../generated/preview1/types.js";
 
@@ -14,6 +14,14 @@ const poolSize = 65536;
 const pooledLimit = 256;
 /** randomFillSync accepts at most 2^31 - 1 bytes per call. */
 const directChunk = 1 << 30;
+
+// node:crypto takes milliseconds to load (a third of the package's import time), so it
+// is fetched at the first fill, not when the package is imported.
+let loadedFill: typeof RandomFillSync | undefined;
+function randomFillSync(buffer: Uint8Array, offset?: number, size?: number): void {
+  loadedFill ??= process.getBuiltinModule("node:crypto").randomFillSync;
+  loadedFill(buffer, offset, size);
+}
 
 export function createRandomMethods(): Pick<Preview1Host, "random_get"> {
   const pool = new Uint8Array(poolSize);
