@@ -97,7 +97,7 @@ describe("bundle size for a browser app", () => {
     expect(full.gzip - lean.gzip).toBeGreaterThan(4 * 1024);
   });
 
-  it("leaves the in-memory file system and the mount rules out unless the app mounts something", async () => {
+  it("leaves the in-memory file system, the mount rules and the path_*/sock_* groups out unless the app mounts something", async () => {
     const mounted = `
 import { WASI, MemoryDirectory, captureOutput } from "witx-wasi/core";
 export function run(bytes) {
@@ -109,6 +109,14 @@ export function run(bytes) {
     const [lean, withMount] = await Promise.all([bundle(ours), bundle(mounted)]);
     const memory = (modules: string[]) => modules.filter((path) => path.startsWith("impl/memory/"));
     expect(memory(lean.modules)).toEqual(["impl/memory/mount-planner.js"]);
+    // Without a mount every descriptor is a stdio stream: src/impl/preview1/streams-only.ts answers.
+    const pathAndSocket = (modules: string[]) => modules.filter((path) => /^impl\/preview1\/(path|sock|streams-only)\.js$/.test(path));
+    expect(pathAndSocket(lean.modules)).toEqual(["impl/preview1/streams-only.js"]);
+    expect(pathAndSocket(withMount.modules).sort()).toEqual([
+      "impl/preview1/path.js",
+      "impl/preview1/sock.js",
+      "impl/preview1/streams-only.js",
+    ]);
     expect(memory(withMount.modules)).toEqual(
       expect.arrayContaining([
         "impl/memory/memory-directory.js",
