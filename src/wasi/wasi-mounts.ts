@@ -23,7 +23,7 @@ import {
   type MountErrors,
   type MountPlan,
 } from "../impl/memory/mount-planner.js";
-import { invalidArgType, invalidArgValue } from "./node-errors.js";
+import { invalidArgType, invalidArgValue, requireObject } from "./node-errors.js";
 
 export type Mount = MemoryDirectory | MountedFile;
 
@@ -32,8 +32,8 @@ const errors: MountErrors = { invalidValue: invalidArgValue, invalidType: invali
 /** Checks `mounts` against itself and the host preopens; returns the preopens to add after the host ones (null: none). */
 export function parseMounts(value: unknown, hostPreopens: readonly (readonly [guestPath: string, hostPath: string])[]): MountPlan | null {
   if (value === undefined) return null;
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidArgType("options.mounts", "Object", value);
-  const entries = Object.entries(value as Record<string, unknown>);
+  requireObject(value, "options.mounts");
+  const entries = Object.entries(value);
   const plan = entries.map(([, mount]) => plannerOf(mount)).find((planner) => planner !== undefined);
   if (plan !== undefined) return plan(entries, hostPreopens, errors);
   for (const [key, mount] of entries) {
