@@ -72,11 +72,12 @@ describe("bundle size for a browser app", () => {
       `minimal run, esbuild --minify: witx-wasi/core ${kB(our.minified)} (${kB(our.gzip)} gzip); ` +
         `@bjorn3/browser_wasi_shim ${kB(their.minified)} (${kB(their.gzip)} gzip)`,
     );
-    // Where the package stands (18.1 kB; issue 13 aims at 12 kB gzip, and the
+    // Where the package stands (17.3 kB; issue 13 aims at 12 kB gzip, and the
     // README's design notes say what the rest is); this bound catches a regression
     // such as a shared chunk, a side effect that stops the bundler from dropping
-    // modules, or the in-memory file system coming back (+5 kB gzip).
-    expect(our.gzip).toBeLessThan(19 * 1024);
+    // modules, the in-memory file system (+5 kB gzip) or the path_*/sock_* groups
+    // (+0.8 kB) coming back.
+    expect(our.gzip).toBeLessThan(17.5 * 1024);
   });
 
   it("leaves the trace and the preview0 adapter out unless the app imports them", async () => {
@@ -97,7 +98,7 @@ describe("bundle size for a browser app", () => {
     expect(full.gzip - lean.gzip).toBeGreaterThan(4 * 1024);
   });
 
-  it("leaves the in-memory file system and the mount rules out unless the app mounts something", async () => {
+  it("leaves the in-memory file system, the mount rules and the path_*/sock_* groups out unless the app mounts something", async () => {
     const mounted = `
 import { WASI, MemoryDirectory, captureOutput } from "witx-wasi/core";
 export function run(bytes) {
@@ -109,6 +110,14 @@ export function run(bytes) {
     const [lean, withMount] = await Promise.all([bundle(ours), bundle(mounted)]);
     const memory = (modules: string[]) => modules.filter((path) => path.startsWith("impl/memory/"));
     expect(memory(lean.modules)).toEqual(["impl/memory/mount-planner.js"]);
+    // Without a mount every descriptor is a stdio stream: src/impl/preview1/streams-only.ts answers.
+    const pathAndSocket = (modules: string[]) => modules.filter((path) => /^impl\/preview1\/(path|sock|streams-only)\.js$/.test(path));
+    expect(pathAndSocket(lean.modules)).toEqual(["impl/preview1/streams-only.js"]);
+    expect(pathAndSocket(withMount.modules).sort()).toEqual([
+      "impl/preview1/path.js",
+      "impl/preview1/sock.js",
+      "impl/preview1/streams-only.js",
+    ]);
     expect(memory(withMount.modules)).toEqual(
       expect.arrayContaining([
         "impl/memory/memory-directory.js",

@@ -587,13 +587,13 @@ describe("the mounts option", () => {
     expect(() => parseMounts({ "/m": new MemoryDirectory(), "/m/n": new MemoryDirectory() }, [])).toThrow(
       /'options\.mounts\['\/m\/n'\]' is inside options\.mounts\['\/m'\]/,
     );
-    expect(parseMounts({ "/": new MemoryDirectory() }, host)).toHaveLength(1);
+    expect(parseMounts({ "/": new MemoryDirectory() }, host)?.preopens).toHaveLength(1);
   });
 
   it("gives file mounts a shared read-only parent, or places them in a directory mount", () => {
     const mem = new MemoryDirectory();
-    const preopens = parseMounts({ "/mem": mem, "/mem/dev/null": zero, "/dev/zero": zero, "/dev/full": zero }, []);
-    expect(preopens.map(([path]) => path)).toEqual(["/mem", "/dev"]);
+    const preopens = parseMounts({ "/mem": mem, "/mem/dev/null": zero, "/dev/zero": zero, "/dev/full": zero }, [])?.preopens;
+    expect(preopens?.map(([path]) => path)).toEqual(["/mem", "/dev"]);
     expect(mem.kindOf("dev/null")).toBe("mount");
     const taken = new MemoryDirectory();
     taken.writeFile("f", "x");
@@ -605,9 +605,12 @@ describe("the mounts option", () => {
   it("places a hand-made file in a directory mount or beside a ready-made one, and names the mount it needs otherwise", () => {
     const handMade = { filetype: zero.filetype, size: () => 0n, open: zero.open };
     const mem = new MemoryDirectory({ readOnly: true });
-    expect(parseMounts({ "/dev": mem, "/dev/mine": handMade }, []).map(([path]) => path)).toEqual(["/dev"]);
+    expect(parseMounts({ "/dev": mem, "/dev/mine": handMade }, [])?.preopens.map(([path]) => path)).toEqual(["/dev"]);
     expect(mem.kindOf("mine")).toBe("mount");
-    expect(parseMounts({ "/dev/mine": handMade, "/etc/motd": readOnlyFile("hi") }, []).map(([path]) => path)).toEqual(["/dev", "/etc"]);
+    expect(parseMounts({ "/dev/mine": handMade, "/etc/motd": readOnlyFile("hi") }, [])?.preopens.map(([path]) => path)).toEqual([
+      "/dev",
+      "/etc",
+    ]);
     expect(() => parseMounts({ "/dev/mine": handMade }, [])).toThrow(
       /'options\.mounts\['\/dev\/mine'\]' needs a directory to hold it: mount new MemoryDirectory\(\{ readOnly: true \}\) at '\/dev'/,
     );

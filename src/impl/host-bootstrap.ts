@@ -13,6 +13,7 @@ import type { FileDescription } from "./description.js";
 import { FdEntry, FdTable } from "./fd-table.js";
 import { resolveHostLimits, type HostLimits } from "./limits.js";
 import { composeHost, type ClosableHost } from "./preview1/compose-host.js";
+import { pathAndSocketCalls, type PathAndSocketCalls } from "./preview1/path-and-socket.js";
 import { streamRights } from "./rights.js";
 
 /** The options every host kind takes; `Stdio` is what it accepts for fds 0, 1 and 2. */
@@ -56,6 +57,15 @@ export function stdioDescriptionEntry(description: FileDescription): FdEntry {
 }
 
 export function bootstrapHost(options: HostOptions<unknown>, kind: HostKind): ClosableHost {
+  return bootstrapHostWith(options, kind, pathAndSocketCalls);
+}
+
+/**
+ * bootstrapHost with the path_* and sock_* calls chosen by the caller: a host
+ * that can hold no directory or socket passes the streams-only answers, and
+ * its bundle then leaves the full groups out.
+ */
+export function bootstrapHostWith(options: HostOptions<unknown>, kind: HostKind, pathAndSocket: PathAndSocketCalls): ClosableHost {
   const limits = resolveHostLimits(options.limits);
   const clock = options.clock ?? kind.defaultClock();
   const fds = new FdTable(limits.maxOpenFds);
@@ -76,6 +86,7 @@ export function bootstrapHost(options: HostOptions<unknown>, kind: HostKind): Cl
     env: options.env,
     random: options.random ?? kind.defaultRandom(),
     onExit: options.onExit,
+    pathAndSocket,
   });
   const release = kind.release;
   if (release === undefined) return host;

@@ -180,6 +180,11 @@ export function invalidArgType(name: string, expected: string | readonly string[
   return nodeError(TypeError, "ERR_INVALID_ARG_TYPE", message) as TypeError & { code: string };
 }
 
+/** node:wasi's validateObject: a non-null, non-array, non-function object, else ERR_INVALID_ARG_TYPE naming `name`. */
+export function requireObject(value: unknown, name: string): asserts value is Record<string, unknown> {
+  if (value === null || Array.isArray(value) || typeof value !== "object") throw invalidArgType(name, "Object", value);
+}
+
 /** ERR_INVALID_ARG_VALUE: `The property 'options.version' unsupported WASI version. Received 'foo'`. */
 export function invalidArgValue(name: string, value: unknown, reason = "is invalid"): TypeError & { code: string } {
   const shown = clip(inspect(value), 128, 128);

@@ -11,7 +11,7 @@ import { createVirtualTime } from "../impl/deterministic/virtual-time.js";
 import { randomMethodsFrom } from "../impl/preview1/random.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
 import type { ClockSource } from "../impl/context.js";
-import type { DescriptionPreopen } from "../impl/description-preopen.js";
+import type { MountPlan } from "../impl/memory/mount-planner.js";
 import type { FileDescription } from "../impl/description.js";
 import type { HostLimits } from "../impl/limits.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
@@ -56,8 +56,8 @@ interface HostSetup {
   onExit: (code: number) => never;
   /** Resource bounds, defaults filled in. */
   limits: HostLimits;
-  /** In-memory directories and embedder files from the `mounts` option, as preopens after the host ones. */
-  mounts: DescriptionPreopen[];
+  /** In-memory directories and embedder files from the `mounts` option, as preopens after the host ones; null without mounts. */
+  mounts: MountPlan | null;
   /** Sockets right after stdio (the worker runner's `sockets` option). */
   sockets?: readonly { readonly description: FileDescription; readonly listening: boolean }[];
 }

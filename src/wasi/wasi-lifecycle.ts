@@ -11,7 +11,7 @@
  * - Node does not require a real WebAssembly.Instance: any object whose
  *   `exports` is an object with a real WebAssembly.Memory as `memory` will do.
  */
-import { codedError, invalidArgType, wasiAlreadyStarted } from "./node-errors.js";
+import { codedError, invalidArgType, requireObject, wasiAlreadyStarted } from "./node-errors.js";
 import type { WasmMemory } from "../runtime/index.js";
 
 /** Per-WASI-object lifecycle state: whether start()/initialize() was called. */
@@ -33,13 +33,6 @@ export interface ReactorEntry {
   exports: ExportsObject;
   memory: WasmMemory;
   initialize: (() => unknown) | undefined;
-}
-
-/** Same acceptance as Node's validateObject: arrays, functions and null are refused. */
-function requireObject(value: unknown, name: string): asserts value is ExportsObject {
-  if (value === null || Array.isArray(value) || typeof value !== "object") {
-    throw invalidArgType(name, "Object", value);
-  }
 }
 
 const memoryBufferGetter = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, "buffer")?.get;

@@ -10,7 +10,6 @@
  * since a hand-made MountedFile must be placed in a MemoryDirectory mount;
  * without one, the first entry's problem is reported here.
  */
-import type { DescriptionPreopen } from "../impl/description-preopen.js";
 import type { MemoryDirectory } from "../impl/memory/memory-directory.js";
 import type { MountedFile } from "../impl/memory/mounted-file.js";
 import {
@@ -22,21 +21,19 @@ import {
   notAGuestPath,
   plannerOf,
   type MountErrors,
+  type MountPlan,
 } from "../impl/memory/mount-planner.js";
-import { invalidArgType, invalidArgValue } from "./node-errors.js";
+import { invalidArgType, invalidArgValue, requireObject } from "./node-errors.js";
 
 export type Mount = MemoryDirectory | MountedFile;
 
 const errors: MountErrors = { invalidValue: invalidArgValue, invalidType: invalidArgType };
 
-/** Checks `mounts` against itself and the host preopens; returns the preopens to add after the host ones, in fd order. */
-export function parseMounts(
-  value: unknown,
-  hostPreopens: readonly (readonly [guestPath: string, hostPath: string])[],
-): DescriptionPreopen[] {
-  if (value === undefined) return [];
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidArgType("options.mounts", "Object", value);
-  const entries = Object.entries(value as Record<string, unknown>);
+/** Checks `mounts` against itself and the host preopens; returns the preopens to add after the host ones (null: none). */
+export function parseMounts(value: unknown, hostPreopens: readonly (readonly [guestPath: string, hostPath: string])[]): MountPlan | null {
+  if (value === undefined) return null;
+  requireObject(value, "options.mounts");
+  const entries = Object.entries(value);
   const plan = entries.map(([, mount]) => plannerOf(mount)).find((planner) => planner !== undefined);
   if (plan !== undefined) return plan(entries, hostPreopens, errors);
   for (const [key, mount] of entries) {
@@ -46,5 +43,5 @@ export function parseMounts(
     if (!isMountedFile(mount)) throw invalidArgType(name, mountKinds, mount);
     throw invalidArgValue(name, key, holderNeeded(path));
   }
-  return [];
+  return null;
 }

@@ -14,7 +14,7 @@
  * is not open: `UVWASI_* , uvwasi_init` errors) belong to whoever opens those
  * resources; see `uvwasiInitError` in node-errors.ts.
  */
-import { invalidArgType, invalidArgValue, outOfRange } from "./node-errors.js";
+import { invalidArgType, invalidArgValue, outOfRange, requireObject } from "./node-errors.js";
 
 export type WasiVersion = "preview1" | "unstable";
 
@@ -34,13 +34,6 @@ export interface ParsedWasiOptions {
   version: WasiVersion;
   /** False when the caller used the Node 18 form without `version`. */
   versionGiven: boolean;
-}
-
-/** What node:wasi's validateObject accepts: a non-null, non-array, non-function object. */
-function requireObject(value: unknown, name: string): asserts value is Record<string, unknown> {
-  if (value === null || Array.isArray(value) || typeof value !== "object") {
-    throw invalidArgType(name, "Object", value);
-  }
 }
 
 /** node:wasi's check for stdio fds: an int32 that is at least 0. */

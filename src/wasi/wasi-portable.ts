@@ -5,7 +5,8 @@
  * host fd numbers for stdio and host directories as preopens. By default
  * stdin is empty and stdout/stderr go to console.log/console.error by line.
  */
-import { createPortableHost } from "../impl/portable/index.js";
+import { portableHostWith } from "../impl/portable/index.js";
+import { streamsOnlyCalls } from "../impl/preview1/streams-only.js";
 import type { FileDescription } from "../impl/description.js";
 import { ConsoleLineSink } from "../impl/stdio/console-sink.js";
 import { InputSourceDescription } from "../impl/stdio/input-source.js";
@@ -37,18 +38,24 @@ export const portablePlatform: WasiPlatform = {
       );
     }
     const [stdin, stdout, stderr] = setup.stdio.map(noHostFds);
-    return createPortableHost({
-      args: setup.parsed.args,
-      env: setup.env,
-      stdin,
-      stdout,
-      stderr,
-      descriptionPreopens: setup.mounts,
-      limits: setup.limits,
-      onExit: setup.onExit,
-      ...(setup.time === null ? {} : { clock: setup.time.clock, sleep: setup.time.sleep }),
-      ...(setup.random === null ? {} : { random: setup.random }),
-    });
+    // Without mounts every descriptor is a stdio source or sink: the path_* and
+    // sock_* calls answer from streams-only.ts, and the full ones come with a mount.
+    const pathAndSocket = setup.mounts?.pathAndSocket ?? streamsOnlyCalls;
+    return portableHostWith(
+      {
+        args: setup.parsed.args,
+        env: setup.env,
+        stdin,
+        stdout,
+        stderr,
+        descriptionPreopens: setup.mounts?.preopens,
+        limits: setup.limits,
+        onExit: setup.onExit,
+        ...(setup.time === null ? {} : { clock: setup.time.clock, sleep: setup.time.sleep }),
+        ...(setup.random === null ? {} : { random: setup.random }),
+      },
+      pathAndSocket,
+    );
   },
   traceLine: (line) => console.error(`[wasi] ${line}`),
   warn: (text) => console.warn(text),

@@ -93,7 +93,7 @@ export function nodePlatform(given: WasiOptions | undefined): WasiPlatform {
           args: setup.parsed.args,
           env: setup.env,
           preopens: setup.parsed.preopens,
-          descriptionPreopens: setup.mounts,
+          descriptionPreopens: setup.mounts?.preopens,
           sockets: setup.sockets,
           limits: setup.limits,
           stdin: setup.stdio[0],

@@ -15,6 +15,7 @@
  * The WASI class reaches this through the mounted values (mount-planner.ts).
  */
 import type { DescriptionPreopen } from "../description-preopen.js";
+import { pathAndSocketCalls } from "../preview1/path-and-socket.js";
 import { MemoryDirectory } from "./memory-directory.js";
 import type { MountedFile } from "./mounted-file.js";
 import {
@@ -36,7 +37,7 @@ function relativeTo(path: string, directory: string): string {
   return directory === "/" ? path.slice(1) : path.slice(directory.length + 1);
 }
 
-/** Checks the mounts against each other and the host preopens; returns the preopens to add after the host ones, in fd order. */
+/** Checks the mounts against each other and the host preopens; returns the preopens to add after the host ones, in fd order, with the calls that serve them. */
 export const planMounts: MountPlanner = (entries, hostPreopens, errors) => {
   const hostPaths = hostPreopens.map(([guestPath]) => [guestPath, normalizeGuestPath(guestPath)] as const);
   const seen = new Map<string, string>();
@@ -85,7 +86,8 @@ export const planMounts: MountPlanner = (entries, hostPreopens, errors) => {
     }
   }
 
-  return [...directories, ...made].map(
+  const preopens = [...directories, ...made].map(
     ({ path, directory }): DescriptionPreopen => [path, (context) => directory.preopen(context)] as const,
   );
+  return { preopens, pathAndSocket: pathAndSocketCalls };
 };

@@ -6,6 +6,7 @@
  * the file system and the mount rules out.
  */
 import type { DescriptionPreopen } from "../description-preopen.js";
+import type { PathAndSocketCalls } from "../preview1/path-and-socket.js";
 import type { MountedFile } from "./mounted-file.js";
 
 export const mountPlanner = Symbol("witx-wasi mount planner");
@@ -16,11 +17,21 @@ export interface MountErrors {
   invalidType(name: string, expected: readonly string[], value: unknown): Error;
 }
 
+/**
+ * The preopens to add after the host ones, in fd order, and the path_* and
+ * sock_* calls that serve them: carried here too, so that a host without
+ * mounts can leave them out (src/impl/preview1/streams-only.ts).
+ */
+export interface MountPlan {
+  readonly preopens: DescriptionPreopen[];
+  readonly pathAndSocket: PathAndSocketCalls;
+}
+
 export type MountPlanner = (
   entries: readonly (readonly [guestPath: string, mount: unknown])[],
   hostPreopens: readonly (readonly [guestPath: string, hostPath: string])[],
   errors: MountErrors,
-) => DescriptionPreopen[];
+) => MountPlan;
 
 export const mountOptionName = (guestPath: string) => `options.mounts['${guestPath}']`;
 

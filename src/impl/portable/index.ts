@@ -7,8 +7,9 @@
  * and where time and randomness come from.
  */
 import type { FileDescription } from "../description.js";
-import { bootstrapHost, stdioDescriptionEntry, type HostOptions } from "../host-bootstrap.js";
+import { bootstrapHostWith, stdioDescriptionEntry, type HostOptions } from "../host-bootstrap.js";
 import type { ClosableHost } from "../preview1/compose-host.js";
+import { pathAndSocketCalls, type PathAndSocketCalls } from "../preview1/path-and-socket.js";
 import { createPortableClockSource } from "./clock-source.js";
 import { createPortableRandomMethods } from "./random.js";
 import { portableSleep } from "./sleep.js";
@@ -23,12 +24,21 @@ export type PortableHostOptions = HostOptions<FileDescription>;
 
 /** close() closes every descriptor the guest still holds. */
 export function createPortableHost(options: PortableHostOptions): ClosableHost {
-  return bootstrapHost(options, {
-    defaultClock: createPortableClockSource,
-    defaultSleep: portableSleep,
-    defaultRandom: createPortableRandomMethods,
-    *initialEntries() {
-      for (const description of [options.stdin, options.stdout, options.stderr]) yield stdioDescriptionEntry(description);
+  return portableHostWith(options, pathAndSocketCalls);
+}
+
+/** createPortableHost with the path_* and sock_* calls chosen by the caller (see bootstrapHostWith). */
+export function portableHostWith(options: PortableHostOptions, pathAndSocket: PathAndSocketCalls): ClosableHost {
+  return bootstrapHostWith(
+    options,
+    {
+      defaultClock: createPortableClockSource,
+      defaultSleep: portableSleep,
+      defaultRandom: createPortableRandomMethods,
+      *initialEntries() {
+        for (const description of [options.stdin, options.stdout, options.stderr]) yield stdioDescriptionEntry(description);
+      },
     },
-  });
+    pathAndSocket,
+  );
 }

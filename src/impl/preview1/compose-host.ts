@@ -9,10 +9,9 @@ import { createClockMethods } from "./clock.js";
 import type { HostContext } from "../context.js";
 import { createFdMethods } from "./fd.js";
 import { createFdIoMethods } from "./fd-io.js";
-import { createPathMethods } from "./path.js";
+import type { PathAndSocketCalls } from "./path-and-socket.js";
 import { createPollMethods } from "./poll.js";
 import { createProcSchedMethods } from "./proc-sched.js";
-import { createSockMethods } from "./sock.js";
 
 export interface HostParts {
   readonly args: readonly string[];
@@ -20,6 +19,8 @@ export interface HostParts {
   readonly env: readonly string[];
   readonly random: Pick<Preview1Host, "random_get">;
   readonly onExit: (code: number) => never;
+  /** path_* and sock_*: the full groups, or the streams-only answers for a host that can hold no directory or socket. */
+  readonly pathAndSocket: PathAndSocketCalls;
 }
 
 /**
@@ -38,10 +39,9 @@ export function composeHost(ctx: HostContext, parts: HostParts): ClosableHost {
     ...parts.random,
     ...createFdMethods(ctx),
     ...createFdIoMethods(ctx),
-    ...createPathMethods(ctx),
     ...createPollMethods(ctx),
     ...createProcSchedMethods(parts.onExit),
-    ...createSockMethods(ctx),
+    ...parts.pathAndSocket(ctx),
     close() {
       for (const entry of ctx.fds.drain()) entry.description.close();
     },

@@ -1,0 +1,31 @@
+/**
+ * path_* and sock_* for a host whose descriptors are streams and nothing else
+ * (the portable WASI class without mounts: stdio sources and sinks, which are
+ * neither directories nor sockets, and no call can open anything else). The
+ * answers are the ones path.ts and sock.ts give on such descriptors, in their
+ * order: `badf` for a closed fd; then, since the kind of object is checked
+ * before rights, `notdir` and `notsock`.
+ */
+import { errno, type Errno } from "../../generated/preview1/types.js";
+import type { PathAndSocketCalls } from "./path-and-socket.js";
+
+export const streamsOnlyCalls: PathAndSocketCalls = ({ fds }) => {
+  const notADirectory = (fd: number): Errno => (fds.get(fd) === undefined ? errno.badf : errno.notdir);
+  const notASocket = (fd: number): Errno => (fds.get(fd) === undefined ? errno.badf : errno.notsock);
+  return {
+    path_open: notADirectory,
+    path_create_directory: notADirectory,
+    path_remove_directory: notADirectory,
+    path_unlink_file: notADirectory,
+    path_rename: notADirectory,
+    path_link: notADirectory,
+    path_symlink: (_target, fd) => notADirectory(fd),
+    path_readlink: notADirectory,
+    path_filestat_get: notADirectory,
+    path_filestat_set_times: notADirectory,
+    sock_accept: notASocket,
+    sock_recv: notASocket,
+    sock_send: notASocket,
+    sock_shutdown: notASocket,
+  };
+};
