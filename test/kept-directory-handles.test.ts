@@ -76,6 +76,52 @@ describe.runIf(linux).each(modes)("kept directory handles ($name)", (mode) => {
     expect(size("a/b/file")).toBe(-errno.notcapable);
   });
 
+  it("a host-side rename of a directory two levels up between calls is seen", () => {
+    fs.mkdirSync(at("a", "b", "c"));
+    fs.writeFileSync(at("a", "b", "c", "file"), "old");
+    h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution: mode.nativeResolution });
+    expect(size("a/b/c/file")).toBe(3);
+    fs.renameSync(at("a"), at("a-old"));
+    expect(size("a/b/c/file")).toBe(-errno.noent);
+    fs.mkdirSync(at("a", "b", "c"), { recursive: true });
+    fs.writeFileSync(at("a", "b", "c", "file"), "newer");
+    expect(size("a/b/c/file")).toBe(5);
+    const [error, fd] = h.open(3, "a/b/c/file");
+    expect(error).toBe(errno.success);
+    expect(h.read(fd, 16)).toEqual([errno.success, "newer"]);
+  });
+
+  it("a host-side rename onto the walked directory itself between calls is seen", () => {
+    fs.mkdirSync(at("e", "f"), { recursive: true });
+    h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution: mode.nativeResolution });
+    expect(size("e/f/file")).toBe(-errno.noent);
+    fs.mkdirSync(at("replacement"));
+    fs.writeFileSync(at("replacement", "file"), "replaced");
+    // Over an empty directory: the old e/f goes without being removed or moved first.
+    fs.renameSync(at("replacement"), at("e", "f"));
+    expect(size("e/f/file")).toBe(8);
+  });
+
+  it("a host-side rmdir and mkdir of the walked directory between calls is seen", () => {
+    h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution: mode.nativeResolution });
+    expect(size("a/b/file")).toBe(5);
+    fs.rmSync(at("a", "b"), { recursive: true });
+    expect(size("a/b/file")).toBe(-errno.noent);
+    fs.mkdirSync(at("a", "b"));
+    fs.writeFileSync(at("a", "b", "file"), "123");
+    expect(size("a/b/file")).toBe(3);
+  });
+
+  it("files created and removed below a walked directory are seen as they are", () => {
+    h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution: mode.nativeResolution });
+    for (let i = 0; i < 20; i++) {
+      expect(size("a/b/churn")).toBe(-errno.noent);
+      fs.writeFileSync(at("a", "b", "churn"), "x".repeat(i + 1));
+      expect(size("a/b/churn")).toBe(i + 1);
+      expect(call(h.imports.path_unlink_file, "a/b/churn")).toBe(errno.success);
+    }
+  });
+
   it("a root the guest moved does not reach what was moved into its old place", () => {
     // fd 3 is the sandbox; the guest opens `inner` as a directory fd and walks `a` below it.
     fs.mkdirSync(at("inner", "a"), { recursive: true });
