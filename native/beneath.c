@@ -86,6 +86,7 @@ static int open_beneath(int dirfd, const char *path, int flags, unsigned mode) {
  */
 #define KEPT_COUNT 32
 #define KEPT_PATH 256
+#define KEPT_DEPTH 16
 #define WATCH_COUNT 128
 #define WATCH_MASK (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR)
 #define XFS_MAGIC 0x58465342
@@ -95,6 +96,9 @@ struct kept_entry {
   int root;
   size_t length;
   unsigned long used;
+  int depth;
+  /* watches[i]: the watch on the directory component i of `path` was looked up in (0: the root). */
+  int watches[KEPT_DEPTH];
   char path[KEPT_PATH];
 };
 
@@ -139,12 +143,53 @@ static void kept_close(struct kept *kept) {
   kept->inotify = -1;
 }
 
-static int is_stale_event(uint32_t mask) {
-  if ((mask & (IN_Q_OVERFLOW | IN_IGNORED | IN_UNMOUNT)) != 0) return 1;
-  return (mask & IN_ISDIR) != 0 && (mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) != 0;
+static void kept_drop(struct kept_entry *entry) {
+  close(entry->fd);
+  entry->fd = -1;
 }
 
-/* Reads what the watches reported since the last call; drops everything kept when a directory changed. */
+/* Whether component `index` of the entry's path is `name`. */
+static int component_is(const struct kept_entry *entry, int index, const char *name) {
+  size_t start = 0;
+  for (int i = 0; i < index; i++) start += strcspn(entry->path + start, "/") + 1;
+  size_t size = strcspn(entry->path + start, "/");
+  return strlen(name) == size && memcmp(entry->path + start, name, size) == 0;
+}
+
+/*
+ * One event: a directory deleted or moved out of or into a watched directory
+ * drops the entries whose path names it there; a watch gone (its directory
+ * removed, its file system unmounted) drops the entries that relied on it;
+ * events about other files change nothing. Returns 0 when everything must go.
+ */
+static int kept_apply(struct kept *kept, const struct inotify_event *event) {
+  if ((event->mask & (IN_Q_OVERFLOW | IN_UNMOUNT)) != 0) return 0;
+  int gone = (event->mask & IN_IGNORED) != 0;
+  int moved = (event->mask & IN_ISDIR) != 0 && (event->mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) != 0;
+  if (!gone && !moved) return 1;
+  if (moved && event->len == 0) return 0;
+  for (int i = 0; i < KEPT_COUNT; i++) {
+    struct kept_entry *entry = &kept->entries[i];
+    if (entry->fd < 0) continue;
+    for (int level = 0; level < entry->depth; level++) {
+      if (entry->watches[level] == event->wd && (gone || component_is(entry, level, event->name))) {
+        kept_drop(entry);
+        break;
+      }
+    }
+  }
+  if (gone) {
+    for (int i = 0; i < kept->watch_count; i++) {
+      if (kept->watches[i] == event->wd) {
+        kept->watches[i] = kept->watches[--kept->watch_count];
+        break;
+      }
+    }
+  }
+  return 1;
+}
+
+/* Reads what the watches reported since the last call and drops what it makes stale. */
 static void kept_refresh(struct kept *kept) {
   int pending = 0;
   if (ioctl(kept->inotify, FIONREAD, &pending) != 0) {
@@ -153,16 +198,16 @@ static void kept_refresh(struct kept *kept) {
   }
   if (pending == 0) return;
   char buffer[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-  int stale = 0;
+  int everything = 0;
   ssize_t got;
   while ((got = read(kept->inotify, buffer, sizeof buffer)) > 0) {
     for (char *at = buffer; at < buffer + got;) {
       const struct inotify_event *event = (const struct inotify_event *)at;
-      if (is_stale_event(event->mask)) stale = 1;
+      if (!everything && !kept_apply(kept, event)) everything = 1;
       at += sizeof *event + event->len;
     }
   }
-  if (stale) kept_flush(kept);
+  if (everything) kept_flush(kept);
 }
 
 static int is_local_file_system(int fd) {
@@ -179,16 +224,17 @@ static int is_local_file_system(int fd) {
   }
 }
 
+/* The watch on the directory `fd`, added if it was not there: -1 when it cannot be had. */
 static int kept_watch(struct kept *kept, int fd) {
   char proc[32];
   snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
   int watch = inotify_add_watch(kept->inotify, proc, WATCH_MASK);
-  if (watch < 0) return 0;
+  if (watch < 0) return -1;
   for (int i = 0; i < kept->watch_count; i++) {
-    if (kept->watches[i] == watch) return 1;
+    if (kept->watches[i] == watch) return watch;
   }
   kept->watches[kept->watch_count++] = watch;
-  return 1;
+  return watch;
 }
 
 /* The number of components of a parent path that may be kept, or 0 when it may not. */
@@ -200,7 +246,7 @@ static int keepable_depth(const char *path, size_t length) {
     if (i < length && path[i] != '/') continue;
     size_t size = i - start;
     if (size == 0 || (size == 1 && path[start] == '.') || (size == 2 && path[start] == '.' && path[start + 1] == '.')) return 0;
-    depth++;
+    if (++depth > KEPT_DEPTH) return 0;
     start = i + 1;
   }
   return depth;
@@ -240,13 +286,16 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
   if (kept->watch_count + depth > WATCH_COUNT) kept_flush(kept);
   if (!is_local_file_system(root)) return -1;
   char name[KEPT_PATH];
+  int watches[KEPT_DEPTH];
+  int level = 0;
   int current = root;
   size_t start = 0;
   for (size_t i = 0; i <= length; i++) {
     if (i < length && path[i] != '/') continue;
     /* Watched before the name is looked up in it: a change after the lookup is reported. */
     int next = -1;
-    if (kept_watch(kept, current)) {
+    watches[level] = kept_watch(kept, current);
+    if (watches[level] >= 0) {
       memcpy(name, path + start, i - start);
       name[i - start] = '\0';
       next = open_beneath(current, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
@@ -258,13 +307,17 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
       return -1;
     }
     current = next;
+    level++;
     start = i + 1;
   }
   if (oldest->fd >= 0) close(oldest->fd);
   oldest->fd = current;
   oldest->root = root;
   oldest->length = length;
+  oldest->depth = depth;
+  memcpy(oldest->watches, watches, sizeof watches);
   memcpy(oldest->path, path, length);
+  oldest->path[length] = '\0';
   oldest->used = ++kept->clock;
   return current;
 }
@@ -272,10 +325,7 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
 /* Forgets what was kept beneath `root` (its fd is closed, or was just opened on another directory). */
 static void kept_forget(struct kept *kept, int root) {
   for (int i = 0; i < KEPT_COUNT; i++) {
-    if (kept->entries[i].fd >= 0 && kept->entries[i].root == root) {
-      close(kept->entries[i].fd);
-      kept->entries[i].fd = -1;
-    }
+    if (kept->entries[i].fd >= 0 && kept->entries[i].root == root) kept_drop(&kept->entries[i]);
   }
 }
 
