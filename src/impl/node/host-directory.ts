@@ -72,7 +72,7 @@ import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
 import { symlinkTargetLeavesRoot } from "../symlink-target.js";
-import { fillFilestat, fillFilestatFromNative } from "./stats.js";
+import { NativeStatBuffer, fillFilestat } from "./stats.js";
 import { timesToSet } from "./times.js";
 
 // openBeneath adds O_NOFOLLOW itself; the plain-name path adds it here.
@@ -86,7 +86,7 @@ const O_RSYNC = (constants as { O_RSYNC?: number }).O_RSYNC ?? O_SYNC;
 const osErrno = osConstants.errno;
 
 /** Where the addon writes stat results (one call at a time per thread). */
-const nativeStat = new BigInt64Array(8);
+const nativeStat = new NativeStatBuffer();
 /** Where the addon writes a link's target: PATH_MAX holds any. */
 const nativeLinkTarget = Buffer.alloc(4096);
 
@@ -509,10 +509,10 @@ export class HostDirectory extends BaseDescription implements Directory {
     const follow = (lookup & lookupflags.symlink_follow) !== 0;
     const native = this.nativeFor(path);
     if (native !== null) {
-      const status = native.stat(this.fd, path, follow, nativeStat, this.kept);
+      const status = native.stat(this.fd, path, follow, nativeStat.values, this.kept);
       if (status !== undecided) {
         if (status < 0) return nativeErrno(status);
-        fillFilestatFromNative(into, nativeStat);
+        nativeStat.fill(into);
         return errno.success;
       }
     }
@@ -642,7 +642,7 @@ export class HostDirectory extends BaseDescription implements Directory {
 
 /** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
 function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigint {
-  return native.stat(dirFd, name, false, nativeStat) === 0 ? nativeStat[1] : 0n;
+  return native.stat(dirFd, name, false, nativeStat.values) === 0 ? nativeStat.values[1] : 0n;
 }
 
 const symlinkRefusalNumbers = new Set([osErrno.ELOOP, osErrno.EMLINK, osErrno.ENOTDIR].map((value) => -value));
