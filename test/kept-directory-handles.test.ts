@@ -13,7 +13,7 @@ const linux = process.platform === "linux" && fs.existsSync("/proc/self/fd");
 const openFds = () => fs.readdirSync("/proc/self/fd").length;
 
 // Both resolvers of the Linux host: the JavaScript walk, which keeps handles,
-// and the openat2 addon (native/beneath.c), which needs none and must answer alike.
+// and the openat2 addon (native/beneath.c), which keeps parent directories fresh through inotify, and must answer alike.
 const modes = [
   { name: "JavaScript walk", nativeResolution: false },
   { name: "openat2 addon", nativeResolution: true },

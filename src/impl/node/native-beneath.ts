@@ -7,7 +7,9 @@
  * a path walk of `/proc/self/fd/<fd>/<name>` and, for kept directory handles,
  * a readlink to check they are still where they were (anchored-resolver.ts).
  * One openat2 call does the whole walk beneath the descriptor, symlinks
- * included, atomically: no per-component opens, no kept handles to check.
+ * included, atomically: no per-component opens, no readlink. The directory a
+ * walk reached is kept (KeptDirectories), so that the next path below it is
+ * one *at call; inotify, not a check per call, says when a kept one is stale.
  *
  * Optional. The addon is built by the package's install step when a compiler
  * is there (native/build.mjs). It is used only when it loads and its probe
