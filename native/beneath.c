@@ -84,7 +84,7 @@ static int open_beneath(int dirfd, const char *path, int flags, unsigned mode) {
  * before) on local file systems whose changes all pass through this kernel
  * (tmpfs, ext2/3/4, xfs, btrfs) are kept; anything else takes the plain walk.
  */
-#define KEPT_COUNT 32
+#define KEPT_COUNT 64
 #define KEPT_PATH 256
 #define KEPT_DEPTH 16
 #define WATCH_COUNT 128
@@ -97,6 +97,8 @@ struct kept_entry {
   size_t length;
   unsigned long used;
   int depth;
+  /* The watch on this directory itself, once a longer path was walked from it; -1 until then. */
+  int self_watch;
   /* watches[i]: the watch on the directory component i of `path` was looked up in (0: the root). */
   int watches[KEPT_DEPTH];
   char path[KEPT_PATH];
@@ -171,6 +173,7 @@ static int kept_apply(struct kept *kept, const struct inotify_event *event) {
   for (int i = 0; i < KEPT_COUNT; i++) {
     struct kept_entry *entry = &kept->entries[i];
     if (entry->fd < 0) continue;
+    if (gone && entry->self_watch == event->wd) entry->self_watch = -1;
     for (int level = 0; level < entry->depth; level++) {
       if (entry->watches[level] == event->wd && (gone || component_is(entry, level, event->name))) {
         kept_drop(entry);
@@ -269,44 +272,63 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
     kept_refresh(kept);
   }
   struct kept_entry *oldest = NULL;
+  /* The longest kept directory on the way: the walk starts there, with its watches. */
+  struct kept_entry *prefix = NULL;
   for (int i = 0; i < KEPT_COUNT; i++) {
     struct kept_entry *entry = &kept->entries[i];
     if (entry->fd < 0) {
       if (oldest == NULL || oldest->fd >= 0) oldest = entry;
       continue;
     }
-    if (entry->root == root && entry->length == length && memcmp(entry->path, path, length) == 0) {
-      entry->used = ++kept->clock;
-      return entry->fd;
+    if (entry->root == root && entry->length <= length && memcmp(entry->path, path, entry->length) == 0) {
+      if (entry->length == length) {
+        entry->used = ++kept->clock;
+        return entry->fd;
+      }
+      if (path[entry->length] == '/' && (prefix == NULL || entry->length > prefix->length)) prefix = entry;
     }
     if (oldest == NULL || (oldest->fd >= 0 && entry->used < oldest->used)) oldest = entry;
   }
   int depth = keepable_depth(path, length);
   if (depth == 0) return -1;
-  if (kept->watch_count + depth > WATCH_COUNT) kept_flush(kept);
-  if (!is_local_file_system(root)) return -1;
-  char name[KEPT_PATH];
+  if (kept->watch_count + depth + 1 > WATCH_COUNT) {
+    kept_flush(kept);
+    prefix = NULL;
+  }
   int watches[KEPT_DEPTH];
   int level = 0;
   int current = root;
   size_t start = 0;
-  for (size_t i = 0; i <= length; i++) {
+  if (prefix != NULL) {
+    if (prefix->self_watch < 0) prefix->self_watch = kept_watch(kept, prefix->fd);
+    if (prefix->self_watch < 0) return -1;
+    memcpy(watches, prefix->watches, sizeof watches);
+    level = prefix->depth;
+    current = prefix->fd;
+    start = prefix->length + 1;
+  } else if (!is_local_file_system(root)) {
+    return -1;
+  }
+  int opened = 0;
+  char name[KEPT_PATH];
+  for (size_t i = start; i <= length; i++) {
     if (i < length && path[i] != '/') continue;
     /* Watched before the name is looked up in it: a change after the lookup is reported. */
     int next = -1;
-    watches[level] = kept_watch(kept, current);
+    watches[level] = prefix != NULL && !opened ? prefix->self_watch : kept_watch(kept, current);
     if (watches[level] >= 0) {
       memcpy(name, path + start, i - start);
       name[i - start] = '\0';
       next = open_beneath(current, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
     }
-    if (current != root) close(current);
+    if (opened) close(current);
     if (next < 0) return -1;
     if (!is_local_file_system(next)) {
       close(next);
       return -1;
     }
     current = next;
+    opened = 1;
     level++;
     start = i + 1;
   }
@@ -315,6 +337,7 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
   oldest->root = root;
   oldest->length = length;
   oldest->depth = depth;
+  oldest->self_watch = -1;
   memcpy(oldest->watches, watches, sizeof watches);
   memcpy(oldest->path, path, length);
   oldest->path[length] = '\0';
