@@ -20,12 +20,17 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <node_api.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 /* The walk tried to leave the directory (EXDEV from RESOLVE_BENEATH). */
@@ -55,6 +60,298 @@ static int open_beneath(int dirfd, const char *path, int flags, unsigned mode) {
   return CODE_FALLBACK;
 }
 
+/*
+ * Kept parent directories. A path with a directory part costs three system
+ * calls through openat2 (the walk, fstat or the *at call, close). A directory
+ * the walk reached is kept instead, per (root fd, parent path), and the next
+ * path below it is one *at call on the kept fd with the last name, which that
+ * call never follows: what the kept fd can reach is what the walk confined.
+ *
+ * What keeps a kept fd fresh (a rename or a swap of any component between two
+ * calls must be seen at the next call): an inotify watch on the root and on
+ * every directory of the parent path but the last, for entries deleted or
+ * moved in or out. A component cannot change without such an event in the
+ * directory that holds it (a directory has to be removed or moved away before
+ * anything else can take its name, and a rename onto it is a move in). Before
+ * each use the queue is looked at (FIONREAD: one system call); an event about
+ * a directory, an overflow, or a watch gone drops every kept fd and every
+ * watch. Events about other files (a file created or removed) change nothing.
+ * The kernel queues an event before the system call that caused it returns,
+ * so whatever another process finished before this call is seen by it.
+ *
+ * Only parent paths of plain names (no ".", "..", empty component or symlink:
+ * each component is opened with O_NOFOLLOW | O_DIRECTORY beneath the one
+ * before) on local file systems whose changes all pass through this kernel
+ * (tmpfs, ext2/3/4, xfs, btrfs) are kept; anything else takes the plain walk.
+ */
+#define KEPT_COUNT 64
+#define KEPT_PATH 256
+#define KEPT_DEPTH 16
+#define WATCH_COUNT 128
+#define WATCH_MASK (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR)
+#define XFS_MAGIC 0x58465342
+
+struct kept_entry {
+  int fd; /* -1: free */
+  int root;
+  size_t length;
+  unsigned long used;
+  int depth;
+  /* The watch on this directory itself, once a longer path was walked from it; -1 until then. */
+  int self_watch;
+  /* watches[i]: the watch on the directory component i of `path` was looked up in (0: the root). */
+  int watches[KEPT_DEPTH];
+  char path[KEPT_PATH];
+};
+
+struct kept {
+  int inotify; /* -1: not opened yet */
+  int unusable; /* inotify could not be had: nothing is kept */
+  unsigned long clock;
+  int watch_count;
+  int watches[WATCH_COUNT];
+  struct kept_entry entries[KEPT_COUNT];
+};
+
+static void kept_init(struct kept *kept) {
+  memset(kept, 0, sizeof *kept);
+  kept->inotify = -1;
+  for (int i = 0; i < KEPT_COUNT; i++) kept->entries[i].fd = -1;
+}
+
+static void drain_events(int inotify) {
+  char buffer[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+  while (read(inotify, buffer, sizeof buffer) > 0) {
+  }
+}
+
+/* Forgets every kept fd and every watch. */
+static void kept_flush(struct kept *kept) {
+  for (int i = 0; i < KEPT_COUNT; i++) {
+    if (kept->entries[i].fd >= 0) close(kept->entries[i].fd);
+    kept->entries[i].fd = -1;
+  }
+  if (kept->inotify >= 0) {
+    for (int i = 0; i < kept->watch_count; i++) inotify_rm_watch(kept->inotify, kept->watches[i]);
+    /* The IN_IGNORED events of the removals: nothing is kept any more that they could be about. */
+    drain_events(kept->inotify);
+  }
+  kept->watch_count = 0;
+}
+
+static void kept_close(struct kept *kept) {
+  kept_flush(kept);
+  if (kept->inotify >= 0) close(kept->inotify);
+  kept->inotify = -1;
+}
+
+static void kept_drop(struct kept_entry *entry) {
+  close(entry->fd);
+  entry->fd = -1;
+}
+
+/* Whether component `index` of the entry's path is `name`. */
+static int component_is(const struct kept_entry *entry, int index, const char *name) {
+  size_t start = 0;
+  for (int i = 0; i < index; i++) start += strcspn(entry->path + start, "/") + 1;
+  size_t size = strcspn(entry->path + start, "/");
+  return strlen(name) == size && memcmp(entry->path + start, name, size) == 0;
+}
+
+/*
+ * One event: a directory deleted or moved out of or into a watched directory
+ * drops the entries whose path names it there; a watch gone (its directory
+ * removed, its file system unmounted) drops the entries that relied on it;
+ * events about other files change nothing. Returns 0 when everything must go.
+ */
+static int kept_apply(struct kept *kept, const struct inotify_event *event) {
+  if ((event->mask & (IN_Q_OVERFLOW | IN_UNMOUNT)) != 0) return 0;
+  int gone = (event->mask & IN_IGNORED) != 0;
+  int moved = (event->mask & IN_ISDIR) != 0 && (event->mask & (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO)) != 0;
+  if (!gone && !moved) return 1;
+  if (moved && event->len == 0) return 0;
+  for (int i = 0; i < KEPT_COUNT; i++) {
+    struct kept_entry *entry = &kept->entries[i];
+    if (entry->fd < 0) continue;
+    if (gone && entry->self_watch == event->wd) entry->self_watch = -1;
+    for (int level = 0; level < entry->depth; level++) {
+      if (entry->watches[level] == event->wd && (gone || component_is(entry, level, event->name))) {
+        kept_drop(entry);
+        break;
+      }
+    }
+  }
+  if (gone) {
+    for (int i = 0; i < kept->watch_count; i++) {
+      if (kept->watches[i] == event->wd) {
+        kept->watches[i] = kept->watches[--kept->watch_count];
+        break;
+      }
+    }
+  }
+  return 1;
+}
+
+/* Reads what the watches reported since the last call and drops what it makes stale. */
+static void kept_refresh(struct kept *kept) {
+  int pending = 0;
+  if (ioctl(kept->inotify, FIONREAD, &pending) != 0) {
+    kept_flush(kept);
+    return;
+  }
+  if (pending == 0) return;
+  char buffer[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+  int everything = 0;
+  ssize_t got;
+  while ((got = read(kept->inotify, buffer, sizeof buffer)) > 0) {
+    for (char *at = buffer; at < buffer + got;) {
+      const struct inotify_event *event = (const struct inotify_event *)at;
+      if (!everything && !kept_apply(kept, event)) everything = 1;
+      at += sizeof *event + event->len;
+    }
+  }
+  if (everything) kept_flush(kept);
+}
+
+static int is_local_file_system(int fd) {
+  struct statfs info;
+  if (fstatfs(fd, &info) != 0) return 0;
+  switch ((unsigned long)info.f_type) {
+    case TMPFS_MAGIC:
+    case EXT4_SUPER_MAGIC:
+    case XFS_MAGIC:
+    case BTRFS_SUPER_MAGIC:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+/* The watch on the directory `fd`, added if it was not there: -1 when it cannot be had. */
+static int kept_watch(struct kept *kept, int fd) {
+  char proc[32];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+  int watch = inotify_add_watch(kept->inotify, proc, WATCH_MASK);
+  if (watch < 0) return -1;
+  for (int i = 0; i < kept->watch_count; i++) {
+    if (kept->watches[i] == watch) return watch;
+  }
+  kept->watches[kept->watch_count++] = watch;
+  return watch;
+}
+
+/* The number of components of a parent path that may be kept, or 0 when it may not. */
+static int keepable_depth(const char *path, size_t length) {
+  if (length == 0 || length >= KEPT_PATH) return 0;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= length; i++) {
+    if (i < length && path[i] != '/') continue;
+    size_t size = i - start;
+    if (size == 0 || (size == 1 && path[start] == '.') || (size == 2 && path[start] == '.' && path[start + 1] == '.')) return 0;
+    if (++depth > KEPT_DEPTH) return 0;
+    start = i + 1;
+  }
+  return depth;
+}
+
+/*
+ * A kept fd on the directory `path` (`length` bytes, no NUL needed) beneath
+ * `root`, walked and kept now if it was not: -1 when it cannot be kept (the
+ * caller walks as usual, which also gives the errno of a path that fails).
+ */
+static int kept_parent(struct kept *kept, int root, const char *path, size_t length) {
+  if (kept == NULL || kept->unusable) return -1;
+  if (kept->inotify < 0) {
+    kept->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (kept->inotify < 0) {
+      kept->unusable = 1;
+      return -1;
+    }
+  } else {
+    kept_refresh(kept);
+  }
+  struct kept_entry *oldest = NULL;
+  /* The longest kept directory on the way: the walk starts there, with its watches. */
+  struct kept_entry *prefix = NULL;
+  for (int i = 0; i < KEPT_COUNT; i++) {
+    struct kept_entry *entry = &kept->entries[i];
+    if (entry->fd < 0) {
+      if (oldest == NULL || oldest->fd >= 0) oldest = entry;
+      continue;
+    }
+    if (entry->root == root && entry->length <= length && memcmp(entry->path, path, entry->length) == 0) {
+      if (entry->length == length) {
+        entry->used = ++kept->clock;
+        return entry->fd;
+      }
+      if (path[entry->length] == '/' && (prefix == NULL || entry->length > prefix->length)) prefix = entry;
+    }
+    if (oldest == NULL || (oldest->fd >= 0 && entry->used < oldest->used)) oldest = entry;
+  }
+  int depth = keepable_depth(path, length);
+  if (depth == 0) return -1;
+  if (kept->watch_count + depth + 1 > WATCH_COUNT) {
+    kept_flush(kept);
+    prefix = NULL;
+  }
+  int watches[KEPT_DEPTH];
+  int level = 0;
+  int current = root;
+  size_t start = 0;
+  if (prefix != NULL) {
+    if (prefix->self_watch < 0) prefix->self_watch = kept_watch(kept, prefix->fd);
+    if (prefix->self_watch < 0) return -1;
+    memcpy(watches, prefix->watches, sizeof watches);
+    level = prefix->depth;
+    current = prefix->fd;
+    start = prefix->length + 1;
+  } else if (!is_local_file_system(root)) {
+    return -1;
+  }
+  int opened = 0;
+  char name[KEPT_PATH];
+  for (size_t i = start; i <= length; i++) {
+    if (i < length && path[i] != '/') continue;
+    /* Watched before the name is looked up in it: a change after the lookup is reported. */
+    int next = -1;
+    watches[level] = prefix != NULL && !opened ? prefix->self_watch : kept_watch(kept, current);
+    if (watches[level] >= 0) {
+      memcpy(name, path + start, i - start);
+      name[i - start] = '\0';
+      next = open_beneath(current, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+    }
+    if (opened) close(current);
+    if (next < 0) return -1;
+    if (!is_local_file_system(next)) {
+      close(next);
+      return -1;
+    }
+    current = next;
+    opened = 1;
+    level++;
+    start = i + 1;
+  }
+  if (oldest->fd >= 0) close(oldest->fd);
+  oldest->fd = current;
+  oldest->root = root;
+  oldest->length = length;
+  oldest->depth = depth;
+  oldest->self_watch = -1;
+  memcpy(oldest->watches, watches, sizeof watches);
+  memcpy(oldest->path, path, length);
+  oldest->path[length] = '\0';
+  oldest->used = ++kept->clock;
+  return current;
+}
+
+/* Forgets what was kept beneath `root` (its fd is closed, or was just opened on another directory). */
+static void kept_forget(struct kept *kept, int root) {
+  for (int i = 0; i < KEPT_COUNT; i++) {
+    if (kept->entries[i].fd >= 0 && kept->entries[i].root == root) kept_drop(&kept->entries[i]);
+  }
+}
+
 /* A path argument, copied into `buffer`; false when it does not fit or holds a NUL. */
 static int get_path(napi_env env, napi_value value, char *buffer, size_t *length) {
   if (napi_get_value_string_utf8(env, value, buffer, PATH_BUFFER, length) != napi_ok) return 0;
@@ -62,27 +359,48 @@ static int get_path(napi_env env, napi_value value, char *buffer, size_t *length
 }
 
 /*
- * The directory the last component of `path` is in, opened beneath `dirfd`
- * (or `dirfd` itself for a single name), and that component in `*name`.
- * Paths whose last component is empty (a trailing "/"), "." or ".." are not
- * handled here: their meaning depends on more than the parent and one name.
+ * Where the last component of a path is: its offset, or -1 for a path whose
+ * last component is empty (a trailing "/"), "." or "..": their meaning
+ * depends on more than the parent and one name.
  */
-static int open_parent(int dirfd, char *path, size_t length, const char **name) {
-  if (length == 0 || path[length - 1] == '/') return CODE_FALLBACK;
-  char *cut = strrchr(path, '/');
+static long last_component(const char *path, size_t length) {
+  if (length == 0 || path[length - 1] == '/') return -1;
+  const char *cut = strrchr(path, '/');
   const char *last = cut == NULL ? path : cut + 1;
-  if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0) return CODE_FALLBACK;
-  *name = last;
-  if (cut == NULL) return dirfd;
-  if (cut == path) return CODE_ESCAPE;
-  *cut = '\0';
-  int parent = open_beneath(dirfd, path, O_PATH | O_DIRECTORY, 0);
-  *cut = '/';
+  if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0) return -1;
+  return last - path;
+}
+
+/*
+ * The directory the last component of `path` is in, opened beneath `dirfd`
+ * (or `dirfd` itself for a single name, or a kept fd), and that component in
+ * `*name`; paths last_component refuses are left to the caller's resolver.
+ * The result is closed with close_parent.
+ */
+static int open_parent(struct kept *kept, int dirfd, char *path, size_t length, const char **name) {
+  long last = last_component(path, length);
+  if (last < 0) return CODE_FALLBACK;
+  *name = path + last;
+  if (last == 0) return dirfd;
+  if (last == 1) return CODE_ESCAPE;
+  int parent = kept_parent(kept, dirfd, path, (size_t)last - 1);
+  if (parent >= 0) return parent;
+  path[last - 1] = '\0';
+  parent = open_beneath(dirfd, path, O_PATH | O_DIRECTORY, 0);
+  path[last - 1] = '/';
   return parent;
 }
 
-static void close_parent(int parent, int dirfd) {
-  if (parent != dirfd) close(parent);
+static int is_kept(const struct kept *kept, int fd) {
+  if (kept == NULL) return 0;
+  for (int i = 0; i < KEPT_COUNT; i++) {
+    if (kept->entries[i].fd == fd) return 1;
+  }
+  return 0;
+}
+
+static void close_parent(struct kept *kept, int parent, int dirfd) {
+  if (parent != dirfd && !is_kept(kept, parent)) close(parent);
 }
 
 static int result_of(int status) {
@@ -101,11 +419,24 @@ static int get_int(napi_env env, napi_value value) {
   return number;
 }
 
+static struct kept *get_kept(napi_env env, napi_value value) {
+  void *data = NULL;
+  return napi_get_value_external(env, value, &data) == napi_ok ? data : NULL;
+}
+
 #define ARGS(count)                                                    \
   size_t argc = count;                                                 \
   napi_value argv[count];                                              \
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < count) \
     return int_value(env, CODE_FALLBACK)
+
+/* ARGS, and the kept directories (kept_create's object) as an optional argument after them. */
+#define ARGS_KEPT(count)                                               \
+  size_t argc = count + 1;                                             \
+  napi_value argv[count + 1];                                          \
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < count) \
+    return int_value(env, CODE_FALLBACK);                              \
+  struct kept *kept = argc > count ? get_kept(env, argv[count]) : NULL
 
 #define PATH_ARG(buffer, length, index)                               \
   char buffer[PATH_BUFFER];                                            \
@@ -121,11 +452,28 @@ static napi_value probe(napi_env env, napi_callback_info info) {
   return int_value(env, 0);
 }
 
-/* open(dirfd, path, flags, mode): the new fd. Flags are Linux's (Node's fs.constants); O_NOFOLLOW is the caller's. */
+/*
+ * open(dirfd, path, flags, mode, kept?): the new fd. Flags are Linux's (Node's
+ * fs.constants); O_NOFOLLOW is the caller's. Below a kept parent the last name
+ * is opened without following; a link there that the caller wants followed
+ * takes the walk, which follows it beneath `dirfd`.
+ */
 static napi_value open_path(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS_KEPT(4);
   PATH_ARG(path, length, 1);
-  return int_value(env, open_beneath(get_int(env, argv[0]), path, get_int(env, argv[2]), (unsigned)get_int(env, argv[3])));
+  int dirfd = get_int(env, argv[0]);
+  int flags = get_int(env, argv[2]);
+  unsigned mode = (unsigned)get_int(env, argv[3]);
+  long last = last_component(path, length);
+  if (last > 1) {
+    int parent = kept_parent(kept, dirfd, path, (size_t)last - 1);
+    if (parent >= 0) {
+      int fd = openat(parent, path + last, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+      if (fd >= 0) return int_value(env, fd);
+      if ((flags & O_NOFOLLOW) != 0 || (errno != ELOOP && errno != ENOTDIR && errno != EMLINK)) return int_value(env, -errno);
+    }
+  }
+  return int_value(env, open_beneath(dirfd, path, flags, mode));
 }
 
 static void fill_stat(int64_t *out, const struct stat *st) {
@@ -139,9 +487,9 @@ static void fill_stat(int64_t *out, const struct stat *st) {
   out[7] = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
-/* stat(dirfd, path, follow, out: BigInt64Array(8)): 0, with dev, ino, mode, nlink, size, atim, mtim, ctim in `out`. */
+/* stat(dirfd, path, follow, out: BigInt64Array(8), kept?): 0, with dev, ino, mode, nlink, size, atim, mtim, ctim in `out`. */
 static napi_value stat_path(napi_env env, napi_callback_info info) {
-  ARGS(4);
+  ARGS_KEPT(4);
   PATH_ARG(path, length, 1);
   int dirfd = get_int(env, argv[0]);
   bool follow = false;
@@ -161,6 +509,17 @@ static napi_value stat_path(napi_env env, napi_callback_info info) {
       fill_stat(data, &st);
       return int_value(env, 0);
     }
+  } else {
+    /* Below a kept parent: one call, unless it is a link to follow. */
+    long last = last_component(path, length);
+    int parent = last > 1 ? kept_parent(kept, dirfd, path, (size_t)last - 1) : -1;
+    if (parent >= 0) {
+      if (fstatat(parent, path + last, &st, AT_SYMLINK_NOFOLLOW) != 0) return int_value(env, -errno);
+      if (!follow || !S_ISLNK(st.st_mode)) {
+        fill_stat(data, &st);
+        return int_value(env, 0);
+      }
+    }
   }
   int fd = open_beneath(dirfd, path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0);
   if (fd < 0) return int_value(env, fd);
@@ -170,31 +529,31 @@ static napi_value stat_path(napi_env env, napi_callback_info info) {
   return int_value(env, status);
 }
 
-/* unlink(dirfd, path, directory): unlinkat, with AT_REMOVEDIR when `directory`. */
+/* unlink(dirfd, path, directory, kept?): unlinkat, with AT_REMOVEDIR when `directory`. */
 static napi_value unlink_path(napi_env env, napi_callback_info info) {
-  ARGS(3);
+  ARGS_KEPT(3);
   PATH_ARG(path, length, 1);
   int dirfd = get_int(env, argv[0]);
   bool directory = false;
   napi_get_value_bool(env, argv[2], &directory);
   const char *name;
-  int parent = open_parent(dirfd, path, length, &name);
+  int parent = open_parent(kept, dirfd, path, length, &name);
   if (parent < 0) return int_value(env, parent);
   int status = result_of(unlinkat(parent, name, directory ? AT_REMOVEDIR : 0));
-  close_parent(parent, dirfd);
+  close_parent(kept, parent, dirfd);
   return int_value(env, status);
 }
 
-/* mkdir(dirfd, path). */
+/* mkdir(dirfd, path, kept?). */
 static napi_value mkdir_path(napi_env env, napi_callback_info info) {
-  ARGS(2);
+  ARGS_KEPT(2);
   PATH_ARG(path, length, 1);
   int dirfd = get_int(env, argv[0]);
   const char *name;
-  int parent = open_parent(dirfd, path, length, &name);
+  int parent = open_parent(kept, dirfd, path, length, &name);
   if (parent < 0) return int_value(env, parent);
   int status = result_of(mkdirat(parent, name, 0777));
-  close_parent(parent, dirfd);
+  close_parent(kept, parent, dirfd);
   return int_value(env, status);
 }
 
@@ -220,20 +579,20 @@ static napi_value rename_path(napi_env env, napi_callback_info info) {
       strcmp(to_final, ".") == 0 || strcmp(to_final, "..") == 0) {
     return int_value(env, CODE_FALLBACK);
   }
-  int from_parent = open_parent(from_dirfd, from, from_length, &from_name);
+  int from_parent = open_parent(NULL, from_dirfd, from, from_length, &from_name);
   if (from_parent < 0) return int_value(env, from_parent);
   struct stat st;
   int status = result_of(fstatat(from_parent, from_name, &st, AT_SYMLINK_NOFOLLOW));
   if (status == 0) {
-    int to_parent = open_parent(to_dirfd, to, to_length, &to_name);
+    int to_parent = open_parent(NULL, to_dirfd, to, to_length, &to_name);
     if (to_parent < 0) {
       status = to_parent;
     } else {
       status = result_of(renameat(from_parent, from_name, to_parent, to_name));
-      close_parent(to_parent, to_dirfd);
+      close_parent(NULL, to_parent, to_dirfd);
     }
   }
-  close_parent(from_parent, from_dirfd);
+  close_parent(NULL, from_parent, from_dirfd);
   return int_value(env, status);
 }
 
@@ -256,53 +615,53 @@ static napi_value link_path(napi_env env, napi_callback_info info) {
   if (*to_final == '\0' || strcmp(to_final, ".") == 0 || strcmp(to_final, "..") == 0) {
     return int_value(env, CODE_FALLBACK);
   }
-  int from_parent = open_parent(from_dirfd, from, from_length, &from_name);
+  int from_parent = open_parent(NULL, from_dirfd, from, from_length, &from_name);
   if (from_parent < 0) return int_value(env, from_parent);
   struct stat st;
   int status = result_of(fstatat(from_parent, from_name, &st, AT_SYMLINK_NOFOLLOW));
   if (status == 0 && follow && S_ISLNK(st.st_mode)) status = CODE_FALLBACK;
   if (status == 0) {
-    int to_parent = open_parent(to_dirfd, to, to_length, &to_name);
+    int to_parent = open_parent(NULL, to_dirfd, to, to_length, &to_name);
     if (to_parent < 0) {
       status = to_parent;
     } else {
       status = result_of(linkat(from_parent, from_name, to_parent, to_name, 0));
-      close_parent(to_parent, to_dirfd);
+      close_parent(NULL, to_parent, to_dirfd);
     }
   }
-  close_parent(from_parent, from_dirfd);
+  close_parent(NULL, from_parent, from_dirfd);
   return int_value(env, status);
 }
 
-/* symlink(target, dirfd, path): the caller has checked the target (it cannot lead outside). */
+/* symlink(target, dirfd, path, kept?): the caller has checked the target (it cannot lead outside). */
 static napi_value symlink_path(napi_env env, napi_callback_info info) {
-  ARGS(3);
+  ARGS_KEPT(3);
   PATH_ARG(target, target_length, 0);
   PATH_ARG(path, length, 2);
   (void)target_length;
   int dirfd = get_int(env, argv[1]);
   const char *name;
-  int parent = open_parent(dirfd, path, length, &name);
+  int parent = open_parent(kept, dirfd, path, length, &name);
   if (parent < 0) return int_value(env, parent);
   int status = result_of(symlinkat(target, parent, name));
-  close_parent(parent, dirfd);
+  close_parent(kept, parent, dirfd);
   return int_value(env, status);
 }
 
-/* readlink(dirfd, path, out: Buffer): the length of the target copied into `out` (at most its size). */
+/* readlink(dirfd, path, out: Buffer, kept?): the length of the target copied into `out` (at most its size). */
 static napi_value readlink_path(napi_env env, napi_callback_info info) {
-  ARGS(3);
+  ARGS_KEPT(3);
   PATH_ARG(path, length, 1);
   int dirfd = get_int(env, argv[0]);
   void *out;
   size_t capacity;
   if (napi_get_buffer_info(env, argv[2], &out, &capacity) != napi_ok) return int_value(env, CODE_FALLBACK);
   const char *name;
-  int parent = open_parent(dirfd, path, length, &name);
+  int parent = open_parent(kept, dirfd, path, length, &name);
   if (parent < 0) return int_value(env, parent);
   ssize_t size = readlinkat(parent, name, out, capacity);
   int status = size < 0 ? -errno : (int)size;
-  close_parent(parent, dirfd);
+  close_parent(kept, parent, dirfd);
   return int_value(env, status);
 }
 
@@ -310,6 +669,50 @@ static napi_value readlink_path(napi_env env, napi_callback_info info) {
 static napi_value close_fd(napi_env env, napi_callback_info info) {
   ARGS(1);
   return int_value(env, result_of(close(get_int(env, argv[0]))));
+}
+
+static void finalize_kept(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  kept_close(data);
+  free(data);
+}
+
+/*
+ * keptCreate(): the kept directories of one host, an object to pass to the
+ * calls above. Only one thread uses it. Its fds and inotify instance are
+ * closed by keptClose (and when it is collected).
+ */
+static napi_value kept_create(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct kept *kept = malloc(sizeof *kept);
+  napi_value result;
+  if (kept == NULL) {
+    napi_get_null(env, &result);
+    return result;
+  }
+  kept_init(kept);
+  if (napi_create_external(env, kept, finalize_kept, NULL, &result) != napi_ok) {
+    free(kept);
+    napi_get_null(env, &result);
+  }
+  return result;
+}
+
+/* keptClose(kept): closes what it keeps; it keeps again when used again. */
+static napi_value kept_close_call(napi_env env, napi_callback_info info) {
+  ARGS(1);
+  struct kept *kept = get_kept(env, argv[0]);
+  if (kept != NULL) kept_close(kept);
+  return int_value(env, 0);
+}
+
+/* keptForget(kept, dirfd): forgets what was kept beneath `dirfd`, before it is closed or once it is opened. */
+static napi_value kept_forget_call(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  struct kept *kept = get_kept(env, argv[0]);
+  if (kept != NULL) kept_forget(kept, get_int(env, argv[1]));
+  return int_value(env, 0);
 }
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -324,6 +727,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"symlink", NULL, symlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"readlink", NULL, readlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"keptCreate", NULL, kept_create, NULL, NULL, NULL, napi_default, NULL},
+      {"keptClose", NULL, kept_close_call, NULL, NULL, NULL, napi_default, NULL},
+      {"keptForget", NULL, kept_forget_call, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof methods / sizeof methods[0], methods);
   return exports;

@@ -2,7 +2,7 @@
 import type { HostLimits } from "../limits.js";
 import type { DirectoryHandles } from "./directory-handles.js";
 import type { ListingCache } from "./listing-cache.js";
-import type { NativeBeneath } from "./native-beneath.js";
+import type { KeptDirectories, NativeBeneath } from "./native-beneath.js";
 
 export interface NodeFsEnvironment {
   readonly limits: HostLimits;
@@ -20,6 +20,8 @@ export interface NodeFsEnvironment {
    * roots, and the kernel's own symlink limit; null resolves in JavaScript.
    */
   readonly native: NativeBeneath | null;
+  /** The addon's kept directories for this host (made on first use), or null without the addon. */
+  readonly kept: KeptDirectories | null;
   /** Directory handles kept for resolution with /proc/self/fd roots, shared by the host's descriptors. */
   readonly handles: DirectoryHandles;
 }

@@ -67,12 +67,12 @@ import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
 import type { HandleRoot } from "./directory-handles.js";
-import { nativeErrno, undecided, type NativeBeneath } from "./native-beneath.js";
+import { nativeErrno, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
 import { symlinkTargetLeavesRoot } from "../symlink-target.js";
-import { fillFilestat, fillFilestatFromNative } from "./stats.js";
+import { NativeStatBuffer, fillFilestat } from "./stats.js";
 import { timesToSet } from "./times.js";
 
 // openBeneath adds O_NOFOLLOW itself; the plain-name path adds it here.
@@ -86,7 +86,7 @@ const O_RSYNC = (constants as { O_RSYNC?: number }).O_RSYNC ?? O_SYNC;
 const osErrno = osConstants.errno;
 
 /** Where the addon writes stat results (one call at a time per thread). */
-const nativeStat = new BigInt64Array(8);
+const nativeStat = new NativeStatBuffer();
 /** Where the addon writes a link's target: PATH_MAX holds any. */
 const nativeLinkTarget = Buffer.alloc(4096);
 
@@ -106,6 +106,8 @@ export class HostDirectory extends BaseDescription implements Directory {
   private readonly confinement: Confinement;
   /** The openat2 addon, with a handle root: see the module comment. */
   private readonly native: NativeBeneath | null;
+  /** The addon's kept directories, shared by the host's descriptors (see native-beneath.ts). */
+  private readonly kept: KeptDirectories | null;
 
   private constructor(
     /** The host fd on the directory; owned. */
@@ -131,6 +133,9 @@ export class HostDirectory extends BaseDescription implements Directory {
       const handleRoot = handles.newRoot(fd);
       this.handleRoot = handleRoot;
       this.native = environment.native;
+      this.kept = this.native === null ? null : environment.kept;
+      // A fd number closed elsewhere and reused for this directory must not find what was kept beneath the old one.
+      if (this.kept !== null) this.native?.keptForget(this.kept, fd);
       this.confinement = {
         parent: (path, options) => resolveParentBeneathHandle(handles, handleRoot, path, options),
         full: (path, options) => resolveBeneathHandle(handles, handleRoot, path, options),
@@ -138,6 +143,7 @@ export class HostDirectory extends BaseDescription implements Directory {
     } else {
       this.handleRoot = null;
       this.native = null;
+      this.kept = null;
       this.confinement = {
         parent: (path, options) => resolveParent(root, path, options),
         full: (path, options) => resolvePath(root, path, options),
@@ -236,7 +242,7 @@ export class HostDirectory extends BaseDescription implements Directory {
           if (fd >= 0) isEntryOfThis = true;
           else if (request.followSymlinks && isSymlinkRefusalNumber(fd)) fd = native.open(this.fd, path, flags, 0o666);
         } else {
-          fd = native.open(this.fd, path, request.followSymlinks ? flags : flags | O_NOFOLLOW, 0o666);
+          fd = native.open(this.fd, path, request.followSymlinks ? flags : flags | O_NOFOLLOW, 0o666, this.kept);
         }
         if (fd >= 0) hostPath = this.rootPrefix + path;
         else if (fd === undecided) fd = -1;
@@ -287,7 +293,7 @@ export class HostDirectory extends BaseDescription implements Directory {
   private createDirectoryHere(path: string): Errno {
     const native = this.nativeFor(path);
     if (native !== null) {
-      const status = native.mkdir(this.fd, path);
+      const status = native.mkdir(this.fd, path, this.kept);
       if (status !== undecided) return status < 0 ? nativeErrno(status) : errno.success;
     }
     const resolved = this.resolve(path, false);
@@ -313,7 +319,7 @@ export class HostDirectory extends BaseDescription implements Directory {
   private removeDirectoryHere(path: string): Errno {
     const native = this.nativeFor(path);
     if (native !== null) {
-      const status = native.unlink(this.fd, path, true);
+      const status = native.unlink(this.fd, path, true, this.kept);
       if (status !== undecided) return status < 0 ? nativeErrno(status) : errno.success;
     }
     const resolved = this.resolve(path, false);
@@ -345,7 +351,7 @@ export class HostDirectory extends BaseDescription implements Directory {
   private unlinkFileHere(path: string): Errno {
     const native = this.nativeFor(path);
     if (native !== null) {
-      const status = native.unlink(this.fd, path, false);
+      const status = native.unlink(this.fd, path, false, this.kept);
       if (status !== undecided) return status < 0 ? nativeErrno(status) : errno.success;
     }
     const resolved = this.resolve(path, false);
@@ -441,7 +447,7 @@ export class HostDirectory extends BaseDescription implements Directory {
     const native = this.nativeFor(path);
     // A target that cannot climb out from the root cannot from any depth below it: the check below has nothing to refuse.
     if (native !== null && !symlinkTargetLeavesRoot(target, 0)) {
-      const status = native.symlink(target, this.fd, path);
+      const status = native.symlink(target, this.fd, path, this.kept);
       if (status !== undecided) return status < 0 ? nativeErrno(status) : errno.success;
     }
     const resolved = this.resolve(path, false);
@@ -468,7 +474,7 @@ export class HostDirectory extends BaseDescription implements Directory {
   private readlinkHere(path: string, buffer: Uint8Array, result: Out<number>): Errno {
     const native = this.nativeFor(path);
     if (native !== null) {
-      const length = native.readlink(this.fd, path, nativeLinkTarget);
+      const length = native.readlink(this.fd, path, nativeLinkTarget, this.kept);
       if (length !== undecided) {
         if (length < 0) return nativeErrno(length);
         const copied = Math.min(length, buffer.length);
@@ -503,10 +509,10 @@ export class HostDirectory extends BaseDescription implements Directory {
     const follow = (lookup & lookupflags.symlink_follow) !== 0;
     const native = this.nativeFor(path);
     if (native !== null) {
-      const status = native.stat(this.fd, path, follow, nativeStat);
+      const status = native.stat(this.fd, path, follow, nativeStat.values, this.kept);
       if (status !== undecided) {
         if (status < 0) return nativeErrno(status);
-        fillFilestatFromNative(into, nativeStat);
+        nativeStat.fill(into);
         return errno.success;
       }
     }
@@ -624,6 +630,7 @@ export class HostDirectory extends BaseDescription implements Directory {
   override close(): Errno {
     this.listing = null;
     if (this.handleRoot !== null) this.environment.handles.forgetRoot(this.handleRoot);
+    if (this.kept !== null) this.native?.keptForget(this.kept, this.fd);
     try {
       closeSync(this.fd);
       return errno.success;
@@ -635,7 +642,7 @@ export class HostDirectory extends BaseDescription implements Directory {
 
 /** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
 function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigint {
-  return native.stat(dirFd, name, false, nativeStat) === 0 ? nativeStat[1] : 0n;
+  return native.stat(dirFd, name, false, nativeStat.values) === 0 ? nativeStat.values[1] : 0n;
 }
 
 const symlinkRefusalNumbers = new Set([osErrno.ELOOP, osErrno.EMLINK, osErrno.ENOTDIR].map((value) => -value));

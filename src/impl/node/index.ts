@@ -15,7 +15,7 @@ import { FdEntry } from "../fd-table.js";
 import { listenerRights, socketRights } from "../rights.js";
 import { DirectoryHandles } from "./directory-handles.js";
 import { ListingCache } from "./listing-cache.js";
-import { nativeBeneath } from "./native-beneath.js";
+import { nativeBeneath, type KeptDirectories } from "./native-beneath.js";
 import { procFdRootsAvailable } from "./proc-fd-roots.js";
 import { createRandomMethods } from "./random.js";
 import { sleepNanoseconds } from "./sleep.js";
@@ -54,6 +54,7 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
   const wantNative = options.nativeResolution ?? process.env.WITX_WASI_NATIVE !== "0";
   // Directory handles the resolver keeps are the host's, not the guest's: they count against no guest limit.
   const handles = new DirectoryHandles();
+  let kept: KeptDirectories | null | undefined;
   return bootstrapHost(options, {
     defaultClock: createNodeClockSource,
     defaultSleep: sleepNanoseconds,
@@ -69,6 +70,10 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
         get native() {
           return wantNative && this.procFdRoots && limits.maxSymlinkHops === kernelSymlinkHops ? nativeBeneath() : null;
         },
+        get kept() {
+          if (kept === undefined) kept = this.native?.keptCreate() ?? null;
+          return kept;
+        },
         listings: new ListingCache(),
         handles,
       };
@@ -79,6 +84,9 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
         yield new FdEntry(description, listening ? listenerRights : socketRights, 0, 0);
       for (const [guestPath, hostPath] of options.preopens) yield preopenEntry(guestPath, hostPath, environment);
     },
-    release: () => handles.close(),
+    release: () => {
+      handles.close();
+      if (kept) nativeBeneath()?.keptClose(kept);
+    },
   });
 }

@@ -7,7 +7,9 @@
  * a path walk of `/proc/self/fd/<fd>/<name>` and, for kept directory handles,
  * a readlink to check they are still where they were (anchored-resolver.ts).
  * One openat2 call does the whole walk beneath the descriptor, symlinks
- * included, atomically: no per-component opens, no kept handles to check.
+ * included, atomically: no per-component opens, no readlink. The directory a
+ * walk reached is kept (KeptDirectories), so that the next path below it is
+ * one *at call; inotify, not a check per call, says when a kept one is stale.
  *
  * Optional. The addon is built by the package's install step when a compiler
  * is there (native/build.mjs). It is used only when it loads and its probe
@@ -29,18 +31,34 @@ import { fileURLToPath } from "node:url";
 import { errno, type Errno } from "../../generated/preview1/types.js";
 import { errnoNameOfPosixNumber } from "./errno-map.js";
 
+/**
+ * Directories the addon keeps open for one host, so that a path below one is
+ * a single *at call instead of a walk (native/beneath.c says how they are kept
+ * fresh). Opaque; made by keptCreate, passed as the last argument of the calls
+ * that take it, closed by keptClose.
+ */
+export interface KeptDirectories {
+  readonly __kept: unique symbol;
+}
+
 export interface NativeBeneath {
-  open(dirFd: number, path: string, flags: number, mode: number): number;
+  open(dirFd: number, path: string, flags: number, mode: number, kept?: KeptDirectories | null): number;
   /** Writes dev, ino, mode, nlink, size, atim, mtim, ctim into `out`. */
-  stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array): number;
-  unlink(dirFd: number, path: string, directory: boolean): number;
-  mkdir(dirFd: number, path: string): number;
+  stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array, kept?: KeptDirectories | null): number;
+  unlink(dirFd: number, path: string, directory: boolean, kept?: KeptDirectories | null): number;
+  mkdir(dirFd: number, path: string, kept?: KeptDirectories | null): number;
   rename(dirFd: number, path: string, newDirFd: number, newPath: string): number;
   link(dirFd: number, path: string, newDirFd: number, newPath: string, follow: boolean): number;
-  symlink(target: string, dirFd: number, path: string): number;
-  readlink(dirFd: number, path: string, out: Buffer): number;
+  symlink(target: string, dirFd: number, path: string, kept?: KeptDirectories | null): number;
+  readlink(dirFd: number, path: string, out: Buffer, kept?: KeptDirectories | null): number;
   /** Closes a host fd: 0 or a negated errno. */
   close(fd: number): number;
+  /** A new set of kept directories; null when the addon cannot make one. */
+  keptCreate(): KeptDirectories | null;
+  /** Closes every kept fd and the inotify instance; the set keeps again when next used. */
+  keptClose(kept: KeptDirectories): void;
+  /** Forgets what is kept beneath `dirFd`: called when a directory fd is opened and before it is closed. */
+  keptForget(kept: KeptDirectories, dirFd: number): void;
 }
 
 interface NativeModule extends NativeBeneath {

@@ -48,15 +48,50 @@ const filetypeByModeBits: ReadonlyMap<number, Filetype> = new Map([
   [0o140000, filetype.socket_stream],
 ]);
 
-/** The addon's stat (native-beneath.ts): dev, ino, mode, nlink, size, atim, mtim, ctim, as Node's BigIntStats give them. */
-export function fillFilestatFromNative(into: Filestat, values: BigInt64Array): Filestat {
-  into.dev = values[0];
-  into.ino = values[1];
-  into.filetype = filetypeByModeBits.get(Number(values[2]) & fileTypeMask) ?? filetype.unknown;
-  into.nlink = values[3];
-  into.size = values[4];
-  into.atim = values[5];
-  into.mtim = values[6];
-  into.ctim = values[7];
-  return into;
+/**
+ * Where the addon writes a stat (native-beneath.ts): dev, ino, mode, nlink,
+ * size, atim, mtim, ctim, as Node's BigIntStats give them.
+ *
+ * Reading an element of a BigInt64Array makes a new BigInt, and a filestat
+ * needs seven. Most of them repeat from one stat to the next (dev always,
+ * nlink nearly always, everything when a program stats the same file again),
+ * so each field keeps the BigInt it last made and the two 32-bit words it made
+ * it from, and makes a new one only when the words differ. Both start at 0,
+ * which is 0n.
+ */
+export class NativeStatBuffer {
+  readonly values = new BigInt64Array(8);
+  private readonly words = new Int32Array(this.values.buffer);
+  private readonly lastWords = new Int32Array(16);
+  private readonly lastValues: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n];
+
+  fill(into: Filestat): Filestat {
+    into.dev = this.field(0);
+    into.ino = this.field(1);
+    // The mode fits in the low word (little-endian, as every Linux Node runs on but s390x).
+    into.filetype = filetypeByModeBits.get(this.modeWord() & fileTypeMask) ?? filetype.unknown;
+    into.nlink = this.field(3);
+    into.size = this.field(4);
+    into.atim = this.field(5);
+    into.mtim = this.field(6);
+    into.ctim = this.field(7);
+    return into;
+  }
+
+  private modeWord(): number {
+    return littleEndian ? this.words[4] : Number(this.values[2]);
+  }
+
+  private field(index: number): bigint {
+    const low = this.words[2 * index];
+    const high = this.words[2 * index + 1];
+    if (low === this.lastWords[2 * index] && high === this.lastWords[2 * index + 1]) return this.lastValues[index];
+    this.lastWords[2 * index] = low;
+    this.lastWords[2 * index + 1] = high;
+    const value = this.values[index];
+    this.lastValues[index] = value;
+    return value;
+  }
 }
+
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
