@@ -35,7 +35,12 @@ if (process.env.WITX_WASI_NATIVE === "0") {
   if (script === null) {
     skip("node-gyp not found");
   } else {
-    const run = spawnSync(process.execPath, [script, "rebuild", "--directory", here], {
+    // Outside npm (`node native/build.mjs`) node-gyp would download Node's headers; the
+    // headers installed beside this Node serve as well, as npm's `nodedir` setting says.
+    const prefix = join(dirname(process.execPath), "..");
+    const localHeaders = !process.env.npm_config_nodedir && existsSync(join(prefix, "include/node/node_api.h"));
+    const args = [script, "rebuild", "--directory", here, ...(localHeaders ? [`--nodedir=${prefix}`] : [])];
+    const run = spawnSync(process.execPath, args, {
       stdio: ["ignore", "pipe", "pipe"],
       encoding: "utf8",
     });
