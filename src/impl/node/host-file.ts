@@ -188,7 +188,7 @@ export class HostFile extends BaseDescription {
     }
   }
 
-  override seek(offset: bigint, anchor: Whence, result: Out<bigint>): Errno {
+  override seek(offset: bigint, anchor: Whence, result: Out<bigint | number>): Errno {
     if (!isSeekable(this.filetype)) return errno.spipe;
     let base: number;
     switch (anchor) {
@@ -197,7 +197,7 @@ export class HostFile extends BaseDescription {
         break;
       case whence.cur:
         if (offset === 0n) {
-          result.value = BigInt(this.position);
+          result.value = this.position;
           return errno.success;
         }
         base = this.position;
@@ -213,13 +213,13 @@ export class HostFile extends BaseDescription {
     // Linux refuses offsets past the file system's limit with EINVAL; ours is 2^53 - 1.
     if (target < 0n || target > maxSafeOffset) return errno.inval;
     this.position = Number(target);
-    result.value = target;
+    result.value = this.position;
     return errno.success;
   }
 
-  override tell(result: Out<bigint>): Errno {
+  override tell(result: Out<bigint | number>): Errno {
     if (!isSeekable(this.filetype)) return errno.spipe;
-    result.value = BigInt(this.position);
+    result.value = this.position;
     return errno.success;
   }
 
