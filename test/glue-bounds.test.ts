@@ -271,14 +271,14 @@ describe("value checks", () => {
         return errno.success;
       },
     });
-    // The largest double below 2^64 is 2^64 - 2^11.
+    // 1733222400 * 1e9 + 256 is a realtime reading in ns (steps of 256 there); the largest double below 2^64 is 2^64 - 2^11.
     for (const value of [
       0,
       1,
       2 ** 32 - 1,
       2 ** 32,
       2 ** 32 + 1,
-      1733222400123456789,
+      1733222400 * 1e9 + 256,
       2 ** 53 - 1,
       2 ** 53 + 2,
       2 ** 63,
