@@ -263,6 +263,50 @@ describe("value checks", () => {
     expect(probe.view().getBigUint64(8, true)).toBe(0xfedcba9876543213n);
   });
 
+  it("stores a u64 result given as a number as the integer it holds, below and above 2^32 and 2^53", () => {
+    let reading = 0;
+    const probe = probeWith({
+      clock_time_get(_id, _precision, result) {
+        result.value = reading;
+        return errno.success;
+      },
+    });
+    // 1733222400 * 1e9 + 256 is a realtime reading in ns (steps of 256 there); the largest double below 2^64 is 2^64 - 2^11.
+    for (const value of [
+      0,
+      1,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 32 + 1,
+      1733222400 * 1e9 + 256,
+      2 ** 53 - 1,
+      2 ** 53 + 2,
+      2 ** 63,
+      2 ** 64 - 2 ** 11,
+    ]) {
+      reading = value;
+      probe.view().setBigUint64(8, 0xaaaaaaaaaaaaaaaan, true);
+      expect(probe.exports.clock_time_get(1, 1n, 8)).toBe(errno.success);
+      expect(probe.view().getBigUint64(8, true), String(value)).toBe(BigInt(value));
+    }
+  });
+
+  it("treats a u64 result that is no non-negative integer below 2^64 as a host failure and stores nothing", () => {
+    let reading = 0;
+    const probe = probeWith({
+      clock_time_get(_id, _precision, result) {
+        result.value = reading;
+        return errno.success;
+      },
+    });
+    for (const value of [-1, 0.5, 2 ** 40 + 0.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 64]) {
+      reading = value;
+      probe.view().setBigUint64(8, 7n, true);
+      expect(probe.exports.clock_time_get(1, 1n, 8), String(value)).toBe(errno.io);
+      expect(probe.view().getBigUint64(8, true)).toBe(7n);
+    }
+  });
+
   it("gives inval for oflags or rights bits the spec does not define", () => {
     const host = vi.fn(() => errno.success);
     const probe = probeWith({ path_open: host });

@@ -16,8 +16,9 @@ export function emitHost(target: Target, model: EmitModel, abi: EmitAbi): Emitte
     module.doc.trim(),
     "",
     `Implemented by host code for the \`${module.name}\` module. Each method returns the`,
-    "error value (0 is success); a success value goes into `result.value`. Views and",
-    "pointers given to a method are valid only until it returns.",
+    "error value (0 is success); a success value goes into `result.value`. A u64 success",
+    "value may be a bigint or a number (a non-negative integer; exact below 2^53), whichever",
+    "the host has at hand. Views and pointers given to a method are valid only until it returns.",
   ];
   return {
     name: "host.ts",

@@ -40,6 +40,19 @@ function pointeeType(ref: TypeRef): string {
 /** The TypeScript type of a function's success value (`Out<...>`'s parameter), or null when there is none. */
 export function successType(view: HostView): string | null {
   if (view.outs.length === 0) return null;
-  if (view.outs.length === 1) return tsType(view.outs[0].type, "t.");
-  return `[${view.outs.map((out) => tsType(out.type, "t.")).join(", ")}]`;
+  if (view.outs.length === 1) return outValueType(view.outs[0].type);
+  return `[${view.outs.map((out) => outValueType(out.type)).join(", ")}]`;
+}
+
+/**
+ * A u64 success value (a timestamp, a file size or offset) may be handed back as a
+ * number as well as a bigint: the glue stores either (src/runtime/memory.ts,
+ * `storeU64`), and the number form spares a hot call such as a clock reading or a
+ * seek the allocation of a BigInt. Readers of such an `Out` see both forms, so
+ * the compiler points at every one that assumed a bigint.
+ */
+function outValueType(ref: TypeRef): string {
+  const type = resolve(ref);
+  const typed = tsType(ref, "t.");
+  return type.kind === "builtin" && type.name === "u64" ? `${typed} | number` : typed;
 }

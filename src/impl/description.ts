@@ -56,8 +56,9 @@ export interface FileDescription {
   write(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno;
   /** Writes at `offset` without moving the position. */
   pwrite(buffers: readonly Uint8Array[], offset: bigint, result: Out<number>): Errno;
-  seek(offset: bigint, whence: Whence, result: Out<bigint>): Errno;
-  tell(result: Out<bigint>): Errno;
+  /** Moves the position; `result` is the new one, as a bigint or a number (src/runtime/out.ts). */
+  seek(offset: bigint, whence: Whence, result: Out<bigint | number>): Errno;
+  tell(result: Out<bigint | number>): Errno;
   /** Fills `into` with the object's attributes. */
   stat(into: Filestat): Errno;
   setSize(size: bigint): Errno;
@@ -156,10 +157,10 @@ export abstract class BaseDescription implements FileDescription {
   pwrite(_buffers: readonly Uint8Array[], _offset: bigint, _result: Out<number>): Errno {
     return this.filetype === filetype.directory ? errno.isdir : errno.spipe;
   }
-  seek(_offset: bigint, _whence: Whence, _result: Out<bigint>): Errno {
+  seek(_offset: bigint, _whence: Whence, _result: Out<bigint | number>): Errno {
     return errno.spipe;
   }
-  tell(_result: Out<bigint>): Errno {
+  tell(_result: Out<bigint | number>): Errno {
     return errno.spipe;
   }
   setSize(_size: bigint): Errno {

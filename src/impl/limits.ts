@@ -12,8 +12,16 @@ export { defaultHostLimits, resolveHostLimits, type HostLimits } from "../runtim
  */
 export const maxBytesPerCall = 0x7ffff000;
 
-/** `buffers` cut to a total of at most maxBytesPerCall: the list itself when it is within (no copy). */
+/**
+ * `buffers` cut to a total of at most maxBytesPerCall: the list itself when it is within (no copy).
+ * The common single buffer is answered here; this stays small enough for the optimizing compiler
+ * to inline into every read and write, and the loop lives in cutToBytesPerCall.
+ */
 export function withinBytesPerCall(buffers: readonly Uint8Array[]): readonly Uint8Array[] {
+  return buffers.length === 1 && buffers[0].length <= maxBytesPerCall ? buffers : cutToBytesPerCall(buffers);
+}
+
+function cutToBytesPerCall(buffers: readonly Uint8Array[]): readonly Uint8Array[] {
   let total = 0;
   for (let i = 0; i < buffers.length; i++) {
     const length = buffers[i].length;

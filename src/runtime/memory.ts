@@ -2,6 +2,8 @@ import type { PointerErrorKind } from "./error-policy.js";
 
 /** Bytes a wasm32 address can reach; a range ending past it wrapped around in 32-bit arithmetic. */
 const ADDRESS_SPACE = 2 ** 32;
+const TWO_TO_32 = 2 ** 32;
+const TWO_TO_64 = 2 ** 64;
 
 /**
  * The guest's linear memory as the generated glue sees it: cached views that are
@@ -30,6 +32,7 @@ export class GuestMemory {
   /** DataView of the whole memory; valid until the next `refresh()`. */
   view: DataView = new DataView(new ArrayBuffer(0));
   private words64: BigUint64Array = new BigUint64Array(0);
+  private words32: Uint32Array = new Uint32Array(0);
   /** Current memory size in bytes. */
   size = 0;
   /** Whether the memory is a SharedArrayBuffer (TextDecoder cannot read those directly). */
@@ -82,6 +85,7 @@ export class GuestMemory {
       this.bytes = new Uint8Array(buffer);
       this.view = new DataView(buffer);
       this.words64 = new BigUint64Array(buffer, 0, buffer.byteLength >>> 3);
+      this.words32 = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
       this.size = buffer.byteLength;
       this.shared = typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer;
     }
@@ -89,12 +93,28 @@ export class GuestMemory {
   }
 
   /**
-   * Stores a u64 at an 8-aligned address (the glue checked it). A typed-array store
-   * is cheaper than `DataView.setBigUint64` for the clock and size results written on
-   * every call; big-endian hosts keep the DataView.
+   * Stores a u64 success value at an 8-aligned address (the glue checked it): a
+   * bigint, or a number that is a non-negative integer below 2^64 (src/runtime/out.ts),
+   * written as its two 32-bit halves, so no BigInt is made for it. Typed-array
+   * stores are cheaper than the DataView's for the clock and size results written
+   * on every call; big-endian hosts keep the DataView. Throws a RangeError for any
+   * other number, which the glue reports as a host failure.
    */
-  storeU64(address: number, value: bigint): void {
-    if (nativeLittleEndian) this.words64[address >>> 3] = value;
+  storeU64(address: number, value: bigint | number): void {
+    if (typeof value === "number") {
+      if (!(value >= 0 && value < TWO_TO_64 && Math.floor(value) === value)) {
+        throw new RangeError(`a u64 result must be a bigint or a non-negative integer below 2^64, not ${value}`);
+      }
+      // A 32-bit store takes its value modulo 2^32 and drops a fraction, so both halves are exact.
+      if (nativeLittleEndian) {
+        const index = address >>> 2;
+        this.words32[index] = value;
+        this.words32[index + 1] = value / TWO_TO_32;
+      } else {
+        this.view.setUint32(address, value, true);
+        this.view.setUint32(address + 4, value / TWO_TO_32, true);
+      }
+    } else if (nativeLittleEndian) this.words64[address >>> 3] = value;
     else this.view.setBigUint64(address, value, true);
   }
 
@@ -125,6 +145,8 @@ export class GuestMemory {
    * Decodes a list of (pointer, length) byte-buffer records (iovecs) into views of
    * guest memory. The caller has checked the list itself (`arrayInRange`) and its
    * length limit; this checks every buffer. Null when a buffer is out of bounds.
+   * The one-buffer case, nearly every read and write, is kept short so that the
+   * optimizing compiler still has room to inline the host method after it.
    */
   bufferList(
     address: number,
@@ -134,15 +156,20 @@ export class GuestMemory {
     lengthOffset: number,
     single: ViewCache,
   ): readonly Uint8Array[] | null {
-    if (count === 1) {
-      const start = this.view.getUint32(address + pointerOffset, true);
-      const length = this.view.getUint32(address + lengthOffset, true);
-      if (start + length > this.size) {
-        this.outside(`element 0: buffer 0x${start.toString(16)} + ${length} bytes`, start + length);
-        return null;
-      }
-      return single.list(this, start, length);
-    }
+    if (count !== 1) return this.bufferArray(address, count, elementSize, pointerOffset, lengthOffset);
+    const start = this.view.getUint32(address + pointerOffset, true);
+    const length = this.view.getUint32(address + lengthOffset, true);
+    if (start + length > this.size) return this.bufferOutside(0, start, length);
+    return single.list(this, start, length);
+  }
+
+  private bufferArray(
+    address: number,
+    count: number,
+    elementSize: number,
+    pointerOffset: number,
+    lengthOffset: number,
+  ): readonly Uint8Array[] | null {
     const view = this.view;
     const bytes = this.bytes;
     const size = this.size;
@@ -151,13 +178,16 @@ export class GuestMemory {
       const element = address + i * elementSize;
       const start = view.getUint32(element + pointerOffset, true);
       const length = view.getUint32(element + lengthOffset, true);
-      if (start + length > size) {
-        this.outside(`element ${i}: buffer 0x${start.toString(16)} + ${length} bytes`, start + length);
-        return null;
-      }
+      if (start + length > size) return this.bufferOutside(i, start, length);
       buffers[i] = bytes.subarray(start, start + length);
     }
     return buffers;
+  }
+
+  /** Records that element `index` of a buffer list lies outside memory; null, for the caller to return. */
+  private bufferOutside(index: number, start: number, length: number): null {
+    this.outside(`element ${index}: buffer 0x${start.toString(16)} + ${length} bytes`, start + length);
+    return null;
   }
 
   /** A view of `length` bytes at `address`; the caller has checked the range. */

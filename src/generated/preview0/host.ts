@@ -12,8 +12,9 @@ import type * as t from "./types.js";
  * snapshots abandoned.
  *
  * Implemented by host code for the `wasi_unstable` module. Each method returns the
- * error value (0 is success); a success value goes into `result.value`. Views and
- * pointers given to a method are valid only until it returns.
+ * error value (0 is success); a success value goes into `result.value`. A u64 success
+ * value may be a bigint or a number (a non-negative integer; exact below 2^53), whichever
+ * the host has at hand. Views and pointers given to a method are valid only until it returns.
  */
 export interface Preview0Host {
   /**
@@ -56,7 +57,7 @@ export interface Preview0Host {
    * @param id Clock to ask about.
    * @param result The smallest step the clock can show, in nanoseconds.
    */
-  clock_res_get(id: t.Clockid, result: Out<t.Timestamp>): t.Errno;
+  clock_res_get(id: t.Clockid, result: Out<t.Timestamp | number>): t.Errno;
 
   /**
    * Read a clock, like POSIX `clock_gettime`.
@@ -64,7 +65,7 @@ export interface Preview0Host {
    * @param precision How stale, in nanoseconds, the reading is allowed to be; lets the host use a cheaper source.
    * @param result The clock's reading, in nanoseconds.
    */
-  clock_time_get(id: t.Clockid, precision: t.Timestamp, result: Out<t.Timestamp>): t.Errno;
+  clock_time_get(id: t.Clockid, precision: t.Timestamp, result: Out<t.Timestamp | number>): t.Errno;
 
   /**
    * Tell the host how a range of a file will be used, like POSIX
@@ -224,7 +225,7 @@ export interface Preview0Host {
    * @param whence Anchor the distance is measured from.
    * @param result The resulting position, in bytes from the start of the file.
    */
-  fd_seek(fd: t.Fd, offset: t.Filedelta, whence: t.Whence, result: Out<t.Filesize>): t.Errno;
+  fd_seek(fd: t.Fd, offset: t.Filedelta, whence: t.Whence, result: Out<t.Filesize | number>): t.Errno;
 
   /**
    * Flush a file's data and metadata to stable storage, like POSIX `fsync`.
@@ -238,7 +239,7 @@ export interface Preview0Host {
    * @param fd Descriptor to ask about.
    * @param result The position, in bytes from the start of the file.
    */
-  fd_tell(fd: t.Fd, result: Out<t.Filesize>): t.Errno;
+  fd_tell(fd: t.Fd, result: Out<t.Filesize | number>): t.Errno;
 
   /**
    * Write several buffers at the descriptor's position and advance it,

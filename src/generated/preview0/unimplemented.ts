@@ -26,11 +26,11 @@ export function unimplementedPreview0Host(refusal: t.Errno = t.errno.nosys): Pre
       return refusal;
     },
 
-    clock_res_get(_id: t.Clockid, _result: Out<t.Timestamp>): t.Errno {
+    clock_res_get(_id: t.Clockid, _result: Out<t.Timestamp | number>): t.Errno {
       return refusal;
     },
 
-    clock_time_get(_id: t.Clockid, _precision: t.Timestamp, _result: Out<t.Timestamp>): t.Errno {
+    clock_time_get(_id: t.Clockid, _precision: t.Timestamp, _result: Out<t.Timestamp | number>): t.Errno {
       return refusal;
     },
 
@@ -102,7 +102,7 @@ export function unimplementedPreview0Host(refusal: t.Errno = t.errno.nosys): Pre
       return refusal;
     },
 
-    fd_seek(_fd: t.Fd, _offset: t.Filedelta, _whence: t.Whence, _result: Out<t.Filesize>): t.Errno {
+    fd_seek(_fd: t.Fd, _offset: t.Filedelta, _whence: t.Whence, _result: Out<t.Filesize | number>): t.Errno {
       return refusal;
     },
 
@@ -110,7 +110,7 @@ export function unimplementedPreview0Host(refusal: t.Errno = t.errno.nosys): Pre
       return refusal;
     },
 
-    fd_tell(_fd: t.Fd, _result: Out<t.Filesize>): t.Errno {
+    fd_tell(_fd: t.Fd, _result: Out<t.Filesize | number>): t.Errno {
       return refusal;
     },
 

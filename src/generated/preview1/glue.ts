@@ -123,8 +123,8 @@ export function createPreview1Imports(
   // One reusable success value per function: returning a value allocates nothing.
   const args_sizes_get_out: Out<[t.Size, t.Size]> = { value: [0 as never, 0 as never] };
   const environ_sizes_get_out: Out<[t.Size, t.Size]> = { value: [0 as never, 0 as never] };
-  const clock_res_get_out: Out<t.Timestamp> = { value: 0n };
-  const clock_time_get_out: Out<t.Timestamp> = { value: 0n };
+  const clock_res_get_out: Out<t.Timestamp | number> = { value: 0n };
+  const clock_time_get_out: Out<t.Timestamp | number> = { value: 0n };
   const fd_fdstat_get_out: Out<t.Fdstat> = { value: undefined as never };
   const fd_filestat_get_out: Out<t.Filestat> = { value: undefined as never };
   const fd_pread_out: Out<t.Size> = { value: 0 as never };
@@ -132,8 +132,8 @@ export function createPreview1Imports(
   const fd_pwrite_out: Out<t.Size> = { value: 0 as never };
   const fd_read_out: Out<t.Size> = { value: 0 as never };
   const fd_readdir_out: Out<t.Size> = { value: 0 as never };
-  const fd_seek_out: Out<t.Filesize> = { value: 0n };
-  const fd_tell_out: Out<t.Filesize> = { value: 0n };
+  const fd_seek_out: Out<t.Filesize | number> = { value: 0n };
+  const fd_tell_out: Out<t.Filesize | number> = { value: 0n };
   const fd_write_out: Out<t.Size> = { value: 0 as never };
   const path_filestat_get_out: Out<t.Filestat> = { value: undefined as never };
   const path_open_out: Out<t.Fd> = { value: 0 as t.Fd };

@@ -117,17 +117,17 @@ export class MemoryFile extends BaseDescription {
     return this.scatter(buffers, Number(offset), result);
   }
 
-  override seek(offset: bigint, anchor: Whence, result: Out<bigint>): Errno {
+  override seek(offset: bigint, anchor: Whence, result: Out<bigint | number>): Errno {
     const base = anchor === whence.set ? 0 : anchor === whence.cur ? this.position : this.node.byteLength;
     const target = BigInt(base) + offset;
     if (target < 0n || target > BigInt(Number.MAX_SAFE_INTEGER)) return errno.inval;
     this.position = Number(target);
-    result.value = target;
+    result.value = this.position;
     return errno.success;
   }
 
-  override tell(result: Out<bigint>): Errno {
-    result.value = BigInt(this.position);
+  override tell(result: Out<bigint | number>): Errno {
+    result.value = this.position;
     return errno.success;
   }
 

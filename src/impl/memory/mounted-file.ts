@@ -128,17 +128,17 @@ class ReadOnlyFileDescription extends BaseDescription {
     return errno.badf;
   }
 
-  override seek(offset: bigint, anchor: Whence, result: Out<bigint>): Errno {
+  override seek(offset: bigint, anchor: Whence, result: Out<bigint | number>): Errno {
     const base = anchor === whence.set ? 0n : anchor === whence.cur ? BigInt(this.position) : BigInt(this.bytes.length);
     const target = base + offset;
     if (target < 0n || target > maxSafe) return errno.inval;
     this.position = Number(target);
-    result.value = target;
+    result.value = this.position;
     return errno.success;
   }
 
-  override tell(result: Out<bigint>): Errno {
-    result.value = BigInt(this.position);
+  override tell(result: Out<bigint | number>): Errno {
+    result.value = this.position;
     return errno.success;
   }
 
