@@ -17,10 +17,10 @@ import type { Target } from "../targets.js";
 import type { EmitAbi, EmitModel, EmittedFile } from "./emitter.js";
 import { variableName } from "./names.js";
 import { codecExpression } from "./ts-types.js";
+import { MAX_LINE } from "./render.js";
 import { indentLines, wrapList } from "./wrap.js";
 
 const FORMATTERS = [
-  "describeThrow",
   "formatAddress",
   "formatBufferList",
   "formatByteRange",
@@ -32,6 +32,7 @@ const FORMATTERS = [
   "formatString",
   "formatStringTable",
   "formatWritten",
+  "traceCall",
 ];
 
 /** Columns of a traced function's statements: inside the wrapper, the returned object, the method. */
@@ -75,48 +76,36 @@ function tracedFunction(view: HostView, fieldTables: Map<string, string>): strin
   const params = view.lowered.params.map((param) => `${variableName(param.name)}: ${param.core === "i64" ? "bigint" : "number"}`);
   const args = view.lowered.params.map((param) => variableName(param.name));
   const described = view.arguments.map((argument) => `${argument.param.name}: ${describeArgument(argument)}`);
-  const call = wrapList(`imports.${view.name}(`, args, "", BODY_INDENT + 10);
   const lines = wrapList("const args = {", described, ";", BODY_INDENT);
-  const event = (result: string, threw: boolean, duration: string) =>
-    wrapList(
-      "log({",
-      [`function: "${view.name}"`, "arguments: args", `result: ${result}`, `threw: ${threw}`, `duration: ${duration}`],
-      ");",
-      BODY_INDENT,
-    );
   if (view.lowered.func.noreturn) {
-    lines.push(...event("null", false, "0"), ...withPrefix("return ", call, ";"));
+    // Logged before the call, which does not come back.
+    lines.push(
+      ...wrapList("log({", [`function: "${view.name}"`, "arguments: args", "result: null", "threw: false", "duration: 0"], ");", BODY_INDENT),
+      ...wrapList(`return imports.${view.name}(`, args, ";", BODY_INDENT),
+    );
   } else {
     const results = view.lowered.errorType === null ? null : successValues(view, fieldTables);
-    lines.push(
-      `const started = performance.now();`,
-      view.lowered.errorType === null ? `let error: void;` : `let error: number;`,
-      `try {`,
-      ...indentLines(withPrefix("error = ", call, ";"), 2),
-      `} catch (thrown) {`,
-      ...indentLines(event("describeThrow(thrown)", true, "performance.now() - started"), 2),
-      `  throw thrown;`,
-      `}`,
-      `const duration = performance.now() - started;`,
-    );
-    if (results === null) {
-      lines.push(...event("null", false, "duration"));
-    } else {
-      lines.push(`let result = formatEnum(t.errnoNames, error);`);
-      if (results.length === 0) lines.push(`if (error === 0) result = "success";`);
-      else
-        lines.push(
-          `if (error === 0) {`,
-          ...indentLines(wrapList("result = `success (${[", results, '.join(", ")})`;', BODY_INDENT + 2), 2),
-          `}`,
-        );
-      lines.push(...event("result", false, "duration"));
-    }
-    lines.push(`return error;`);
+    lines.push(...traceCallLines(view.name, args, results === null ? "null" : "t.errnoNames", results ?? []));
   }
   const result = view.lowered.func.noreturn ? "never" : view.lowered.results.length === 0 ? "void" : "number";
   const signature = wrapList(`${view.name}(`, params, `: ${result} {`, 4);
   return [...indentLines(signature, 4), ...indentLines(lines, BODY_INDENT), `    },`].join("\n");
+}
+
+/** `return traceCall(...)` for import `name`, with the decoders of a successful call's results last, one per line. */
+function traceCallLines(name: string, args: readonly string[], errnoNames: string, results: readonly string[]): string[] {
+  const traced = ["log", `"${name}"`, "args", `() => imports.${name}(${args.join(", ")})`, errnoNames];
+  const decoded = results.map((value) => `${value},`);
+  const head = `return traceCall(${traced.join(", ")}${results.length === 0 ? ");" : ", () => ["}`;
+  if (BODY_INDENT + head.length <= MAX_LINE) return results.length === 0 ? [head] : [head, ...indentLines(decoded, 2), "]);"];
+  return [
+    "return traceCall(",
+    ...indentLines(["log,", `"${name}",`, "args,"], 2),
+    ...indentLines(wrapList(`() => imports.${name}(`, args, ",", BODY_INDENT + 2), 2),
+    `  ${errnoNames},`,
+    ...(results.length === 0 ? [] : ["  () => [", ...indentLines(decoded, 4), "  ],"]),
+    ");",
+  ];
 }
 
 /**
@@ -208,11 +197,6 @@ function fieldTable(ref: TypeRef, fieldTables: Map<string, string>): string | nu
     [`/** How to show the named fields of a stored \`${ref.name}\`. */`, `const ${name}: FieldFormatters = {`, ...lines, `};`].join("\n"),
   );
   return name;
-}
-
-/** `prefix` glued to the first of `lines` and `suffix` to the last. */
-function withPrefix(prefix: string, lines: readonly string[], suffix: string): string[] {
-  return lines.map((line, index) => `${index === 0 ? prefix : ""}${line}${index === lines.length - 1 ? suffix : ""}`);
 }
 
 function describeArgument(argument: HostArgument): string {

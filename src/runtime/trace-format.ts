@@ -252,6 +252,37 @@ function formatValue(value: unknown, fields: FieldFormatters = {}): string {
   return `{ ${entries.join(", ")} }`;
 }
 
+/**
+ * Runs one traced import call and logs it as one event: the decoded arguments,
+ * then the errno by name (or "success (...)" with what `success` decodes), or how
+ * it threw. The generated trace wrappers are one call of this each.
+ */
+export function traceCall<R extends number | void>(
+  log: (event: TraceEvent) => void,
+  name: string,
+  args: Record<string, string>,
+  call: () => R,
+  errnoNames: readonly string[] | null,
+  success?: () => string[],
+): R {
+  const started = performance.now();
+  let error: R;
+  try {
+    error = call();
+  } catch (thrown) {
+    log({ function: name, arguments: args, result: describeThrow(thrown), threw: true, duration: performance.now() - started });
+    throw thrown;
+  }
+  const duration = performance.now() - started;
+  let result: string | null = null;
+  if (errnoNames !== null) {
+    result = formatEnum(errnoNames, error as number);
+    if (error === 0 && success !== undefined) result = `success (${success().join(", ")})`;
+  }
+  log({ function: name, arguments: args, result, threw: false, duration });
+  return error;
+}
+
 export function describeThrow(thrown: unknown): string {
   if (thrown instanceof WebAssembly.RuntimeError) return `trap (${thrown.message})`;
   if (thrown instanceof Error) return `unwinds (${thrown.name}: ${thrown.message})`;

@@ -4,7 +4,6 @@
 // @generated from witx/preview1/wasi_snapshot_preview1.witx (sha256 085fdb5d03a3d29ec1b13afbe4d1a0bb597ca7e81851ff2df2b4b5535c6b1747)
 
 import {
-  describeThrow,
   formatAddress,
   formatBufferList,
   formatByteRange,
@@ -16,6 +15,7 @@ import {
   formatString,
   formatStringTable,
   formatWritten,
+  traceCall,
 } from "../../runtime/index.js";
 import type { FieldFormatters, GuestMemory, TraceEvent } from "../../runtime/index.js";
 import * as t from "./types.js";
@@ -53,158 +53,67 @@ export function tracePreview1Imports(
   return {
     args_get(argv: number, argv_buf: number): number {
       const args = {argv: formatAddress(argv), argv_buf: formatAddress(argv_buf)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.args_get(argv, argv_buf);
-      } catch (thrown) {
-        log({
-          function: "args_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStringTable(memory, argv, argv_buf)].join(", ")})`;
-      }
-      log({function: "args_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "args_get", args, () => imports.args_get(argv, argv_buf), t.errnoNames, () => [
+        formatStringTable(memory, argv, argv_buf),
+      ]);
     },
 
     args_sizes_get(retptr0: number, retptr1: number): number {
       const args = {};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.args_sizes_get(retptr0, retptr1);
-      } catch (thrown) {
-        log({
-          function: "args_sizes_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[
+      return traceCall(
+        log,
+        "args_sizes_get",
+        args,
+        () => imports.args_sizes_get(retptr0, retptr1),
+        t.errnoNames,
+        () => [
           formatStored(memory, t.sizeCodec, retptr0),
           formatStored(memory, t.sizeCodec, retptr1),
-        ].join(", ")})`;
-      }
-      log({function: "args_sizes_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+        ],
+      );
     },
 
     environ_get(environ: number, environ_buf: number): number {
       const args = {environ: formatAddress(environ), environ_buf: formatAddress(environ_buf)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.environ_get(environ, environ_buf);
-      } catch (thrown) {
-        log({
-          function: "environ_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStringTable(memory, environ, environ_buf)].join(", ")})`;
-      }
-      log({function: "environ_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "environ_get", args, () => imports.environ_get(environ, environ_buf), t.errnoNames, () => [
+        formatStringTable(memory, environ, environ_buf),
+      ]);
     },
 
     environ_sizes_get(retptr0: number, retptr1: number): number {
       const args = {};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.environ_sizes_get(retptr0, retptr1);
-      } catch (thrown) {
-        log({
-          function: "environ_sizes_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[
+      return traceCall(
+        log,
+        "environ_sizes_get",
+        args,
+        () => imports.environ_sizes_get(retptr0, retptr1),
+        t.errnoNames,
+        () => [
           formatStored(memory, t.sizeCodec, retptr0),
           formatStored(memory, t.sizeCodec, retptr1),
-        ].join(", ")})`;
-      }
-      log({function: "environ_sizes_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+        ],
+      );
     },
 
     clock_res_get(id: number, retptr0: number): number {
       const args = {id: formatEnum(t.clockidNames, id)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.clock_res_get(id, retptr0);
-      } catch (thrown) {
-        log({
-          function: "clock_res_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.timestampCodec, retptr0)].join(", ")})`;
-      }
-      log({function: "clock_res_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "clock_res_get", args, () => imports.clock_res_get(id, retptr0), t.errnoNames, () => [
+        formatStored(memory, t.timestampCodec, retptr0),
+      ]);
     },
 
     clock_time_get(id: number, precision: bigint, retptr0: number): number {
       const args = {id: formatEnum(t.clockidNames, id), precision: String(BigInt.asUintN(64, precision))};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.clock_time_get(id, precision, retptr0);
-      } catch (thrown) {
-        log({
-          function: "clock_time_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.timestampCodec, retptr0)].join(", ")})`;
-      }
-      log({function: "clock_time_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "clock_time_get",
+        args,
+        () => imports.clock_time_get(id, precision, retptr0),
+        t.errnoNames,
+        () => [
+          formatStored(memory, t.timestampCodec, retptr0),
+        ],
+      );
     },
 
     fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
@@ -214,25 +123,7 @@ export function tracePreview1Imports(
         len: String(BigInt.asUintN(64, len)),
         advice: formatEnum(t.adviceNames, advice),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_advise(fd, offset, len, advice);
-      } catch (thrown) {
-        log({
-          function: "fd_advise",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "fd_advise", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_advise", args, () => imports.fd_advise(fd, offset, len, advice), t.errnoNames);
     },
 
     fd_allocate(fd: number, offset: bigint, len: bigint): number {
@@ -241,119 +132,29 @@ export function tracePreview1Imports(
         offset: String(BigInt.asUintN(64, offset)),
         len: String(BigInt.asUintN(64, len)),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_allocate(fd, offset, len);
-      } catch (thrown) {
-        log({
-          function: "fd_allocate",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "fd_allocate", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_allocate", args, () => imports.fd_allocate(fd, offset, len), t.errnoNames);
     },
 
     fd_close(fd: number): number {
       const args = {fd: String(fd >>> 0)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_close(fd);
-      } catch (thrown) {
-        log({
-          function: "fd_close",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "fd_close", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_close", args, () => imports.fd_close(fd), t.errnoNames);
     },
 
     fd_datasync(fd: number): number {
       const args = {fd: String(fd >>> 0)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_datasync(fd);
-      } catch (thrown) {
-        log({
-          function: "fd_datasync",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "fd_datasync", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_datasync", args, () => imports.fd_datasync(fd), t.errnoNames);
     },
 
     fd_fdstat_get(fd: number, retptr0: number): number {
       const args = {fd: String(fd >>> 0)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_fdstat_get(fd, retptr0);
-      } catch (thrown) {
-        log({
-          function: "fd_fdstat_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.fdstatCodec, retptr0, fdstatFields)].join(", ")})`;
-      }
-      log({function: "fd_fdstat_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_fdstat_get", args, () => imports.fd_fdstat_get(fd, retptr0), t.errnoNames, () => [
+        formatStored(memory, t.fdstatCodec, retptr0, fdstatFields),
+      ]);
     },
 
     fd_fdstat_set_flags(fd: number, flags: number): number {
       const args = {fd: String(fd >>> 0), flags: formatFlags(t.fdflagsNames, flags)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_fdstat_set_flags(fd, flags);
-      } catch (thrown) {
-        log({
-          function: "fd_fdstat_set_flags",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "fd_fdstat_set_flags", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_fdstat_set_flags", args, () => imports.fd_fdstat_set_flags(fd, flags), t.errnoNames);
     },
 
     fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number {
@@ -362,73 +163,25 @@ export function tracePreview1Imports(
         fs_rights_base: formatRights(t.rightsNames, fs_rights_base),
         fs_rights_inheriting: formatRights(t.rightsNames, fs_rights_inheriting),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_fdstat_set_rights(fd, fs_rights_base, fs_rights_inheriting);
-      } catch (thrown) {
-        log({
-          function: "fd_fdstat_set_rights",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "fd_fdstat_set_rights", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "fd_fdstat_set_rights",
+        args,
+        () => imports.fd_fdstat_set_rights(fd, fs_rights_base, fs_rights_inheriting),
+        t.errnoNames,
+      );
     },
 
     fd_filestat_get(fd: number, retptr0: number): number {
       const args = {fd: String(fd >>> 0)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_filestat_get(fd, retptr0);
-      } catch (thrown) {
-        log({
-          function: "fd_filestat_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.filestatCodec, retptr0, filestatFields)].join(", ")})`;
-      }
-      log({function: "fd_filestat_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_filestat_get", args, () => imports.fd_filestat_get(fd, retptr0), t.errnoNames, () => [
+        formatStored(memory, t.filestatCodec, retptr0, filestatFields),
+      ]);
     },
 
     fd_filestat_set_size(fd: number, size: bigint): number {
       const args = {fd: String(fd >>> 0), size: String(BigInt.asUintN(64, size))};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_filestat_set_size(fd, size);
-      } catch (thrown) {
-        log({
-          function: "fd_filestat_set_size",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "fd_filestat_set_size", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_filestat_set_size", args, () => imports.fd_filestat_set_size(fd, size), t.errnoNames);
     },
 
     fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number {
@@ -438,25 +191,13 @@ export function tracePreview1Imports(
         mtim: String(BigInt.asUintN(64, mtim)),
         fst_flags: formatFlags(t.fstflagsNames, fst_flags),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_filestat_set_times(fd, atim, mtim, fst_flags);
-      } catch (thrown) {
-        log({
-          function: "fd_filestat_set_times",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "fd_filestat_set_times", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "fd_filestat_set_times",
+        args,
+        () => imports.fd_filestat_set_times(fd, atim, mtim, fst_flags),
+        t.errnoNames,
+      );
     },
 
     fd_pread(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
@@ -465,80 +206,38 @@ export function tracePreview1Imports(
         iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false),
         offset: String(BigInt.asUintN(64, offset)),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_pread(fd, iovs, iovs_len, offset, retptr0);
-      } catch (thrown) {
-        log({
-          function: "fd_pread",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[
+      return traceCall(
+        log,
+        "fd_pread",
+        args,
+        () => imports.fd_pread(fd, iovs, iovs_len, offset, retptr0),
+        t.errnoNames,
+        () => [
           formatStored(memory, t.sizeCodec, retptr0),
           `data ${formatReceived(memory, iovs, iovs_len, 8, 0, 4, retptr0)}`,
-        ].join(", ")})`;
-      }
-      log({function: "fd_pread", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+        ],
+      );
     },
 
     fd_prestat_get(fd: number, retptr0: number): number {
       const args = {fd: String(fd >>> 0)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_prestat_get(fd, retptr0);
-      } catch (thrown) {
-        log({
-          function: "fd_prestat_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.prestatCodec, retptr0, prestatFields)].join(", ")})`;
-      }
-      log({function: "fd_prestat_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_prestat_get", args, () => imports.fd_prestat_get(fd, retptr0), t.errnoNames, () => [
+        formatStored(memory, t.prestatCodec, retptr0, prestatFields),
+      ]);
     },
 
     fd_prestat_dir_name(fd: number, path: number, path_len: number): number {
       const args = {fd: String(fd >>> 0), path: formatByteRange(path, path_len)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_prestat_dir_name(fd, path, path_len);
-      } catch (thrown) {
-        log({
-          function: "fd_prestat_dir_name",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[`path ${formatWritten(memory, path, path_len)}`].join(", ")})`;
-      }
-      log({function: "fd_prestat_dir_name", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "fd_prestat_dir_name",
+        args,
+        () => imports.fd_prestat_dir_name(fd, path, path_len),
+        t.errnoNames,
+        () => [
+          `path ${formatWritten(memory, path, path_len)}`,
+        ],
+      );
     },
 
     fd_pwrite(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
@@ -547,55 +246,24 @@ export function tracePreview1Imports(
         iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true),
         offset: String(BigInt.asUintN(64, offset)),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_pwrite(fd, iovs, iovs_len, offset, retptr0);
-      } catch (thrown) {
-        log({
-          function: "fd_pwrite",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.sizeCodec, retptr0)].join(", ")})`;
-      }
-      log({function: "fd_pwrite", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "fd_pwrite",
+        args,
+        () => imports.fd_pwrite(fd, iovs, iovs_len, offset, retptr0),
+        t.errnoNames,
+        () => [
+          formatStored(memory, t.sizeCodec, retptr0),
+        ],
+      );
     },
 
     fd_read(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
       const args = {fd: String(fd >>> 0), iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_read(fd, iovs, iovs_len, retptr0);
-      } catch (thrown) {
-        log({
-          function: "fd_read",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[
-          formatStored(memory, t.sizeCodec, retptr0),
-          `data ${formatReceived(memory, iovs, iovs_len, 8, 0, 4, retptr0)}`,
-        ].join(", ")})`;
-      }
-      log({function: "fd_read", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_read", args, () => imports.fd_read(fd, iovs, iovs_len, retptr0), t.errnoNames, () => [
+        formatStored(memory, t.sizeCodec, retptr0),
+        `data ${formatReceived(memory, iovs, iovs_len, 8, 0, 4, retptr0)}`,
+      ]);
     },
 
     fd_readdir(fd: number, buf: number, buf_len: number, cookie: bigint, retptr0: number): number {
@@ -604,174 +272,59 @@ export function tracePreview1Imports(
         buf: formatByteRange(buf, buf_len),
         cookie: String(BigInt.asUintN(64, cookie)),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_readdir(fd, buf, buf_len, cookie, retptr0);
-      } catch (thrown) {
-        log({
-          function: "fd_readdir",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[
+      return traceCall(
+        log,
+        "fd_readdir",
+        args,
+        () => imports.fd_readdir(fd, buf, buf_len, cookie, retptr0),
+        t.errnoNames,
+        () => [
           formatStored(memory, t.sizeCodec, retptr0),
           `buf ${formatWritten(memory, buf, buf_len, retptr0)}`,
-        ].join(", ")})`;
-      }
-      log({function: "fd_readdir", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+        ],
+      );
     },
 
     fd_renumber(fd: number, to: number): number {
       const args = {fd: String(fd >>> 0), to: String(to >>> 0)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_renumber(fd, to);
-      } catch (thrown) {
-        log({
-          function: "fd_renumber",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "fd_renumber", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_renumber", args, () => imports.fd_renumber(fd, to), t.errnoNames);
     },
 
     fd_seek(fd: number, offset: bigint, whence: number, retptr0: number): number {
       const args = {fd: String(fd >>> 0), offset: String(offset), whence: formatEnum(t.whenceNames, whence)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_seek(fd, offset, whence, retptr0);
-      } catch (thrown) {
-        log({
-          function: "fd_seek",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.filesizeCodec, retptr0)].join(", ")})`;
-      }
-      log({function: "fd_seek", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_seek", args, () => imports.fd_seek(fd, offset, whence, retptr0), t.errnoNames, () => [
+        formatStored(memory, t.filesizeCodec, retptr0),
+      ]);
     },
 
     fd_sync(fd: number): number {
       const args = {fd: String(fd >>> 0)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_sync(fd);
-      } catch (thrown) {
-        log({
-          function: "fd_sync",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "fd_sync", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_sync", args, () => imports.fd_sync(fd), t.errnoNames);
     },
 
     fd_tell(fd: number, retptr0: number): number {
       const args = {fd: String(fd >>> 0)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_tell(fd, retptr0);
-      } catch (thrown) {
-        log({
-          function: "fd_tell",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.filesizeCodec, retptr0)].join(", ")})`;
-      }
-      log({function: "fd_tell", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_tell", args, () => imports.fd_tell(fd, retptr0), t.errnoNames, () => [
+        formatStored(memory, t.filesizeCodec, retptr0),
+      ]);
     },
 
     fd_write(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
       const args = {fd: String(fd >>> 0), iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.fd_write(fd, iovs, iovs_len, retptr0);
-      } catch (thrown) {
-        log({
-          function: "fd_write",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.sizeCodec, retptr0)].join(", ")})`;
-      }
-      log({function: "fd_write", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "fd_write", args, () => imports.fd_write(fd, iovs, iovs_len, retptr0), t.errnoNames, () => [
+        formatStored(memory, t.sizeCodec, retptr0),
+      ]);
     },
 
     path_create_directory(fd: number, path: number, path_len: number): number {
       const args = {fd: String(fd >>> 0), path: formatString(memory, path, path_len)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.path_create_directory(fd, path, path_len);
-      } catch (thrown) {
-        log({
-          function: "path_create_directory",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "path_create_directory", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "path_create_directory",
+        args,
+        () => imports.path_create_directory(fd, path, path_len),
+        t.errnoNames,
+      );
     },
 
     path_filestat_get(fd: number, flags: number, path: number, path_len: number, retptr0: number): number {
@@ -780,27 +333,16 @@ export function tracePreview1Imports(
         flags: formatFlags(t.lookupflagsNames, flags),
         path: formatString(memory, path, path_len),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.path_filestat_get(fd, flags, path, path_len, retptr0);
-      } catch (thrown) {
-        log({
-          function: "path_filestat_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.filestatCodec, retptr0, filestatFields)].join(", ")})`;
-      }
-      log({function: "path_filestat_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "path_filestat_get",
+        args,
+        () => imports.path_filestat_get(fd, flags, path, path_len, retptr0),
+        t.errnoNames,
+        () => [
+          formatStored(memory, t.filestatCodec, retptr0, filestatFields),
+        ],
+      );
     },
 
     path_filestat_set_times(
@@ -820,25 +362,13 @@ export function tracePreview1Imports(
         mtim: String(BigInt.asUintN(64, mtim)),
         fst_flags: formatFlags(t.fstflagsNames, fst_flags),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags);
-      } catch (thrown) {
-        log({
-          function: "path_filestat_set_times",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "path_filestat_set_times", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "path_filestat_set_times",
+        args,
+        () => imports.path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags),
+        t.errnoNames,
+      );
     },
 
     path_link(
@@ -857,25 +387,13 @@ export function tracePreview1Imports(
         new_fd: String(new_fd >>> 0),
         new_path: formatString(memory, new_path, new_path_len),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len);
-      } catch (thrown) {
-        log({
-          function: "path_link",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "path_link", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "path_link",
+        args,
+        () => imports.path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len),
+        t.errnoNames,
+      );
     },
 
     path_open(
@@ -898,10 +416,11 @@ export function tracePreview1Imports(
         fs_rights_inheriting: formatRights(t.rightsNames, fs_rights_inheriting),
         fdflags: formatFlags(t.fdflagsNames, fdflags),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.path_open(
+      return traceCall(
+        log,
+        "path_open",
+        args,
+        () => imports.path_open(
           fd,
           dirflags,
           path,
@@ -911,24 +430,12 @@ export function tracePreview1Imports(
           fs_rights_inheriting,
           fdflags,
           retptr0,
-        );
-      } catch (thrown) {
-        log({
-          function: "path_open",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.fdCodec, retptr0)].join(", ")})`;
-      }
-      log({function: "path_open", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+        ),
+        t.errnoNames,
+        () => [
+          formatStored(memory, t.fdCodec, retptr0),
+        ],
+      );
     },
 
     path_readlink(fd: number, path: number, path_len: number, buf: number, buf_len: number, retptr0: number): number {
@@ -937,53 +444,28 @@ export function tracePreview1Imports(
         path: formatString(memory, path, path_len),
         buf: formatByteRange(buf, buf_len),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.path_readlink(fd, path, path_len, buf, buf_len, retptr0);
-      } catch (thrown) {
-        log({
-          function: "path_readlink",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[
+      return traceCall(
+        log,
+        "path_readlink",
+        args,
+        () => imports.path_readlink(fd, path, path_len, buf, buf_len, retptr0),
+        t.errnoNames,
+        () => [
           formatStored(memory, t.sizeCodec, retptr0),
           `buf ${formatWritten(memory, buf, buf_len, retptr0)}`,
-        ].join(", ")})`;
-      }
-      log({function: "path_readlink", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+        ],
+      );
     },
 
     path_remove_directory(fd: number, path: number, path_len: number): number {
       const args = {fd: String(fd >>> 0), path: formatString(memory, path, path_len)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.path_remove_directory(fd, path, path_len);
-      } catch (thrown) {
-        log({
-          function: "path_remove_directory",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "path_remove_directory", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "path_remove_directory",
+        args,
+        () => imports.path_remove_directory(fd, path, path_len),
+        t.errnoNames,
+      );
     },
 
     path_rename(
@@ -1000,25 +482,13 @@ export function tracePreview1Imports(
         new_fd: String(new_fd >>> 0),
         new_path: formatString(memory, new_path, new_path_len),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.path_rename(fd, old_path, old_path_len, new_fd, new_path, new_path_len);
-      } catch (thrown) {
-        log({
-          function: "path_rename",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "path_rename", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "path_rename",
+        args,
+        () => imports.path_rename(fd, old_path, old_path_len, new_fd, new_path, new_path_len),
+        t.errnoNames,
+      );
     },
 
     path_symlink(old_path: number, old_path_len: number, fd: number, new_path: number, new_path_len: number): number {
@@ -1027,73 +497,32 @@ export function tracePreview1Imports(
         fd: String(fd >>> 0),
         new_path: formatString(memory, new_path, new_path_len),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.path_symlink(old_path, old_path_len, fd, new_path, new_path_len);
-      } catch (thrown) {
-        log({
-          function: "path_symlink",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "path_symlink", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "path_symlink",
+        args,
+        () => imports.path_symlink(old_path, old_path_len, fd, new_path, new_path_len),
+        t.errnoNames,
+      );
     },
 
     path_unlink_file(fd: number, path: number, path_len: number): number {
       const args = {fd: String(fd >>> 0), path: formatString(memory, path, path_len)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.path_unlink_file(fd, path, path_len);
-      } catch (thrown) {
-        log({
-          function: "path_unlink_file",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "path_unlink_file", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "path_unlink_file", args, () => imports.path_unlink_file(fd, path, path_len), t.errnoNames);
     },
 
     poll_oneoff(in_: number, out: number, nsubscriptions: number, retptr0: number): number {
       const args = {in: formatAddress(in_), out: formatAddress(out), nsubscriptions: String(nsubscriptions >>> 0)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.poll_oneoff(in_, out, nsubscriptions, retptr0);
-      } catch (thrown) {
-        log({
-          function: "poll_oneoff",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.sizeCodec, retptr0)].join(", ")})`;
-      }
-      log({function: "poll_oneoff", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "poll_oneoff",
+        args,
+        () => imports.poll_oneoff(in_, out, nsubscriptions, retptr0),
+        t.errnoNames,
+        () => [
+          formatStored(memory, t.sizeCodec, retptr0),
+        ],
+      );
     },
 
     proc_exit(rval: number): never {
@@ -1104,98 +533,26 @@ export function tracePreview1Imports(
 
     proc_raise(sig: number): number {
       const args = {sig: formatEnum(t.signalNames, sig)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.proc_raise(sig);
-      } catch (thrown) {
-        log({
-          function: "proc_raise",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "proc_raise", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "proc_raise", args, () => imports.proc_raise(sig), t.errnoNames);
     },
 
     sched_yield(): number {
       const args = {};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.sched_yield();
-      } catch (thrown) {
-        log({
-          function: "sched_yield",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "sched_yield", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "sched_yield", args, () => imports.sched_yield(), t.errnoNames);
     },
 
     random_get(buf: number, buf_len: number): number {
       const args = {buf: formatByteRange(buf, buf_len)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.random_get(buf, buf_len);
-      } catch (thrown) {
-        log({
-          function: "random_get",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[`buf ${formatWritten(memory, buf, buf_len)}`].join(", ")})`;
-      }
-      log({function: "random_get", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "random_get", args, () => imports.random_get(buf, buf_len), t.errnoNames, () => [
+        `buf ${formatWritten(memory, buf, buf_len)}`,
+      ]);
     },
 
     sock_accept(fd: number, flags: number, retptr0: number): number {
       const args = {fd: String(fd >>> 0), flags: formatFlags(t.fdflagsNames, flags)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.sock_accept(fd, flags, retptr0);
-      } catch (thrown) {
-        log({
-          function: "sock_accept",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.fdCodec, retptr0)].join(", ")})`;
-      }
-      log({function: "sock_accept", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "sock_accept", args, () => imports.sock_accept(fd, flags, retptr0), t.errnoNames, () => [
+        formatStored(memory, t.fdCodec, retptr0),
+      ]);
     },
 
     sock_recv(
@@ -1211,31 +568,18 @@ export function tracePreview1Imports(
         ri_data: formatBufferList(memory, ri_data, ri_data_len, 8, 0, 4, false),
         ri_flags: formatFlags(t.riflagsNames, ri_flags),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.sock_recv(fd, ri_data, ri_data_len, ri_flags, retptr0, retptr1);
-      } catch (thrown) {
-        log({
-          function: "sock_recv",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[
+      return traceCall(
+        log,
+        "sock_recv",
+        args,
+        () => imports.sock_recv(fd, ri_data, ri_data_len, ri_flags, retptr0, retptr1),
+        t.errnoNames,
+        () => [
           formatStored(memory, t.sizeCodec, retptr0),
           formatStored(memory, t.roflagsCodec, retptr1, roflagsFields),
           `data ${formatReceived(memory, ri_data, ri_data_len, 8, 0, 4, retptr0)}`,
-        ].join(", ")})`;
-      }
-      log({function: "sock_recv", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+        ],
+      );
     },
 
     sock_send(fd: number, si_data: number, si_data_len: number, si_flags: number, retptr0: number): number {
@@ -1244,50 +588,21 @@ export function tracePreview1Imports(
         si_data: formatBufferList(memory, si_data, si_data_len, 8, 0, 4, true),
         si_flags: String(si_flags & 0xffff),
       };
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.sock_send(fd, si_data, si_data_len, si_flags, retptr0);
-      } catch (thrown) {
-        log({
-          function: "sock_send",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) {
-        result = `success (${[formatStored(memory, t.sizeCodec, retptr0)].join(", ")})`;
-      }
-      log({function: "sock_send", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(
+        log,
+        "sock_send",
+        args,
+        () => imports.sock_send(fd, si_data, si_data_len, si_flags, retptr0),
+        t.errnoNames,
+        () => [
+          formatStored(memory, t.sizeCodec, retptr0),
+        ],
+      );
     },
 
     sock_shutdown(fd: number, how: number): number {
       const args = {fd: String(fd >>> 0), how: formatFlags(t.sdflagsNames, how)};
-      const started = performance.now();
-      let error: number;
-      try {
-        error = imports.sock_shutdown(fd, how);
-      } catch (thrown) {
-        log({
-          function: "sock_shutdown",
-          arguments: args,
-          result: describeThrow(thrown),
-          threw: true,
-          duration: performance.now() - started,
-        });
-        throw thrown;
-      }
-      const duration = performance.now() - started;
-      let result = formatEnum(t.errnoNames, error);
-      if (error === 0) result = "success";
-      log({function: "sock_shutdown", arguments: args, result: result, threw: false, duration: duration});
-      return error;
+      return traceCall(log, "sock_shutdown", args, () => imports.sock_shutdown(fd, how), t.errnoNames);
     },
   };
 }
