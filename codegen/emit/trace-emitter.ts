@@ -80,7 +80,12 @@ function tracedFunction(view: HostView, fieldTables: Map<string, string>): strin
   if (view.lowered.func.noreturn) {
     // Logged before the call, which does not come back.
     lines.push(
-      ...wrapList("log({", [`function: "${view.name}"`, "arguments: args", "result: null", "threw: false", "duration: 0"], ");", BODY_INDENT),
+      ...wrapList(
+        "log({",
+        [`function: "${view.name}"`, "arguments: args", "result: null", "threw: false", "duration: 0"],
+        ");",
+        BODY_INDENT,
+      ),
       ...wrapList(`return imports.${view.name}(`, args, ";", BODY_INDENT),
     );
   } else {

@@ -257,6 +257,7 @@ function formatValue(value: unknown, fields: FieldFormatters = {}): string {
  * then the errno by name (or "success (...)" with what `success` decodes), or how
  * it threw. The generated trace wrappers are one call of this each.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: an import without an errno result returns nothing (void), as the glue types it.
 export function traceCall<R extends number | void>(
   log: (event: TraceEvent) => void,
   name: string,
@@ -283,7 +284,7 @@ export function traceCall<R extends number | void>(
   return error;
 }
 
-export function describeThrow(thrown: unknown): string {
+function describeThrow(thrown: unknown): string {
   if (thrown instanceof WebAssembly.RuntimeError) return `trap (${thrown.message})`;
   if (thrown instanceof Error) return `unwinds (${thrown.name}: ${thrown.message})`;
   return `unwinds (${String(thrown)})`;
