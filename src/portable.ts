@@ -10,58 +10,23 @@
  * sink, fetched files, OPFS directories) are here too; they do nothing at load,
  * so a bundler that shakes drops what a page does not use.
  */
+export * from "./common-exports.js";
 export { WASI } from "./wasi/wasi-portable.js";
 export { wasiImportNames } from "./wasi/import-names.js";
+export { WasiExit } from "./wasi/wasi-exit.js";
 export { preview0Feature, tracingFeature } from "./wasi/features.js";
 export type { WasiFeature } from "./wasi/features.js";
-export type { WasiBaseOptions, WasiImport } from "./wasi/wasi-base.js";
-export type { TraceOptions, WasiExtraOptions } from "./wasi/wasi-extra-options.js";
-export { formatTraceEvent } from "./runtime/index.js";
-export type { TraceEvent } from "./runtime/index.js";
+export type { WasiImport } from "./wasi/wasi-base.js";
+export type { WasiExtraOptions } from "./wasi/wasi-extra-options.js";
 export type { WasiVersion, ParsedWasiOptions } from "./wasi/wasi-options.js";
-export { WasiExit } from "./wasi/wasi-exit.js";
-export { extendHost } from "./impl/extend-host.js";
-export type { HostOverrides } from "./impl/extend-host.js";
-export { createPortableHost } from "./impl/portable/index.js";
-export type { PortableHostOptions } from "./impl/portable/index.js";
-export type { ClosableHost } from "./impl/preview1/compose-host.js";
-export type { HostOptions } from "./impl/host-bootstrap.js";
-export { BaseDescription } from "./impl/description.js";
-export type { FileDescription, Directory, OpenRequest } from "./impl/description.js";
-export type { ClockSource } from "./impl/context.js";
-export { captureOutput, OutputCapture, OutputSinkDescription } from "./impl/stdio/output-sink.js";
-export type { OutputCallback } from "./impl/stdio/output-sink.js";
-export { InputSourceDescription } from "./impl/stdio/input-source.js";
-export type { StdinSource } from "./impl/stdio/input-source.js";
-export type { StdioOptions, StdinOption, OutputOption, StreamWithFd, WritableLike, StdioSlot } from "./wasi/stdio-options.js";
-export { createVirtualTime } from "./impl/deterministic/virtual-time.js";
-export { seededRandomBytes } from "./impl/deterministic/seeded-random.js";
-export type { VirtualTime, VirtualTimeOptions } from "./impl/deterministic/virtual-time.js";
-export type { DeterministicOptions } from "./wasi/wasi-extra-options.js";
-export { preview0Host as toPreview0Host } from "./impl/preview0/adapter.js";
-export { MemoryDirectory, MemoryDirectoryError, generatedDevice, readOnlyFile } from "./impl/memory/index.js";
-export type {
-  MemoryDirectoryOptions,
-  MemoryEntryStat,
-  MemoryPreopenContext,
-  MemoryTreeObject,
-  MountedFile,
-  MountIdentity,
-} from "./impl/memory/index.js";
-export type { Mount } from "./wasi/wasi-mounts.js";
-export { defaultHostLimits } from "./impl/limits.js";
-export type { HostLimits } from "./impl/limits.js";
-export * as preview1 from "./generated/preview1/index.js";
-export * as preview0 from "./generated/preview0/index.js";
-export { GuestMemory, GuestPointer, PASSTHROUGH as passThroughGlue } from "./runtime/index.js";
-export type { Out as OutParam, GlueOptions, BadPointerMode, HostErrorHook, Codec, WasmMemory } from "./runtime/index.js";
+export type { StdioSlot } from "./wasi/stdio-options.js";
+export { GuestStopped, GuestWorkerDied } from "./worker/run-errors.js";
+export { extendAsyncHost } from "./worker/async-host.js";
+export type { AsyncPreview1Host, AsyncHostOverrides } from "./worker/async-host.js";
 export { runInWebWorker } from "./browser/web-worker-runner.js";
 export type { GuestWebWorker, WebWorkerRunOptions, WebWorkerStdioOptions } from "./browser/web-worker-runner.js";
 export { serveGuestInWorker } from "./browser/guest-web-worker.js";
 export type { GuestWorkerScope } from "./browser/guest-web-worker.js";
-export { GuestStopped, GuestWorkerDied } from "./worker/run-errors.js";
-export { extendAsyncHost } from "./worker/async-host.js";
-export type { AsyncPreview1Host, AsyncHostOverrides } from "./worker/async-host.js";
 export { domOutput } from "./browser/dom-output.js";
 export type { DomOutputOptions, TextTarget } from "./browser/dom-output.js";
 export { fetchFile } from "./browser/fetch-file.js";
