@@ -571,14 +571,7 @@ static napi_value rename_path(napi_env env, napi_callback_info info) {
   const char *from_name;
   const char *to_name;
   /* Both paths are classified before any system call. */
-  char *from_last = strrchr(from, '/');
-  char *to_last = strrchr(to, '/');
-  const char *from_final = from_last == NULL ? from : from_last + 1;
-  const char *to_final = to_last == NULL ? to : to_last + 1;
-  if (*from_final == '\0' || *to_final == '\0' || strcmp(from_final, ".") == 0 || strcmp(from_final, "..") == 0 ||
-      strcmp(to_final, ".") == 0 || strcmp(to_final, "..") == 0) {
-    return int_value(env, CODE_FALLBACK);
-  }
+  if (last_component(from, from_length) < 0 || last_component(to, to_length) < 0) return int_value(env, CODE_FALLBACK);
   int from_parent = open_parent(NULL, from_dirfd, from, from_length, &from_name);
   if (from_parent < 0) return int_value(env, from_parent);
   struct stat st;
@@ -610,11 +603,7 @@ static napi_value link_path(napi_env env, napi_callback_info info) {
   napi_get_value_bool(env, argv[4], &follow);
   const char *from_name;
   const char *to_name;
-  char *to_last = strrchr(to, '/');
-  const char *to_final = to_last == NULL ? to : to_last + 1;
-  if (*to_final == '\0' || strcmp(to_final, ".") == 0 || strcmp(to_final, "..") == 0) {
-    return int_value(env, CODE_FALLBACK);
-  }
+  if (last_component(to, to_length) < 0) return int_value(env, CODE_FALLBACK);
   int from_parent = open_parent(NULL, from_dirfd, from, from_length, &from_name);
   if (from_parent < 0) return int_value(env, from_parent);
   struct stat st;
