@@ -40,6 +40,7 @@
  *   render.ts           header, imports and declarations → file text
  *   header.ts           the "generated from" header with the witx files' sha256
  *   types-emitter.ts    types.ts: constants, records, variants, codecs
+ *   errno-emitter.ts    errno.ts: the errno values as constants a bundler inlines
  *   host-emitter.ts     host.ts: the host interface
  *   glue-emitter.ts     glue.ts: the checked import object
  *   trace-emitter.ts    trace.ts: strace-like call logging
@@ -54,6 +55,7 @@ import { join, relative } from "node:path";
 import { hostView } from "./abi/host-view.js";
 import { lowerFunction } from "./abi/lowering.js";
 import type { EmitAbi, EmitModel, Emitter } from "./emit/emitter.js";
+import { emitErrno } from "./emit/errno-emitter.js";
 import { emitForward } from "./emit/forward-emitter.js";
 import { emitGlue } from "./emit/glue-emitter.js";
 import { generatedHeader } from "./emit/header.js";
@@ -74,7 +76,7 @@ export interface GeneratedFile {
 }
 
 /** The files of a target, in the order they are written. */
-const emitters: readonly Emitter[] = [emitTypes, emitHost, emitGlue, emitTrace, emitUnimplemented, emitForward, emitIndex];
+const emitters: readonly Emitter[] = [emitTypes, emitErrno, emitHost, emitGlue, emitTrace, emitUnimplemented, emitForward, emitIndex];
 
 export function generateTarget(projectRoot: string, target: Target): GeneratedFile[] {
   const document = loadWitx(join(projectRoot, target.witx));

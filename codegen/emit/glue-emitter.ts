@@ -47,7 +47,12 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
   const used = (name: string) => new RegExp(`\\b${name}\\b`).test(functions);
   const setup = [
     `// The error policy and the limits, resolved once for this import object.`,
-    `const policy = new CallPolicy(moduleName, t.errno, options);`,
+    // The errnos the policy answers with (PolicyErrno), named one by one so a bundler inlines them.
+    `const policy = new CallPolicy(`,
+    `  moduleName,`,
+    `  { fault: e.fault, inval: e.inval, ilseq: e.ilseq, nametoolong: e.nametoolong, io: e.io },`,
+    `  options,`,
+    `);`,
     ...Object.entries(POLICY_CONSTANTS)
       .filter(([constant]) => used(constant))
       .map(([constant, kind]) => `const ${constant} = policy.errno.${kind};`),
@@ -98,6 +103,7 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
         ],
       },
       { from: "./types.js", namespace: "t" },
+      { from: "./errno.js", namespace: "e" },
       { from: "./host.js", names: [target.hostInterface] },
     ],
     declarations: [

@@ -80,3 +80,8 @@ export function variableName(witxName: string): string {
 export function propertyKey(witxName: string): string {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(witxName) ? witxName : JSON.stringify(witxName);
 }
+
+/** Whether a witx name can be a declared variable as it is: an identifier that is no reserved word. */
+export function isPlainIdentifier(witxName: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(witxName) && !reservedWords.has(witxName);
+}

@@ -5,7 +5,7 @@
  */
 import { StructureKind } from "ts-morph";
 import { layoutOf, recordLayout, variantLayout } from "../abi/layout.js";
-import type { Case, NamedType, Type, TypeRef } from "../model/types.js";
+import type { BuiltinName, Case, NamedType, Type, TypeRef } from "../model/types.js";
 import { resolve } from "../model/walk.js";
 import type { Target } from "../targets.js";
 import type { EmitAbi, EmitModel, EmittedFile } from "./emitter.js";
@@ -24,7 +24,9 @@ export function emitTypes(_target: Target, model: EmitModel, _abi: EmitAbi): Emi
   return {
     name: "types.ts",
     purpose: `Types of ${model.module.name}: constants, records, variants and their codecs.`,
-    imports: [{ from: "../../runtime/codec.js", names: ["Codec", "InvalidGuestValue", ...CODECS] }],
+    imports: [
+      { from: "../../runtime/codec.js", names: ["Codec", "InvalidGuestValue", "checkEnum", "checkFlags", "checkFlags64", ...CODECS] },
+    ],
     declarations: file,
   };
 }
@@ -104,9 +106,13 @@ function emitEnum(file: Statements, named: NamedType, type: Extract<Type, { kind
   size: ${layoutOf(named).size},
   align: ${layoutOf(named).align},
   read(view, offset) {
-    const value = view.${access.get}(offset${le});
+${
+  wide
+    ? `    const value = view.${access.get}(offset${le});
     if (value >= ${literal(type.cases.length)}) throw new InvalidGuestValue(${JSON.stringify(named.name)}, value);
-    return value as ${pascal};
+    return value as ${pascal};`
+    : `    return ${scalarRead(selfRef(named), "offset")};`
+}
   },
   write(view, offset, value) {
     view.${access.set}(offset, value${le});
@@ -123,7 +129,6 @@ function emitFlags(file: Statements, named: NamedType, type: Extract<Type, { kin
   const pascal = typeName(named.name);
   const access = dataViewAccess(type.repr);
   const le = access.littleEndian ? ", true" : "";
-  const unknownBits = wide ? `(value & ~${all}) !== 0n` : `(value & ~${all}) !== 0`;
   file.push(
     `${jsDoc(named.doc)}export const ${named.name} = {\n${caseMembers(type.flags, bit)}\n} as const;`,
     `/** A set of \`${named.name}\` bits. */\nexport type ${pascal} = ${wide ? "bigint" : "number"};`,
@@ -134,9 +139,7 @@ function emitFlags(file: Statements, named: NamedType, type: Extract<Type, { kin
   size: ${layoutOf(named).size},
   align: ${layoutOf(named).align},
   read(view, offset) {
-    const value = view.${access.get}(offset${le});
-    if (${unknownBits}) throw new InvalidGuestValue(${JSON.stringify(named.name)}, value);
-    return value;
+    return ${scalarRead(selfRef(named), "offset")};
   },
   write(view, offset, value) {
     view.${access.set}(offset, value${le});
@@ -161,14 +164,77 @@ function emitHandle(file: Statements, named: NamedType): void {
   );
 }
 
+/** A named type as a reference to itself, for its own codec. */
+function selfRef(named: NamedType): TypeRef {
+  return { kind: "named", name: named.name, target: named };
+}
+
+/** `"offset + 8"` → `"offset + 8, true"` for a little-endian access. */
+function accessArguments(repr: BuiltinName, at: string): string {
+  return dataViewAccess(repr).littleEndian ? `${at}, true` : at;
+}
+
+/**
+ * The read of a scalar stored in place, written out instead of calling its
+ * codec: numbers, pointers, handles, and enum and flags values checked by the
+ * runtime's checkEnum/checkFlags. A record's codec then reaches no other codec
+ * for its scalar fields, so a bundle keeps only the codecs it calls. Null for
+ * what is no such scalar (records, variants, 64-bit enums).
+ */
+function scalarRead(ref: TypeRef, at: string): string | null {
+  const type = resolve(ref);
+  const cast = ref.kind === "named" ? ` as ${typeName(ref.name)}` : "";
+  switch (type.kind) {
+    case "pointer":
+      return `view.getUint32(${at}, true)`;
+    case "handle":
+      return `view.getUint32(${at}, true)${cast}`;
+    case "builtin":
+      return `view.${dataViewAccess(type.name).get}(${accessArguments(type.name, at)})`;
+    case "enum": {
+      if (type.tag === "u64") return null;
+      const read = `view.${dataViewAccess(type.tag).get}(${accessArguments(type.tag, at)})`;
+      return `checkEnum(${read}, ${type.cases.length}, ${JSON.stringify(ref.kind === "named" ? ref.name : type.tag)})${cast}`;
+    }
+    case "flags": {
+      const read = `view.${dataViewAccess(type.repr).get}(${accessArguments(type.repr, at)})`;
+      const mask = ((1n << BigInt(type.flags.length)) - 1n).toString(16);
+      const name = JSON.stringify(ref.kind === "named" ? ref.name : type.repr);
+      return type.repr === "u64" ? `checkFlags64(${read}, 0x${mask}n, ${name})` : `checkFlags(${read}, 0x${mask}, ${name})`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** `view.setUint16(at, value, true);`: a store of `repr` in place. */
+function storeStatement(repr: BuiltinName, at: string, value: string): string {
+  return `view.${dataViewAccess(repr).set}(${at}, ${value}${dataViewAccess(repr).littleEndian ? ", true" : ""});`;
+}
+
+/** The write of a scalar stored in place (see scalarRead); null for what is no such scalar. */
+function scalarWrite(ref: TypeRef, at: string, value: string): string | null {
+  const type = resolve(ref);
+  switch (type.kind) {
+    case "pointer":
+    case "handle":
+      return storeStatement("u32", at, value);
+    case "builtin":
+      return storeStatement(type.name, at, value);
+    case "enum":
+      return storeStatement(type.tag, at, value);
+    case "flags":
+      return storeStatement(type.repr, at, value);
+    default:
+      return null;
+  }
+}
+
 /** Expression reading a value of `ref` at `at`, for record and variant codecs. */
 function readExpression(ref: TypeRef, at: string): string {
   const type = resolve(ref);
-  if (type.kind === "pointer") return `view.getUint32(${at}, true)`;
-  if (ref.kind === "inline" && type.kind === "builtin") {
-    const access = dataViewAccess(type.name);
-    return `view.${access.get}(${at}${access.littleEndian ? ", true" : ""})`;
-  }
+  const scalar = scalarRead(ref, at);
+  if (scalar !== null) return scalar;
   const codec = codecExpression(ref, "");
   if (codec === null) throw new Error(`cannot store a ${type.kind} inside a record`);
   return `${codec}.read(view, ${at})`;
@@ -176,11 +242,8 @@ function readExpression(ref: TypeRef, at: string): string {
 
 function writeStatement(ref: TypeRef, at: string, value: string): string {
   const type = resolve(ref);
-  if (type.kind === "pointer") return `view.setUint32(${at}, ${value}, true);`;
-  if (ref.kind === "inline" && type.kind === "builtin") {
-    const access = dataViewAccess(type.name);
-    return `view.${access.set}(${at}, ${value}${access.littleEndian ? ", true" : ""});`;
-  }
+  const scalar = scalarWrite(ref, at, value);
+  if (scalar !== null) return scalar;
   const codec = codecExpression(ref, "");
   if (codec === null) throw new Error(`cannot store a ${type.kind} inside a record`);
   return `${codec}.write(view, ${at}, ${value});`;

@@ -13,7 +13,6 @@
  */
 import type { Out } from "../runtime/out.js";
 import {
-  errno,
   filetype,
   type Advice,
   type Errno,
@@ -29,6 +28,7 @@ import {
   type Sdflags,
   type Whence,
 } from "../generated/preview1/types.js";
+import * as errno from "../generated/preview1/errno.js";
 
 export interface FileDescription {
   /** Exact once `kindKnown`; before that, reading it finds the kind out (a system call). */

@@ -8,7 +8,8 @@
  * above 3 (0, 1 and 2 are stdio and only ever filled by construction or
  * fd_renumber).
  */
-import { errno, type Errno, type Fdflags } from "../generated/preview1/types.js";
+import type { Errno, Fdflags } from "../generated/preview1/types.js";
+import * as errno from "../generated/preview1/errno.js";
 import type { FileDescription } from "./description.js";
 import { maximumRightsFor, type RightsPair } from "./rights.js";
 

@@ -25,6 +25,24 @@ export class InvalidGuestValue extends Error {
   }
 }
 
+/** An enum value read from memory: returned when below `cases`, else InvalidGuestValue naming `typeName`. */
+export function checkEnum(value: number, cases: number, typeName: string): number {
+  if (value >= cases) throw new InvalidGuestValue(typeName, value);
+  return value;
+}
+
+/** A flags value read from memory: returned when it sets no bit outside `all`, else InvalidGuestValue. */
+export function checkFlags(value: number, all: number, typeName: string): number {
+  if ((value & ~all) !== 0) throw new InvalidGuestValue(typeName, value);
+  return value;
+}
+
+/** checkFlags for 64-bit flags. */
+export function checkFlags64(value: bigint, all: bigint, typeName: string): bigint {
+  if ((value & ~all) !== 0n) throw new InvalidGuestValue(typeName, value);
+  return value;
+}
+
 export const u8Codec: Codec<number> = {
   name: "u8",
   size: 1,

@@ -13,7 +13,7 @@
  * - a spawned thread returning from `wasi_thread_start`: only that thread ends.
  */
 import type { Worker } from "node:worker_threads";
-import { errno } from "../generated/preview1/types.js";
+import * as errno from "../generated/preview1/errno.js";
 import { ARG_I32, CHANNEL_BYTES } from "../runtime/channel-layout.js";
 import type { Suspension } from "./async-host.js";
 import type { GuestEnd, GuestStart } from "./guest-side.js";

@@ -3,7 +3,16 @@
 // @generated from witx/preview1/typenames.witx (sha256 9c80f9cd0f26b8eed7757ecff162b2aa11c4d7b5a349e4ac45c3b26661a42ab6)
 // @generated from witx/preview1/wasi_snapshot_preview1.witx (sha256 085fdb5d03a3d29ec1b13afbe4d1a0bb597ca7e81851ff2df2b4b5535c6b1747)
 
-import { InvalidGuestValue, u16Codec, u32Codec, u64Codec, s64Codec } from "../../runtime/codec.js";
+import {
+  InvalidGuestValue,
+  checkEnum,
+  checkFlags,
+  checkFlags64,
+  u16Codec,
+  u32Codec,
+  u64Codec,
+  s64Codec,
+} from "../../runtime/codec.js";
 import type { Codec } from "../../runtime/codec.js";
 
 /** A guest address, as stored inside records; host code receives typed views instead. */
@@ -55,9 +64,7 @@ export const clockidCodec: Codec<Clockid> = {
   size: 4,
   align: 4,
   read(view, offset) {
-    const value = view.getUint32(offset, true);
-    if (value >= 4) throw new InvalidGuestValue("clockid", value);
-    return value as Clockid;
+    return checkEnum(view.getUint32(offset, true), 4, "clockid") as Clockid;
   },
   write(view, offset, value) {
     view.setUint32(offset, value, true);
@@ -257,9 +264,7 @@ export const errnoCodec: Codec<Errno> = {
   size: 2,
   align: 2,
   read(view, offset) {
-    const value = view.getUint16(offset, true);
-    if (value >= 77) throw new InvalidGuestValue("errno", value);
-    return value as Errno;
+    return checkEnum(view.getUint16(offset, true), 77, "errno") as Errno;
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
@@ -385,9 +390,7 @@ export const rightsCodec: Codec<Rights> = {
   size: 8,
   align: 8,
   read(view, offset) {
-    const value = view.getBigUint64(offset, true);
-    if ((value & ~0x3fffffffn) !== 0n) throw new InvalidGuestValue("rights", value);
-    return value;
+    return checkFlags64(view.getBigUint64(offset, true), 0x3fffffffn, "rights");
   },
   write(view, offset, value) {
     view.setBigUint64(offset, value, true);
@@ -436,12 +439,12 @@ export const iovecCodec: Codec<Iovec> = {
   read(view, offset) {
     return {
       buf: view.getUint32(offset, true),
-      buf_len: sizeCodec.read(view, offset + 4),
+      buf_len: view.getUint32(offset + 4, true),
     };
   },
   write(view, offset, value) {
     view.setUint32(offset, value.buf, true);
-    sizeCodec.write(view, offset + 4, value.buf_len);
+    view.setUint32(offset + 4, value.buf_len, true);
   },
 };
 
@@ -466,12 +469,12 @@ export const ciovecCodec: Codec<Ciovec> = {
   read(view, offset) {
     return {
       buf: view.getUint32(offset, true),
-      buf_len: sizeCodec.read(view, offset + 4),
+      buf_len: view.getUint32(offset + 4, true),
     };
   },
   write(view, offset, value) {
     view.setUint32(offset, value.buf, true);
-    sizeCodec.write(view, offset + 4, value.buf_len);
+    view.setUint32(offset + 4, value.buf_len, true);
   },
 };
 
@@ -508,9 +511,7 @@ export const whenceCodec: Codec<Whence> = {
   size: 1,
   align: 1,
   read(view, offset) {
-    const value = view.getUint8(offset);
-    if (value >= 3) throw new InvalidGuestValue("whence", value);
-    return value as Whence;
+    return checkEnum(view.getUint8(offset), 3, "whence") as Whence;
   },
   write(view, offset, value) {
     view.setUint8(offset, value);
@@ -571,9 +572,7 @@ export const filetypeCodec: Codec<Filetype> = {
   size: 1,
   align: 1,
   read(view, offset) {
-    const value = view.getUint8(offset);
-    if (value >= 8) throw new InvalidGuestValue("filetype", value);
-    return value as Filetype;
+    return checkEnum(view.getUint8(offset), 8, "filetype") as Filetype;
   },
   write(view, offset, value) {
     view.setUint8(offset, value);
@@ -609,17 +608,17 @@ export const direntCodec: Codec<Dirent> = {
   align: 8,
   read(view, offset) {
     return {
-      d_next: dircookieCodec.read(view, offset),
-      d_ino: inodeCodec.read(view, offset + 8),
-      d_namlen: dirnamlenCodec.read(view, offset + 16),
-      d_type: filetypeCodec.read(view, offset + 20),
+      d_next: view.getBigUint64(offset, true),
+      d_ino: view.getBigUint64(offset + 8, true),
+      d_namlen: view.getUint32(offset + 16, true),
+      d_type: checkEnum(view.getUint8(offset + 20), 8, "filetype") as Filetype,
     };
   },
   write(view, offset, value) {
-    dircookieCodec.write(view, offset, value.d_next);
-    inodeCodec.write(view, offset + 8, value.d_ino);
-    dirnamlenCodec.write(view, offset + 16, value.d_namlen);
-    filetypeCodec.write(view, offset + 20, value.d_type);
+    view.setBigUint64(offset, value.d_next, true);
+    view.setBigUint64(offset + 8, value.d_ino, true);
+    view.setUint32(offset + 16, value.d_namlen, true);
+    view.setUint8(offset + 20, value.d_type);
   },
 };
 
@@ -652,9 +651,7 @@ export const adviceCodec: Codec<Advice> = {
   size: 1,
   align: 1,
   read(view, offset) {
-    const value = view.getUint8(offset);
-    if (value >= 6) throw new InvalidGuestValue("advice", value);
-    return value as Advice;
+    return checkEnum(view.getUint8(offset), 6, "advice") as Advice;
   },
   write(view, offset, value) {
     view.setUint8(offset, value);
@@ -700,9 +697,7 @@ export const fdflagsCodec: Codec<Fdflags> = {
   size: 2,
   align: 2,
   read(view, offset) {
-    const value = view.getUint16(offset, true);
-    if ((value & ~0x1f) !== 0) throw new InvalidGuestValue("fdflags", value);
-    return value;
+    return checkFlags(view.getUint16(offset, true), 0x1f, "fdflags");
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
@@ -738,17 +733,17 @@ export const fdstatCodec: Codec<Fdstat> = {
   align: 8,
   read(view, offset) {
     return {
-      fs_filetype: filetypeCodec.read(view, offset),
-      fs_flags: fdflagsCodec.read(view, offset + 2),
-      fs_rights_base: rightsCodec.read(view, offset + 8),
-      fs_rights_inheriting: rightsCodec.read(view, offset + 16),
+      fs_filetype: checkEnum(view.getUint8(offset), 8, "filetype") as Filetype,
+      fs_flags: checkFlags(view.getUint16(offset + 2, true), 0x1f, "fdflags"),
+      fs_rights_base: checkFlags64(view.getBigUint64(offset + 8, true), 0x3fffffffn, "rights"),
+      fs_rights_inheriting: checkFlags64(view.getBigUint64(offset + 16, true), 0x3fffffffn, "rights"),
     };
   },
   write(view, offset, value) {
-    filetypeCodec.write(view, offset, value.fs_filetype);
-    fdflagsCodec.write(view, offset + 2, value.fs_flags);
-    rightsCodec.write(view, offset + 8, value.fs_rights_base);
-    rightsCodec.write(view, offset + 16, value.fs_rights_inheriting);
+    view.setUint8(offset, value.fs_filetype);
+    view.setUint16(offset + 2, value.fs_flags, true);
+    view.setBigUint64(offset + 8, value.fs_rights_base, true);
+    view.setBigUint64(offset + 16, value.fs_rights_inheriting, true);
   },
 };
 
@@ -789,9 +784,7 @@ export const fstflagsCodec: Codec<Fstflags> = {
   size: 2,
   align: 2,
   read(view, offset) {
-    const value = view.getUint16(offset, true);
-    if ((value & ~0xf) !== 0) throw new InvalidGuestValue("fstflags", value);
-    return value;
+    return checkFlags(view.getUint16(offset, true), 0xf, "fstflags");
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
@@ -823,9 +816,7 @@ export const lookupflagsCodec: Codec<Lookupflags> = {
   size: 4,
   align: 4,
   read(view, offset) {
-    const value = view.getUint32(offset, true);
-    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("lookupflags", value);
-    return value;
+    return checkFlags(view.getUint32(offset, true), 0x1, "lookupflags");
   },
   write(view, offset, value) {
     view.setUint32(offset, value, true);
@@ -860,9 +851,7 @@ export const oflagsCodec: Codec<Oflags> = {
   size: 2,
   align: 2,
   read(view, offset) {
-    const value = view.getUint16(offset, true);
-    if ((value & ~0xf) !== 0) throw new InvalidGuestValue("oflags", value);
-    return value;
+    return checkFlags(view.getUint16(offset, true), 0xf, "oflags");
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
@@ -924,25 +913,25 @@ export const filestatCodec: Codec<Filestat> = {
   align: 8,
   read(view, offset) {
     return {
-      dev: deviceCodec.read(view, offset),
-      ino: inodeCodec.read(view, offset + 8),
-      filetype: filetypeCodec.read(view, offset + 16),
-      nlink: linkcountCodec.read(view, offset + 24),
-      size: filesizeCodec.read(view, offset + 32),
-      atim: timestampCodec.read(view, offset + 40),
-      mtim: timestampCodec.read(view, offset + 48),
-      ctim: timestampCodec.read(view, offset + 56),
+      dev: view.getBigUint64(offset, true),
+      ino: view.getBigUint64(offset + 8, true),
+      filetype: checkEnum(view.getUint8(offset + 16), 8, "filetype") as Filetype,
+      nlink: view.getBigUint64(offset + 24, true),
+      size: view.getBigUint64(offset + 32, true),
+      atim: view.getBigUint64(offset + 40, true),
+      mtim: view.getBigUint64(offset + 48, true),
+      ctim: view.getBigUint64(offset + 56, true),
     };
   },
   write(view, offset, value) {
-    deviceCodec.write(view, offset, value.dev);
-    inodeCodec.write(view, offset + 8, value.ino);
-    filetypeCodec.write(view, offset + 16, value.filetype);
-    linkcountCodec.write(view, offset + 24, value.nlink);
-    filesizeCodec.write(view, offset + 32, value.size);
-    timestampCodec.write(view, offset + 40, value.atim);
-    timestampCodec.write(view, offset + 48, value.mtim);
-    timestampCodec.write(view, offset + 56, value.ctim);
+    view.setBigUint64(offset, value.dev, true);
+    view.setBigUint64(offset + 8, value.ino, true);
+    view.setUint8(offset + 16, value.filetype);
+    view.setBigUint64(offset + 24, value.nlink, true);
+    view.setBigUint64(offset + 32, value.size, true);
+    view.setBigUint64(offset + 40, value.atim, true);
+    view.setBigUint64(offset + 48, value.mtim, true);
+    view.setBigUint64(offset + 56, value.ctim, true);
   },
 };
 
@@ -982,9 +971,7 @@ export const eventtypeCodec: Codec<Eventtype> = {
   size: 1,
   align: 1,
   read(view, offset) {
-    const value = view.getUint8(offset);
-    if (value >= 3) throw new InvalidGuestValue("eventtype", value);
-    return value as Eventtype;
+    return checkEnum(view.getUint8(offset), 3, "eventtype") as Eventtype;
   },
   write(view, offset, value) {
     view.setUint8(offset, value);
@@ -1013,9 +1000,7 @@ export const eventrwflagsCodec: Codec<Eventrwflags> = {
   size: 2,
   align: 2,
   read(view, offset) {
-    const value = view.getUint16(offset, true);
-    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("eventrwflags", value);
-    return value;
+    return checkFlags(view.getUint16(offset, true), 0x1, "eventrwflags");
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
@@ -1045,13 +1030,13 @@ export const eventFdReadwriteCodec: Codec<EventFdReadwrite> = {
   align: 8,
   read(view, offset) {
     return {
-      nbytes: filesizeCodec.read(view, offset),
-      flags: eventrwflagsCodec.read(view, offset + 8),
+      nbytes: view.getBigUint64(offset, true),
+      flags: checkFlags(view.getUint16(offset + 8, true), 0x1, "eventrwflags"),
     };
   },
   write(view, offset, value) {
-    filesizeCodec.write(view, offset, value.nbytes);
-    eventrwflagsCodec.write(view, offset + 8, value.flags);
+    view.setBigUint64(offset, value.nbytes, true);
+    view.setUint16(offset + 8, value.flags, true);
   },
 };
 
@@ -1087,16 +1072,16 @@ export const eventCodec: Codec<Event> = {
   align: 8,
   read(view, offset) {
     return {
-      userdata: userdataCodec.read(view, offset),
-      error: errnoCodec.read(view, offset + 8),
-      type: eventtypeCodec.read(view, offset + 10),
+      userdata: view.getBigUint64(offset, true),
+      error: checkEnum(view.getUint16(offset + 8, true), 77, "errno") as Errno,
+      type: checkEnum(view.getUint8(offset + 10), 3, "eventtype") as Eventtype,
       fd_readwrite: eventFdReadwriteCodec.read(view, offset + 16),
     };
   },
   write(view, offset, value) {
-    userdataCodec.write(view, offset, value.userdata);
-    errnoCodec.write(view, offset + 8, value.error);
-    eventtypeCodec.write(view, offset + 10, value.type);
+    view.setBigUint64(offset, value.userdata, true);
+    view.setUint16(offset + 8, value.error, true);
+    view.setUint8(offset + 10, value.type);
     eventFdReadwriteCodec.write(view, offset + 16, value.fd_readwrite);
   },
 };
@@ -1126,9 +1111,7 @@ export const subclockflagsCodec: Codec<Subclockflags> = {
   size: 2,
   align: 2,
   read(view, offset) {
-    const value = view.getUint16(offset, true);
-    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("subclockflags", value);
-    return value;
+    return checkFlags(view.getUint16(offset, true), 0x1, "subclockflags");
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
@@ -1170,17 +1153,17 @@ export const subscriptionClockCodec: Codec<SubscriptionClock> = {
   align: 8,
   read(view, offset) {
     return {
-      id: clockidCodec.read(view, offset),
-      timeout: timestampCodec.read(view, offset + 8),
-      precision: timestampCodec.read(view, offset + 16),
-      flags: subclockflagsCodec.read(view, offset + 24),
+      id: checkEnum(view.getUint32(offset, true), 4, "clockid") as Clockid,
+      timeout: view.getBigUint64(offset + 8, true),
+      precision: view.getBigUint64(offset + 16, true),
+      flags: checkFlags(view.getUint16(offset + 24, true), 0x1, "subclockflags"),
     };
   },
   write(view, offset, value) {
-    clockidCodec.write(view, offset, value.id);
-    timestampCodec.write(view, offset + 8, value.timeout);
-    timestampCodec.write(view, offset + 16, value.precision);
-    subclockflagsCodec.write(view, offset + 24, value.flags);
+    view.setUint32(offset, value.id, true);
+    view.setBigUint64(offset + 8, value.timeout, true);
+    view.setBigUint64(offset + 16, value.precision, true);
+    view.setUint16(offset + 24, value.flags, true);
   },
 };
 
@@ -1204,11 +1187,11 @@ export const subscriptionFdReadwriteCodec: Codec<SubscriptionFdReadwrite> = {
   align: 4,
   read(view, offset) {
     return {
-      file_descriptor: fdCodec.read(view, offset),
+      file_descriptor: view.getUint32(offset, true) as Fd,
     };
   },
   write(view, offset, value) {
-    fdCodec.write(view, offset, value.file_descriptor);
+    view.setUint32(offset, value.file_descriptor, true);
   },
 };
 
@@ -1273,12 +1256,12 @@ export const subscriptionCodec: Codec<Subscription> = {
   align: 8,
   read(view, offset) {
     return {
-      userdata: userdataCodec.read(view, offset),
+      userdata: view.getBigUint64(offset, true),
       u: subscriptionUCodec.read(view, offset + 8),
     };
   },
   write(view, offset, value) {
-    userdataCodec.write(view, offset, value.userdata);
+    view.setBigUint64(offset, value.userdata, true);
     subscriptionUCodec.write(view, offset + 8, value.u);
   },
 };
@@ -1395,9 +1378,7 @@ export const signalCodec: Codec<Signal> = {
   size: 1,
   align: 1,
   read(view, offset) {
-    const value = view.getUint8(offset);
-    if (value >= 31) throw new InvalidGuestValue("signal", value);
-    return value as Signal;
+    return checkEnum(view.getUint8(offset), 31, "signal") as Signal;
   },
   write(view, offset, value) {
     view.setUint8(offset, value);
@@ -1434,9 +1415,7 @@ export const riflagsCodec: Codec<Riflags> = {
   size: 2,
   align: 2,
   read(view, offset) {
-    const value = view.getUint16(offset, true);
-    if ((value & ~0x3) !== 0) throw new InvalidGuestValue("riflags", value);
-    return value;
+    return checkFlags(view.getUint16(offset, true), 0x3, "riflags");
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
@@ -1465,9 +1444,7 @@ export const roflagsCodec: Codec<Roflags> = {
   size: 2,
   align: 2,
   read(view, offset) {
-    const value = view.getUint16(offset, true);
-    if ((value & ~0x1) !== 0) throw new InvalidGuestValue("roflags", value);
-    return value;
+    return checkFlags(view.getUint16(offset, true), 0x1, "roflags");
   },
   write(view, offset, value) {
     view.setUint16(offset, value, true);
@@ -1503,9 +1480,7 @@ export const sdflagsCodec: Codec<Sdflags> = {
   size: 1,
   align: 1,
   read(view, offset) {
-    const value = view.getUint8(offset);
-    if ((value & ~0x3) !== 0) throw new InvalidGuestValue("sdflags", value);
-    return value;
+    return checkFlags(view.getUint8(offset), 0x3, "sdflags");
   },
   write(view, offset, value) {
     view.setUint8(offset, value);
@@ -1533,9 +1508,7 @@ export const preopentypeCodec: Codec<Preopentype> = {
   size: 1,
   align: 1,
   read(view, offset) {
-    const value = view.getUint8(offset);
-    if (value >= 1) throw new InvalidGuestValue("preopentype", value);
-    return value as Preopentype;
+    return checkEnum(view.getUint8(offset), 1, "preopentype") as Preopentype;
   },
   write(view, offset, value) {
     view.setUint8(offset, value);
@@ -1562,11 +1535,11 @@ export const prestatDirCodec: Codec<PrestatDir> = {
   align: 4,
   read(view, offset) {
     return {
-      pr_name_len: sizeCodec.read(view, offset),
+      pr_name_len: view.getUint32(offset, true),
     };
   },
   write(view, offset, value) {
-    sizeCodec.write(view, offset, value.pr_name_len);
+    view.setUint32(offset, value.pr_name_len, true);
   },
 };
 

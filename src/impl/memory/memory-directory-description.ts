@@ -12,7 +12,6 @@
  */
 import type { Out } from "../../runtime/out.js";
 import {
-  errno,
   filetype,
   lookupflags,
   oflags,
@@ -21,6 +20,7 @@ import {
   type Fstflags,
   type Lookupflags,
 } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
 import { applyTimes, type MemoryEnvironment } from "./environment.js";
 import { MemoryListing } from "./listing.js";

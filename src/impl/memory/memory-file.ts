@@ -10,7 +10,6 @@
  */
 import type { Out } from "../../runtime/out.js";
 import {
-  errno,
   eventtype,
   fdflags,
   filetype,
@@ -23,6 +22,7 @@ import {
   type Fstflags,
   type Whence,
 } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription } from "../description.js";
 import { applyTimes, type MemoryEnvironment } from "./environment.js";
 import type { FileNode } from "./nodes.js";

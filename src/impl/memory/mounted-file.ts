@@ -13,7 +13,6 @@
  */
 import type { Out } from "../../runtime/out.js";
 import {
-  errno,
   eventtype,
   filetype,
   oflags,
@@ -26,6 +25,7 @@ import {
   type Filetype,
   type Whence,
 } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription, type FileDescription, type OpenRequest } from "../description.js";
 import { planMounts } from "./mount-plan.js";
 import { mountPlanner, type MountPlanner } from "./mount-planner.js";

@@ -9,7 +9,8 @@
  * A directory has exactly one parent (no hard links to directories), which
  * rename uses to refuse moving a directory into itself.
  */
-import { errno, filetype, type Errno, type Filestat, type Filetype } from "../../generated/preview1/types.js";
+import { filetype, type Errno, type Filestat, type Filetype } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import type { MountedFile } from "./mounted-file.js";
 
 /** Trees get distinct device numbers, so (dev, ino) tells files of two trees apart. */

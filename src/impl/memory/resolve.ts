@@ -10,7 +10,8 @@
  * empty path `noent`, NUL `inval`, absolute path `notcapable`, path or
  * component too long `nametoolong`, a non-directory in the middle `notdir`.
  */
-import { errno, type Errno } from "../../generated/preview1/types.js";
+import type { Errno } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import { DirectoryNode, SymlinkNode, type Inode } from "./nodes.js";
 
 export interface ResolveLimits {

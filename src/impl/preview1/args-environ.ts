@@ -5,7 +5,8 @@
  * allocating nothing.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { errno, type Size } from "../../generated/preview1/types.js";
+import type { Size } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import { u8Codec } from "../../runtime/codec.js";
 import type { GuestPointer } from "../../runtime/pointer.js";
 

@@ -1,6 +1,6 @@
 /** clock_res_get and clock_time_get over the context's clock source. */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { errno } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import type { HostContext } from "../context.js";
 
 export function createClockMethods(ctx: HostContext): Pick<Preview1Host, "clock_res_get" | "clock_time_get"> {

@@ -7,7 +7,8 @@
  * maxBytesPerCall (limits.ts).
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { errno, whence, type Errno } from "../../generated/preview1/types.js";
+import { whence, type Errno } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import type { HostContext } from "../context.js";
 import { blankFilestat } from "../description.js";
 import { withinBytesPerCall } from "../limits.js";

@@ -1,6 +1,7 @@
 /** The descriptor table operations: close, renumber, fdstat, rights, prestat. */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { errno, fdflags, filetype, preopentype, type Fdstat } from "../../generated/preview1/types.js";
+import { fdflags, filetype, preopentype, type Fdstat } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import type { HostContext } from "../context.js";
 import { Right, rightsFromGuest, rightsToGuest } from "../rights.js";
 

@@ -20,7 +20,8 @@
  * directory and an in-memory one answer alike.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { asFd, errno, filetype, lookupflags, oflags, type Errno } from "../../generated/preview1/types.js";
+import { asFd, filetype, lookupflags, oflags, type Errno } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import type { Out } from "../../runtime/out.js";
 import type { HostContext } from "../context.js";
 import { blankFilestat, type Directory, type FileDescription } from "../description.js";

@@ -24,7 +24,6 @@
 import type { Preview1Host } from "../../generated/preview1/host.js";
 import {
   clockid,
-  errno,
   eventrwflags,
   eventtype,
   subclockflags,
@@ -33,6 +32,7 @@ import {
   type Subscription,
   type SubscriptionClock,
 } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import { InvalidGuestValue } from "../../runtime/codec.js";
 import type { Out } from "../../runtime/out.js";
 import type { HostContext } from "../context.js";

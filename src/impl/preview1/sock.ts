@@ -7,7 +7,8 @@
  * socket gives `notsock`, a closed one `badf`.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { asFd, errno, filetype, type Errno } from "../../generated/preview1/types.js";
+import { asFd, filetype, type Errno } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import type { Out } from "../../runtime/out.js";
 import type { HostContext } from "../context.js";
 import type { FileDescription } from "../description.js";

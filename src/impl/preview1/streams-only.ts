@@ -6,7 +6,8 @@
  * order: `badf` for a closed fd; then, since the kind of object is checked
  * before rights, `notdir` and `notsock`.
  */
-import { errno, type Errno } from "../../generated/preview1/types.js";
+import type { Errno } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import type { PathAndSocketCalls } from "./path-and-socket.js";
 
 export const streamsOnlyCalls: PathAndSocketCalls = ({ fds }) => {

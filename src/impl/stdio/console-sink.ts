@@ -5,7 +5,8 @@
  * for its newline, or for the descriptor to close).
  */
 import { OutputSinkDescription } from "./output-sink.js";
-import { errno, type Errno } from "../../generated/preview1/types.js";
+import type { Errno } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 
 export class ConsoleLineSink extends OutputSinkDescription {
   constructor(print: (line: string) => void) {

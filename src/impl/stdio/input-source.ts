@@ -5,7 +5,8 @@
  * read is end of file, there is no position and no seeking.
  */
 import type { Out } from "../../runtime/out.js";
-import { errno, eventtype, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../../generated/preview1/types.js";
+import { eventtype, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription } from "../description.js";
 import { fillStreamFilestat } from "./stream-filestat.js";
 

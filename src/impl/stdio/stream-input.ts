@@ -10,16 +10,8 @@
  * iterable or web stream is not pulled, until the guest has read below it.
  */
 import type { Out } from "../../runtime/out.js";
-import {
-  errno,
-  eventtype,
-  fdflags,
-  filetype,
-  type Errno,
-  type Eventtype,
-  type Fdflags,
-  type Filestat,
-} from "../../generated/preview1/types.js";
+import { eventtype, fdflags, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription } from "../description.js";
 import { ChangeSignal } from "../change-signal.js";
 import { fillStreamFilestat } from "./stream-filestat.js";

@@ -7,7 +7,8 @@
  * closes before draining fails the write with `io`.
  */
 import type { Out } from "../../runtime/out.js";
-import { errno, type Errno, type Fdflags } from "../../generated/preview1/types.js";
+import type { Errno, Fdflags } from "../../generated/preview1/types.js";
+import * as errno from "../../generated/preview1/errno.js";
 import { OutputSinkDescription } from "./output-sink.js";
 
 /** A Node writable stream, as far as this module uses one. */
