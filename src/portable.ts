@@ -12,6 +12,8 @@
  */
 export * from "./common-exports.js";
 export { WASI } from "./wasi/wasi-portable.js";
+export { createWasi } from "./wasi/core-wasi.js";
+export type { CoreWasi, CoreWasiOptions, CoreOutput } from "./wasi/core-wasi.js";
 export { wasiImportNames } from "./wasi/import-names.js";
 export { WasiExit } from "./wasi/wasi-exit.js";
 export { preview0Feature, tracingFeature } from "./wasi/features.js";

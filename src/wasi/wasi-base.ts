@@ -17,13 +17,13 @@ import type { HostLimits } from "../impl/limits.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
 import { preview1Builder, type WasiFeature, type WasiImport } from "./features.js";
 import { parseMounts } from "./wasi-mounts.js";
-import { GuestMemory, type GlueOptions, type WasmMemory } from "../runtime/index.js";
+import { WasiSession } from "./wasi-session.js";
+import type { GlueOptions, WasmMemory } from "../runtime/index.js";
 import { reportHostErrorsOnce } from "./host-error-report.js";
 import type { TraceImports } from "./trace-option.js";
 import { invalidArgValue, wasiNotStarted } from "./node-errors.js";
 import { describeStdio, type StdioSlot } from "./stdio-options.js";
 import { parseExtraOptions, type WasiExtraOptions } from "./wasi-extra-options.js";
-import { WasiExit } from "./wasi-exit.js";
 import { validateInstanceForInitialize, validateInstanceForStart, type WasiLifecycleState } from "./wasi-lifecycle.js";
 import { parseWasiOptions, type ParsedWasiOptions, type WasiVersion } from "./wasi-options.js";
 
@@ -102,16 +102,11 @@ export class WasiBase {
   readonly wasiImport: WasiImport;
 
   readonly #version: WasiVersion;
-  readonly #returnOnExit: boolean;
-  readonly #exitProcess: ((code: number) => never) | undefined;
   readonly #memoryOverride: WasmMemory | undefined;
-  readonly #memory = new GuestMemory(wasiNotStarted);
-  readonly #host: ClosableHost;
+  /** The lifecycle createWasi has too; this class adds node:wasi's checks in front of it. */
+  readonly #session: WasiSession;
   readonly #lifecycle: WasiLifecycleState = { started: false };
   readonly #importsOver: (host: Preview1Host) => WasiImport;
-  /** Set by the first proc_exit, so an exit the guest swallowed (catch_all) still counts. */
-  #exitCode: number | undefined;
-  #closed = false;
 
   constructor(options: WasiBaseOptions | undefined, platform: WasiPlatform) {
     const parsed = parseWasiOptions(options);
@@ -120,22 +115,35 @@ export class WasiBase {
     const features = [...platform.features, ...extra.features];
     const traceImports = extra.trace === undefined ? null : tracingFrom(features, extra.trace, platform);
     this.#version = parsed.version;
-    this.#exitProcess = platform.exitProcess;
-    this.#returnOnExit = parsed.returnOnExit || platform.exitProcess === undefined;
     this.#memoryOverride = extra.memory;
 
     const deterministic = extra.deterministic;
-    const built = platform.createHost({
-      parsed,
-      env: Object.entries(parsed.env).map(([name, value]) => `${name}=${value}`),
-      stdio: describeStdio(extra.stdio, platform.defaultStdio(parsed, given)),
-      time: deterministic === null ? null : createVirtualTime(deterministic),
-      random: deterministic === null ? null : randomMethodsFrom(seededRandomBytes(deterministic.seed)),
-      onExit: (code) => this.#exit(code),
-      limits: extra.limits,
-      mounts: parseMounts(given.mounts, parsed.preopens),
-    });
-    this.#host = built;
+    const { exitProcess } = platform;
+    // proc_exit with returnOnExit false ends the process (Node), after closing the guest's descriptors.
+    const endProcess =
+      parsed.returnOnExit || exitProcess === undefined
+        ? undefined
+        : (code: number) => {
+            this.close();
+            exitProcess(code);
+          };
+    const session = new WasiSession(
+      (onExit) =>
+        platform.createHost({
+          parsed,
+          env: Object.entries(parsed.env).map(([name, value]) => `${name}=${value}`),
+          stdio: describeStdio(extra.stdio, platform.defaultStdio(parsed, given)),
+          time: deterministic === null ? null : createVirtualTime(deterministic),
+          random: deterministic === null ? null : randomMethodsFrom(seededRandomBytes(deterministic.seed)),
+          onExit,
+          limits: extra.limits,
+          mounts: parseMounts(given.mounts, parsed.preopens),
+        }),
+      wasiNotStarted,
+      endProcess,
+    );
+    this.#session = session;
+    const built = session.host;
     let host: Preview1Host = built;
     if (extra.host !== undefined) {
       try {
@@ -151,7 +159,7 @@ export class WasiBase {
       onHostError: extra.onHostError ?? reportHostErrorsOnce(moduleNames[parsed.version], (text) => platform.warn(text)),
       limits: extra.limits,
     };
-    const memory = this.#memory;
+    const memory = session.memory;
     const build =
       parsed.version === "preview1"
         ? preview1Builder
@@ -196,17 +204,7 @@ export class WasiBase {
    */
   start(instance: object): number {
     const entry = this.#claim(() => validateInstanceForStart(instance, this.#lifecycle, this.#memoryOverride));
-    this.#memory.attach(entry.memory);
-    try {
-      entry.start();
-    } catch (error) {
-      if (!(error instanceof WasiExit)) throw error;
-    } finally {
-      this.close();
-    }
-    // A guest that caught the exit signal with catch_all and returned anyway
-    // still exited: proc_exit does not return, so its code stands.
-    return this.#exitCode ?? 0;
+    return this.#session.run(entry.memory, entry.start);
   }
 
   /**
@@ -215,8 +213,7 @@ export class WasiBase {
    */
   initialize(instance: object): void {
     const entry = this.#claim(() => validateInstanceForInitialize(instance, this.#lifecycle, this.#memoryOverride));
-    this.#memory.attach(entry.memory);
-    entry.initialize?.();
+    this.#session.prepare(entry.memory, entry.initialize);
   }
 
   /**
@@ -225,9 +222,7 @@ export class WasiBase {
    * Calls the guest makes afterwards fail with `badf`. Safe to call twice.
    */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#host.close();
+    this.#session.close();
   }
 
   /**
@@ -243,15 +238,5 @@ export class WasiBase {
       if (firstCall) this.close();
       throw error;
     }
-  }
-
-  /** proc_exit: returns to the embedder or ends the process, and unwinds the guest either way. */
-  #exit(code: number): never {
-    this.#exitCode ??= code;
-    if (!this.#returnOnExit && this.#exitProcess !== undefined) {
-      this.close();
-      this.#exitProcess(code);
-    }
-    throw new WasiExit(code);
   }
 }

@@ -5,12 +5,11 @@
  * host fd numbers for stdio and host directories as preopens. By default
  * stdin is empty and stdout/stderr go to console.log/console.error by line.
  */
-import { portableHostWith } from "../impl/portable/index.js";
-import { streamsOnlyCalls } from "../impl/preview1/streams-only.js";
 import type { FileDescription } from "../impl/description.js";
 import { ConsoleLineSink } from "../impl/stdio/console-sink.js";
 import { InputSourceDescription } from "../impl/stdio/input-source.js";
 import type { StdioSlot } from "./stdio-options.js";
+import { buildPortableHost } from "./core-wasi.js";
 import { WasiBase, type WasiBaseOptions, type WasiPlatform } from "./wasi-base.js";
 
 const stdioNames = ["stdin", "stdout", "stderr"] as const;
@@ -37,25 +36,16 @@ export const portablePlatform: WasiPlatform = {
         'options.preopens names host directories, which the core entry point cannot open; use the Node entry point ("witx-wasi")',
       );
     }
-    const [stdin, stdout, stderr] = setup.stdio.map(noHostFds);
-    // Without mounts every descriptor is a stdio source or sink: the path_* and
-    // sock_* calls answer from streams-only.ts, and the full ones come with a mount.
-    const pathAndSocket = setup.mounts?.pathAndSocket ?? streamsOnlyCalls;
-    return portableHostWith(
-      {
-        args: setup.parsed.args,
-        env: setup.env,
-        stdin,
-        stdout,
-        stderr,
-        descriptionPreopens: setup.mounts?.preopens,
-        limits: setup.limits,
-        onExit: setup.onExit,
-        ...(setup.time === null ? {} : { clock: setup.time.clock, sleep: setup.time.sleep }),
-        ...(setup.random === null ? {} : { random: setup.random }),
-      },
-      pathAndSocket,
-    );
+    const stdio = setup.stdio.map(noHostFds) as [FileDescription, FileDescription, FileDescription];
+    const { time, random } = setup;
+    return buildPortableHost(stdio, setup.mounts, {
+      args: setup.parsed.args,
+      env: setup.env,
+      limits: setup.limits,
+      onExit: setup.onExit,
+      ...(time === null ? {} : { clock: time.clock, sleep: time.sleep }),
+      ...(random === null ? {} : { random }),
+    });
   },
   traceLine: (line) => console.error(`[wasi] ${line}`),
   warn: (text) => console.warn(text),
