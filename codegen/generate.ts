@@ -76,7 +76,7 @@ export interface GeneratedFile {
 }
 
 /** The files of a target, in the order they are written. */
-const emitters: readonly Emitter[] = [emitTypes, emitErrno, emitHost, emitGlue, emitTrace, emitUnimplemented, emitForward, emitIndex];
+const emitters: readonly Emitter[] = [emitTypes, emitHost, emitGlue, emitTrace, emitUnimplemented, emitForward, emitIndex];
 
 export function generateTarget(projectRoot: string, target: Target): GeneratedFile[] {
   const document = loadWitx(join(projectRoot, target.witx));
@@ -91,7 +91,7 @@ export function generateFromDocument(projectRoot: string, target: Target, docume
   };
   const abi: EmitAbi = { views: model.module.functions.map((func) => hostView(lowerFunction(func))) };
   const project = createEmitProject();
-  return emitters.map((emit) => {
+  return (target.errnoConstants ? [emitTypes, emitErrno, ...emitters.slice(1)] : emitters).map((emit) => {
     const file = emit(target, model, abi);
     const header = generatedHeader(document.sources, projectRoot, file.purpose);
     return { path: `${target.outDir}/${file.name}`, text: renderFile(project, file, header) };

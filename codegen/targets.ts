@@ -10,6 +10,12 @@ export interface Target {
   readonly hostInterface: string;
   readonly importsType: string;
   readonly factory: string;
+  /**
+   * Also emit errno.ts, the errno values as constants a bundler inlines. For
+   * the target the host code (src/impl) is written against: preview1 (preview0
+   * is adapted onto it); its glue then takes the policy's errnos from there.
+   */
+  readonly errnoConstants?: boolean;
 }
 
 export const targets: readonly Target[] = [
@@ -19,6 +25,7 @@ export const targets: readonly Target[] = [
     hostInterface: "Preview1Host",
     importsType: "Preview1Imports",
     factory: "createPreview1Imports",
+    errnoConstants: true,
   },
   {
     witx: "witx/preview0/wasi_unstable.witx",

@@ -47,12 +47,16 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
   const used = (name: string) => new RegExp(`\\b${name}\\b`).test(functions);
   const setup = [
     `// The error policy and the limits, resolved once for this import object.`,
-    // The errnos the policy answers with (PolicyErrno), named one by one so a bundler inlines them.
-    `const policy = new CallPolicy(`,
-    `  moduleName,`,
-    `  { fault: e.fault, inval: e.inval, ilseq: e.ilseq, nametoolong: e.nametoolong, io: e.io },`,
-    `  options,`,
-    `);`,
+    // With errno.ts, the errnos the policy answers with (PolicyErrno) are named one by one so a bundler inlines them.
+    ...(target.errnoConstants
+      ? [
+          `const policy = new CallPolicy(`,
+          `  moduleName,`,
+          `  { fault: e.fault, inval: e.inval, ilseq: e.ilseq, nametoolong: e.nametoolong, io: e.io },`,
+          `  options,`,
+          `);`,
+        ]
+      : [`const policy = new CallPolicy(moduleName, t.errno, options);`]),
     ...Object.entries(POLICY_CONSTANTS)
       .filter(([constant]) => used(constant))
       .map(([constant, kind]) => `const ${constant} = policy.errno.${kind};`),

@@ -6,7 +6,6 @@
 import { CallPolicy, pointerFactory, u8Codec, ViewCache } from "../../runtime/index.js";
 import type { GlueOptions, GuestMemory, Out } from "../../runtime/index.js";
 import * as t from "./types.js";
-import * as e from "./errno.js";
 import type { Preview0Host } from "./host.js";
 
 /** The witx module these imports implement. */
@@ -111,11 +110,7 @@ export function createPreview0Imports(
   options: GlueOptions = {},
 ): Preview0Imports {
   // The error policy and the limits, resolved once for this import object.
-  const policy = new CallPolicy(
-    moduleName,
-    { fault: e.fault, inval: e.inval, ilseq: e.ilseq, nametoolong: e.nametoolong, io: e.io },
-    options,
-  );
+  const policy = new CallPolicy(moduleName, t.errno, options);
   const BAD_ENUM = policy.errno.badEnum;
   const BAD_FLAGS = policy.errno.badFlags;
   const BAD_UTF8 = policy.errno.badUtf8;
