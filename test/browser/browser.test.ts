@@ -1,7 +1,7 @@
 /**
  * witx-wasi in a real browser: Debian's Chromium, headless, loads test pages
  * (test/browser/pages) that run C guests with the portable entry point, on the
- * page with the WASI class or in a Web Worker with runInWebWorker, and the
+ * page with createWasi (or the WASI class) or in a Web Worker with runInWebWorker, and the
  * tests read what the page shows. See harness.ts for the server and browser.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,20 +60,26 @@ describe.skipIf(skipBrowser)("in Chromium", { timeout: 30_000 }, () => {
     await server?.close();
   });
 
-  it("runs a C program on the page: output in a DOM element, a file in an in-memory /home, a fetched /data/motd.txt, its exit code", async () => {
-    const page = await openScenario(
-      { guest: "examples/browser/journal.wasm", runner: "page", journal: "1", stdin: "one\ntwo\nexit 3\n" },
-      "plain",
-    );
-    expect(await ended(page)).toBe("exit code 3");
-    expect(await shown(page, "stdout")).toBe(
-      "Welcome to the witx-wasi journal (this line is /data/motd.txt, fetched by the page).\n" +
-        "journal: 0 entries so far\n> #1 one\n> #2 two\n> exiting with 3\n",
-    );
-    expect(await shown(page, "files")).toBe("journal.txt: one\ntwo\n");
-    expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
-    await page.close();
-  });
+  it.each([
+    ["createWasi", "page"],
+    ["the WASI class", "page-class"],
+  ])(
+    "runs a C program on the page with %s: output in a DOM element, a file in an in-memory /home, a fetched /data/motd.txt, its exit code",
+    async (_api, runner) => {
+      const page = await openScenario(
+        { guest: "examples/browser/journal.wasm", runner, journal: "1", stdin: "one\ntwo\nexit 3\n" },
+        "plain",
+      );
+      expect(await ended(page)).toBe("exit code 3");
+      expect(await shown(page, "stdout")).toBe(
+        "Welcome to the witx-wasi journal (this line is /data/motd.txt, fetched by the page).\n" +
+          "journal: 0 entries so far\n> #1 one\n> #2 two\n> exiting with 3\n",
+      );
+      expect(await shown(page, "files")).toBe("journal.txt: one\ntwo\n");
+      expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
+      await page.close();
+    },
+  );
 
   it("runs the same program in a Web Worker on an isolated page, with the same output and files", async () => {
     const page = await openScenario({ guest: "examples/browser/journal.wasm", runner: "worker", journal: "1", stdin: "one\ntwo\n" });

@@ -1,15 +1,18 @@
 // The test page's script: runs the scenario its URL names and shows what happened
 // (the guest's output, the files it left, its exit code or the error) in the page.
-//   ?guest=<repository path>|not-wasm|missing-import  &runner=page|worker|opfs
+//   ?guest=<repository path>|not-wasm|missing-import  &runner=page|page-class|worker|opfs
+//   (page: createWasi on the page; page-class: the WASI class on the page)
 //   &args=a,b  &stdin=<text>|typed  &journal=1 (mount /home and /data/motd.txt)
 //   &timeout=<ms>  &folder=<OPFS folder, for runner=opfs>  &worker=<the guest worker's script>
 import {
   MemoryDirectory,
   WASI,
+  createWasi,
   domOutput,
   fetchFile,
   loadOpfsDirectory,
   runInWebWorker,
+  type CoreWasiOptions,
   type Mount,
   type OpfsDirectoryHandle,
 } from "witx-wasi/portable";
@@ -56,8 +59,9 @@ function typedInput(): ReadableStream<string> {
   });
 }
 
-async function runOnPage(bytes: Uint8Array<ArrayBuffer>, options: ConstructorParameters<typeof WASI>[0]): Promise<number> {
-  const wasi = new WASI(options);
+/** Runs the guest on the page with createWasi, or with the node:wasi-compatible WASI class over the same options. */
+async function runOnPage(bytes: Uint8Array<ArrayBuffer>, api: "createWasi" | "class", options: CoreWasiOptions): Promise<number> {
+  const wasi = api === "class" ? new WASI({ version: "preview1", ...options }) : createWasi(options);
   try {
     const instance = await WebAssembly.instantiate(await WebAssembly.compile(bytes), wasi.getImportObject());
     return wasi.start(instance);
@@ -110,8 +114,13 @@ async function main(): Promise<number> {
       .join("\n");
   };
   try {
-    if (runner === "page")
-      return await runOnPage(bytes, { version: "preview1", args, mounts, stdio: { stdin: stdinParam, stdout, stderr } });
+    if (runner === "page" || runner === "page-class") {
+      return await runOnPage(bytes, runner === "page" ? "createWasi" : "class", {
+        args,
+        mounts,
+        stdio: { stdin: stdinParam, stdout, stderr },
+      });
+    }
     const stop = new AbortController();
     element("stop").addEventListener("click", () => stop.abort());
     const timeout = params.get("timeout");
