@@ -52,9 +52,9 @@ export interface CoreWasi {
    * Runs `_start`; returns 0, or proc_exit's code. A trap is thrown as the
    * WebAssembly.RuntimeError it is. The guest's descriptors are closed either way.
    */
-  start(instance: WebAssembly.Instance): number;
+  start(instance: object): number;
   /** Prepares a reactor: calls `_initialize` if exported. proc_exit in a later export call throws WasiExit. */
-  initialize(instance: WebAssembly.Instance): void;
+  initialize(instance: object): void;
   /** Closes the guest's descriptors (start() does; reactors call it when done). */
   close(): void;
 }
@@ -176,7 +176,7 @@ export function createWasi(options: CoreWasiOptions = {}): CoreWasi {
    * The instance's memory once it passes `problemOf`. One run per object: a
    * first call whose instance fails uses the object up and closes it.
    */
-  const claim = (call: string, instance: WebAssembly.Instance, problemOf: (exports: Record<string, unknown>) => string | null) => {
+  const claim = (call: string, instance: object, problemOf: (exports: Record<string, unknown>) => string | null) => {
     if (started) throw new Error(`createWasi: ${call}(): start() or initialize() already ran; make a new one per instance`);
     started = true;
     const exports = (instance as { exports?: Record<string, unknown> } | null)?.exports ?? {};
