@@ -40,7 +40,7 @@
  *   render.ts           header, imports and declarations → file text
  *   header.ts           the "generated from" header with the witx files' sha256
  *   types-emitter.ts    types.ts: constants, records, variants, codecs
- *   errno-emitter.ts    errno.ts: the errno values as constants a bundler inlines
+ *   constants-emitter.ts  errno.ts, rights.ts, signal.ts: values as constants a bundler inlines
  *   host-emitter.ts     host.ts: the host interface
  *   glue-emitter.ts     glue.ts: the checked import object
  *   trace-emitter.ts    trace.ts: strace-like call logging
@@ -55,7 +55,7 @@ import { join, relative } from "node:path";
 import { hostView } from "./abi/host-view.js";
 import { lowerFunction } from "./abi/lowering.js";
 import type { EmitAbi, EmitModel, Emitter } from "./emit/emitter.js";
-import { emitErrno } from "./emit/errno-emitter.js";
+import { constantsEmitter } from "./emit/constants-emitter.js";
 import { emitForward } from "./emit/forward-emitter.js";
 import { emitGlue } from "./emit/glue-emitter.js";
 import { generatedHeader } from "./emit/header.js";
@@ -91,7 +91,8 @@ export function generateFromDocument(projectRoot: string, target: Target, docume
   };
   const abi: EmitAbi = { views: model.module.functions.map((func) => hostView(lowerFunction(func))) };
   const project = createEmitProject();
-  return (target.errnoConstants ? [emitTypes, emitErrno, ...emitters.slice(1)] : emitters).map((emit) => {
+  const constants = (target.constantModules ?? []).map(constantsEmitter);
+  return [emitters[0], ...constants, ...emitters.slice(1)].map((emit) => {
     const file = emit(target, model, abi);
     const header = generatedHeader(document.sources, projectRoot, file.purpose);
     return { path: `${target.outDir}/${file.name}`, text: renderFile(project, file, header) };

@@ -11,11 +11,12 @@ export interface Target {
   readonly importsType: string;
   readonly factory: string;
   /**
-   * Also emit errno.ts, the errno values as constants a bundler inlines. For
-   * the target the host code (src/impl) is written against: preview1 (preview0
-   * is adapted onto it); its glue then takes the policy's errnos from there.
+   * Enum and flags types also emitted as modules of constants a bundler inlines
+   * (`errno.ts`, ...; see constants-emitter.ts). For the target the host code
+   * (src/impl) is written against: preview1 (preview0 is adapted onto it). With
+   * `errno` among them, the glue takes the policy's errnos from errno.ts.
    */
-  readonly errnoConstants?: boolean;
+  readonly constantModules?: readonly string[];
 }
 
 export const targets: readonly Target[] = [
@@ -25,7 +26,20 @@ export const targets: readonly Target[] = [
     hostInterface: "Preview1Host",
     importsType: "Preview1Imports",
     factory: "createPreview1Imports",
-    errnoConstants: true,
+    constantModules: [
+      "errno",
+      "rights",
+      "signal",
+      "clockid",
+      "whence",
+      "filetype",
+      "fdflags",
+      "fstflags",
+      "eventtype",
+      "eventrwflags",
+      "subclockflags",
+      "preopentype",
+    ],
   },
   {
     witx: "witx/preview0/wasi_unstable.witx",

@@ -48,7 +48,7 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
   const setup = [
     `// The error policy and the limits, resolved once for this import object.`,
     // With errno.ts, the errnos the policy answers with (PolicyErrno) are named one by one so a bundler inlines them.
-    ...(target.errnoConstants
+    ...(target.constantModules?.includes("errno")
       ? [
           `const policy = new CallPolicy(`,
           `  moduleName,`,

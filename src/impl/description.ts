@@ -12,22 +12,22 @@
  * it can do.
  */
 import type { Out } from "../runtime/out.js";
-import {
-  filetype,
-  type Advice,
-  type Errno,
-  type Eventtype,
-  type Fdflags,
-  type Filestat,
-  type Filetype,
-  type Fstflags,
-  type Lookupflags,
-  type Oflags,
-  type Riflags,
-  type Roflags,
-  type Sdflags,
-  type Whence,
+import type {
+  Advice,
+  Errno,
+  Eventtype,
+  Fdflags,
+  Filestat,
+  Filetype,
+  Fstflags,
+  Lookupflags,
+  Oflags,
+  Riflags,
+  Roflags,
+  Sdflags,
+  Whence,
 } from "../generated/preview1/types.js";
+import * as filetype from "../generated/preview1/filetype.js";
 import * as errno from "../generated/preview1/errno.js";
 
 export interface FileDescription {

@@ -8,13 +8,9 @@
  * The per-kind sets below are the most a descriptor of that kind can hold; a
  * descriptor's actual rights are what it was granted intersected with these.
  */
-import { filetype, rights, type Filetype, type Rights } from "../generated/preview1/types.js";
-
-type RightName = keyof typeof rights;
-
-export const Right = Object.fromEntries(Object.entries(rights).map(([name, bit]) => [name, Number(bit)])) as {
-  readonly [K in RightName]: number;
-};
+import * as Right from "../generated/preview1/rights.js";
+import type { Filetype, Rights } from "../generated/preview1/types.js";
+import * as filetype from "../generated/preview1/filetype.js";
 
 /** The glue has already refused bits outside `rightsAll`, so the conversion is exact. */
 export function rightsFromGuest(value: Rights): number {

@@ -1,5 +1,6 @@
 /** The one rule about fstflags every setter shares. */
-import { fstflags, type Fstflags } from "../generated/preview1/types.js";
+import type { Fstflags } from "../generated/preview1/types.js";
+import * as fstflags from "../generated/preview1/fstflags.js";
 
 /** A time and its `_now` form together make the call invalid. */
 export function conflictingTimeFlags(flags: Fstflags): boolean {

@@ -110,19 +110,13 @@ function mountsOf(value: unknown): MountPlan | null {
   if (plan !== undefined) return plan(entries, [], mountErrors);
   if (entries.length === 0) return null;
   throw new TypeError(
-    `createWasi: options.mounts['${entries[0][0]}'] must be a MemoryDirectory, readOnlyFile or generatedDevice, or sit in a MemoryDirectory mount`,
+    `createWasi: options.mounts['${entries[0][0]}'] must be a MemoryDirectory, or a file in one or from readOnlyFile or generatedDevice`,
   );
 }
 
-/** The portable host over stdio descriptions and mounts; without mounts the path_* and sock_* calls are streams-only.ts's. */
-export function buildPortableHost(
-  stdio: readonly [FileDescription, FileDescription, FileDescription],
-  mounts: MountPlan | null,
-  options: Omit<PortableHostOptions, "stdin" | "stdout" | "stderr" | "descriptionPreopens">,
-): ClosableHost {
-  const [stdin, stdout, stderr] = stdio;
-  const host = { ...options, stdin, stdout, stderr, descriptionPreopens: mounts?.preopens };
-  return portableHostWith(host, mounts?.pathAndSocket ?? streamsOnlyCalls);
+/** The portable host with `mounts` as its directories; without mounts the path_* and sock_* calls are streams-only.ts's. */
+export function buildPortableHost(options: Omit<PortableHostOptions, "descriptionPreopens">, mounts: MountPlan | null): ClosableHost {
+  return portableHostWith({ ...options, descriptionPreopens: mounts?.preopens }, mounts?.pathAndSocket ?? streamsOnlyCalls);
 }
 
 /**
@@ -150,16 +144,16 @@ export function createWasi(options: CoreWasiOptions = {}): CoreWasi {
     return `${name}=${value}`;
   });
   check(isRecord(stdio), "stdio", "an object", stdio);
-  const streams = [
-    stdinOf(stdio.stdin),
-    outputOf(stdio.stdout, "stdout", (line) => console.log(line)),
-    outputOf(stdio.stderr, "stderr", (line) => console.error(line)),
-  ] as const;
+  const stdin = stdinOf(stdio.stdin);
+  const stdout = outputOf(stdio.stdout, "stdout", (line) => console.log(line));
+  const stderr = outputOf(stdio.stderr, "stderr", (line) => console.error(line));
   const mounts = mountsOf(given.mounts);
   for (const name of ["host", "onHostError"])
     check(given[name] === undefined || typeof given[name] === "function", name, "a function", given[name]);
   const { limits } = options;
-  const session = new WasiSession((onExit) => buildPortableHost(streams, mounts, { args: args as string[], env: environ, limits, onExit }));
+  const session = new WasiSession((onExit) =>
+    buildPortableHost({ args: args as string[], env: environ, stdin, stdout, stderr, limits, onExit }, mounts),
+  );
   let wasiImport: Preview1Imports;
   try {
     wasiImport = createPreview1Imports(options.host?.(session.host) ?? session.host, session.memory, {

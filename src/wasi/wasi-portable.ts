@@ -36,16 +36,22 @@ export const portablePlatform: WasiPlatform = {
         'options.preopens names host directories, which the core entry point cannot open; use the Node entry point ("witx-wasi")',
       );
     }
-    const stdio = setup.stdio.map(noHostFds) as [FileDescription, FileDescription, FileDescription];
+    const [stdin, stdout, stderr] = setup.stdio.map(noHostFds);
     const { time, random } = setup;
-    return buildPortableHost(stdio, setup.mounts, {
-      args: setup.parsed.args,
-      env: setup.env,
-      limits: setup.limits,
-      onExit: setup.onExit,
-      ...(time === null ? {} : { clock: time.clock, sleep: time.sleep }),
-      ...(random === null ? {} : { random }),
-    });
+    return buildPortableHost(
+      {
+        args: setup.parsed.args,
+        env: setup.env,
+        stdin,
+        stdout,
+        stderr,
+        limits: setup.limits,
+        onExit: setup.onExit,
+        ...(time === null ? {} : { clock: time.clock, sleep: time.sleep }),
+        ...(random === null ? {} : { random }),
+      },
+      setup.mounts,
+    );
   },
   traceLine: (line) => console.error(`[wasi] ${line}`),
   warn: (text) => console.warn(text),

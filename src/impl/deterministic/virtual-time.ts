@@ -9,7 +9,8 @@
  * subscription) does not wait: it moves the realtime and monotonic clocks
  * forward by the time slept, so a timeout expires at once and in order.
  */
-import { clockid, type Clockid } from "../../generated/preview1/types.js";
+import type { Clockid } from "../../generated/preview1/types.js";
+import * as clockid from "../../generated/preview1/clockid.js";
 import type { ClockSource } from "../context.js";
 
 export interface VirtualTimeOptions {

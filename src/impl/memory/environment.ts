@@ -4,7 +4,9 @@
  * gives deterministic times) and its limits. A tree used before it is placed
  * anywhere (an embedder filling it) uses the wall clock and default limits.
  */
-import { clockid, fstflags, type Fstflags } from "../../generated/preview1/types.js";
+import type { Fstflags } from "../../generated/preview1/types.js";
+import * as clockid from "../../generated/preview1/clockid.js";
+import * as fstflags from "../../generated/preview1/fstflags.js";
 import type { ClockSource } from "../context.js";
 import { defaultHostLimits } from "../limits.js";
 import type { Inode } from "./nodes.js";

@@ -8,7 +8,8 @@
  * UTF-8 bytes, as the host listing is (libuv sorts scandir results). Unlike
  * the host listing, every entry carries its real inode number.
  */
-import { direntCodec, filetype, type Dirent } from "../../generated/preview1/types.js";
+import { direntCodec, type Dirent } from "../../generated/preview1/types.js";
+import * as filetype from "../../generated/preview1/filetype.js";
 import type { DirectoryNode } from "./nodes.js";
 
 const headerSize = direntCodec.size;

@@ -11,15 +11,8 @@
  * other when they belong to the same tree; any other pair is `xdev`.
  */
 import type { Out } from "../../runtime/out.js";
-import {
-  filetype,
-  lookupflags,
-  oflags,
-  type Errno,
-  type Filestat,
-  type Fstflags,
-  type Lookupflags,
-} from "../../generated/preview1/types.js";
+import { lookupflags, oflags, type Errno, type Filestat, type Fstflags, type Lookupflags } from "../../generated/preview1/types.js";
+import * as filetype from "../../generated/preview1/filetype.js";
 import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
 import { applyTimes, type MemoryEnvironment } from "./environment.js";

@@ -11,7 +11,8 @@
  * MemoryDirectoryError naming the call, the path and the errno when they
  * cannot be done; its `code` is the POSIX name ("ENOENT"), as in node:fs.
  */
-import { errnoNames, filetype, lookupflags, oflags, type Errno } from "../../generated/preview1/types.js";
+import { errnoNames, lookupflags, oflags, type Errno } from "../../generated/preview1/types.js";
+import * as filetype from "../../generated/preview1/filetype.js";
 import * as errno from "../../generated/preview1/errno.js";
 import type { Out } from "../../runtime/out.js";
 import type { ClockSource } from "../context.js";

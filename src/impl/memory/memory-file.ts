@@ -9,19 +9,11 @@
  * when the file does, or when the guest sets them.
  */
 import type { Out } from "../../runtime/out.js";
-import {
-  eventtype,
-  fdflags,
-  filetype,
-  whence,
-  type Advice,
-  type Errno,
-  type Eventtype,
-  type Fdflags,
-  type Filestat,
-  type Fstflags,
-  type Whence,
-} from "../../generated/preview1/types.js";
+import type { Advice, Errno, Eventtype, Fdflags, Filestat, Fstflags, Whence } from "../../generated/preview1/types.js";
+import * as eventtype from "../../generated/preview1/eventtype.js";
+import * as fdflags from "../../generated/preview1/fdflags.js";
+import * as filetype from "../../generated/preview1/filetype.js";
+import * as whence from "../../generated/preview1/whence.js";
 import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription } from "../description.js";
 import { applyTimes, type MemoryEnvironment } from "./environment.js";

@@ -13,10 +13,7 @@
  */
 import type { Out } from "../../runtime/out.js";
 import {
-  eventtype,
-  filetype,
   oflags,
-  whence,
   type Advice,
   type Errno,
   type Eventtype,
@@ -25,6 +22,9 @@ import {
   type Filetype,
   type Whence,
 } from "../../generated/preview1/types.js";
+import * as eventtype from "../../generated/preview1/eventtype.js";
+import * as filetype from "../../generated/preview1/filetype.js";
+import * as whence from "../../generated/preview1/whence.js";
 import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription, type FileDescription, type OpenRequest } from "../description.js";
 import { planMounts } from "./mount-plan.js";

@@ -9,7 +9,8 @@
  * A directory has exactly one parent (no hard links to directories), which
  * rename uses to refuse moving a directory into itself.
  */
-import { filetype, type Errno, type Filestat, type Filetype } from "../../generated/preview1/types.js";
+import type { Errno, Filestat, Filetype } from "../../generated/preview1/types.js";
+import * as filetype from "../../generated/preview1/filetype.js";
 import * as errno from "../../generated/preview1/errno.js";
 import type { MountedFile } from "./mounted-file.js";
 

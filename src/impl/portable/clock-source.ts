@@ -6,7 +6,8 @@
  * the web, so both CPU-time clocks read the monotonic clock: they still only
  * go forward, which is what guests rely on.
  */
-import { clockid, type Clockid } from "../../generated/preview1/types.js";
+import type { Clockid } from "../../generated/preview1/types.js";
+import * as clockid from "../../generated/preview1/clockid.js";
 import type { ClockSource } from "../context.js";
 
 function millisToNanos(milliseconds: number): bigint {

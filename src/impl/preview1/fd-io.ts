@@ -7,12 +7,13 @@
  * maxBytesPerCall (limits.ts).
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { whence, type Errno } from "../../generated/preview1/types.js";
+import type { Errno } from "../../generated/preview1/types.js";
+import * as whence from "../../generated/preview1/whence.js";
 import * as errno from "../../generated/preview1/errno.js";
 import type { HostContext } from "../context.js";
 import { blankFilestat } from "../description.js";
 import { withinBytesPerCall } from "../limits.js";
-import { Right } from "../rights.js";
+import * as Right from "../../generated/preview1/rights.js";
 import { conflictingTimeFlags } from "../time-flags.js";
 
 export function createFdIoMethods(

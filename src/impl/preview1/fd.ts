@@ -1,9 +1,13 @@
 /** The descriptor table operations: close, renumber, fdstat, rights, prestat. */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { fdflags, filetype, preopentype, type Fdstat } from "../../generated/preview1/types.js";
+import type { Fdstat } from "../../generated/preview1/types.js";
+import * as fdflags from "../../generated/preview1/fdflags.js";
+import * as filetype from "../../generated/preview1/filetype.js";
+import * as preopentype from "../../generated/preview1/preopentype.js";
 import * as errno from "../../generated/preview1/errno.js";
 import type { HostContext } from "../context.js";
-import { Right, rightsFromGuest, rightsToGuest } from "../rights.js";
+import * as Right from "../../generated/preview1/rights.js";
+import { rightsFromGuest, rightsToGuest } from "../rights.js";
 
 /** The flags a host file was opened with; they cannot be changed afterwards (Node has no fcntl). */
 const fixedFlags = fdflags.dsync | fdflags.rsync | fdflags.sync;

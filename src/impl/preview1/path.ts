@@ -20,13 +20,15 @@
  * directory and an in-memory one answer alike.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { asFd, filetype, lookupflags, oflags, type Errno } from "../../generated/preview1/types.js";
+import { asFd, lookupflags, oflags, type Errno } from "../../generated/preview1/types.js";
+import * as filetype from "../../generated/preview1/filetype.js";
 import * as errno from "../../generated/preview1/errno.js";
 import type { Out } from "../../runtime/out.js";
 import type { HostContext } from "../context.js";
 import { blankFilestat, type Directory, type FileDescription } from "../description.js";
 import { FdEntry } from "../fd-table.js";
-import { Right, maximumRightsFor, readingRights, rightsFromGuest, rightsRefusedUnlessInherited, writingRights } from "../rights.js";
+import * as Right from "../../generated/preview1/rights.js";
+import { maximumRightsFor, readingRights, rightsFromGuest, rightsRefusedUnlessInherited, writingRights } from "../rights.js";
 import { conflictingTimeFlags } from "../time-flags.js";
 
 export function createPathMethods(

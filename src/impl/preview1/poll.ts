@@ -22,21 +22,16 @@
  * too, so its host thread never blocks.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import {
-  clockid,
-  eventrwflags,
-  eventtype,
-  subclockflags,
-  type Errno,
-  type Event,
-  type Subscription,
-  type SubscriptionClock,
-} from "../../generated/preview1/types.js";
+import type { Errno, Event, Subscription, SubscriptionClock } from "../../generated/preview1/types.js";
+import * as clockid from "../../generated/preview1/clockid.js";
+import * as eventrwflags from "../../generated/preview1/eventrwflags.js";
+import * as eventtype from "../../generated/preview1/eventtype.js";
+import * as subclockflags from "../../generated/preview1/subclockflags.js";
 import * as errno from "../../generated/preview1/errno.js";
 import { InvalidGuestValue } from "../../runtime/codec.js";
 import type { Out } from "../../runtime/out.js";
 import type { HostContext } from "../context.js";
-import { Right } from "../rights.js";
+import * as Right from "../../generated/preview1/rights.js";
 
 export function createPollMethods(ctx: HostContext): Pick<Preview1Host, "poll_oneoff"> {
   const { fds, clock } = ctx;

@@ -11,7 +11,8 @@
  * host will not do to its embedder: `notsup`.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { signal, type Signal } from "../../generated/preview1/types.js";
+import * as signal from "../../generated/preview1/signal.js";
+import type { Signal } from "../../generated/preview1/types.js";
 import * as errno from "../../generated/preview1/errno.js";
 
 const withoutEffect: ReadonlySet<Signal> = new Set<Signal>([signal.none, signal.pipe, signal.chld, signal.cont, signal.urg, signal.winch]);

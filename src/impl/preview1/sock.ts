@@ -7,14 +7,16 @@
  * socket gives `notsock`, a closed one `badf`.
  */
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { asFd, filetype, type Errno } from "../../generated/preview1/types.js";
+import { asFd, type Errno } from "../../generated/preview1/types.js";
+import * as filetype from "../../generated/preview1/filetype.js";
 import * as errno from "../../generated/preview1/errno.js";
 import type { Out } from "../../runtime/out.js";
 import type { HostContext } from "../context.js";
 import type { FileDescription } from "../description.js";
 import { FdEntry } from "../fd-table.js";
 import { withinBytesPerCall } from "../limits.js";
-import { Right, socketRights } from "../rights.js";
+import * as Right from "../../generated/preview1/rights.js";
+import { socketRights } from "../rights.js";
 
 export function createSockMethods(ctx: HostContext): Pick<Preview1Host, "sock_accept" | "sock_recv" | "sock_send" | "sock_shutdown"> {
   const fds = ctx.fds;

@@ -5,7 +5,9 @@
  * read is end of file, there is no position and no seeking.
  */
 import type { Out } from "../../runtime/out.js";
-import { eventtype, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../../generated/preview1/types.js";
+import type { Errno, Eventtype, Fdflags, Filestat } from "../../generated/preview1/types.js";
+import * as eventtype from "../../generated/preview1/eventtype.js";
+import * as filetype from "../../generated/preview1/filetype.js";
 import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription } from "../description.js";
 import { fillStreamFilestat } from "./stream-filestat.js";

@@ -9,7 +9,8 @@
  * writable streams, fed through their `write` method.
  */
 import type { Out } from "../../runtime/out.js";
-import { filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../../generated/preview1/types.js";
+import type { Errno, Eventtype, Fdflags, Filestat } from "../../generated/preview1/types.js";
+import * as filetype from "../../generated/preview1/filetype.js";
 import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription } from "../description.js";
 import { fillStreamFilestat } from "./stream-filestat.js";

@@ -10,7 +10,10 @@
  * iterable or web stream is not pulled, until the guest has read below it.
  */
 import type { Out } from "../../runtime/out.js";
-import { eventtype, fdflags, filetype, type Errno, type Eventtype, type Fdflags, type Filestat } from "../../generated/preview1/types.js";
+import type { Errno, Eventtype, Fdflags, Filestat } from "../../generated/preview1/types.js";
+import * as eventtype from "../../generated/preview1/eventtype.js";
+import * as fdflags from "../../generated/preview1/fdflags.js";
+import * as filetype from "../../generated/preview1/filetype.js";
 import * as errno from "../../generated/preview1/errno.js";
 import { BaseDescription } from "../description.js";
 import { ChangeSignal } from "../change-signal.js";
