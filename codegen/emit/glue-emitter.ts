@@ -21,7 +21,7 @@ import { resolve } from "../model/walk.js";
 import type { Target } from "../targets.js";
 import type { EmitAbi, EmitModel, EmittedFile } from "./emitter.js";
 import { argumentName, hostArgumentType, successType } from "./host-signatures.js";
-import { variableName } from "./names.js";
+import { variableName, writerName } from "./names.js";
 import { codecExpression, dataViewAccess, isBigInt } from "./ts-types.js";
 import { guard, indentLines, wrapList } from "./wrap.js";
 
@@ -372,6 +372,10 @@ function storeValue(ref: TypeRef, address: string, value: string): string {
   if (scalar !== null) {
     const access = dataViewAccess(scalar);
     return `after.view.${access.set}(${address}, ${value}${access.littleEndian ? ", true" : ""});`;
+  }
+  // A record or variant has its writer function, so a bundle leaves the codec's read out.
+  if (ref.kind === "named" && (type.kind === "record" || type.kind === "variant")) {
+    return `t.${writerName(ref.name)}(after.view, ${address}, ${value});`;
   }
   const codec = codecExpression(ref, "t.");
   if (codec === null) throw new Error(`cannot store a ${type.kind} through an out-pointer`);

@@ -70,6 +70,11 @@ export function codecName(witxName: string): string {
   return `${pascal[0].toLowerCase() + pascal.slice(1)}Codec`;
 }
 
+/** `subscription_clock` → `writeSubscriptionClock`: the function a record or variant codec writes with. */
+export function writerName(witxName: string): string {
+  return `write${typeName(witxName)}`;
+}
+
 /** A parameter or local name: the witx name, with a trailing `_` when it is a reserved word (`in` → `in_`). */
 export function variableName(witxName: string): string {
   const name = witxName.replace(/-/g, "_");

@@ -9,7 +9,7 @@ import type { BuiltinName, Case, NamedType, Type, TypeRef } from "../model/types
 import { resolve } from "../model/walk.js";
 import type { Target } from "../targets.js";
 import type { EmitAbi, EmitModel, EmittedFile } from "./emitter.js";
-import { codecName, propertyKey, typeName } from "./names.js";
+import { codecName, propertyKey, typeName, writerName } from "./names.js";
 import type { Statements } from "./render.js";
 import { codecExpression, dataViewAccess, tsType, tsTypeOf } from "./ts-types.js";
 import { packList } from "./wrap.js";
@@ -244,6 +244,7 @@ function writeStatement(ref: TypeRef, at: string, value: string): string {
   const type = resolve(ref);
   const scalar = scalarWrite(ref, at, value);
   if (scalar !== null) return scalar;
+  if (ref.kind === "named" && (type.kind === "record" || type.kind === "variant")) return `${writerName(ref.name)}(view, ${at}, ${value});`;
   const codec = codecExpression(ref, "");
   if (codec === null) throw new Error(`cannot store a ${type.kind} inside a record`);
   return `${codec}.write(view, ${at}, ${value});`;
@@ -272,6 +273,7 @@ function emitRecord(file: Statements, named: NamedType, type: Extract<Type, { ki
     .join("\n");
   file.push(
     `/** Byte offset of each field of \`${named.name}\` (size ${layout.size}, alignment ${layout.align}). */\nexport const ${named.name}Offsets = {\n${offsets}\n} as const;`,
+    writerFunction(named, `${writes}`),
     `export const ${codecName(named.name)}: Codec<${pascal}> = {
   name: ${JSON.stringify(named.name)},
   size: ${layout.size},
@@ -281,11 +283,24 @@ function emitRecord(file: Statements, named: NamedType, type: Extract<Type, { ki
 ${reads}
     };
   },
-  write(view, offset, value) {
-${writes}
-  },
+  write: ${writerName(named.name)},
 };`,
   );
+}
+
+/**
+ * A record's or variant's write as a function of its own, which its codec and
+ * the glue call: a bundle that only writes the type (a result) leaves the read
+ * out. `body` is indented for a method; the function's is two columns less.
+ */
+function writerFunction(named: NamedType, body: string): string {
+  return `/** Writes a \`${named.name}\` at \`offset\`, which the caller has checked. */
+export function ${writerName(named.name)}(view: DataView, offset: number, value: ${typeName(named.name)}): void {
+${body
+  .split("\n")
+  .map((line) => line.replace(/^ {2}/, ""))
+  .join("\n")}
+}`;
 }
 
 function emitVariant(file: Statements, named: NamedType, type: Extract<Type, { kind: "variant" }>): void {
@@ -321,6 +336,7 @@ function emitVariant(file: Statements, named: NamedType, type: Extract<Type, { k
     })
     .join("\n");
   file.push(
+    writerFunction(named, `    view.${tagAccess.set}(offset, value.tag${le});\n    switch (value.tag) {\n${writeCases}\n    }`),
     `export const ${codecName(named.name)}: Codec<${pascal}> = {
   name: ${JSON.stringify(named.name)},
   size: ${layout.size},
@@ -333,12 +349,7 @@ ${readCases}
         throw new InvalidGuestValue(${JSON.stringify(named.name)}, tag);
     }
   },
-  write(view, offset, value) {
-    view.${tagAccess.set}(offset, value.tag${le});
-    switch (value.tag) {
-${writeCases}
-    }
-  },
+  write: ${writerName(named.name)},
 };`,
   );
 }

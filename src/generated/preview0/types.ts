@@ -430,6 +430,12 @@ export const iovecOffsets = {
   buf_len: 4,
 } as const;
 
+/** Writes a `iovec` at `offset`, which the caller has checked. */
+export function writeIovec(view: DataView, offset: number, value: Iovec): void {
+  view.setUint32(offset, value.buf, true);
+  view.setUint32(offset + 4, value.buf_len, true);
+}
+
 export const iovecCodec: Codec<Iovec> = {
   name: "iovec",
   size: 8,
@@ -440,10 +446,7 @@ export const iovecCodec: Codec<Iovec> = {
       buf_len: view.getUint32(offset + 4, true),
     };
   },
-  write(view, offset, value) {
-    view.setUint32(offset, value.buf, true);
-    view.setUint32(offset + 4, value.buf_len, true);
-  },
+  write: writeIovec,
 };
 
 /** One guest buffer that a gathering write sends; the host only reads it. */
@@ -460,6 +463,12 @@ export const ciovecOffsets = {
   buf_len: 4,
 } as const;
 
+/** Writes a `ciovec` at `offset`, which the caller has checked. */
+export function writeCiovec(view: DataView, offset: number, value: Ciovec): void {
+  view.setUint32(offset, value.buf, true);
+  view.setUint32(offset + 4, value.buf_len, true);
+}
+
 export const ciovecCodec: Codec<Ciovec> = {
   name: "ciovec",
   size: 8,
@@ -470,10 +479,7 @@ export const ciovecCodec: Codec<Ciovec> = {
       buf_len: view.getUint32(offset + 4, true),
     };
   },
-  write(view, offset, value) {
-    view.setUint32(offset, value.buf, true);
-    view.setUint32(offset + 4, value.buf_len, true);
-  },
+  write: writeCiovec,
 };
 
 /** The buffers of a scattering read, filled in order. */
@@ -602,6 +608,14 @@ export const direntOffsets = {
   d_type: 20,
 } as const;
 
+/** Writes a `dirent` at `offset`, which the caller has checked. */
+export function writeDirent(view: DataView, offset: number, value: Dirent): void {
+  view.setBigUint64(offset, value.d_next, true);
+  view.setBigUint64(offset + 8, value.d_ino, true);
+  view.setUint32(offset + 16, value.d_namlen, true);
+  view.setUint8(offset + 20, value.d_type);
+}
+
 export const direntCodec: Codec<Dirent> = {
   name: "dirent",
   size: 24,
@@ -614,12 +628,7 @@ export const direntCodec: Codec<Dirent> = {
       d_type: checkEnum(view.getUint8(offset + 20), 8, "filetype") as Filetype,
     };
   },
-  write(view, offset, value) {
-    view.setBigUint64(offset, value.d_next, true);
-    view.setBigUint64(offset + 8, value.d_ino, true);
-    view.setUint32(offset + 16, value.d_namlen, true);
-    view.setUint8(offset + 20, value.d_type);
-  },
+  write: writeDirent,
 };
 
 /**
@@ -727,6 +736,14 @@ export const fdstatOffsets = {
   fs_rights_inheriting: 16,
 } as const;
 
+/** Writes a `fdstat` at `offset`, which the caller has checked. */
+export function writeFdstat(view: DataView, offset: number, value: Fdstat): void {
+  view.setUint8(offset, value.fs_filetype);
+  view.setUint16(offset + 2, value.fs_flags, true);
+  view.setBigUint64(offset + 8, value.fs_rights_base, true);
+  view.setBigUint64(offset + 16, value.fs_rights_inheriting, true);
+}
+
 export const fdstatCodec: Codec<Fdstat> = {
   name: "fdstat",
   size: 24,
@@ -739,12 +756,7 @@ export const fdstatCodec: Codec<Fdstat> = {
       fs_rights_inheriting: checkFlags64(view.getBigUint64(offset + 16, true), 0x1fffffffn, "rights"),
     };
   },
-  write(view, offset, value) {
-    view.setUint8(offset, value.fs_filetype);
-    view.setUint16(offset + 2, value.fs_flags, true);
-    view.setBigUint64(offset + 8, value.fs_rights_base, true);
-    view.setBigUint64(offset + 16, value.fs_rights_inheriting, true);
-  },
+  write: writeFdstat,
 };
 
 /**
@@ -901,6 +913,18 @@ export const filestatOffsets = {
   ctim: 48,
 } as const;
 
+/** Writes a `filestat` at `offset`, which the caller has checked. */
+export function writeFilestat(view: DataView, offset: number, value: Filestat): void {
+  view.setBigUint64(offset, value.dev, true);
+  view.setBigUint64(offset + 8, value.ino, true);
+  view.setUint8(offset + 16, value.filetype);
+  view.setUint32(offset + 20, value.nlink, true);
+  view.setBigUint64(offset + 24, value.size, true);
+  view.setBigUint64(offset + 32, value.atim, true);
+  view.setBigUint64(offset + 40, value.mtim, true);
+  view.setBigUint64(offset + 48, value.ctim, true);
+}
+
 export const filestatCodec: Codec<Filestat> = {
   name: "filestat",
   size: 56,
@@ -917,16 +941,7 @@ export const filestatCodec: Codec<Filestat> = {
       ctim: view.getBigUint64(offset + 48, true),
     };
   },
-  write(view, offset, value) {
-    view.setBigUint64(offset, value.dev, true);
-    view.setBigUint64(offset + 8, value.ino, true);
-    view.setUint8(offset + 16, value.filetype);
-    view.setUint32(offset + 20, value.nlink, true);
-    view.setBigUint64(offset + 24, value.size, true);
-    view.setBigUint64(offset + 32, value.atim, true);
-    view.setBigUint64(offset + 40, value.mtim, true);
-    view.setBigUint64(offset + 48, value.ctim, true);
-  },
+  write: writeFilestat,
 };
 
 /**
@@ -1018,6 +1033,12 @@ export const event_fd_readwriteOffsets = {
   flags: 8,
 } as const;
 
+/** Writes a `event_fd_readwrite` at `offset`, which the caller has checked. */
+export function writeEventFdReadwrite(view: DataView, offset: number, value: EventFdReadwrite): void {
+  view.setBigUint64(offset, value.nbytes, true);
+  view.setUint16(offset + 8, value.flags, true);
+}
+
 export const eventFdReadwriteCodec: Codec<EventFdReadwrite> = {
   name: "event_fd_readwrite",
   size: 16,
@@ -1028,10 +1049,7 @@ export const eventFdReadwriteCodec: Codec<EventFdReadwrite> = {
       flags: checkFlags(view.getUint16(offset + 8, true), 0x1, "eventrwflags"),
     };
   },
-  write(view, offset, value) {
-    view.setBigUint64(offset, value.nbytes, true);
-    view.setUint16(offset + 8, value.flags, true);
-  },
+  write: writeEventFdReadwrite,
 };
 
 /** One entry `poll_oneoff` writes to report a subscription that fired. */
@@ -1060,6 +1078,14 @@ export const eventOffsets = {
   fd_readwrite: 16,
 } as const;
 
+/** Writes a `event` at `offset`, which the caller has checked. */
+export function writeEvent(view: DataView, offset: number, value: Event): void {
+  view.setBigUint64(offset, value.userdata, true);
+  view.setUint16(offset + 8, value.error, true);
+  view.setUint8(offset + 10, value.type);
+  writeEventFdReadwrite(view, offset + 16, value.fd_readwrite);
+}
+
 export const eventCodec: Codec<Event> = {
   name: "event",
   size: 32,
@@ -1072,12 +1098,7 @@ export const eventCodec: Codec<Event> = {
       fd_readwrite: eventFdReadwriteCodec.read(view, offset + 16),
     };
   },
-  write(view, offset, value) {
-    view.setBigUint64(offset, value.userdata, true);
-    view.setUint16(offset + 8, value.error, true);
-    view.setUint8(offset + 10, value.type);
-    eventFdReadwriteCodec.write(view, offset + 16, value.fd_readwrite);
-  },
+  write: writeEvent,
 };
 
 /**
@@ -1147,6 +1168,15 @@ export const subscription_clockOffsets = {
   flags: 32,
 } as const;
 
+/** Writes a `subscription_clock` at `offset`, which the caller has checked. */
+export function writeSubscriptionClock(view: DataView, offset: number, value: SubscriptionClock): void {
+  view.setBigUint64(offset, value.identifier, true);
+  view.setUint32(offset + 8, value.id, true);
+  view.setBigUint64(offset + 16, value.timeout, true);
+  view.setBigUint64(offset + 24, value.precision, true);
+  view.setUint16(offset + 32, value.flags, true);
+}
+
 export const subscriptionClockCodec: Codec<SubscriptionClock> = {
   name: "subscription_clock",
   size: 40,
@@ -1160,13 +1190,7 @@ export const subscriptionClockCodec: Codec<SubscriptionClock> = {
       flags: checkFlags(view.getUint16(offset + 32, true), 0x1, "subclockflags"),
     };
   },
-  write(view, offset, value) {
-    view.setBigUint64(offset, value.identifier, true);
-    view.setUint32(offset + 8, value.id, true);
-    view.setBigUint64(offset + 16, value.timeout, true);
-    view.setBigUint64(offset + 24, value.precision, true);
-    view.setUint16(offset + 32, value.flags, true);
-  },
+  write: writeSubscriptionClock,
 };
 
 /**
@@ -1183,6 +1207,11 @@ export const subscription_fd_readwriteOffsets = {
   file_descriptor: 0,
 } as const;
 
+/** Writes a `subscription_fd_readwrite` at `offset`, which the caller has checked. */
+export function writeSubscriptionFdReadwrite(view: DataView, offset: number, value: SubscriptionFdReadwrite): void {
+  view.setUint32(offset, value.file_descriptor, true);
+}
+
 export const subscriptionFdReadwriteCodec: Codec<SubscriptionFdReadwrite> = {
   name: "subscription_fd_readwrite",
   size: 4,
@@ -1192,9 +1221,7 @@ export const subscriptionFdReadwriteCodec: Codec<SubscriptionFdReadwrite> = {
       file_descriptor: view.getUint32(offset, true) as Fd,
     };
   },
-  write(view, offset, value) {
-    view.setUint32(offset, value.file_descriptor, true);
-  },
+  write: writeSubscriptionFdReadwrite,
 };
 
 /**
@@ -1204,6 +1231,22 @@ export type SubscriptionU =
   | { readonly tag: typeof eventtype.clock; readonly value: SubscriptionClock }
   | { readonly tag: typeof eventtype.fd_read; readonly value: SubscriptionFdReadwrite }
   | { readonly tag: typeof eventtype.fd_write; readonly value: SubscriptionFdReadwrite };
+
+/** Writes a `subscription_u` at `offset`, which the caller has checked. */
+export function writeSubscriptionU(view: DataView, offset: number, value: SubscriptionU): void {
+  view.setUint8(offset, value.tag);
+  switch (value.tag) {
+    case 0:
+      writeSubscriptionClock(view, offset + 8, value.value);
+      break;
+    case 1:
+      writeSubscriptionFdReadwrite(view, offset + 8, value.value);
+      break;
+    case 2:
+      writeSubscriptionFdReadwrite(view, offset + 8, value.value);
+      break;
+  }
+}
 
 export const subscriptionUCodec: Codec<SubscriptionU> = {
   name: "subscription_u",
@@ -1222,20 +1265,7 @@ export const subscriptionUCodec: Codec<SubscriptionU> = {
         throw new InvalidGuestValue("subscription_u", tag);
     }
   },
-  write(view, offset, value) {
-    view.setUint8(offset, value.tag);
-    switch (value.tag) {
-      case 0:
-        subscriptionClockCodec.write(view, offset + 8, value.value);
-        break;
-      case 1:
-        subscriptionFdReadwriteCodec.write(view, offset + 8, value.value);
-        break;
-      case 2:
-        subscriptionFdReadwriteCodec.write(view, offset + 8, value.value);
-        break;
-    }
-  },
+  write: writeSubscriptionU,
 };
 
 /** One thing `poll_oneoff` should wait for. */
@@ -1252,6 +1282,12 @@ export const subscriptionOffsets = {
   u: 8,
 } as const;
 
+/** Writes a `subscription` at `offset`, which the caller has checked. */
+export function writeSubscription(view: DataView, offset: number, value: Subscription): void {
+  view.setBigUint64(offset, value.userdata, true);
+  writeSubscriptionU(view, offset + 8, value.u);
+}
+
 export const subscriptionCodec: Codec<Subscription> = {
   name: "subscription",
   size: 56,
@@ -1262,10 +1298,7 @@ export const subscriptionCodec: Codec<Subscription> = {
       u: subscriptionUCodec.read(view, offset + 8),
     };
   },
-  write(view, offset, value) {
-    view.setBigUint64(offset, value.userdata, true);
-    subscriptionUCodec.write(view, offset + 8, value.u);
-  },
+  write: writeSubscription,
 };
 
 /** The status a process ends with; 0 conventionally means success. */
@@ -1531,6 +1564,11 @@ export const prestat_dirOffsets = {
   pr_name_len: 0,
 } as const;
 
+/** Writes a `prestat_dir` at `offset`, which the caller has checked. */
+export function writePrestatDir(view: DataView, offset: number, value: PrestatDir): void {
+  view.setUint32(offset, value.pr_name_len, true);
+}
+
 export const prestatDirCodec: Codec<PrestatDir> = {
   name: "prestat_dir",
   size: 4,
@@ -1540,9 +1578,7 @@ export const prestatDirCodec: Codec<PrestatDir> = {
       pr_name_len: view.getUint32(offset, true),
     };
   },
-  write(view, offset, value) {
-    view.setUint32(offset, value.pr_name_len, true);
-  },
+  write: writePrestatDir,
 };
 
 /**
@@ -1550,6 +1586,16 @@ export const prestatDirCodec: Codec<PrestatDir> = {
  * its `preopentype`.
  */
 export type Prestat = { readonly tag: typeof preopentype.dir; readonly value: PrestatDir };
+
+/** Writes a `prestat` at `offset`, which the caller has checked. */
+export function writePrestat(view: DataView, offset: number, value: Prestat): void {
+  view.setUint8(offset, value.tag);
+  switch (value.tag) {
+    case 0:
+      writePrestatDir(view, offset + 4, value.value);
+      break;
+  }
+}
 
 export const prestatCodec: Codec<Prestat> = {
   name: "prestat",
@@ -1564,12 +1610,5 @@ export const prestatCodec: Codec<Prestat> = {
         throw new InvalidGuestValue("prestat", tag);
     }
   },
-  write(view, offset, value) {
-    view.setUint8(offset, value.tag);
-    switch (value.tag) {
-      case 0:
-        prestatDirCodec.write(view, offset + 4, value.value);
-        break;
-    }
-  },
+  write: writePrestat,
 };

@@ -327,7 +327,7 @@ export function createPreview1Imports(
         const error = host.fd_fdstat_get(fd as t.Fd, fd_fdstat_get_out);
         if (error !== 0) return error;
         const after = memory.refresh();
-        t.fdstatCodec.write(after.view, retptr0, fd_fdstat_get_out.value);
+        t.writeFdstat(after.view, retptr0, fd_fdstat_get_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_fdstat_get", error);
@@ -372,7 +372,7 @@ export function createPreview1Imports(
         const error = host.fd_filestat_get(fd as t.Fd, fd_filestat_get_out);
         if (error !== 0) return error;
         const after = memory.refresh();
-        t.filestatCodec.write(after.view, retptr0, fd_filestat_get_out.value);
+        t.writeFilestat(after.view, retptr0, fd_filestat_get_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_filestat_get", error);
@@ -445,7 +445,7 @@ export function createPreview1Imports(
         const error = host.fd_prestat_get(fd as t.Fd, fd_prestat_get_out);
         if (error !== 0) return error;
         const after = memory.refresh();
-        t.prestatCodec.write(after.view, retptr0, fd_prestat_get_out.value);
+        t.writePrestat(after.view, retptr0, fd_prestat_get_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("fd_prestat_get", error);
@@ -656,7 +656,7 @@ export function createPreview1Imports(
         const error = host.path_filestat_get(fd as t.Fd, flags as t.Lookupflags, path_text, path_filestat_get_out);
         if (error !== 0) return error;
         const after = memory.refresh();
-        t.filestatCodec.write(after.view, retptr0, path_filestat_get_out.value);
+        t.writeFilestat(after.view, retptr0, path_filestat_get_out.value);
         return 0;
       } catch (error) {
         return policy.hostFailure("path_filestat_get", error);
