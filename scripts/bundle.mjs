@@ -1,9 +1,9 @@
 // Builds what the package ships, after `tsc -p tsconfig.build.json` has written the
 // declarations into dist/types/:
-// - dist/bundle/: the Node build, one ES module per entry plus shared chunks. Node
-//   loads it ("." always, the subpaths through the "node" export condition) and the
-//   CLI: loading ~70 ES modules one by one cost ~60-100 ms at start-up, the bundle
-//   ~11 ms (bench/RESULTS.md, "Import time").
+// - dist/bundle/: the Node build: index.js and portable.js with one shared chunk, the CLI
+//   and the worker runner's script. Node loads it ("." always, the subpaths through the
+//   "node" export condition) and the CLI: loading ~70 ES modules one by one cost ~60-100 ms
+//   at start-up, the bundle ~10 ms (bench/RESULTS.md, "Import time").
 // - dist/esm/: one ES module per module the portable entry point reaches, for bundlers
 //   (the subpaths' "default" condition, `sideEffects: false`), so an app keeps only
 //   what it imports.
@@ -15,7 +15,7 @@
 import { build } from "esbuild";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
@@ -42,7 +42,8 @@ const builtinsWithoutFacade = {
         .map(([name]) => name);
       const module = `process.getBuiltinModule(${JSON.stringify(args.path)})`;
       return {
-        contents: `const builtin = ${module};\nexport default builtin;\nexport const { ${names.join(", ")} } = builtin;\n`,
+        // One pure statement per name, so the bundle keeps only the names it uses.
+        contents: `const builtin = ${module};\nexport default builtin;\n${names.map((name) => `export const ${name} = /* @__PURE__ */ (() => builtin.${name})();`).join("\n")}\n`,
         loader: "js",
       };
     });
@@ -52,11 +53,15 @@ const builtinsWithoutFacade = {
 for (const directory of ["dist/bundle", "dist/esm", "dist/cjs", "dist/src"])
   rmSync(join(root, directory), { recursive: true, force: true });
 
+// Node pays per module file at import (read, compile, link: ~0.8 ms each here, more than
+// compiling 30 kB), so the entry points share as few chunks as esbuild's splitting allows:
+// only index.js and portable.js are split, which keeps one copy of every class whichever
+// entry (or both) an app loads, and index.js imports one shared chunk. The CLI and the
+// worker runner's script are built apart (below).
 const node = await build({
   ...common,
   plugins: [builtinsWithoutFacade],
-  // The worker runner starts guest-worker.js beside the bundle (src/worker/worker-script.ts).
-  entryPoints: { ...entries, cli: "src/cli/main.ts", "guest-worker": "src/worker/guest-worker.ts" },
+  entryPoints: entries,
   outdir: "dist/bundle",
   bundle: true,
   splitting: true,
@@ -64,6 +69,55 @@ const node = await build({
   target: "node20",
   chunkNames: "shared-[hash]",
   metafile: true,
+});
+
+/** Resolves the imports of the modules in `modules` (paths from the root) to `target`, an external path, and nothing else. */
+function externalModules(name, modules, target) {
+  return {
+    name,
+    setup(build) {
+      build.onResolve({ filter: /^\.{1,2}\// }, (args) => {
+        if (args.kind === "entry-point") return undefined;
+        const source = relative(root, join(args.resolveDir, args.path.replace(/\.js$/, ".ts"))).replaceAll("\\", "/");
+        return modules.has(source) ? { path: target(source), external: true } : undefined;
+      });
+    },
+  };
+}
+
+/**
+ * The CLI takes what index.js exports from index.js, so the process has one copy of each
+ * class (its `instanceof` checks of the runner's errors depend on that). Only modules
+ * without classes or state may be copied into cli.js besides its own.
+ */
+const cliThroughIndex = new Set(["src/wasi/wasi.ts", "src/impl/memory/index.ts", "src/worker/run-in-worker.ts", "src/worker/sockets.ts"]);
+const cliCopies = new Set(["src/worker/thread-spawn.ts", "src/worker/listen-address.ts"]);
+const cli = await build({
+  ...common,
+  plugins: [builtinsWithoutFacade, externalModules("cli-through-index", cliThroughIndex, () => "./index.js")],
+  entryPoints: { cli: "src/cli/main.ts" },
+  outdir: "dist/bundle",
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  metafile: true,
+});
+const cliStrays = Object.keys(cli.metafile.inputs).filter(
+  (input) => input.startsWith("src/") && !input.startsWith("src/cli/") && !cliCopies.has(input),
+);
+if (cliStrays.length > 0)
+  throw new Error(`cli.js would carry copies of ${cliStrays.join(", ")}: take them from index.js (cliThroughIndex)`);
+
+// The worker runner starts guest-worker.js beside the bundle (src/worker/worker-script.ts):
+// one file, since it runs in a thread of its own, with its own module instances anyway.
+await build({
+  ...common,
+  plugins: [builtinsWithoutFacade],
+  entryPoints: { "guest-worker": "src/worker/guest-worker.ts" },
+  outdir: "dist/bundle",
+  bundle: true,
+  platform: "node",
+  target: "node20",
 });
 
 for (const name of Object.keys(entries)) namePublicFunctions(join(root, `dist/bundle/${name}.js`));
