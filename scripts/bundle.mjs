@@ -1,9 +1,10 @@
 // Builds what the package ships, after `tsc -p tsconfig.build.json` has written the
 // declarations into dist/types/:
-// - dist/bundle/: the Node build, one ES module per entry plus shared chunks. Node
-//   loads it ("." always, the subpaths through the "node" export condition) and the
+// - dist/bundle/: the Node build: index.js and portable.js with one shared chunk, the
+//   parts loaded at first use (on-demand.cjs), the CLI and the worker runner's script.
+//   Node loads it ("." always, the subpaths through the "node" export condition) and the
 //   CLI: loading ~70 ES modules one by one cost ~60-100 ms at start-up, the bundle
-//   ~11 ms (bench/RESULTS.md, "Import time").
+//   ~8-9 ms (bench/RESULTS.md, "Import time").
 // - dist/esm/: one ES module per module the portable entry point reaches, for bundlers
 //   (the subpaths' "default" condition, `sideEffects: false`), so an app keeps only
 //   what it imports.
@@ -15,7 +16,7 @@
 import { build } from "esbuild";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, posix, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 
@@ -42,21 +43,156 @@ const builtinsWithoutFacade = {
         .map(([name]) => name);
       const module = `process.getBuiltinModule(${JSON.stringify(args.path)})`;
       return {
-        contents: `const builtin = ${module};\nexport default builtin;\nexport const { ${names.join(", ")} } = builtin;\n`,
+        // One pure statement per name, so the bundle keeps only the names it uses.
+        contents: `const builtin = ${module};\nexport default builtin;\n${names.map((name) => `export const ${name} = /* @__PURE__ */ (() => builtin.${name})();`).join("\n")}\n`,
         loader: "js",
       };
     });
   },
 };
 
-for (const directory of ["dist/bundle", "dist/esm", "dist/cjs", "dist/src"])
-  rmSync(join(root, directory), { recursive: true, force: true });
+/**
+ * The parts the Node bundle loads at first use (src/wasi/on-demand.ts says which and why).
+ *
+ * Node pays per module file at import (read, compile, link: ~0.8 ms each here, more than
+ * compiling 30 kB), so the entry points share as few chunks as esbuild's splitting allows:
+ * only index.js and portable.js are split, which keeps one copy of every class whichever
+ * entry (or both) an app loads, and index.js imports one shared chunk. The rest is built apart:
+ * - on-demand.cjs: on-demand.ts and what only it reaches, as a CommonJS function that
+ *   takes the modules it shares with the entry points from its caller (a `require` of its
+ *   own), so it neither copies them nor splits the entries' chunks further. Wherever else
+ *   on-demand.ts is imported, the build puts in its stead a facade: an object per namespace
+ *   it re-exports, with that namespace's keys, each a getter that loads on-demand.cjs
+ *   (synchronously, with Node's require) and returns the export. esbuild shapes its own
+ *   namespace objects the same way (plain objects with enumerable, non-configurable
+ *   getters), so only the time of loading changes.
+ * - cli.js: the CLI's own modules, importing the rest from index.js (cliThroughIndex).
+ * - guest-worker.js: the worker runner's script, one file; it runs in a thread of its own,
+ *   with its own module instances anyway.
+ */
+const onDemandModule = "src/wasi/on-demand.ts";
+const onDemandNamespaces = await readOnDemandNamespaces(onDemandModule);
 
-const node = await build({
+/**
+ * The facade of on-demand.ts. `shared` lists what on-demand.cjs takes from the entries'
+ * chunks: per module (path from the root), the names it imports, or null for the module's
+ * namespace.
+ */
+function onDemandFacade(shared) {
+  const imports = shared.map(({ path, names }, i) =>
+    names === null
+      ? `import * as shared${i} from ${JSON.stringify(`./${path}`)};`
+      : `import { ${names.map((name, j) => `${name} as shared${i}_${j}`).join(", ")} } from ${JSON.stringify(`./${path}`)};`,
+  );
+  const passed = shared.map(({ path, names }, i) =>
+    names === null
+      ? `${JSON.stringify(path)}: shared${i}`
+      : `${JSON.stringify(path)}: { ${names.map((name, j) => `${name}: shared${i}_${j}`).join(", ")} }`,
+  );
+  return {
+    name: "on-demand-facade",
+    setup(build) {
+      const modulePath = join(root, onDemandModule);
+      build.onResolve({ filter: /\/on-demand\.js$/ }, (args) =>
+        join(args.resolveDir, args.path.replace(/\.js$/, ".ts")) === modulePath
+          ? { path: onDemandModule, namespace: "on-demand-facade" }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "on-demand-facade" }, () => ({
+        contents: `import { createRequire } from "node:module";
+${imports.join("\n")}
+const shared = { ${passed.join(", ")} };
+let loaded;
+const load = () => (loaded ??= createRequire(import.meta.url)("./on-demand.cjs")((path) => shared[path]));
+function onDemand(namespace, names) {
+  const object = {};
+  for (const name of names) Object.defineProperty(object, name, { get: () => load()[namespace][name], enumerable: true });
+  return object;
+}
+${onDemandNamespaces.map(({ name, exports }) => `export const ${name} = onDemand(${JSON.stringify(name)}, ${JSON.stringify(exports)});`).join("\n")}
+`,
+        loader: "js",
+        resolveDir: root,
+      }));
+    },
+  };
+}
+
+/**
+ * Turns esbuild's ES module output of on-demand.ts, with its imports of shared modules and
+ * its export clause at the end, into a CommonJS module exporting a function of
+ * `require` (the caller's, which hands out the shared modules): each import becomes a
+ * destructuring of what that `require` returns, the export clause the function's result.
+ * Returns the module's text and what it imports (see onDemandFacade).
+ */
+function onDemandAsFunction(text) {
+  const shared = [];
+  const requires = [];
+  // esbuild keeps each external import where its module's code begins; ES imports are hoisted, so they all move to the top.
+  let body = text.replace(/(?<=^|[;}\n])import(?:\{([^}]*)\}|\*as ([\w$]+) ?)from"([^"]+)";/g, (_statement, named, namespace, path) => {
+    if (namespace !== undefined) {
+      shared.push({ path, names: null });
+      requires.push(`const ${namespace}=require(${JSON.stringify(path)});`);
+    } else {
+      const pairs = named.split(",").map((item) => item.split(" as "));
+      shared.push({ path, names: pairs.map(([name]) => name) });
+      requires.push(
+        `const{${pairs.map(([name, local = name]) => (local === name ? name : `${name}:${local}`)).join(",")}}=require(${JSON.stringify(path)});`,
+      );
+    }
+    return "";
+  });
+  const exported = /export\{([^}]*)\};?\s*$/.exec(body);
+  if (exported === null) throw new Error("on-demand.ts: esbuild's output has no export clause at the end");
+  body = body.slice(0, exported.index);
+  if (/(?:^|[;}\n])(?:import|export)[\s{*]/.test(body))
+    throw new Error("on-demand.ts: esbuild's output has an import or export of a form not handled here");
+  const result = exported[1].split(",").map((item) => {
+    const [local, name = local] = item.split(" as ");
+    return `${name}:${local}`;
+  });
+  const merged = new Map();
+  for (const { path, names } of shared) {
+    const before = merged.get(path);
+    merged.set(path, names === null || before === null ? null : [...new Set([...(before ?? []), ...names])].sort());
+  }
+  return {
+    text: `"use strict";module.exports=function(require){${requires.join("")}${body}return{${result.join(",")}}};\n`,
+    shared: [...merged].map(([path, names]) => ({ path, names })).sort((x, y) => (x.path < y.path ? -1 : 1)),
+  };
+}
+
+/** Resolves the imports of the modules in `modules` (paths from the root) to `target`, an external path, and nothing else. */
+function externalModules(name, modules, target) {
+  return {
+    name,
+    setup(build) {
+      build.onResolve({ filter: /^\.{1,2}\// }, (args) => {
+        if (args.kind === "entry-point") return undefined;
+        const source = relative(root, join(args.resolveDir, args.path.replace(/\.js$/, ".ts"))).replaceAll("\\", "/");
+        return modules.has(source) ? { path: target(source), external: true } : undefined;
+      });
+    },
+  };
+}
+
+/**
+ * portable.js exports preview0Feature and tracingFeature; on Node they are the ones of
+ * src/wasi/features-on-demand.ts (same names and types), so it loads preview0 and the traces
+ * through on-demand.cjs as index.js does instead of carrying copies of them.
+ */
+const portableFeaturesOnDemand = {
+  name: "portable-features-on-demand",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/wasi\/features\.js$/ }, (args) =>
+      args.importer === join(root, entries.portable) ? { path: join(root, "src/wasi/features-on-demand.ts") } : undefined,
+    );
+  },
+};
+
+const nodeBuild = {
   ...common,
-  plugins: [builtinsWithoutFacade],
-  // The worker runner starts guest-worker.js beside the bundle (src/worker/worker-script.ts).
-  entryPoints: { ...entries, cli: "src/cli/main.ts", "guest-worker": "src/worker/guest-worker.ts" },
+  entryPoints: entries,
   outdir: "dist/bundle",
   bundle: true,
   splitting: true,
@@ -64,6 +200,69 @@ const node = await build({
   target: "node20",
   chunkNames: "shared-[hash]",
   metafile: true,
+};
+// The modules index.js loads at import: those on-demand.cjs takes from its caller.
+const eager = await build({
+  ...nodeBuild,
+  entryPoints: { index: entries.index },
+  plugins: [builtinsWithoutFacade, onDemandFacade([])],
+  write: false,
+});
+const eagerModules = new Set(Object.keys(eager.metafile.inputs).filter((input) => input.startsWith("src/")));
+
+for (const directory of ["dist/bundle", "dist/esm", "dist/cjs", "dist/src"])
+  rmSync(join(root, directory), { recursive: true, force: true });
+
+const onDemandBuild = await build({
+  ...common,
+  plugins: [builtinsWithoutFacade, externalModules("shared-with-entries", eagerModules, (source) => source)],
+  entryPoints: [onDemandModule],
+  outdir: "dist/bundle",
+  bundle: true,
+  write: false,
+  metafile: true,
+  platform: "node",
+  target: "node20",
+});
+const onDemand = onDemandAsFunction(onDemandBuild.outputFiles[0].text);
+const node = await build({ ...nodeBuild, plugins: [builtinsWithoutFacade, portableFeaturesOnDemand, onDemandFacade(onDemand.shared)] });
+writeFileSync(join(root, "dist/bundle/on-demand.cjs"), onDemand.text);
+// A module both in on-demand.cjs and in the entries' chunks would run as two copies.
+const copied = Object.keys(onDemandBuild.metafile.inputs).filter((input) => input.startsWith("src/") && input in node.metafile.inputs);
+if (copied.length > 0) throw new Error(`on-demand.cjs and the entry points would each carry ${copied.join(", ")}`);
+
+/**
+ * The CLI takes what index.js exports from index.js, so the process has one copy of each
+ * class (its `instanceof` checks of the runner's errors depend on that). Only modules
+ * without classes or state may be copied into cli.js besides its own.
+ */
+const cliThroughIndex = new Set(["src/wasi/wasi.ts", "src/impl/memory/index.ts", "src/worker/run-in-worker.ts", "src/worker/sockets.ts"]);
+const cliCopies = new Set(["src/worker/thread-spawn.ts", "src/worker/listen-address.ts"]);
+const cli = await build({
+  ...common,
+  plugins: [builtinsWithoutFacade, externalModules("cli-through-index", cliThroughIndex, () => "./index.js")],
+  entryPoints: { cli: "src/cli/main.ts" },
+  outdir: "dist/bundle",
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  metafile: true,
+});
+const cliStrays = Object.keys(cli.metafile.inputs).filter(
+  (input) => input.startsWith("src/") && !input.startsWith("src/cli/") && !cliCopies.has(input),
+);
+if (cliStrays.length > 0)
+  throw new Error(`cli.js would carry copies of ${cliStrays.join(", ")}: take them from index.js (cliThroughIndex)`);
+
+// The worker runner starts guest-worker.js beside the bundle (src/worker/worker-script.ts).
+await build({
+  ...common,
+  plugins: [builtinsWithoutFacade],
+  entryPoints: { "guest-worker": "src/worker/guest-worker.ts" },
+  outdir: "dist/bundle",
+  bundle: true,
+  platform: "node",
+  target: "node20",
 });
 
 for (const name of Object.keys(entries)) namePublicFunctions(join(root, `dist/bundle/${name}.js`));
@@ -71,7 +270,17 @@ for (const name of Object.keys(entries)) namePublicFunctions(join(root, `dist/bu
 // dist/esm: every module the portable entry point reaches, transpiled on its own, so a
 // bundler keeps only what an app imports (test/bundle-size.test.ts). Without keepNames:
 // a bundler renames anyway, and its `__name` calls would stop it dropping unused classes.
-const portableInputs = reachedModules(node.metafile, ["src/portable.ts"]);
+const portableGraph = await build({
+  ...common,
+  plugins: [builtinsWithoutFacade],
+  entryPoints: ["src/portable.ts"],
+  bundle: true,
+  write: false,
+  metafile: true,
+  outdir: "dist/esm",
+  platform: "neutral",
+});
+const portableInputs = reachedModules(portableGraph.metafile, ["src/portable.ts"]);
 await build({
   ...common,
   entryPoints: [...portableInputs],
@@ -116,6 +325,37 @@ function namePublicFunctions(file) {
   // Long names for the loop's own bindings: the minified ones are short and in scope.
   const naming = `for(const[publicName,exportedValue]of Object.entries({${pairs.join(",")}}))typeof exportedValue=="function"&&Object.defineProperty(exportedValue,"name",{value:publicName,configurable:!0});`;
   writeFileSync(file, `${text.slice(0, exported.index)}${naming}${text.slice(exported.index)}`);
+}
+
+/**
+ * The namespaces on-demand.ts re-exports: name and the names its module exports, read from
+ * an esbuild build of that module (what the namespace holds in the bundle).
+ */
+async function readOnDemandNamespaces(file) {
+  const statements = readFileSync(join(root, file), "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("//"));
+  const namespaces = [];
+  for (const statement of statements) {
+    const match = /^export \* as (\w+) from "(\.{1,2}\/[\w./-]+)\.js";$/.exec(statement);
+    if (match === null) throw new Error(`${file}: only \`export * as name from "./module.js"\` lines belong here, not: ${statement}`);
+    const input = posix.join(posix.dirname(file), `${match[2]}.ts`);
+    const built = await build({
+      ...common,
+      plugins: [builtinsWithoutFacade],
+      entryPoints: [input],
+      bundle: true,
+      write: false,
+      metafile: true,
+      outdir: "dist/bundle",
+      platform: "node",
+    });
+    const output = Object.values(built.metafile.outputs).find((candidate) => candidate.entryPoint === input);
+    namespaces.push({ name: match[1], exports: [...output.exports].sort() });
+  }
+  return namespaces;
 }
 
 /** The source modules (paths from the root, as in the metafile) that `starts` reach. */

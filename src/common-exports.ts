@@ -24,7 +24,7 @@ export { seededRandomBytes } from "./impl/deterministic/seeded-random.js";
 export type { VirtualTime, VirtualTimeOptions } from "./impl/deterministic/virtual-time.js";
 export type { DeterministicOptions, TraceOptions } from "./wasi/wasi-extra-options.js";
 export type { WasiBaseOptions } from "./wasi/wasi-base.js";
-export { preview0Host as toPreview0Host } from "./impl/preview0/adapter.js";
+export { toPreview0Host } from "./wasi/to-preview0-host.js";
 export { MemoryDirectory, MemoryDirectoryError, generatedDevice, readOnlyFile } from "./impl/memory/index.js";
 export type {
   MemoryDirectoryOptions,
@@ -37,7 +37,6 @@ export type {
 export type { Mount } from "./wasi/wasi-mounts.js";
 export { defaultHostLimits } from "./impl/limits.js";
 export type { HostLimits } from "./impl/limits.js";
-export * as preview1 from "./generated/preview1/index.js";
-export * as preview0 from "./generated/preview0/index.js";
+export { preview1Bindings as preview1, preview0Bindings as preview0 } from "./wasi/on-demand.js";
 export { GuestMemory, GuestPointer, PASSTHROUGH as passThroughGlue, formatTraceEvent } from "./runtime/index.js";
 export type { Out as OutParam, GlueOptions, BadPointerMode, HostErrorHook, Codec, WasmMemory, TraceEvent } from "./runtime/index.js";

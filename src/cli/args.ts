@@ -12,7 +12,7 @@
  * usual code for usage errors), so the caller decides how to print it.
  */
 import type { WasiVersion } from "../wasi/wasi-options.js";
-import { parseListenAddress } from "../worker/sockets.js";
+import { parseListenAddress } from "../worker/listen-address.js";
 
 interface DirMapping {
   host: string;

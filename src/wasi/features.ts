@@ -7,7 +7,7 @@
  */
 import { createPreview0Imports, tracePreview0Imports, type Preview0Imports } from "../generated/preview0/index.js";
 import type { Preview1Host } from "../generated/preview1/host.js";
-import { createPreview1Imports, tracePreview1Imports, type Preview1Imports } from "../generated/preview1/index.js";
+import { tracePreview1Imports, type Preview1Imports } from "../generated/preview1/index.js";
 import { preview0Host } from "../impl/preview0/adapter.js";
 import { formatTraceEvent, type GlueOptions, type GuestMemory, type TraceEvent } from "../runtime/index.js";
 import { traceOption, type TraceImports } from "./trace-option.js";
@@ -27,9 +27,6 @@ export interface WasiFeature {
   /** Call tracing: checks the `trace` option (given and not false) and returns what wraps an import object. */
   readonly tracing?: (trace: unknown, traceToStderr: (line: string) => void) => TraceImports;
 }
-
-/** Preview1's imports: what every WASI object has. */
-export const preview1Builder: ImportsBuilder = (host, memory, options) => createPreview1Imports(host, memory, options);
 
 /** `version: "unstable"` (the `wasi_unstable` module), adapted onto the preview1 host. */
 export const preview0Feature: WasiFeature = {

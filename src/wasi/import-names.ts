@@ -2,9 +2,10 @@
  * `wasiImportNames`: the module and function names a WASI object of a version
  * provides, for tools that check a module's imports before instantiating it.
  */
-import { createPreview0Imports, unimplementedPreview0Host } from "../generated/preview0/index.js";
-import { createPreview1Imports, unimplementedPreview1Host } from "../generated/preview1/index.js";
+import { createPreview1Imports } from "../generated/preview1/glue.js";
+import { unimplementedPreview1Host } from "../generated/preview1/unimplemented.js";
 import { GuestMemory } from "../runtime/index.js";
+import { preview0Bindings } from "./on-demand.js";
 import { moduleNames } from "./wasi-base.js";
 import type { WasiVersion } from "./wasi-options.js";
 
@@ -16,7 +17,7 @@ export function wasiImportNames(version: WasiVersion): { module: string; functio
   const memory = new GuestMemory();
   const imports =
     version === "unstable"
-      ? createPreview0Imports(unimplementedPreview0Host(), memory)
+      ? preview0Bindings.createPreview0Imports(preview0Bindings.unimplementedPreview0Host(), memory)
       : createPreview1Imports(unimplementedPreview1Host(), memory);
   return { module: moduleNames[version], functions: Object.keys(imports) };
 }

@@ -15,7 +15,8 @@ import type { MountPlan } from "../impl/memory/mount-planner.js";
 import type { FileDescription } from "../impl/description.js";
 import type { HostLimits } from "../impl/limits.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
-import { preview1Builder, type WasiFeature, type WasiImport } from "./features.js";
+import { createPreview1Imports } from "../generated/preview1/glue.js";
+import type { ImportsBuilder, WasiFeature, WasiImport } from "./features.js";
 import { parseMounts } from "./wasi-mounts.js";
 import { WasiSession } from "./wasi-session.js";
 import type { GlueOptions, WasmMemory } from "../runtime/index.js";
@@ -78,6 +79,9 @@ export interface WasiPlatform {
 }
 
 export type { WasiImport } from "./features.js";
+
+/** Preview1's imports: what every WASI object has (the other versions and tracing come as features, see features.ts). */
+const preview1Builder: ImportsBuilder = (host, memory, options) => createPreview1Imports(host, memory, options);
 
 export const moduleNames: Record<WasiVersion, string> = {
   preview1: "wasi_snapshot_preview1",

@@ -17,7 +17,7 @@ import { createNodeHost, type NodeHostOptions } from "../impl/node/index.js";
 import { NodeHostStartError } from "../impl/node/start-error.js";
 import { uvwasiInitError } from "./node-errors.js";
 import type { StdinOption, StdioOptions } from "./stdio-options.js";
-import { preview0Feature, tracingFeature } from "./features.js";
+import { preview0Feature, tracingFeature } from "./features-on-demand.js";
 import { WasiBase, type WasiBaseOptions, type WasiPlatform } from "./wasi-base.js";
 
 export { WasiExit } from "./wasi-exit.js";

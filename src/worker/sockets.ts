@@ -11,6 +11,7 @@ import type { Server, Socket } from "node:net";
 import type { FileDescription } from "../impl/description.js";
 import { SocketConnection } from "../impl/node/socket-connection.js";
 import { SocketListener } from "../impl/node/socket-listener.js";
+import { parseListenAddress } from "./listen-address.js";
 
 export type SocketOption = Server | Socket | string;
 
@@ -21,15 +22,6 @@ const net = () => process.getBuiltinModule("node:net");
 export interface GuestSocket {
   readonly description: FileDescription;
   readonly listening: boolean;
-}
-
-/** "host:port" or "[v6 host]:port", port 0 to 65535 (0: any free port). */
-export function parseListenAddress(text: string): { host: string; port: number } | null {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
-  if (match === null) return null;
-  const port = Number(match[3]);
-  if (port > 65535) return null;
-  return { host: match[1] ?? match[2], port };
 }
 
 /** Listening on a "host:port" entry failed (the address is in use, not local, ...). */
