@@ -660,6 +660,57 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
   return int_value(env, result_of(close(get_int(env, argv[0]))));
 }
 
+/*
+ * The bytes of a typed array `value` from `offset` on, at most `length` of
+ * them: false when it is not a typed array or the range is not inside it.
+ */
+static int get_bytes(napi_env env, napi_value value, napi_value offset_value, napi_value length_value, char **bytes, size_t *size) {
+  napi_typedarray_type type;
+  size_t count;
+  void *data;
+  if (napi_get_typedarray_info(env, value, &type, &count, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) return 0;
+  int64_t offset = -1;
+  int64_t length = -1;
+  napi_get_value_int64(env, offset_value, &offset);
+  napi_get_value_int64(env, length_value, &length);
+  if (offset < 0 || length < 0 || (uint64_t)offset > count || (uint64_t)length > count - (uint64_t)offset) return 0;
+  *bytes = (char *)data + offset;
+  *size = (size_t)length;
+  return 1;
+}
+
+/*
+ * read(fd, bytes: Uint8Array, offset, length, position): pread at `position`
+ * (>= 0), or read at the OS offset (-1). The count read, or a negated errno.
+ */
+static napi_value read_fd(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  char *bytes;
+  size_t size;
+  if (!get_bytes(env, argv[1], argv[2], argv[3], &bytes, &size)) return int_value(env, CODE_FALLBACK);
+  int fd = get_int(env, argv[0]);
+  int64_t position = -1;
+  napi_get_value_int64(env, argv[4], &position);
+  ssize_t count = position >= 0 ? pread(fd, bytes, size, (off_t)position) : read(fd, bytes, size);
+  return int_value(env, count < 0 ? -errno : (int)count);
+}
+
+/* write(fd, bytes: Uint8Array, offset, length, position): as read. */
+static napi_value write_fd(napi_env env, napi_callback_info info) {
+  ARGS(5);
+  char *bytes;
+  size_t size;
+  if (!get_bytes(env, argv[1], argv[2], argv[3], &bytes, &size)) return int_value(env, CODE_FALLBACK);
+  int fd = get_int(env, argv[0]);
+  int64_t position = -1;
+  napi_get_value_int64(env, argv[4], &position);
+  ssize_t count;
+  do {
+    count = position >= 0 ? pwrite(fd, bytes, size, (off_t)position) : write(fd, bytes, size);
+  } while (count < 0 && errno == EINTR);
+  return int_value(env, count < 0 ? -errno : (int)count);
+}
+
 static void finalize_kept(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -716,6 +767,8 @@ static napi_value init(napi_env env, napi_value exports) {
       {"symlink", NULL, symlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"readlink", NULL, readlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"read", NULL, read_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"write", NULL, write_fd, NULL, NULL, NULL, napi_default, NULL},
       {"keptCreate", NULL, kept_create, NULL, NULL, NULL, napi_default, NULL},
       {"keptClose", NULL, kept_close_call, NULL, NULL, NULL, napi_default, NULL},
       {"keptForget", NULL, kept_forget_call, NULL, NULL, NULL, napi_default, NULL},

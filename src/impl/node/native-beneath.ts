@@ -25,6 +25,7 @@
  * its JavaScript resolution, which answers as it always did).
  */
 import { existsSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,6 +54,14 @@ export interface NativeBeneath {
   readlink(dirFd: number, path: string, out: Buffer, kept?: KeptDirectories | null): number;
   /** Closes a host fd: 0 or a negated errno. */
   close(fd: number): number;
+  /**
+   * Reads into `bytes` from `offset`, at most `length` bytes, from a host fd the host
+   * owns: pread at `position` (>= 0) or read at the OS offset (-1). The count, a negated
+   * errno (EINTR included, as libuv leaves it), or `undecided` for arguments out of range.
+   */
+  read(fd: number, bytes: Uint8Array, offset: number, length: number, position: number): number;
+  /** As read, with pwrite or write (retried on EINTR, as libuv does). */
+  write(fd: number, bytes: Uint8Array, offset: number, length: number, position: number): number;
   /** A new set of kept directories; null when the addon cannot make one. */
   keptCreate(): KeptDirectories | null;
   /** Closes every kept fd and the inotify instance; the set keeps again when next used. */
@@ -104,4 +113,20 @@ function findAddon(): string | null {
 /** The WASI errno for a negative answer other than `undecided`. */
 export function nativeErrno(code: number): Errno {
   return code === escaped ? errno.notcapable : errno[errnoNameOfPosixNumber(-code)];
+}
+
+let codeNames: Map<number, string> | undefined;
+
+/**
+ * A negated errno from the addon's read or write as the error Node's fs would
+ * have thrown (`code`, negative `errno`), so that the callers' error handling
+ * (EAGAIN, ESPIPE, the errno mapping) is the same for both ways of calling.
+ */
+export function nativeSystemError(code: number, syscall: string): Error {
+  if (codeNames === undefined) {
+    codeNames = new Map();
+    for (const [name, value] of Object.entries(osConstants.errno)) if (!codeNames.has(value)) codeNames.set(value, name);
+  }
+  const name = codeNames.get(-code) ?? "EIO";
+  return Object.assign(new Error(`${name}: ${syscall}`), { code: name, errno: code, syscall });
 }
