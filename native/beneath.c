@@ -25,6 +25,8 @@
 #include <node_api.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
@@ -37,6 +39,8 @@
 #define CODE_ESCAPE (-5001)
 /* Not decided here: the caller's own resolver answers (see native-beneath.ts). */
 #define CODE_FALLBACK (-5002)
+/* The output buffer is too small: the size needed is in its first four bytes (list). */
+#define CODE_TOO_SMALL (-5003)
 
 /* PATH_MAX: longer guest paths are left to the caller's resolver. */
 #define PATH_BUFFER 4096
@@ -711,6 +715,152 @@ static napi_value write_fd(napi_env env, napi_callback_info info) {
   return int_value(env, count < 0 ? -errno : (int)count);
 }
 
+/* One entry as getdents64 returns it. */
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+static int compare_names(const void *a, const void *b) {
+  return strcmp((*(const struct linux_dirent64 *const *)a)->d_name, (*(const struct linux_dirent64 *const *)b)->d_name);
+}
+
+static int is_ascii(const char *name, size_t length) {
+  for (size_t i = 0; i < length; i++) {
+    if ((unsigned char)name[i] >= 0x80) return 0;
+  }
+  return 1;
+}
+
+#define LIST_RECORD_HEADER 12
+/* Bit 7 of a record's flags byte: the name has bytes above 0x7f (the caller checks its UTF-8). */
+#define LIST_NOT_ASCII 0x80
+
+/*
+ * Reads a whole directory with getdents64 into `*raw` (malloc'ed): its size,
+ * or a negated errno.
+ */
+static long read_entries(int fd, char **raw) {
+  size_t room = 32768;
+  size_t size = 0;
+  char *buffer = malloc(room);
+  if (buffer == NULL) return -ENOMEM;
+  for (;;) {
+    if (room - size < 4096) {
+      char *larger = realloc(buffer, room * 2);
+      if (larger == NULL) {
+        free(buffer);
+        return -ENOMEM;
+      }
+      buffer = larger;
+      room *= 2;
+    }
+    long got = syscall(SYS_getdents64, fd, buffer + size, room - size);
+    if (got < 0) {
+      int error = errno;
+      free(buffer);
+      return -error;
+    }
+    if (got == 0) break;
+    size += (size_t)got;
+  }
+  *raw = buffer;
+  return (long)size;
+}
+
+static void put_u16(unsigned char *at, unsigned value) {
+  at[0] = (unsigned char)value;
+  at[1] = (unsigned char)(value >> 8);
+}
+
+/*
+ * list(dirfd, out: Buffer): the entries of the directory `dirfd` (not "."
+ * and ".."), sorted by name with strcmp as libuv's scandir (Node's
+ * readdirSync) sorts them, as records in `out`: inode (u64 LE), name length
+ * (u16 LE), d_type (u8, DT_*), flags (u8, LIST_NOT_ASCII), then the name.
+ * Returns the bytes used; CODE_TOO_SMALL with the size needed in out[0..4]
+ * (u32 LE); CODE_FALLBACK on file systems whose d_ino or d_type the listing
+ * does not take as they come (only local ones are read here); or a negated
+ * errno. An entry whose type the file system does not record (DT_UNKNOWN) is
+ * stat'ed without following, as Node's readdir does; one gone by then stays
+ * DT_UNKNOWN. The inode is the entry's d_ino, what readdir(3) gives native
+ * programs.
+ */
+static napi_value list_directory(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int dirfd = get_int(env, argv[0]);
+  unsigned char *out;
+  size_t capacity;
+  if (napi_get_buffer_info(env, argv[1], (void **)&out, &capacity) != napi_ok || capacity < 4) return int_value(env, CODE_FALLBACK);
+  int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return int_value(env, -errno);
+  if (!is_local_file_system(fd)) {
+    close(fd);
+    return int_value(env, CODE_FALLBACK);
+  }
+  char *raw = NULL;
+  long size = read_entries(fd, &raw);
+  if (size < 0) {
+    close(fd);
+    return int_value(env, (int)size);
+  }
+  size_t count = 0;
+  for (long at = 0; at < size; at += ((struct linux_dirent64 *)(raw + at))->d_reclen) count++;
+  struct linux_dirent64 **entries = malloc((count > 0 ? count : 1) * sizeof *entries);
+  if (entries == NULL) {
+    free(raw);
+    close(fd);
+    return int_value(env, -ENOMEM);
+  }
+  size_t kept = 0;
+  size_t needed = 0;
+  for (long at = 0; at < size;) {
+    struct linux_dirent64 *entry = (struct linux_dirent64 *)(raw + at);
+    at += entry->d_reclen;
+    const char *name = entry->d_name;
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) continue;
+    entries[kept++] = entry;
+    needed += LIST_RECORD_HEADER + strlen(name);
+  }
+  qsort(entries, kept, sizeof *entries, compare_names);
+  int status = (int)needed;
+  if (needed > capacity || needed > INT32_MAX) {
+    out[0] = (unsigned char)needed;
+    out[1] = (unsigned char)(needed >> 8);
+    out[2] = (unsigned char)(needed >> 16);
+    out[3] = (unsigned char)(needed >> 24);
+    status = needed > INT32_MAX ? -ENOMEM : CODE_TOO_SMALL;
+  } else {
+    unsigned char *at = out;
+    for (size_t i = 0; i < kept; i++) {
+      struct linux_dirent64 *entry = entries[i];
+      size_t length = strlen(entry->d_name);
+      uint64_t ino = entry->d_ino;
+      unsigned char type = entry->d_type;
+      if (type == DT_UNKNOWN) {
+        struct stat st;
+        if (fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+          type = (unsigned char)IFTODT(st.st_mode);
+          ino = (uint64_t)st.st_ino;
+        }
+      }
+      for (int byte = 0; byte < 8; byte++) at[byte] = (unsigned char)(ino >> (8 * byte));
+      put_u16(at + 8, (unsigned)length);
+      at[10] = type;
+      at[11] = is_ascii(entry->d_name, length) ? 0 : LIST_NOT_ASCII;
+      memcpy(at + LIST_RECORD_HEADER, entry->d_name, length);
+      at += LIST_RECORD_HEADER + length;
+    }
+  }
+  free(entries);
+  free(raw);
+  close(fd);
+  return int_value(env, status);
+}
+
 static void finalize_kept(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -768,6 +918,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"readlink", NULL, readlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_default, NULL},
       {"read", NULL, read_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"list", NULL, list_directory, NULL, NULL, NULL, napi_default, NULL},
       {"write", NULL, write_fd, NULL, NULL, NULL, napi_default, NULL},
       {"keptCreate", NULL, kept_create, NULL, NULL, NULL, napi_default, NULL},
       {"keptClose", NULL, kept_close_call, NULL, NULL, NULL, napi_default, NULL},

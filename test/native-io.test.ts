@@ -7,9 +7,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { errno, fdflags } from "../src/generated/preview1/types.js";
+import { errno, fdflags, filetype } from "../src/generated/preview1/types.js";
 import { nativeBeneath, undecided } from "../src/impl/node/native-beneath.js";
-import { Harness, OFLAGS, makeTempDir } from "./support/node-host-harness.js";
+import { Harness, OFLAGS, makeTempDir, parseDirents } from "./support/node-host-harness.js";
 
 const linux = process.platform === "linux" && fs.existsSync("/proc/self/fd");
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_NONBLOCK } = fs.constants;
@@ -194,5 +194,59 @@ describe.each(modes)("guest reads and writes ($name)", ({ nativeResolution }) =>
     const closed = fs.openSync(path.join(dir, "gone"), O_WRONLY | O_CREAT);
     fs.closeSync(closed);
     expect(() => harness({ stdout: closed })).toThrow(/EBADF/);
+  });
+});
+
+describe.runIf(linux)("directory listings read by the addon (getdents64) and by readdirSync", () => {
+  /** fd_readdir of the preopen's `sub` from cookie 0 with a buffer of `size`, as raw bytes. */
+  function listing(nativeResolution: boolean, size: number): Uint8Array {
+    const h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution });
+    harnesses.push(h);
+    const [error, fd] = h.open(3, "sub", { oflags: OFLAGS.directory });
+    expect(error).toBe(errno.success);
+    const [status, used, bytes] = h.readdirRaw(fd, size);
+    expect(status).toBe(errno.success);
+    expect(used).toBeLessThan(size);
+    return bytes.slice(0, used);
+  }
+
+  it("agree: order, inodes, types, names that are not ASCII or not UTF-8", () => {
+    const sub = path.join(dir, "sub");
+    fs.mkdirSync(sub);
+    for (const name of ["b", "a", "B", "_", "zz", "ünïcødé", "日本語", "😀"]) fs.writeFileSync(path.join(sub, name), name);
+    fs.mkdirSync(path.join(sub, "d"));
+    fs.symlinkSync("a", path.join(sub, "l"));
+    execFileSync("mkfifo", [path.join(sub, "p")]);
+    // Names that are not UTF-8 (a lone continuation byte, a truncated sequence, an overlong slash).
+    for (const bytes of [
+      [0x61, 0x80],
+      [0xe6, 0x97],
+      [0xc0, 0xaf],
+    ]) {
+      fs.writeFileSync(Buffer.concat([Buffer.from(`${sub}/`), Buffer.from(bytes)]), "x");
+    }
+    const native = parseDirents(listing(true, 8192)).whole;
+    const javascript = parseDirents(listing(false, 8192)).whole;
+    // readdirSync's lossy name of an entry that is not UTF-8 cannot be lstat'ed, so
+    // without the addon its d_ino is 0; the addon has the inode from the directory.
+    const lossy = (entry: { name: string }) => entry.name.includes("\uFFFD");
+    expect(native.filter(lossy)).toHaveLength(3);
+    for (const entry of native.filter(lossy)) expect(entry.d_ino).toBeGreaterThan(0n);
+    for (const entry of javascript.filter(lossy)) expect(entry.d_ino).toBe(0n);
+    expect(native.map((entry) => (lossy(entry) ? { ...entry, d_ino: 0n } : entry))).toEqual(javascript);
+    expect(native.map((entry) => entry.name).slice(0, 3)).toEqual([".", "..", "B"]);
+    expect(native.map((entry) => entry.name)).toContain("a\uFFFD");
+    expect(native.find((entry) => entry.name === "p")!.d_type).toBe(filetype.unknown);
+    expect(native.find((entry) => entry.name === "l")!.d_type).toBe(filetype.symbolic_link);
+  });
+
+  it("agree for a directory whose entries do not fit the addon's first buffer (64 KiB)", () => {
+    const sub = path.join(dir, "sub");
+    fs.mkdirSync(sub);
+    // 600 names of 200 bytes: about 127 kB of records.
+    for (let i = 0; i < 600; i++) fs.writeFileSync(path.join(sub, `${String(i).padStart(4, "0")}${"n".repeat(196)}`), "");
+    const native = listing(true, 1 << 18);
+    expect(parseDirents(native).whole).toHaveLength(602);
+    expect(Buffer.from(native).equals(Buffer.from(listing(false, 1 << 18)))).toBe(true);
   });
 });

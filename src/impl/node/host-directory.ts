@@ -67,7 +67,7 @@ import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
 import type { HandleRoot } from "./directory-handles.js";
-import { nativeErrno, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
+import { nativeErrno, nativeSystemError, tooSmall, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
@@ -601,7 +601,8 @@ export class HostDirectory extends BaseDescription implements Directory {
           listing =
             native === null
               ? DirectoryListing.read(this.root, stats.ino, parentIno)
-              : DirectoryListing.read(this.root, stats.ino, parentIno, (name) => nativeInodeOf(native, this.fd, name));
+              : (nativeListingOf(native, this.fd, stats.ino, parentIno) ??
+                DirectoryListing.read(this.root, stats.ino, parentIno, (name) => nativeInodeOf(native, this.fd, name)));
           cache.store(stats, parentIno, listing, takenAt);
         }
         this.listing = listing;
@@ -641,6 +642,21 @@ export class HostDirectory extends BaseDescription implements Directory {
 }
 
 /** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
+/** Where the addon writes a directory's entries (grown when a directory needs more). */
+let listingRecords = Buffer.allocUnsafe(65536);
+
+/** The listing read by the addon, or null when it leaves it to readdirSync; a failure is thrown as node:fs would. */
+function nativeListingOf(native: NativeBeneath, dirFd: number, selfIno: bigint, parentIno: bigint): DirectoryListing | null {
+  let length = native.list(dirFd, listingRecords);
+  if (length === tooSmall) {
+    listingRecords = Buffer.allocUnsafe(listingRecords.readUInt32LE(0) + 4096);
+    length = native.list(dirFd, listingRecords);
+  }
+  if (length === undecided || length === tooSmall) return null;
+  if (length < 0) throw nativeSystemError(length, "scandir");
+  return DirectoryListing.fromRecords(listingRecords, length, selfIno, parentIno);
+}
+
 function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigint {
   return native.stat(dirFd, name, false, nativeStat.values) === 0 ? nativeStat.values[1] : 0n;
 }

@@ -62,6 +62,14 @@ export interface NativeBeneath {
   read(fd: number, bytes: Uint8Array, offset: number, length: number, position: number): number;
   /** As read, with pwrite or write (retried on EINTR, as libuv does). */
   write(fd: number, bytes: Uint8Array, offset: number, length: number, position: number): number;
+  /**
+   * The entries of the directory `dirFd` (not `.` and `..`), sorted as readdirSync sorts
+   * them, as records in `out`: inode (u64 LE), name length (u16 LE), d_type (u8), flags
+   * (u8: 0x80 when the name is not ASCII), the name. The bytes used; `tooSmall` with the
+   * size needed in out's first four bytes (u32 LE); `undecided` on file systems other than
+   * local ones; or a negated errno.
+   */
+  list(dirFd: number, out: Buffer): number;
   /** A new set of kept directories; null when the addon cannot make one. */
   keptCreate(): KeptDirectories | null;
   /** Closes every kept fd and the inotify instance; the set keeps again when next used. */
@@ -78,6 +86,8 @@ interface NativeModule extends NativeBeneath {
 const escaped = -5001;
 /** The addon leaves this path to the JavaScript resolver. */
 export const undecided = -5002;
+/** The output buffer of `list` is too small. */
+export const tooSmall = -5003;
 
 const addonFile = join("native", "build", "Release", "witx_wasi_native.node");
 
