@@ -533,6 +533,27 @@ static napi_value stat_path(napi_env env, napi_callback_info info) {
   return int_value(env, status);
 }
 
+/*
+ * statParent(dirfd, out: BigInt64Array(8)): 0, with the stat of the directory
+ * `..` of `dirfd` is (not followed) in `out`, as stat fills it. Only for the
+ * inode fd_readdir lists `..` with: nothing is opened, and no guest path is
+ * looked up.
+ */
+static napi_value stat_parent(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int dirfd = get_int(env, argv[0]);
+  napi_typedarray_type type;
+  size_t count;
+  void *data;
+  if (napi_get_typedarray_info(env, argv[1], &type, &count, &data, NULL, NULL) != napi_ok || type != napi_bigint64_array || count < 8) {
+    return int_value(env, CODE_FALLBACK);
+  }
+  struct stat st;
+  if (fstatat(dirfd, "..", &st, AT_SYMLINK_NOFOLLOW) != 0) return int_value(env, -errno);
+  fill_stat(data, &st);
+  return int_value(env, 0);
+}
+
 /* unlink(dirfd, path, directory, kept?): unlinkat, with AT_REMOVEDIR when `directory`. */
 static napi_value unlink_path(napi_env env, napi_callback_info info) {
   ARGS_KEPT(3);
@@ -759,6 +780,8 @@ static long read_entries(int fd, char **raw) {
       room *= 2;
     }
     long got = syscall(SYS_getdents64, fd, buffer + size, room - size);
+    /* A directory removed while open has no entries (ENOENT), as readdir(3) reads it. */
+    if (got < 0 && errno == ENOENT) break;
     if (got < 0) {
       int error = errno;
       free(buffer);
@@ -910,6 +933,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"probe", NULL, probe, NULL, NULL, NULL, napi_default, NULL},
       {"open", NULL, open_path, NULL, NULL, NULL, napi_default, NULL},
       {"stat", NULL, stat_path, NULL, NULL, NULL, napi_default, NULL},
+      {"statParent", NULL, stat_parent, NULL, NULL, NULL, napi_default, NULL},
       {"unlink", NULL, unlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"mkdir", NULL, mkdir_path, NULL, NULL, NULL, napi_default, NULL},
       {"rename", NULL, rename_path, NULL, NULL, NULL, napi_default, NULL},

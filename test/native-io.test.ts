@@ -250,3 +250,19 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
     expect(Buffer.from(native).equals(Buffer.from(listing(false, 1 << 18)))).toBe(true);
   });
 });
+
+describe.each(modes)("a listing of a directory removed while open ($name)", ({ nativeResolution }) => {
+  it("has only . and .., with .. at the inode of the directory it was in", () => {
+    fs.mkdirSync(path.join(dir, "gone"));
+    const h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution });
+    harnesses.push(h);
+    const [error, fd] = h.open(3, "gone", { oflags: OFLAGS.directory });
+    expect(error).toBe(errno.success);
+    const self = fs.statSync(path.join(dir, "gone"), { bigint: true }).ino;
+    fs.rmdirSync(path.join(dir, "gone"));
+    expect(h.readdirAll(fd).map((entry) => [entry.name, entry.d_ino])).toEqual([
+      [".", self],
+      ["..", fs.statSync(dir, { bigint: true }).ino],
+    ]);
+  });
+});

@@ -623,7 +623,12 @@ export class HostDirectory extends BaseDescription implements Directory {
     const identity = this.identity;
     if (identity.ino === this.sandboxRoot.ino && identity.dev === this.sandboxRoot.dev) return identity.ino;
     if (this.parentIno === null) {
-      this.parentIno = lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n;
+      // Through the addon one fstatat(fd, ".."), not a walk of /proc/self/fd/<fd>/.. (several µs).
+      const native = this.native;
+      this.parentIno =
+        native === null
+          ? (lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n)
+          : nativeParentInode(native, this.fd);
     }
     return this.parentIno;
   }
@@ -655,6 +660,14 @@ function nativeListingOf(native: NativeBeneath, dirFd: number, selfIno: bigint, 
   if (length === undecided || length === tooSmall) return null;
   if (length < 0) throw nativeSystemError(length, "scandir");
   return DirectoryListing.fromRecords(listingRecords, length, selfIno, parentIno);
+}
+
+/** As lstatSync of `<directory>/..` with throwIfNoEntry false: 0 when gone (a removed directory has no `..`). */
+function nativeParentInode(native: NativeBeneath, dirFd: number): bigint {
+  const status = native.statParent(dirFd, nativeStat.values);
+  if (status === 0) return nativeStat.values[1];
+  if (status === -osErrno.ENOENT) return 0n;
+  throw nativeSystemError(status, "lstat");
 }
 
 function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigint {
