@@ -533,6 +533,22 @@ static napi_value stat_path(napi_env env, napi_callback_info info) {
   return int_value(env, status);
 }
 
+/* statFd(fd, out: BigInt64Array(8)): 0, with the fstat of a host fd the host holds in `out`, as stat fills it. */
+static napi_value stat_fd(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int fd = get_int(env, argv[0]);
+  napi_typedarray_type type;
+  size_t count;
+  void *data;
+  if (napi_get_typedarray_info(env, argv[1], &type, &count, &data, NULL, NULL) != napi_ok || type != napi_bigint64_array || count < 8) {
+    return int_value(env, CODE_FALLBACK);
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0) return int_value(env, -errno);
+  fill_stat(data, &st);
+  return int_value(env, 0);
+}
+
 /*
  * statParent(dirfd, out: BigInt64Array(8)): 0, with the stat of the directory
  * `..` of `dirfd` is (not followed) in `out`, as stat fills it. Only for the
@@ -818,16 +834,24 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   unsigned char *out;
   size_t capacity;
   if (napi_get_buffer_info(env, argv[1], (void **)&out, &capacity) != napi_ok || capacity < 4) return int_value(env, CODE_FALLBACK);
-  int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return int_value(env, -errno);
+  /*
+   * The directory fd itself, rewound (the host's own fd: nothing else uses
+   * its offset); a fd that cannot be read (O_PATH) is opened again, on the
+   * same directory.
+   */
+  int fd = dirfd;
+  if (lseek(dirfd, 0, SEEK_SET) != 0) {
+    fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return int_value(env, -errno);
+  }
   if (!is_local_file_system(fd)) {
-    close(fd);
+    if (fd != dirfd) close(fd);
     return int_value(env, CODE_FALLBACK);
   }
   char *raw = NULL;
   long size = read_entries(fd, &raw);
   if (size < 0) {
-    close(fd);
+    if (fd != dirfd) close(fd);
     return int_value(env, (int)size);
   }
   size_t count = 0;
@@ -835,7 +859,7 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   struct linux_dirent64 **entries = malloc((count > 0 ? count : 1) * sizeof *entries);
   if (entries == NULL) {
     free(raw);
-    close(fd);
+    if (fd != dirfd) close(fd);
     return int_value(env, -ENOMEM);
   }
   size_t kept = 0;
@@ -880,7 +904,7 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   }
   free(entries);
   free(raw);
-  close(fd);
+  if (fd != dirfd) close(fd);
   return int_value(env, status);
 }
 
@@ -934,6 +958,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"open", NULL, open_path, NULL, NULL, NULL, napi_default, NULL},
       {"stat", NULL, stat_path, NULL, NULL, NULL, napi_default, NULL},
       {"statParent", NULL, stat_parent, NULL, NULL, NULL, napi_default, NULL},
+      {"statFd", NULL, stat_fd, NULL, NULL, NULL, napi_default, NULL},
       {"unlink", NULL, unlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"mkdir", NULL, mkdir_path, NULL, NULL, NULL, napi_default, NULL},
       {"rename", NULL, rename_path, NULL, NULL, NULL, napi_default, NULL},

@@ -61,6 +61,7 @@ import {
 } from "../../generated/preview1/types.js";
 import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
 import { DirectoryListing } from "./directory-listing.js";
+import type { DirectoryStamp } from "./listing-cache.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
@@ -590,14 +591,14 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (cookie === 0n || this.listing === null) {
       try {
         // Taken before the directory is read: see listing-cache.ts.
-        const stats = fstatSync(this.fd, { bigint: true });
+        const native = this.native;
+        const stats = native === null ? fstatSync(this.fd, { bigint: true }) : nativeStampOf(native, this.fd);
         this.knownIdentity ??= identityOf(stats);
         const parentIno = this.parentInode();
         const cache = this.environment.listings;
         let listing = cache.lookup(stats, parentIno);
         if (listing === null) {
           const takenAt = this.environment.realtimeNow();
-          const native = this.native;
           listing =
             native === null
               ? DirectoryListing.read(this.root, stats.ino, parentIno)
@@ -662,6 +663,14 @@ function nativeListingOf(native: NativeBeneath, dirFd: number, selfIno: bigint, 
   return DirectoryListing.fromRecords(listingRecords, length, selfIno, parentIno);
 }
 
+/** What the listing cache needs of the directory `fd`, from one fstat through the addon (no BigIntStats, no Dates). */
+function nativeStampOf(native: NativeBeneath, fd: number): DirectoryStamp {
+  const values = nativeStat.values;
+  const status = native.statFd(fd, values);
+  if (status !== 0) throw nativeSystemError(status, "fstat");
+  return { dev: values[0], ino: values[1], mtimeNs: values[6], ctimeNs: values[7] };
+}
+
 /** As lstatSync of `<directory>/..` with throwIfNoEntry false: 0 when gone (a removed directory has no `..`). */
 function nativeParentInode(native: NativeBeneath, dirFd: number): bigint {
   const status = native.statParent(dirFd, nativeStat.values);
@@ -684,7 +693,7 @@ function isSymlinkRefusalNumber(code: number): boolean {
 /** creat|excl succeeded: the open made a new regular file. */
 const createdFlags = oflags.creat | oflags.excl;
 
-function identityOf(stats: BigIntStats): FileIdentity {
+function identityOf(stats: Pick<BigIntStats, "dev" | "ino">): FileIdentity {
   return { dev: stats.dev, ino: stats.ino };
 }
 
