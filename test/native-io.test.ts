@@ -240,6 +240,23 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
     expect(native.find((entry) => entry.name === "l")!.d_type).toBe(filetype.symbolic_link);
   });
 
+  it("lists from the start whatever the fd's offset, and through an O_PATH fd (opened again)", () => {
+    const native = nativeBeneath()!;
+    for (const name of ["x", "y", "z"]) fs.writeFileSync(path.join(dir, name), "");
+    const records = (fd: number) => {
+      const out = Buffer.alloc(4096);
+      const length = native.list(fd, out);
+      expect(length).toBeGreaterThan(0);
+      return out.subarray(0, length).toString("latin1");
+    };
+    const fd = open(dir, O_RDONLY);
+    const first = records(fd);
+    expect(records(fd)).toBe(first);
+    const oPath = 0o10000000;
+    expect(records(open(dir, O_RDONLY | oPath))).toBe(first);
+    expect(native.list(open(path.join(dir, "x"), O_RDONLY), Buffer.alloc(4096))).toBe(-20);
+  });
+
   it("agree for a directory whose entries do not fit the addon's first buffer (64 KiB)", () => {
     const sub = path.join(dir, "sub");
     fs.mkdirSync(sub);
