@@ -491,6 +491,15 @@ static void fill_stat(int64_t *out, const struct stat *st) {
   out[7] = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
+/* A BigInt64Array of at least 8 elements: its data, or NULL. */
+static int64_t *get_stat_out(napi_env env, napi_value value) {
+  napi_typedarray_type type;
+  size_t count;
+  void *data;
+  if (napi_get_typedarray_info(env, value, &type, &count, &data, NULL, NULL) != napi_ok || type != napi_bigint64_array || count < 8) return NULL;
+  return data;
+}
+
 /* stat(dirfd, path, follow, out: BigInt64Array(8), kept?): 0, with dev, ino, mode, nlink, size, atim, mtim, ctim in `out`. */
 static napi_value stat_path(napi_env env, napi_callback_info info) {
   ARGS_KEPT(4);
@@ -498,13 +507,8 @@ static napi_value stat_path(napi_env env, napi_callback_info info) {
   int dirfd = get_int(env, argv[0]);
   bool follow = false;
   napi_get_value_bool(env, argv[2], &follow);
-  napi_typedarray_type type;
-  size_t count;
-  void *data;
-  if (napi_get_typedarray_info(env, argv[3], &type, &count, &data, NULL, NULL) != napi_ok ||
-      type != napi_bigint64_array || count < 8) {
-    return int_value(env, CODE_FALLBACK);
-  }
+  int64_t *data = get_stat_out(env, argv[3]);
+  if (data == NULL) return int_value(env, CODE_FALLBACK);
   struct stat st;
   /* One plain name: one call, unless it is a link to follow. */
   if (strchr(path, '/') == NULL && strcmp(path, ".") != 0 && strcmp(path, "..") != 0) {
@@ -533,39 +537,16 @@ static napi_value stat_path(napi_env env, napi_callback_info info) {
   return int_value(env, status);
 }
 
-/* statFd(fd, out: BigInt64Array(8)): 0, with the fstat of a host fd the host holds in `out`, as stat fills it. */
+/* statFd(fd, out, parent): as stat, of a host fd the host holds, or with `parent` of its ".." (for fd_readdir). */
 static napi_value stat_fd(napi_env env, napi_callback_info info) {
-  ARGS(2);
+  ARGS(3);
   int fd = get_int(env, argv[0]);
-  napi_typedarray_type type;
-  size_t count;
-  void *data;
-  if (napi_get_typedarray_info(env, argv[1], &type, &count, &data, NULL, NULL) != napi_ok || type != napi_bigint64_array || count < 8) {
-    return int_value(env, CODE_FALLBACK);
-  }
+  int64_t *data = get_stat_out(env, argv[1]);
+  bool parent = false;
+  napi_get_value_bool(env, argv[2], &parent);
+  if (data == NULL) return int_value(env, CODE_FALLBACK);
   struct stat st;
-  if (fstat(fd, &st) != 0) return int_value(env, -errno);
-  fill_stat(data, &st);
-  return int_value(env, 0);
-}
-
-/*
- * statParent(dirfd, out: BigInt64Array(8)): 0, with the stat of the directory
- * `..` of `dirfd` is (not followed) in `out`, as stat fills it. Only for the
- * inode fd_readdir lists `..` with: nothing is opened, and no guest path is
- * looked up.
- */
-static napi_value stat_parent(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  int dirfd = get_int(env, argv[0]);
-  napi_typedarray_type type;
-  size_t count;
-  void *data;
-  if (napi_get_typedarray_info(env, argv[1], &type, &count, &data, NULL, NULL) != napi_ok || type != napi_bigint64_array || count < 8) {
-    return int_value(env, CODE_FALLBACK);
-  }
-  struct stat st;
-  if (fstatat(dirfd, "..", &st, AT_SYMLINK_NOFOLLOW) != 0) return int_value(env, -errno);
+  if ((parent ? fstatat(fd, "..", &st, AT_SYMLINK_NOFOLLOW) : fstat(fd, &st)) != 0) return int_value(env, -errno);
   fill_stat(data, &st);
   return int_value(env, 0);
 }
@@ -701,10 +682,7 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
   return int_value(env, result_of(close(get_int(env, argv[0]))));
 }
 
-/*
- * The bytes of a typed array `value` from `offset` on, at most `length` of
- * them: false when it is not a typed array or the range is not inside it.
- */
+/* The range [offset, offset + length) of a Uint8Array: false when it is none or outside it. */
 static int get_bytes(napi_env env, napi_value value, napi_value offset_value, napi_value length_value, char **bytes, size_t *size) {
   napi_typedarray_type type;
   size_t count;
@@ -721,35 +699,32 @@ static int get_bytes(napi_env env, napi_value value, napi_value offset_value, na
 }
 
 /*
- * read(fd, bytes: Uint8Array, offset, length, position): pread at `position`
- * (>= 0), or read at the OS offset (-1). The count read, or a negated errno.
+ * read/write(fd, bytes: Uint8Array, offset, length, position): at `position`
+ * (>= 0) or the OS offset (-1); the count or a negated errno. Only write is
+ * retried on EINTR, as libuv does.
  */
-static napi_value read_fd(napi_env env, napi_callback_info info) {
+static napi_value transfer(napi_env env, napi_callback_info info, int writing) {
   ARGS(5);
   char *bytes;
   size_t size;
   if (!get_bytes(env, argv[1], argv[2], argv[3], &bytes, &size)) return int_value(env, CODE_FALLBACK);
   int fd = get_int(env, argv[0]);
-  int64_t position = -1;
-  napi_get_value_int64(env, argv[4], &position);
-  ssize_t count = position >= 0 ? pread(fd, bytes, size, (off_t)position) : read(fd, bytes, size);
+  int64_t at = -1;
+  napi_get_value_int64(env, argv[4], &at);
+  ssize_t count;
+  do {
+    if (writing) count = at >= 0 ? pwrite(fd, bytes, size, (off_t)at) : write(fd, bytes, size);
+    else count = at >= 0 ? pread(fd, bytes, size, (off_t)at) : read(fd, bytes, size);
+  } while (count < 0 && errno == EINTR && writing);
   return int_value(env, count < 0 ? -errno : (int)count);
 }
 
-/* write(fd, bytes: Uint8Array, offset, length, position): as read. */
+static napi_value read_fd(napi_env env, napi_callback_info info) {
+  return transfer(env, info, 0);
+}
+
 static napi_value write_fd(napi_env env, napi_callback_info info) {
-  ARGS(5);
-  char *bytes;
-  size_t size;
-  if (!get_bytes(env, argv[1], argv[2], argv[3], &bytes, &size)) return int_value(env, CODE_FALLBACK);
-  int fd = get_int(env, argv[0]);
-  int64_t position = -1;
-  napi_get_value_int64(env, argv[4], &position);
-  ssize_t count;
-  do {
-    count = position >= 0 ? pwrite(fd, bytes, size, (off_t)position) : write(fd, bytes, size);
-  } while (count < 0 && errno == EINTR);
-  return int_value(env, count < 0 ? -errno : (int)count);
+  return transfer(env, info, 1);
 }
 
 /* One entry as getdents64 returns it. */
@@ -773,13 +748,10 @@ static int is_ascii(const char *name, size_t length) {
 }
 
 #define LIST_RECORD_HEADER 12
-/* Bit 7 of a record's flags byte: the name has bytes above 0x7f (the caller checks its UTF-8). */
+/* A record's flag: the name is not ASCII (the caller checks its UTF-8). */
 #define LIST_NOT_ASCII 0x80
 
-/*
- * Reads a whole directory with getdents64 into `*raw` (malloc'ed): its size,
- * or a negated errno.
- */
+/* The whole directory through getdents64 into `*raw` (malloc'ed): its size, or a negated errno. */
 static long read_entries(int fd, char **raw) {
   size_t room = 32768;
   size_t size = 0;
@@ -810,23 +782,13 @@ static long read_entries(int fd, char **raw) {
   return (long)size;
 }
 
-static void put_u16(unsigned char *at, unsigned value) {
-  at[0] = (unsigned char)value;
-  at[1] = (unsigned char)(value >> 8);
-}
-
 /*
- * list(dirfd, out: Buffer): the entries of the directory `dirfd` (not "."
- * and ".."), sorted by name with strcmp as libuv's scandir (Node's
- * readdirSync) sorts them, as records in `out`: inode (u64 LE), name length
- * (u16 LE), d_type (u8, DT_*), flags (u8, LIST_NOT_ASCII), then the name.
- * Returns the bytes used; CODE_TOO_SMALL with the size needed in out[0..4]
- * (u32 LE); CODE_FALLBACK on file systems whose d_ino or d_type the listing
- * does not take as they come (only local ones are read here); or a negated
- * errno. An entry whose type the file system does not record (DT_UNKNOWN) is
- * stat'ed without following, as Node's readdir does; one gone by then stays
- * DT_UNKNOWN. The inode is the entry's d_ino, what readdir(3) gives native
- * programs.
+ * list(dirfd, out: Buffer): the entries but "." and "..", sorted as Node's
+ * readdirSync (libuv's scandir) sorts them, as records: d_ino (u64 LE), name
+ * length (u16 LE), d_type, flags (LIST_NOT_ASCII), the name. The bytes used,
+ * CODE_TOO_SMALL (the size needed in out[0..4], u32 LE), CODE_FALLBACK off
+ * local file systems, or a negated errno. DT_UNKNOWN entries are stat'ed, as
+ * Node does.
  */
 static napi_value list_directory(napi_env env, napi_callback_info info) {
   ARGS(2);
@@ -834,11 +796,7 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   unsigned char *out;
   size_t capacity;
   if (napi_get_buffer_info(env, argv[1], (void **)&out, &capacity) != napi_ok || capacity < 4) return int_value(env, CODE_FALLBACK);
-  /*
-   * The directory fd itself, rewound (the host's own fd: nothing else uses
-   * its offset); a fd that cannot be read (O_PATH) is opened again, on the
-   * same directory.
-   */
+  /* The host's own fd, rewound (nothing else uses its offset); one that cannot be read (O_PATH) is opened again. */
   int fd = dirfd;
   if (lseek(dirfd, 0, SEEK_SET) != 0) {
     fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -875,10 +833,7 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   qsort(entries, kept, sizeof *entries, compare_names);
   int status = (int)needed;
   if (needed > capacity || needed > INT32_MAX) {
-    out[0] = (unsigned char)needed;
-    out[1] = (unsigned char)(needed >> 8);
-    out[2] = (unsigned char)(needed >> 16);
-    out[3] = (unsigned char)(needed >> 24);
+    for (int byte = 0; byte < 4; byte++) out[byte] = (unsigned char)(needed >> (8 * byte));
     status = needed > INT32_MAX ? -ENOMEM : CODE_TOO_SMALL;
   } else {
     unsigned char *at = out;
@@ -895,7 +850,8 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
         }
       }
       for (int byte = 0; byte < 8; byte++) at[byte] = (unsigned char)(ino >> (8 * byte));
-      put_u16(at + 8, (unsigned)length);
+      at[8] = (unsigned char)length;
+      at[9] = (unsigned char)(length >> 8);
       at[10] = type;
       at[11] = is_ascii(entry->d_name, length) ? 0 : LIST_NOT_ASCII;
       memcpy(at + LIST_RECORD_HEADER, entry->d_name, length);
@@ -957,7 +913,6 @@ static napi_value init(napi_env env, napi_value exports) {
       {"probe", NULL, probe, NULL, NULL, NULL, napi_default, NULL},
       {"open", NULL, open_path, NULL, NULL, NULL, napi_default, NULL},
       {"stat", NULL, stat_path, NULL, NULL, NULL, napi_default, NULL},
-      {"statParent", NULL, stat_parent, NULL, NULL, NULL, napi_default, NULL},
       {"statFd", NULL, stat_fd, NULL, NULL, NULL, napi_default, NULL},
       {"unlink", NULL, unlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"mkdir", NULL, mkdir_path, NULL, NULL, NULL, napi_default, NULL},

@@ -666,14 +666,14 @@ function nativeListingOf(native: NativeBeneath, dirFd: number, selfIno: bigint, 
 /** What the listing cache needs of the directory `fd`, from one fstat through the addon (no BigIntStats, no Dates). */
 function nativeStampOf(native: NativeBeneath, fd: number): DirectoryStamp {
   const values = nativeStat.values;
-  const status = native.statFd(fd, values);
+  const status = native.statFd(fd, values, false);
   if (status !== 0) throw nativeSystemError(status, "fstat");
   return { dev: values[0], ino: values[1], mtimeNs: values[6], ctimeNs: values[7] };
 }
 
 /** As lstatSync of `<directory>/..` with throwIfNoEntry false: 0 when gone (a removed directory has no `..`). */
 function nativeParentInode(native: NativeBeneath, dirFd: number): bigint {
-  const status = native.statParent(dirFd, nativeStat.values);
+  const status = native.statFd(dirFd, nativeStat.values, true);
   if (status === 0) return nativeStat.values[1];
   if (status === -osErrno.ENOENT) return 0n;
   throw nativeSystemError(status, "lstat");

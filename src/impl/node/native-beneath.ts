@@ -46,10 +46,8 @@ export interface NativeBeneath {
   open(dirFd: number, path: string, flags: number, mode: number, kept?: KeptDirectories | null): number;
   /** Writes dev, ino, mode, nlink, size, atim, mtim, ctim into `out`. */
   stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array, kept?: KeptDirectories | null): number;
-  /** fstat of a host fd the host holds, into `out` as stat writes it. */
-  statFd(fd: number, out: BigInt64Array): number;
-  /** The stat of the directory `..` of `dirFd` is, into `out` as stat writes it: only for the inode a listing gives `..`. */
-  statParent(dirFd: number, out: BigInt64Array): number;
+  /** fstat of a host fd the host holds (with `parent`: fstatat of its `..`, for the inode a listing gives `..`), into `out` as stat writes it. */
+  statFd(fd: number, out: BigInt64Array, parent: boolean): number;
   unlink(dirFd: number, path: string, directory: boolean, kept?: KeptDirectories | null): number;
   mkdir(dirFd: number, path: string, kept?: KeptDirectories | null): number;
   rename(dirFd: number, path: string, newDirFd: number, newPath: string): number;
