@@ -25,6 +25,8 @@
 #include <node_api.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
@@ -37,6 +39,8 @@
 #define CODE_ESCAPE (-5001)
 /* Not decided here: the caller's own resolver answers (see native-beneath.ts). */
 #define CODE_FALLBACK (-5002)
+/* The output buffer is too small: the size needed is in its first four bytes (list). */
+#define CODE_TOO_SMALL (-5003)
 
 /* PATH_MAX: longer guest paths are left to the caller's resolver. */
 #define PATH_BUFFER 4096
@@ -487,6 +491,15 @@ static void fill_stat(int64_t *out, const struct stat *st) {
   out[7] = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
+/* A BigInt64Array of at least 8 elements: its data, or NULL. */
+static int64_t *get_stat_out(napi_env env, napi_value value) {
+  napi_typedarray_type type;
+  size_t count;
+  void *data;
+  if (napi_get_typedarray_info(env, value, &type, &count, &data, NULL, NULL) != napi_ok || type != napi_bigint64_array || count < 8) return NULL;
+  return data;
+}
+
 /* stat(dirfd, path, follow, out: BigInt64Array(8), kept?): 0, with dev, ino, mode, nlink, size, atim, mtim, ctim in `out`. */
 static napi_value stat_path(napi_env env, napi_callback_info info) {
   ARGS_KEPT(4);
@@ -494,13 +507,8 @@ static napi_value stat_path(napi_env env, napi_callback_info info) {
   int dirfd = get_int(env, argv[0]);
   bool follow = false;
   napi_get_value_bool(env, argv[2], &follow);
-  napi_typedarray_type type;
-  size_t count;
-  void *data;
-  if (napi_get_typedarray_info(env, argv[3], &type, &count, &data, NULL, NULL) != napi_ok ||
-      type != napi_bigint64_array || count < 8) {
-    return int_value(env, CODE_FALLBACK);
-  }
+  int64_t *data = get_stat_out(env, argv[3]);
+  if (data == NULL) return int_value(env, CODE_FALLBACK);
   struct stat st;
   /* One plain name: one call, unless it is a link to follow. */
   if (strchr(path, '/') == NULL && strcmp(path, ".") != 0 && strcmp(path, "..") != 0) {
@@ -527,6 +535,20 @@ static napi_value stat_path(napi_env env, napi_callback_info info) {
   close(fd);
   if (status == 0) fill_stat(data, &st);
   return int_value(env, status);
+}
+
+/* statFd(fd, out, parent): as stat, of a host fd the host holds, or with `parent` of its ".." (for fd_readdir). */
+static napi_value stat_fd(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  int fd = get_int(env, argv[0]);
+  int64_t *data = get_stat_out(env, argv[1]);
+  bool parent = false;
+  napi_get_value_bool(env, argv[2], &parent);
+  if (data == NULL) return int_value(env, CODE_FALLBACK);
+  struct stat st;
+  if ((parent ? fstatat(fd, "..", &st, AT_SYMLINK_NOFOLLOW) : fstat(fd, &st)) != 0) return int_value(env, -errno);
+  fill_stat(data, &st);
+  return int_value(env, 0);
 }
 
 /* unlink(dirfd, path, directory, kept?): unlinkat, with AT_REMOVEDIR when `directory`. */
@@ -660,6 +682,188 @@ static napi_value close_fd(napi_env env, napi_callback_info info) {
   return int_value(env, result_of(close(get_int(env, argv[0]))));
 }
 
+/* The range [offset, offset + length) of a Uint8Array: false when it is none or outside it. */
+static int get_bytes(napi_env env, napi_value value, napi_value offset_value, napi_value length_value, char **bytes, size_t *size) {
+  napi_typedarray_type type;
+  size_t count;
+  void *data;
+  if (napi_get_typedarray_info(env, value, &type, &count, &data, NULL, NULL) != napi_ok || type != napi_uint8_array) return 0;
+  int64_t offset = -1;
+  int64_t length = -1;
+  napi_get_value_int64(env, offset_value, &offset);
+  napi_get_value_int64(env, length_value, &length);
+  if (offset < 0 || length < 0 || (uint64_t)offset > count || (uint64_t)length > count - (uint64_t)offset) return 0;
+  *bytes = (char *)data + offset;
+  *size = (size_t)length;
+  return 1;
+}
+
+/*
+ * read/write(fd, bytes: Uint8Array, offset, length, position): at `position`
+ * (>= 0) or the OS offset (-1); the count or a negated errno. Only write is
+ * retried on EINTR, as libuv does.
+ */
+static napi_value transfer(napi_env env, napi_callback_info info, int writing) {
+  ARGS(5);
+  char *bytes;
+  size_t size;
+  if (!get_bytes(env, argv[1], argv[2], argv[3], &bytes, &size)) return int_value(env, CODE_FALLBACK);
+  int fd = get_int(env, argv[0]);
+  int64_t at = -1;
+  napi_get_value_int64(env, argv[4], &at);
+  ssize_t count;
+  do {
+    if (writing) count = at >= 0 ? pwrite(fd, bytes, size, (off_t)at) : write(fd, bytes, size);
+    else count = at >= 0 ? pread(fd, bytes, size, (off_t)at) : read(fd, bytes, size);
+  } while (count < 0 && errno == EINTR && writing);
+  return int_value(env, count < 0 ? -errno : (int)count);
+}
+
+static napi_value read_fd(napi_env env, napi_callback_info info) {
+  return transfer(env, info, 0);
+}
+
+static napi_value write_fd(napi_env env, napi_callback_info info) {
+  return transfer(env, info, 1);
+}
+
+/* One entry as getdents64 returns it. */
+struct linux_dirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[];
+};
+
+static int compare_names(const void *a, const void *b) {
+  return strcmp((*(const struct linux_dirent64 *const *)a)->d_name, (*(const struct linux_dirent64 *const *)b)->d_name);
+}
+
+static int is_ascii(const char *name, size_t length) {
+  for (size_t i = 0; i < length; i++) {
+    if ((unsigned char)name[i] >= 0x80) return 0;
+  }
+  return 1;
+}
+
+#define LIST_RECORD_HEADER 12
+/* A record's flag: the name is not ASCII (the caller checks its UTF-8). */
+#define LIST_NOT_ASCII 0x80
+
+/* The whole directory through getdents64 into `*raw` (malloc'ed): its size, or a negated errno. */
+static long read_entries(int fd, char **raw) {
+  size_t room = 32768;
+  size_t size = 0;
+  char *buffer = malloc(room);
+  if (buffer == NULL) return -ENOMEM;
+  for (;;) {
+    if (room - size < 4096) {
+      char *larger = realloc(buffer, room * 2);
+      if (larger == NULL) {
+        free(buffer);
+        return -ENOMEM;
+      }
+      buffer = larger;
+      room *= 2;
+    }
+    long got = syscall(SYS_getdents64, fd, buffer + size, room - size);
+    /* A directory removed while open has no entries (ENOENT), as readdir(3) reads it. */
+    if (got < 0 && errno == ENOENT) break;
+    if (got < 0) {
+      int error = errno;
+      free(buffer);
+      return -error;
+    }
+    if (got == 0) break;
+    size += (size_t)got;
+  }
+  *raw = buffer;
+  return (long)size;
+}
+
+/*
+ * list(dirfd, out: Buffer): the entries but "." and "..", sorted as Node's
+ * readdirSync (libuv's scandir) sorts them, as records: d_ino (u64 LE), name
+ * length (u16 LE), d_type, flags (LIST_NOT_ASCII), the name. The bytes used,
+ * CODE_TOO_SMALL (the size needed in out[0..4], u32 LE), CODE_FALLBACK off
+ * local file systems, or a negated errno. DT_UNKNOWN entries are stat'ed, as
+ * Node does.
+ */
+static napi_value list_directory(napi_env env, napi_callback_info info) {
+  ARGS(2);
+  int dirfd = get_int(env, argv[0]);
+  unsigned char *out;
+  size_t capacity;
+  if (napi_get_buffer_info(env, argv[1], (void **)&out, &capacity) != napi_ok || capacity < 4) return int_value(env, CODE_FALLBACK);
+  /* The host's own fd, rewound (nothing else uses its offset); one that cannot be read (O_PATH) is opened again. */
+  int fd = dirfd;
+  if (lseek(dirfd, 0, SEEK_SET) != 0) {
+    fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return int_value(env, -errno);
+  }
+  if (!is_local_file_system(fd)) {
+    if (fd != dirfd) close(fd);
+    return int_value(env, CODE_FALLBACK);
+  }
+  char *raw = NULL;
+  long size = read_entries(fd, &raw);
+  if (size < 0) {
+    if (fd != dirfd) close(fd);
+    return int_value(env, (int)size);
+  }
+  size_t count = 0;
+  for (long at = 0; at < size; at += ((struct linux_dirent64 *)(raw + at))->d_reclen) count++;
+  struct linux_dirent64 **entries = malloc((count > 0 ? count : 1) * sizeof *entries);
+  if (entries == NULL) {
+    free(raw);
+    if (fd != dirfd) close(fd);
+    return int_value(env, -ENOMEM);
+  }
+  size_t kept = 0;
+  size_t needed = 0;
+  for (long at = 0; at < size;) {
+    struct linux_dirent64 *entry = (struct linux_dirent64 *)(raw + at);
+    at += entry->d_reclen;
+    const char *name = entry->d_name;
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) continue;
+    entries[kept++] = entry;
+    needed += LIST_RECORD_HEADER + strlen(name);
+  }
+  qsort(entries, kept, sizeof *entries, compare_names);
+  int status = (int)needed;
+  if (needed > capacity || needed > INT32_MAX) {
+    for (int byte = 0; byte < 4; byte++) out[byte] = (unsigned char)(needed >> (8 * byte));
+    status = needed > INT32_MAX ? -ENOMEM : CODE_TOO_SMALL;
+  } else {
+    unsigned char *at = out;
+    for (size_t i = 0; i < kept; i++) {
+      struct linux_dirent64 *entry = entries[i];
+      size_t length = strlen(entry->d_name);
+      uint64_t ino = entry->d_ino;
+      unsigned char type = entry->d_type;
+      if (type == DT_UNKNOWN) {
+        struct stat st;
+        if (fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+          type = (unsigned char)IFTODT(st.st_mode);
+          ino = (uint64_t)st.st_ino;
+        }
+      }
+      for (int byte = 0; byte < 8; byte++) at[byte] = (unsigned char)(ino >> (8 * byte));
+      at[8] = (unsigned char)length;
+      at[9] = (unsigned char)(length >> 8);
+      at[10] = type;
+      at[11] = is_ascii(entry->d_name, length) ? 0 : LIST_NOT_ASCII;
+      memcpy(at + LIST_RECORD_HEADER, entry->d_name, length);
+      at += LIST_RECORD_HEADER + length;
+    }
+  }
+  free(entries);
+  free(raw);
+  if (fd != dirfd) close(fd);
+  return int_value(env, status);
+}
+
 static void finalize_kept(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
@@ -709,6 +913,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"probe", NULL, probe, NULL, NULL, NULL, napi_default, NULL},
       {"open", NULL, open_path, NULL, NULL, NULL, napi_default, NULL},
       {"stat", NULL, stat_path, NULL, NULL, NULL, napi_default, NULL},
+      {"statFd", NULL, stat_fd, NULL, NULL, NULL, napi_default, NULL},
       {"unlink", NULL, unlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"mkdir", NULL, mkdir_path, NULL, NULL, NULL, napi_default, NULL},
       {"rename", NULL, rename_path, NULL, NULL, NULL, napi_default, NULL},
@@ -716,6 +921,9 @@ static napi_value init(napi_env env, napi_value exports) {
       {"symlink", NULL, symlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"readlink", NULL, readlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, close_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"read", NULL, read_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"list", NULL, list_directory, NULL, NULL, NULL, napi_default, NULL},
+      {"write", NULL, write_fd, NULL, NULL, NULL, napi_default, NULL},
       {"keptCreate", NULL, kept_create, NULL, NULL, NULL, napi_default, NULL},
       {"keptClose", NULL, kept_close_call, NULL, NULL, NULL, napi_default, NULL},
       {"keptForget", NULL, kept_forget_call, NULL, NULL, NULL, napi_default, NULL},

@@ -17,13 +17,19 @@
  * listings reused by listing-cache.ts) none. An entry gone before its lstat
  * keeps d_ino 0, "unknown". With the openat2 addon the lstat is one
  * `fstatat` on the directory's fd (the caller's `inodeOf`), not a walk of
- * `/proc/self/fd/<fd>/<name>`.
+ * `/proc/self/fd/<fd>/<name>`; and on local file systems the addon reads the
+ * whole directory itself (`fromRecords`: getdents64, names, d_ino and d_type
+ * in one call, no lstat but for entries of unrecorded type). Its d_ino is the
+ * one readdir(3) gives native programs, the same as a filestat's `ino` for
+ * everything but a mount point inside the directory (there it is the inode of
+ * the directory the mount covers).
  *
  * Names are Node's UTF-8 decoding of the names on disk: a name that is not
  * valid UTF-8 could not be passed back in a path anyway (paths must be UTF-8).
  */
+import { isUtf8 } from "node:buffer";
 import { lstatSync, readdirSync } from "node:fs";
-import { direntCodec, filetype, type Dirent as WasiDirent } from "../../generated/preview1/types.js";
+import { direntCodec, filetype, type Dirent as WasiDirent, type Filetype } from "../../generated/preview1/types.js";
 import { filetypeOf } from "./stats.js";
 
 const headerSize = direntCodec.size;
@@ -34,6 +40,11 @@ export class DirectoryListing {
     /** offsets[i] is where entry i starts; the last element is the total length. */
     private readonly offsets: Uint32Array | Float64Array,
   ) {}
+
+  /** For ListingWriter. */
+  static of(bytes: Buffer, offsets: Uint32Array | Float64Array): DirectoryListing {
+    return new DirectoryListing(bytes, offsets);
+  }
 
   get entryCount(): number {
     return this.offsets.length - 1;
@@ -54,41 +65,55 @@ export class DirectoryListing {
     inodeOf: (name: string) => bigint = (name) => inodeAt(directoryPath, name),
   ): DirectoryListing {
     const found = readdirSync(directoryPath, { withFileTypes: true });
-    const count = found.length + 2;
     const nameLengths = new Array<number>(found.length);
-    let total = 2 * headerSize + 3;
+    let namesLength = 0;
     for (let i = 0; i < found.length; i++) {
       const length = Buffer.byteLength(found[i].name, "utf8");
       nameLengths[i] = length;
-      total += headerSize + length;
+      namesLength += length;
     }
-    // Zeroed, so the padding after d_type never carries stale bytes.
-    const bytes = Buffer.alloc(total);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const offsets = total <= 0xffffffff ? new Uint32Array(count + 1) : new Float64Array(count + 1);
-    const header: WasiDirent = { d_next: 1n, d_ino: selfIno, d_namlen: 1, d_type: filetype.directory };
-    direntCodec.write(view, 0, header);
-    bytes.write(".", headerSize, "latin1");
-    offsets[1] = headerSize + 1;
-    header.d_next = 2n;
-    header.d_ino = parentIno;
-    header.d_namlen = 2;
-    direntCodec.write(view, offsets[1], header);
-    bytes.write("..", offsets[1] + headerSize, "latin1");
-    let at = offsets[1] + headerSize + 2;
+    const writer = new ListingWriter(found.length, namesLength, selfIno, parentIno);
     for (let i = 0; i < found.length; i++) {
       const entry = found[i];
-      offsets[i + 2] = at;
-      header.d_next = BigInt(i + 3);
-      header.d_ino = inodeOf(entry.name);
-      header.d_namlen = nameLengths[i];
-      header.d_type = filetypeOf(entry);
-      direntCodec.write(view, at, header);
-      bytes.write(entry.name, at + headerSize, nameLengths[i], "utf8");
-      at += headerSize + nameLengths[i];
+      const at = writer.entry(inodeOf(entry.name), filetypeOf(entry), nameLengths[i]);
+      writer.bytes.write(entry.name, at, nameLengths[i], "utf8");
     }
-    offsets[count] = at;
-    return new DirectoryListing(bytes, offsets);
+    return writer.finish();
+  }
+
+  /**
+   * The listing of the addon's records (native/beneath.c `list`: the entries
+   * with their d_ino and d_type from getdents64, in readdirSync's order). A
+   * name that is not ASCII is decoded and encoded again when it is not valid
+   * UTF-8, so that it reads as readdirSync decodes it.
+   */
+  static fromRecords(records: Buffer, length: number, selfIno: bigint, parentIno: bigint): DirectoryListing {
+    let count = 0;
+    let namesLength = 0;
+    let recoded: Map<number, Buffer> | null = null;
+    for (let at = 0; at < length; count++) {
+      const nameLength = records.readUInt16LE(at + 8);
+      const start = at + recordHeader;
+      if ((records[at + 11] & notAscii) !== 0 && !isUtf8(records.subarray(start, start + nameLength))) {
+        recoded ??= new Map();
+        const name = Buffer.from(records.toString("utf8", start, start + nameLength), "utf8");
+        recoded.set(at, name);
+        namesLength += name.length;
+      } else {
+        namesLength += nameLength;
+      }
+      at = start + nameLength;
+    }
+    const writer = new ListingWriter(count, namesLength, selfIno, parentIno);
+    for (let at = 0; at < length; ) {
+      const nameLength = records.readUInt16LE(at + 8);
+      const start = at + recordHeader;
+      const name = recoded?.get(at) ?? records.subarray(start, start + nameLength);
+      const into = writer.entry(records.readBigUInt64LE(at), filetypeOfDirentType(records[at + 10]), name.length);
+      writer.bytes.set(name, into);
+      at = start + nameLength;
+    }
+    return writer.finish();
   }
 
   /** Copies the entries from `cookie` on into `into`, as many bytes as fit; returns the bytes copied. */
@@ -99,6 +124,78 @@ export class DirectoryListing {
     const length = Math.min(into.length, this.bytes.length - start);
     into.set(this.bytes.subarray(start, start + length));
     return length;
+  }
+}
+
+/** Serializes `.`, `..` and then the entries, one call to `entry` each, into one buffer. */
+class ListingWriter {
+  readonly bytes: Buffer;
+  private readonly view: DataView;
+  private readonly offsets: Uint32Array | Float64Array;
+  private readonly header: WasiDirent;
+  private index = 2;
+  private at: number;
+
+  constructor(count: number, namesLength: number, selfIno: bigint, parentIno: bigint) {
+    const total = (count + 2) * headerSize + 3 + namesLength;
+    // Zeroed, so the padding after d_type never carries stale bytes.
+    this.bytes = Buffer.alloc(total);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.offsets = total <= 0xffffffff ? new Uint32Array(count + 3) : new Float64Array(count + 3);
+    this.header = { d_next: 1n, d_ino: selfIno, d_namlen: 1, d_type: filetype.directory };
+    direntCodec.write(this.view, 0, this.header);
+    this.bytes.write(".", headerSize, "latin1");
+    this.offsets[1] = headerSize + 1;
+    this.header.d_next = 2n;
+    this.header.d_ino = parentIno;
+    this.header.d_namlen = 2;
+    direntCodec.write(this.view, this.offsets[1], this.header);
+    this.bytes.write("..", this.offsets[1] + headerSize, "latin1");
+    this.at = this.offsets[1] + headerSize + 2;
+  }
+
+  /** Writes the next entry's header; returns where its name's bytes go. */
+  entry(ino: bigint, type: Filetype, nameLength: number): number {
+    const at = this.at;
+    this.offsets[this.index] = at;
+    this.index++;
+    this.header.d_next = BigInt(this.index);
+    this.header.d_ino = ino;
+    this.header.d_namlen = nameLength;
+    this.header.d_type = type;
+    direntCodec.write(this.view, at, this.header);
+    this.at = at + headerSize + nameLength;
+    return at + headerSize;
+  }
+
+  finish(): DirectoryListing {
+    this.offsets[this.index] = this.at;
+    return DirectoryListing.of(this.bytes, this.offsets);
+  }
+}
+
+/** The addon's records: inode u64, name length u16, d_type u8, flags u8, then the name. */
+const recordHeader = 12;
+/** A record's flag: the name has bytes above 0x7f. */
+const notAscii = 0x80;
+
+/** A DT_* value as the filetype filetypeOf gives the same entry (a FIFO is unknown there too). */
+function filetypeOfDirentType(type: number): Filetype {
+  switch (type) {
+    case 8:
+      return filetype.regular_file;
+    case 4:
+      return filetype.directory;
+    case 10:
+      return filetype.symbolic_link;
+    case 2:
+      return filetype.character_device;
+    case 6:
+      return filetype.block_device;
+    case 12:
+      return filetype.socket_stream;
+    default:
+      return filetype.unknown;
   }
 }
 

@@ -20,6 +20,12 @@ export interface NodeFsEnvironment {
    * roots, and the kernel's own symlink limit; null resolves in JavaScript.
    */
   readonly native: NativeBeneath | null;
+  /**
+   * The addon for reads, writes and closes of host fds (io.ts) when the host
+   * may use it (on any kernel it loads on, with or without /proc/self/fd
+   * roots); null uses node:fs. Looked up once.
+   */
+  readonly nativeIo: NativeBeneath | null;
   /** The addon's kept directories for this host (made on first use), or null without the addon. */
   readonly kept: KeptDirectories | null;
   /** Directory handles kept for resolution with /proc/self/fd roots, shared by the host's descriptors. */

@@ -61,13 +61,14 @@ import {
 } from "../../generated/preview1/types.js";
 import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
 import { DirectoryListing } from "./directory-listing.js";
+import type { DirectoryStamp } from "./listing-cache.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
 import type { HandleRoot } from "./directory-handles.js";
-import { nativeErrno, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
+import { nativeErrno, nativeSystemError, tooSmall, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
@@ -590,18 +591,19 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (cookie === 0n || this.listing === null) {
       try {
         // Taken before the directory is read: see listing-cache.ts.
-        const stats = fstatSync(this.fd, { bigint: true });
+        const native = this.native;
+        const stats = native === null ? fstatSync(this.fd, { bigint: true }) : nativeStampOf(native, this.fd);
         this.knownIdentity ??= identityOf(stats);
         const parentIno = this.parentInode();
         const cache = this.environment.listings;
         let listing = cache.lookup(stats, parentIno);
         if (listing === null) {
           const takenAt = this.environment.realtimeNow();
-          const native = this.native;
           listing =
             native === null
               ? DirectoryListing.read(this.root, stats.ino, parentIno)
-              : DirectoryListing.read(this.root, stats.ino, parentIno, (name) => nativeInodeOf(native, this.fd, name));
+              : (nativeListingOf(native, this.fd, stats.ino, parentIno) ??
+                DirectoryListing.read(this.root, stats.ino, parentIno, (name) => nativeInodeOf(native, this.fd, name)));
           cache.store(stats, parentIno, listing, takenAt);
         }
         this.listing = listing;
@@ -622,7 +624,12 @@ export class HostDirectory extends BaseDescription implements Directory {
     const identity = this.identity;
     if (identity.ino === this.sandboxRoot.ino && identity.dev === this.sandboxRoot.dev) return identity.ino;
     if (this.parentIno === null) {
-      this.parentIno = lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n;
+      // Through the addon one fstatat(fd, ".."), not a walk of /proc/self/fd/<fd>/.. (several µs).
+      const native = this.native;
+      this.parentIno =
+        native === null
+          ? (lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n)
+          : nativeParentInode(native, this.fd);
     }
     return this.parentIno;
   }
@@ -641,6 +648,37 @@ export class HostDirectory extends BaseDescription implements Directory {
 }
 
 /** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
+/** Where the addon writes a directory's entries (grown when a directory needs more). */
+let listingRecords = Buffer.allocUnsafe(65536);
+
+/** The listing read by the addon, or null when it leaves it to readdirSync; a failure is thrown as node:fs would. */
+function nativeListingOf(native: NativeBeneath, dirFd: number, selfIno: bigint, parentIno: bigint): DirectoryListing | null {
+  let length = native.list(dirFd, listingRecords);
+  if (length === tooSmall) {
+    listingRecords = Buffer.allocUnsafe(listingRecords.readUInt32LE(0) + 4096);
+    length = native.list(dirFd, listingRecords);
+  }
+  if (length === undecided || length === tooSmall) return null;
+  if (length < 0) throw nativeSystemError(length, "scandir");
+  return DirectoryListing.fromRecords(listingRecords, length, selfIno, parentIno);
+}
+
+/** What the listing cache needs of the directory `fd`, from one fstat through the addon (no BigIntStats, no Dates). */
+function nativeStampOf(native: NativeBeneath, fd: number): DirectoryStamp {
+  const values = nativeStat.values;
+  const status = native.statFd(fd, values, false);
+  if (status !== 0) throw nativeSystemError(status, "fstat");
+  return { dev: values[0], ino: values[1], mtimeNs: values[6], ctimeNs: values[7] };
+}
+
+/** As lstatSync of `<directory>/..` with throwIfNoEntry false: 0 when gone (a removed directory has no `..`). */
+function nativeParentInode(native: NativeBeneath, dirFd: number): bigint {
+  const status = native.statFd(dirFd, nativeStat.values, true);
+  if (status === 0) return nativeStat.values[1];
+  if (status === -osErrno.ENOENT) return 0n;
+  throw nativeSystemError(status, "lstat");
+}
+
 function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigint {
   return native.stat(dirFd, name, false, nativeStat.values) === 0 ? nativeStat.values[1] : 0n;
 }
@@ -655,7 +693,7 @@ function isSymlinkRefusalNumber(code: number): boolean {
 /** creat|excl succeeded: the open made a new regular file. */
 const createdFlags = oflags.creat | oflags.excl;
 
-function identityOf(stats: BigIntStats): FileIdentity {
+function identityOf(stats: Pick<BigIntStats, "dev" | "ino">): FileIdentity {
   return { dev: stats.dev, ino: stats.ino };
 }
 

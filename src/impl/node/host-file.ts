@@ -42,7 +42,7 @@ import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
 import { maxFileOffset, maxSafeOffset, readBuffers, writeBuffers } from "./io.js";
-import { nativeErrno } from "./native-beneath.js";
+import { nativeErrno, type NativeBeneath } from "./native-beneath.js";
 import { fillFilestat, filetypeOf } from "./stats.js";
 import { readWaiting, writeWaiting } from "./stream-io.js";
 
@@ -59,6 +59,8 @@ export class HostFile extends BaseDescription {
   private kind: Filetype | null;
   /** False once the fd belongs to another description (after `settle` adopted a directory). */
   private ownsFd = true;
+  /** The addon for reads, writes and close (io.ts), or null for node:fs. */
+  private readonly native: NativeBeneath | null;
 
   constructor(
     /** The host fd; owned: closed with the description. */
@@ -70,6 +72,7 @@ export class HostFile extends BaseDescription {
   ) {
     super();
     this.kind = kind;
+    this.native = environment.nativeIo;
   }
 
   override get kindKnown(): boolean {
@@ -118,7 +121,7 @@ export class HostFile extends BaseDescription {
   override read(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
     if (this.isStream) return this.readStream(buffers, flags, result);
     try {
-      const count = readBuffers(this.fd, buffers, this.position);
+      const count = readBuffers(this.fd, buffers, this.position, this.native);
       this.position += count;
       result.value = count;
       return errno.success;
@@ -129,7 +132,7 @@ export class HostFile extends BaseDescription {
 
   private readStream(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
     try {
-      result.value = readWaiting(this.fd, buffers, flags);
+      result.value = readWaiting(this.fd, buffers, flags, this.native);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -140,7 +143,7 @@ export class HostFile extends BaseDescription {
     if (this.isStream) return this.writeStream(buffers, flags, result);
     if ((flags & fdflags.append) !== 0) return this.append(buffers, flags, result);
     try {
-      const count = writeBuffers(this.fd, buffers, this.position);
+      const count = writeBuffers(this.fd, buffers, this.position, this.native);
       this.position += count;
       result.value = count;
       return errno.success;
@@ -155,7 +158,7 @@ export class HostFile extends BaseDescription {
       const stats = fstatSync(this.fd);
       this.learn(stats);
       if (this.isStream) return this.writeStream(buffers, flags, result);
-      const count = writeBuffers(this.fd, buffers, stats.size);
+      const count = writeBuffers(this.fd, buffers, stats.size, this.native);
       this.position = stats.size + count;
       result.value = count;
       return errno.success;
@@ -166,7 +169,7 @@ export class HostFile extends BaseDescription {
 
   private writeStream(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
     try {
-      result.value = writeWaiting(this.fd, buffers, flags);
+      result.value = writeWaiting(this.fd, buffers, flags, this.native);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -192,7 +195,7 @@ export class HostFile extends BaseDescription {
       return errno.success;
     }
     try {
-      result.value = readBuffers(this.fd, buffers, Number(offset));
+      result.value = readBuffers(this.fd, buffers, Number(offset), this.native);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -204,7 +207,7 @@ export class HostFile extends BaseDescription {
     if (offset > maxFileOffset) return errno.inval;
     if (offset > maxSafeOffset) return errno.fbig;
     try {
-      result.value = writeBuffers(this.fd, buffers, Number(offset));
+      result.value = writeBuffers(this.fd, buffers, Number(offset), this.native);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -324,7 +327,7 @@ export class HostFile extends BaseDescription {
 
   override close(): Errno {
     if (!this.ownsFd) return errno.success;
-    const native = this.environment.native;
+    const native = this.native;
     if (native !== null) {
       const status = native.close(this.fd);
       return status < 0 ? nativeErrno(status) : errno.success;

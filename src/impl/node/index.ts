@@ -15,7 +15,7 @@ import { FdEntry } from "../fd-table.js";
 import { listenerRights, socketRights } from "../rights.js";
 import { DirectoryHandles } from "./directory-handles.js";
 import { ListingCache } from "./listing-cache.js";
-import { nativeBeneath, type KeptDirectories } from "./native-beneath.js";
+import { nativeBeneath, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
 import { procFdRootsAvailable } from "./proc-fd-roots.js";
 import { createRandomMethods } from "./random.js";
 import { sleepNanoseconds } from "./sleep.js";
@@ -40,7 +40,8 @@ export interface NodeHostOptions extends HostOptions<number | FileDescription> {
   /**
    * Resolve through the openat2 addon when it is built and works here
    * (see native-beneath.ts). Default: true unless the environment variable
-   * WITX_WASI_NATIVE is "0". False keeps the JavaScript resolvers.
+   * WITX_WASI_NATIVE is "0". False keeps the JavaScript resolvers, and
+   * reads, writes and closes of host fds through node:fs.
    */
   nativeResolution?: boolean;
 }
@@ -55,6 +56,7 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
   // Directory handles the resolver keeps are the host's, not the guest's: they count against no guest limit.
   const handles = new DirectoryHandles();
   let kept: KeptDirectories | null | undefined;
+  let nativeIo: NativeBeneath | null | undefined;
   return bootstrapHost(options, {
     defaultClock: createNodeClockSource,
     defaultSleep: sleepNanoseconds,
@@ -69,6 +71,10 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
         },
         get native() {
           return wantNative && this.procFdRoots && limits.maxSymlinkHops === kernelSymlinkHops ? nativeBeneath() : null;
+        },
+        get nativeIo() {
+          if (nativeIo === undefined) nativeIo = wantNative ? nativeBeneath() : null;
+          return nativeIo;
         },
         get kept() {
           if (kept === undefined) kept = this.native?.keptCreate() ?? null;

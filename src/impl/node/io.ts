@@ -5,27 +5,46 @@
  * the OS file offset (streams); a number means pread/pwrite. The lists come
  * cut to maxBytesPerCall (limits.ts): libuv writes a whole list in a loop and
  * reports the total as a 32-bit int, which a longer list would wrap.
+ *
+ * With the addon (`native`, native-beneath.ts) a single buffer is one call
+ * into it instead of fs.readSync/writeSync: Node's validate their arguments in
+ * JavaScript and make a context object per call, about 1,300 instructions a
+ * call above the system call (bench/RESULTS.md). Failures are thrown as the
+ * same errors either way.
  */
 import { readSync, readvSync, writeSync, writevSync } from "node:fs";
 import { maxBytesPerCall } from "../limits.js";
+import { nativeSystemError, undecided, type NativeBeneath } from "./native-beneath.js";
 
 /** Offsets are off_t: at most 2^63 - 1. */
 export const maxFileOffset = (1n << 63n) - 1n;
 /** Offsets we can pass to Node as numbers. */
 export const maxSafeOffset = BigInt(Number.MAX_SAFE_INTEGER);
 
-export function readBuffers(fd: number, buffers: readonly Uint8Array[], position: number | null): number {
+export function readBuffers(fd: number, buffers: readonly Uint8Array[], position: number | null, native: NativeBeneath | null): number {
   if (buffers.length === 1) {
     const buffer = buffers[0];
-    return readSync(fd, buffer, 0, Math.min(buffer.length, maxBytesPerCall), position);
+    const length = Math.min(buffer.length, maxBytesPerCall);
+    if (native !== null) {
+      const count = native.read(fd, buffer, 0, length, position ?? -1);
+      if (count >= 0) return count;
+      if (count !== undecided) throw nativeSystemError(count, "read");
+    }
+    return readSync(fd, buffer, 0, length, position);
   }
   return readvSync(fd, buffers, position ?? undefined);
 }
 
-export function writeBuffers(fd: number, buffers: readonly Uint8Array[], position: number | null): number {
+export function writeBuffers(fd: number, buffers: readonly Uint8Array[], position: number | null, native: NativeBeneath | null): number {
   if (buffers.length === 1) {
     const buffer = buffers[0];
-    return writeSync(fd, buffer, 0, Math.min(buffer.length, maxBytesPerCall), position);
+    const length = Math.min(buffer.length, maxBytesPerCall);
+    if (native !== null) {
+      const count = native.write(fd, buffer, 0, length, position ?? -1);
+      if (count >= 0) return count;
+      if (count !== undecided) throw nativeSystemError(count, "write");
+    }
+    return writeSync(fd, buffer, 0, length, position);
   }
   return writevSync(fd, buffers, position ?? undefined);
 }

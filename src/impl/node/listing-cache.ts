@@ -23,6 +23,9 @@
 import type { BigIntStats } from "node:fs";
 import type { DirectoryListing } from "./directory-listing.js";
 
+/** What the cache needs of a directory's stat: Node's BigIntStats, or the addon's fstat. */
+export type DirectoryStamp = Pick<BigIntStats, "dev" | "ino" | "mtimeNs" | "ctimeNs">;
+
 const fineTick = 50_000_000n;
 const coarseTick = 2_500_000_000n;
 const second = 1_000_000_000n;
@@ -43,7 +46,7 @@ export class ListingCache {
   ) {}
 
   /** The snapshot for the directory `stats` describe (with `..` at `parentIno`), if still valid. */
-  lookup(stats: BigIntStats, parentIno: bigint): DirectoryListing | null {
+  lookup(stats: DirectoryStamp, parentIno: bigint): DirectoryListing | null {
     const key = keyOf(stats, parentIno);
     const snapshot = this.snapshots.get(key);
     if (snapshot === undefined) return null;
@@ -61,7 +64,7 @@ export class ListingCache {
    * Keeps `listing`, read after `stats` were taken at wall time `takenAt` (ns),
    * when the directory had been quiet for longer than a tick by then.
    */
-  store(stats: BigIntStats, parentIno: bigint, listing: DirectoryListing, takenAt: bigint): void {
+  store(stats: DirectoryStamp, parentIno: bigint, listing: DirectoryListing, takenAt: bigint): void {
     const lastChange = stats.mtimeNs > stats.ctimeNs ? stats.mtimeNs : stats.ctimeNs;
     const wholeSeconds = stats.mtimeNs % second === 0n && stats.ctimeNs % second === 0n;
     if (takenAt - lastChange <= (wholeSeconds ? coarseTick : fineTick)) return;
@@ -88,6 +91,6 @@ export class ListingCache {
   }
 }
 
-function keyOf(stats: BigIntStats, parentIno: bigint): string {
+function keyOf(stats: DirectoryStamp, parentIno: bigint): string {
   return `${stats.dev}:${stats.ino}:${parentIno}`;
 }

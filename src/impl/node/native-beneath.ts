@@ -25,6 +25,7 @@
  * its JavaScript resolution, which answers as it always did).
  */
 import { existsSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +46,8 @@ export interface NativeBeneath {
   open(dirFd: number, path: string, flags: number, mode: number, kept?: KeptDirectories | null): number;
   /** Writes dev, ino, mode, nlink, size, atim, mtim, ctim into `out`. */
   stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array, kept?: KeptDirectories | null): number;
+  /** fstat of a host fd the host holds (with `parent`: fstatat of its `..`, for the inode a listing gives `..`), into `out` as stat writes it. */
+  statFd(fd: number, out: BigInt64Array, parent: boolean): number;
   unlink(dirFd: number, path: string, directory: boolean, kept?: KeptDirectories | null): number;
   mkdir(dirFd: number, path: string, kept?: KeptDirectories | null): number;
   rename(dirFd: number, path: string, newDirFd: number, newPath: string): number;
@@ -53,6 +56,22 @@ export interface NativeBeneath {
   readlink(dirFd: number, path: string, out: Buffer, kept?: KeptDirectories | null): number;
   /** Closes a host fd: 0 or a negated errno. */
   close(fd: number): number;
+  /**
+   * Reads into `bytes` from `offset`, at most `length` bytes, from a host fd the host
+   * owns: pread at `position` (>= 0) or read at the OS offset (-1). The count, a negated
+   * errno (EINTR included, as libuv leaves it), or `undecided` for arguments out of range.
+   */
+  read(fd: number, bytes: Uint8Array, offset: number, length: number, position: number): number;
+  /** As read, with pwrite or write (retried on EINTR, as libuv does). */
+  write(fd: number, bytes: Uint8Array, offset: number, length: number, position: number): number;
+  /**
+   * The entries of the directory `dirFd` (not `.` and `..`), sorted as readdirSync sorts
+   * them, as records in `out`: inode (u64 LE), name length (u16 LE), d_type (u8), flags
+   * (u8: 0x80 when the name is not ASCII), the name. The bytes used; `tooSmall` with the
+   * size needed in out's first four bytes (u32 LE); `undecided` on file systems other than
+   * local ones; or a negated errno.
+   */
+  list(dirFd: number, out: Buffer): number;
   /** A new set of kept directories; null when the addon cannot make one. */
   keptCreate(): KeptDirectories | null;
   /** Closes every kept fd and the inotify instance; the set keeps again when next used. */
@@ -69,6 +88,8 @@ interface NativeModule extends NativeBeneath {
 const escaped = -5001;
 /** The addon leaves this path to the JavaScript resolver. */
 export const undecided = -5002;
+/** The output buffer of `list` is too small. */
+export const tooSmall = -5003;
 
 const addonFile = join("native", "build", "Release", "witx_wasi_native.node");
 
@@ -104,4 +125,20 @@ function findAddon(): string | null {
 /** The WASI errno for a negative answer other than `undecided`. */
 export function nativeErrno(code: number): Errno {
   return code === escaped ? errno.notcapable : errno[errnoNameOfPosixNumber(-code)];
+}
+
+let codeNames: Map<number, string> | undefined;
+
+/**
+ * A negated errno from the addon's read or write as the error Node's fs would
+ * have thrown (`code`, negative `errno`), so that the callers' error handling
+ * (EAGAIN, ESPIPE, the errno mapping) is the same for both ways of calling.
+ */
+export function nativeSystemError(code: number, syscall: string): Error {
+  if (codeNames === undefined) {
+    codeNames = new Map();
+    for (const [name, value] of Object.entries(osConstants.errno)) if (!codeNames.has(value)) codeNames.set(value, name);
+  }
+  const name = codeNames.get(-code) ?? "EIO";
+  return Object.assign(new Error(`${name}: ${syscall}`), { code: name, errno: code, syscall });
 }

@@ -32,10 +32,13 @@ import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
 import { errnoOf } from "./errno-of.js";
 import { maxFileOffset, maxSafeOffset, readBuffers, writeBuffers } from "./io.js";
+import type { NativeBeneath } from "./native-beneath.js";
 import { readWaiting, writeWaiting } from "./stream-io.js";
 
 export class StdioStream extends BaseDescription {
   private readonly recvResult: [number, Roflags] = [0, 0];
+  /** The addon for reads and writes (io.ts), or null for node:fs; looked up at the first, not at start-up. */
+  private native: NativeBeneath | null | undefined;
 
   constructor(
     readonly fd: number,
@@ -43,6 +46,11 @@ export class StdioStream extends BaseDescription {
     private readonly environment: NodeFsEnvironment,
   ) {
     super();
+  }
+
+  private get nativeIo(): NativeBeneath | null {
+    if (this.native === undefined) this.native = this.environment.nativeIo;
+    return this.native;
   }
 
   private get isSocket(): boolean {
@@ -55,7 +63,7 @@ export class StdioStream extends BaseDescription {
 
   override read(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
     try {
-      result.value = readWaiting(this.fd, buffers, flags);
+      result.value = readWaiting(this.fd, buffers, flags, this.nativeIo);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -64,7 +72,7 @@ export class StdioStream extends BaseDescription {
 
   override write(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
     try {
-      result.value = writeWaiting(this.fd, buffers, flags);
+      result.value = writeWaiting(this.fd, buffers, flags, this.nativeIo);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -79,7 +87,7 @@ export class StdioStream extends BaseDescription {
       return errno.success;
     }
     try {
-      result.value = readBuffers(this.fd, buffers, Number(offset));
+      result.value = readBuffers(this.fd, buffers, Number(offset), this.nativeIo);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
@@ -91,7 +99,7 @@ export class StdioStream extends BaseDescription {
     if (offset > maxFileOffset) return errno.inval;
     if (offset > maxSafeOffset) return errno.fbig;
     try {
-      result.value = writeBuffers(this.fd, buffers, Number(offset));
+      result.value = writeBuffers(this.fd, buffers, Number(offset), this.nativeIo);
       return errno.success;
     } catch (error) {
       return errnoOf(error);
