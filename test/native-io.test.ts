@@ -6,10 +6,10 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { errno, fdflags, filetype } from "../src/generated/preview1/types.js";
 import { nativeBeneath, undecided } from "../src/impl/node/native-beneath.js";
-import { Harness, OFLAGS, makeTempDir, parseDirents } from "./support/node-host-harness.js";
+import { Harness, OFLAGS, perTestDirectory, parseDirents } from "./support/node-host-harness.js";
 
 const linux = process.platform === "linux" && fs.existsSync("/proc/self/fd");
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_NONBLOCK } = fs.constants;
@@ -19,29 +19,12 @@ const ESPIPE = 29;
 const EPIPE = 32;
 const EAGAIN = 11;
 
-let dir: string;
-let cleanup: () => void;
-const opened: number[] = [];
-const harnesses: Harness[] = [];
-
-beforeEach(() => {
-  [dir, cleanup] = makeTempDir("native-io-");
-});
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.close();
-  for (const fd of opened.splice(0)) fs.closeSync(fd);
-  cleanup();
-});
-
-function open(file: string, flags: number): number {
-  const fd = fs.openSync(file, flags);
-  opened.push(fd);
-  return fd;
-}
+const scratch = perTestDirectory("native-io-");
+const { open } = scratch;
 
 /** A FIFO in the test's directory (Node has no mkfifo; coreutils' is on every Linux this suite runs on). */
 function fifo(): string {
-  const file = path.join(dir, "fifo");
+  const file = path.join(scratch.dir, "fifo");
   execFileSync("mkfifo", [file]);
   return file;
 }
@@ -55,12 +38,12 @@ describe.runIf(linux)("the addon's read and write", () => {
 
   it("pread and pwrite at a position, read and write at the OS offset (-1)", () => {
     const native = addon();
-    const fd = open(path.join(dir, "f"), O_RDWR | O_CREAT);
+    const fd = open(path.join(scratch.dir, "f"), O_RDWR | O_CREAT);
     const bytes = new TextEncoder().encode("hello, world");
     expect(native.write(fd, bytes, 0, 5, -1)).toBe(5);
     expect(native.write(fd, bytes, 5, 7, -1)).toBe(7);
     expect(native.write(fd, bytes, 0, 5, 20)).toBe(5);
-    expect(fs.readFileSync(path.join(dir, "f"), "latin1")).toBe(`hello, world${"\0".repeat(8)}hello`);
+    expect(fs.readFileSync(path.join(scratch.dir, "f"), "latin1")).toBe(`hello, world${"\0".repeat(8)}hello`);
     const into = new Uint8Array(32);
     expect(native.read(fd, into, 2, 5, 7)).toBe(5);
     expect(new TextDecoder().decode(into.subarray(2, 7))).toBe("world");
@@ -73,24 +56,24 @@ describe.runIf(linux)("the addon's read and write", () => {
   it("answers a negated errno for a bad fd, a directory and a FIFO's position", () => {
     const native = addon();
     const bytes = new Uint8Array(8);
-    const closed = fs.openSync(path.join(dir, "g"), O_RDWR | O_CREAT);
+    const closed = fs.openSync(path.join(scratch.dir, "g"), O_RDWR | O_CREAT);
     fs.closeSync(closed);
     expect(native.read(closed, bytes, 0, 8, 0)).toBe(-EBADF);
     expect(native.write(closed, bytes, 0, 8, -1)).toBe(-EBADF);
     expect(native.read(-1, bytes, 0, 8, -1)).toBe(-EBADF);
-    expect(native.read(open(dir, O_RDONLY), bytes, 0, 8, -1)).toBe(-EISDIR);
+    expect(native.read(open(scratch.dir, O_RDONLY), bytes, 0, 8, -1)).toBe(-EISDIR);
     const file = fifo();
     const reader = open(file, O_RDONLY | O_NONBLOCK);
     const writer = open(file, O_WRONLY | O_NONBLOCK);
     expect(native.write(writer, bytes, 0, 8, 0)).toBe(-ESPIPE);
     expect(native.read(reader, bytes, 0, 8, -1)).toBe(-EAGAIN);
-    fs.closeSync(opened.splice(opened.indexOf(reader), 1)[0]);
+    scratch.closeNow(reader);
     expect(native.write(writer, bytes, 0, 8, -1)).toBe(-EPIPE);
   });
 
   it("leaves anything but a range inside a Uint8Array to node:fs (undecided)", () => {
     const native = addon();
-    const fd = open(path.join(dir, "h"), O_RDWR | O_CREAT);
+    const fd = open(path.join(scratch.dir, "h"), O_RDWR | O_CREAT);
     const bytes = new Uint8Array(new ArrayBuffer(16), 4, 8);
     for (const [offset, length] of [
       [0, 9],
@@ -107,12 +90,12 @@ describe.runIf(linux)("the addon's read and write", () => {
       expect(native.write(fd, other as unknown as Uint8Array, 0, 1, 0)).toBe(undecided);
     }
     expect(native.write(fd, bytes, 0, 8, 0)).toBe(8);
-    expect(fs.statSync(path.join(dir, "h")).size).toBe(8);
+    expect(fs.statSync(path.join(scratch.dir, "h")).size).toBe(8);
   });
 
   it("writes from and reads into views of wasm memory, also after it grew and the old view was detached", () => {
     const native = addon();
-    const fd = open(path.join(dir, "m"), O_RDWR | O_CREAT);
+    const fd = open(path.join(scratch.dir, "m"), O_RDWR | O_CREAT);
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
     const view = new Uint8Array(memory.buffer, 100, 4);
     view.set([1, 2, 3, 4]);
@@ -134,9 +117,8 @@ const modes = [
 
 describe.each(modes)("guest reads and writes ($name)", ({ nativeResolution }) => {
   function harness(options: ConstructorParameters<typeof Harness>[0] = {}): Harness {
-    const h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution, ...options });
-    harnesses.push(h);
-    return h;
+    const h = new Harness({ preopens: [["/sandbox", scratch.dir]], nativeResolution, ...options });
+    return scratch.keep(h);
   }
 
   it("write, pwrite, read and pread on a file keep the position", () => {
@@ -172,7 +154,7 @@ describe.each(modes)("guest reads and writes ($name)", ({ nativeResolution }) =>
     const writer = open(file, O_WRONLY | O_NONBLOCK);
     const h = harness({ stdout: writer });
     expect(h.write(1, "seen")).toEqual([errno.success, 4]);
-    fs.closeSync(opened.splice(opened.indexOf(reader), 1)[0]);
+    scratch.closeNow(reader);
     expect(h.write(1, "lost")[0]).toBe(errno.pipe);
     expect(h.write(1, "lost", "twice")[0]).toBe(errno.pipe);
   });
@@ -191,7 +173,7 @@ describe.each(modes)("guest reads and writes ($name)", ({ nativeResolution }) =>
   });
 
   it("stdout given as a host fd that is not open is refused at start with badf", () => {
-    const closed = fs.openSync(path.join(dir, "gone"), O_WRONLY | O_CREAT);
+    const closed = fs.openSync(path.join(scratch.dir, "gone"), O_WRONLY | O_CREAT);
     fs.closeSync(closed);
     expect(() => harness({ stdout: closed })).toThrow(/EBADF/);
   });
@@ -200,8 +182,8 @@ describe.each(modes)("guest reads and writes ($name)", ({ nativeResolution }) =>
 describe.runIf(linux)("directory listings read by the addon (getdents64) and by readdirSync", () => {
   /** fd_readdir of the preopen's `sub` from cookie 0 with a buffer of `size`, as raw bytes. */
   function listing(nativeResolution: boolean, size: number): Uint8Array {
-    const h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution });
-    harnesses.push(h);
+    const h = new Harness({ preopens: [["/sandbox", scratch.dir]], nativeResolution });
+    scratch.keep(h);
     const [error, fd] = h.open(3, "sub", { oflags: OFLAGS.directory });
     expect(error).toBe(errno.success);
     const [status, used, bytes] = h.readdirRaw(fd, size);
@@ -211,7 +193,7 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
   }
 
   it("agree: order, inodes, types, names that are not ASCII or not UTF-8", () => {
-    const sub = path.join(dir, "sub");
+    const sub = path.join(scratch.dir, "sub");
     fs.mkdirSync(sub);
     for (const name of ["b", "a", "B", "_", "zz", "ünïcødé", "日本語", "😀"]) fs.writeFileSync(path.join(sub, name), name);
     fs.mkdirSync(path.join(sub, "d"));
@@ -242,23 +224,23 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
 
   it("lists from the start whatever the fd's offset, and through an O_PATH fd (opened again)", () => {
     const native = nativeBeneath()!;
-    for (const name of ["x", "y", "z"]) fs.writeFileSync(path.join(dir, name), "");
+    for (const name of ["x", "y", "z"]) fs.writeFileSync(path.join(scratch.dir, name), "");
     const records = (fd: number) => {
       const out = Buffer.alloc(4096);
       const length = native.list(fd, out);
       expect(length).toBeGreaterThan(0);
       return out.subarray(0, length).toString("latin1");
     };
-    const fd = open(dir, O_RDONLY);
+    const fd = open(scratch.dir, O_RDONLY);
     const first = records(fd);
     expect(records(fd)).toBe(first);
     const oPath = 0o10000000;
-    expect(records(open(dir, O_RDONLY | oPath))).toBe(first);
-    expect(native.list(open(path.join(dir, "x"), O_RDONLY), Buffer.alloc(4096))).toBe(-20);
+    expect(records(open(scratch.dir, O_RDONLY | oPath))).toBe(first);
+    expect(native.list(open(path.join(scratch.dir, "x"), O_RDONLY), Buffer.alloc(4096))).toBe(-20);
   });
 
   it("agree for a directory whose entries do not fit the addon's first buffer (64 KiB)", () => {
-    const sub = path.join(dir, "sub");
+    const sub = path.join(scratch.dir, "sub");
     fs.mkdirSync(sub);
     // 600 names of 200 bytes: about 127 kB of records.
     for (let i = 0; i < 600; i++) fs.writeFileSync(path.join(sub, `${String(i).padStart(4, "0")}${"n".repeat(196)}`), "");
@@ -270,16 +252,16 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
 
 describe.each(modes)("a listing of a directory removed while open ($name)", ({ nativeResolution }) => {
   it("has only . and .., with .. at the inode of the directory it was in", () => {
-    fs.mkdirSync(path.join(dir, "gone"));
-    const h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution });
-    harnesses.push(h);
+    fs.mkdirSync(path.join(scratch.dir, "gone"));
+    const h = new Harness({ preopens: [["/sandbox", scratch.dir]], nativeResolution });
+    scratch.keep(h);
     const [error, fd] = h.open(3, "gone", { oflags: OFLAGS.directory });
     expect(error).toBe(errno.success);
-    const self = fs.statSync(path.join(dir, "gone"), { bigint: true }).ino;
-    fs.rmdirSync(path.join(dir, "gone"));
+    const self = fs.statSync(path.join(scratch.dir, "gone"), { bigint: true }).ino;
+    fs.rmdirSync(path.join(scratch.dir, "gone"));
     expect(h.readdirAll(fd).map((entry) => [entry.name, entry.d_ino])).toEqual([
       [".", self],
-      ["..", fs.statSync(dir, { bigint: true }).ino],
+      ["..", fs.statSync(scratch.dir, { bigint: true }).ino],
     ]);
   });
 });

@@ -6,40 +6,22 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { errno, fdflags, filetype, rights } from "../src/generated/preview1/types.js";
-import { Harness, makeTempDir } from "./support/node-host-harness.js";
+import { Harness, perTestDirectory } from "./support/node-host-harness.js";
 
 const { O_RDONLY, O_WRONLY, O_NONBLOCK, O_RDWR } = fs.constants;
-let dir: string;
-let cleanup: () => void;
-const opened: number[] = [];
-const harnesses: Harness[] = [];
-
-beforeEach(() => {
-  [dir, cleanup] = makeTempDir("node-host-stdio-");
-});
-afterEach(() => {
-  for (const h of harnesses.splice(0)) h.close();
-  for (const fd of opened.splice(0)) fs.closeSync(fd);
-  cleanup();
-});
-
-function open(file: string, flags: number): number {
-  const fd = fs.openSync(file, flags);
-  opened.push(fd);
-  return fd;
-}
+const scratch = perTestDirectory("node-host-stdio-");
+const { open } = scratch;
 
 function harness(options: ConstructorParameters<typeof Harness>[0]): Harness {
   const h = new Harness(options);
-  harnesses.push(h);
-  return h;
+  return scratch.keep(h);
 }
 
 /** A FIFO with both ends open and non-blocking, as Node leaves pipes it uses. */
 function nonBlockingPipe(): { read: number; write: number } {
-  const fifo = path.join(dir, "fifo");
+  const fifo = path.join(scratch.dir, "fifo");
   execFileSync("mkfifo", [fifo]);
   const read = open(fifo, O_RDONLY | O_NONBLOCK);
   const write = open(fifo, O_WRONLY | O_NONBLOCK);
@@ -63,8 +45,8 @@ function inWorker(body: string, workerData: unknown): Promise<unknown> {
 
 describe("stdin redirected from a file", () => {
   it("reads in order at the OS offset, is a regular file without seek rights", () => {
-    fs.writeFileSync(path.join(dir, "in.txt"), "line one\nline two\n");
-    const stdin = open(path.join(dir, "in.txt"), O_RDONLY);
+    fs.writeFileSync(path.join(scratch.dir, "in.txt"), "line one\nline two\n");
+    const stdin = open(path.join(scratch.dir, "in.txt"), O_RDONLY);
     const h = harness({ stdin });
     expect(h.read(0, 9)).toEqual([errno.success, "line one\n"]);
     expect(h.read(0, 100)).toEqual([errno.success, "line two\n"]);

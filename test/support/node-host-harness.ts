@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { createPreview1Imports, type Preview1Imports } from "../../src/generated/preview1/glue.js";
 import {
   direntCodec,
@@ -295,6 +296,44 @@ export function parseDirents(bytes: Uint8Array): { whole: (Dirent & { name: stri
 export function makeTempDir(prefix: string): [dir: string, cleanup: () => void] {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
   return [dir, () => fs.rmSync(dir, { recursive: true, force: true })];
+}
+
+/**
+ * A fresh temporary directory for each test of the calling file, and after each
+ * test the harnesses it kept closed, the host fds it opened closed and the
+ * directory removed, so a failing test leaks nothing into the next.
+ */
+export function perTestDirectory(prefix: string) {
+  let cleanup = () => {};
+  const opened: number[] = [];
+  const harnesses: Harness[] = [];
+  const scratch = {
+    dir: "",
+    /** fs.openSync, closed after the test. */
+    open(file: string, flags: number): number {
+      const fd = fs.openSync(file, flags);
+      opened.push(fd);
+      return fd;
+    },
+    /** Closes `fd` (one `open` gave) now, e.g. to make a pipe's reader go away. */
+    closeNow(fd: number): void {
+      fs.closeSync(opened.splice(opened.indexOf(fd), 1)[0]);
+    },
+    /** Closes `harness` after the test. */
+    keep(harness: Harness): Harness {
+      harnesses.push(harness);
+      return harness;
+    },
+  };
+  beforeEach(() => {
+    [scratch.dir, cleanup] = makeTempDir(prefix);
+  });
+  afterEach(() => {
+    for (const h of harnesses.splice(0)) h.close();
+    for (const fd of opened.splice(0)) fs.closeSync(fd);
+    cleanup();
+  });
+  return scratch;
 }
 
 /**
