@@ -372,8 +372,9 @@ function reachedModules(metafile, starts) {
 }
 
 /**
- * Strips the comments from declaration files. Used for preview0's, whose documentation
- * repeats preview1's nearly word for word (the same witx docs).
+ * Strips the comments from declaration files, printing them anew. Used for preview0's,
+ * whose documentation repeats preview1's nearly word for word (the same witx docs), and
+ * for the files docsOfExportsOnly leaves without any.
  */
 function withoutComments(files) {
   const printer = ts.createPrinter({ removeComments: true });
