@@ -410,12 +410,17 @@ function docsOfExportsOnly(directory, entryNames) {
     documented.add(declaration);
     if (ts.isVariableDeclaration(declaration)) documented.add(declaration.parent.parent);
   };
+  // The tables generated beside each witx type (`errnoNames`, `rightsAll`, `filestatOffsets`) carry one
+  // templated sentence each, which their names and types already say: 0.6 kB packed for 39 of them.
+  const isGeneratedTable = (symbol) =>
+    /(?:Names|All|Offsets)$/.test(symbol.name) &&
+    (symbol.declarations ?? []).every((declaration) => /[\\/]generated[\\/]/.test(declaration.getSourceFile().fileName));
   const seen = new Set();
   const visit = (exported) => {
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     if (seen.has(symbol)) return;
     seen.add(symbol);
-    for (const declaration of symbol.declarations ?? []) document(declaration);
+    if (!isGeneratedTable(symbol)) for (const declaration of symbol.declarations ?? []) document(declaration);
     const members = [];
     if (symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))
       members.push(...checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol)));
