@@ -292,7 +292,7 @@ await build({
 
 pruneDeclarations("dist/types", Object.keys(entries));
 withoutComments(listFiles(join(root, "dist/types/generated/preview0")));
-withoutComments(declarationsOfNoExport("dist/types", Object.keys(entries)));
+docsOfExportsOnly("dist/types", Object.keys(entries));
 // tsc indents declarations by four spaces a level; a tab a level reads the same and packs smaller.
 for (const file of listFiles(join(root, "dist/types"))) {
   const text = readFileSync(file, "utf8");
@@ -372,10 +372,9 @@ function reachedModules(metafile, starts) {
 }
 
 /**
- * Strips the comments from declaration files. Used for preview0's, whose documentation
- * repeats preview1's nearly word for word (the same witx docs), and for the files that
- * declare nothing an entry point exports (they are there because an exported type
- * mentions one of their types, and no editor shows their comments to a user).
+ * Strips the comments from declaration files, printing them anew. Used for preview0's,
+ * whose documentation repeats preview1's nearly word for word (the same witx docs), and
+ * for the files docsOfExportsOnly leaves without any.
  */
 function withoutComments(files) {
   const printer = ts.createPrinter({ removeComments: true });
@@ -385,8 +384,16 @@ function withoutComments(files) {
   }
 }
 
-/** The declaration files in `directory` where no name the entry points export (namespaces' members included) is declared. */
-function declarationsOfNoExport(directory, entryNames) {
+/**
+ * Keeps the doc comments an editor shows a user: those of the names the entry points
+ * export (namespaces' members included) and of their types' public members, inherited
+ * ones included (WASI's methods are documented on its base class). The rest is dropped:
+ * module overviews, private and protected members, and the declarations that are there
+ * only because an exported type mentions them (a platform's setup, the trace's
+ * formatters, a pointer factory). Their comments speak to whoever changes the source,
+ * which has them; the package carried ~9 kB of them.
+ */
+function docsOfExportsOnly(directory, entryNames) {
   const base = join(root, directory);
   const entryFiles = entryNames.map((name) => join(base, `${name}.d.ts`));
   const program = ts.createProgram(entryFiles, {
@@ -397,18 +404,78 @@ function declarationsOfNoExport(directory, entryNames) {
     noEmit: true,
   });
   const checker = program.getTypeChecker();
-  const declaring = new Set(entryFiles);
+  const documented = new Set();
+  // A variable's doc comment belongs to its statement (`export declare const x`).
+  const document = (declaration) => {
+    documented.add(declaration);
+    if (ts.isVariableDeclaration(declaration)) documented.add(declaration.parent.parent);
+  };
+  // The tables generated beside each witx type (`errnoNames`, `rightsAll`, `filestatOffsets`) carry one
+  // templated sentence each, which their names and types already say: 0.6 kB packed for 39 of them.
+  const isGeneratedTable = (symbol) =>
+    /(?:Names|All|Offsets)$/.test(symbol.name) &&
+    (symbol.declarations ?? []).every((declaration) => /[\\/]generated[\\/]/.test(declaration.getSourceFile().fileName));
   const seen = new Set();
   const visit = (exported) => {
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     if (seen.has(symbol)) return;
     seen.add(symbol);
-    for (const declaration of symbol.declarations ?? []) declaring.add(declaration.getSourceFile().fileName);
+    if (!isGeneratedTable(symbol)) for (const declaration of symbol.declarations ?? []) document(declaration);
+    const members = [];
+    if (symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface | ts.SymbolFlags.TypeAlias))
+      members.push(...checker.getPropertiesOfType(checker.getDeclaredTypeOfSymbol(symbol)));
+    if (symbol.flags & ts.SymbolFlags.Class) members.push(...checker.getPropertiesOfType(checker.getTypeOfSymbol(symbol)));
+    for (const member of members) for (const declaration of member.declarations ?? []) document(declaration);
     if (symbol.flags & ts.SymbolFlags.Module) for (const member of checker.getExportsOfModule(symbol)) visit(member);
   };
   for (const file of entryFiles)
     for (const exported of checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)))) visit(exported);
-  return listFiles(base).filter((file) => !declaring.has(file.replaceAll("\\", "/")) && !declaring.has(file));
+  const hidden = (node) =>
+    ts.canHaveModifiers(node) &&
+    (ts.getModifiers(node) ?? []).some(
+      (modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword || modifier.kind === ts.SyntaxKind.ProtectedKeyword,
+    );
+  for (const file of listFiles(base)) {
+    const source = program.getSourceFile(file.replaceAll("\\", "/")) ?? program.getSourceFile(file);
+    if (source === undefined) throw new Error(`${file}: not reached from the entry points' declarations`);
+    const text = source.text;
+    // The doc comments that lead a kept node; every other one in the file goes. A comment
+    // leads the outermost node starting where it ends, so it is judged once, by that node.
+    const keptAt = new Set();
+    const judged = new Set();
+    const walk = (node, insideDocumented) => {
+      const keeps = (insideDocumented || documented.has(node)) && !hidden(node);
+      if (!judged.has(node.pos)) {
+        judged.add(node.pos);
+        if (keeps) for (const range of ts.getLeadingCommentRanges(text, node.pos) ?? []) keptAt.add(range.pos);
+      }
+      ts.forEachChild(node, (child) => walk(child, keeps));
+    };
+    ts.forEachChild(source, (child) => walk(child, false));
+    const dropped = [];
+    const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+    for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan())
+      if (
+        token === ts.SyntaxKind.MultiLineCommentTrivia &&
+        scanner.getTokenText().startsWith("/**") &&
+        !keptAt.has(scanner.getTokenStart())
+      )
+        dropped.push({ pos: scanner.getTokenStart(), end: scanner.getTokenEnd() });
+    if (dropped.length === 0) continue;
+    let kept = "";
+    let from = 0;
+    for (const range of dropped) {
+      // The comment's own lines go with it: its indentation before, its line break after.
+      let start = range.pos;
+      while (start > from && (text[start - 1] === "\t" || text[start - 1] === " ")) start--;
+      kept += text.slice(from, start);
+      from = text[range.end] === "\n" ? range.end + 1 : range.end;
+    }
+    kept += text.slice(from);
+    writeFileSync(file, kept);
+    // A file left without comments is printed anew, as tsc would have without them (comments in parameter lists leave ragged lines).
+    if (!kept.includes("/**")) withoutComments([file]);
+  }
 }
 
 /** Deletes the declaration files that no entry point's declarations import. */

@@ -7,7 +7,9 @@
  * a preopen's name, args and environment strings) shown after it succeeded.
  * It is generated from the same host view as the glue, so a new witx function
  * is traced without hand-written code; tracing off means the wrapper is simply
- * not used, which costs nothing.
+ * not used, which costs nothing. Each call is a line of data in the notation of
+ * src/runtime/traced-imports.ts, whose one wrapper serves every call and both
+ * versions: a function per call made each version's module 8 kB (21 kB of source).
  */
 import { byteBufferFields } from "../abi/byte-buffers.js";
 import type { HostArgument, HostView } from "../abi/host-view.js";
@@ -17,26 +19,10 @@ import type { Target } from "../targets.js";
 import type { EmitAbi, EmitModel, EmittedFile } from "./emitter.js";
 import { variableName } from "./names.js";
 import { codecExpression } from "./ts-types.js";
-import { MAX_LINE } from "./render.js";
-import { indentLines, wrapList } from "./wrap.js";
+import { wrapList } from "./wrap.js";
 
-const FORMATTERS = [
-  "formatAddress",
-  "formatBufferList",
-  "formatByteRange",
-  "formatEnum",
-  "formatFlags",
-  "formatReceived",
-  "formatRights",
-  "formatStored",
-  "formatString",
-  "formatStringTable",
-  "formatWritten",
-  "traceCall",
-];
-
-/** Columns of a traced function's statements: inside the wrapper, the returned object, the method. */
-const BODY_INDENT = 6;
+/** The column of the calls' entries, inside the `calls` object. */
+const ENTRY_INDENT = 2;
 
 export function emitTrace(target: Target, model: EmitModel, abi: EmitAbi): EmittedFile {
   const signature = wrapList(
@@ -46,102 +32,92 @@ export function emitTrace(target: Target, model: EmitModel, abi: EmitAbi): Emitt
     0,
   );
   const fieldTables = new Map<string, string>();
-  const functions = abi.views.map((view) => tracedFunction(view, fieldTables));
+  const entries = abi.views.map((view) => tracedCall(view, fieldTables));
   return {
     name: "trace.ts",
     purpose: `Call tracing for ${model.module.name}: named, decoded arguments and results.`,
     imports: [
       {
         from: "../../runtime/index.js",
-        names: [...FORMATTERS, "FieldFormatters", "GuestMemory", "TraceEvent", "u8Codec", "u16Codec", "u32Codec", "u64Codec"],
+        names: ["formatEnum", "formatFlags", "formatRights", "FieldFormatters", "GuestMemory", "TraceEvent"],
       },
+      // Not through the runtime's index, which the Node bundle loads at import: the wrapper comes with the trace modules.
+      { from: "../../runtime/traced-imports.js", names: ["traceImports", "TracedCall"] },
       { from: "./types.js", namespace: "t" },
       { from: "./glue.js", names: [target.importsType] },
     ],
     declarations: [
       ...fieldTables.values(),
       [
+        "/** How each call is shown, in the notation of src/runtime/traced-imports.ts, and the tables it takes. */",
+        `const calls: Record<keyof ${target.importsType}, TracedCall> = {`,
+        ...entries,
+        "};",
+      ].join("\n"),
+      [
         `/** Wraps \`imports\` so that every call and its outcome is passed to \`log\` as one event. */`,
         ...signature,
-        `  return {`,
-        functions.join("\n\n"),
-        `  };`,
-        `}`,
+        "  return traceImports(imports, memory, log, calls, t.errnoNames);",
+        "}",
       ].join("\n"),
     ],
   };
 }
 
-function tracedFunction(view: HostView, fieldTables: Map<string, string>): string {
-  const params = view.lowered.params.map((param) => `${variableName(param.name)}: ${param.core === "i64" ? "bigint" : "number"}`);
-  const args = view.lowered.params.map((param) => variableName(param.name));
-  const described = view.arguments.map((argument) => `${argument.param.name}: ${describeArgument(argument)}`);
-  const lines = wrapList("const args = {", described, ";", BODY_INDENT);
-  if (view.lowered.func.noreturn) {
-    // Logged before the call, which does not come back.
-    lines.push(
-      ...wrapList(
-        "log({",
-        [`function: "${view.name}"`, "arguments: args", "result: null", "threw: false", "duration: 0"],
-        ");",
-        BODY_INDENT,
-      ),
-      ...wrapList(`return imports.${view.name}(`, args, ";", BODY_INDENT),
-    );
-  } else {
-    const results = view.lowered.errorType === null ? null : successValues(view, fieldTables);
-    lines.push(...traceCallLines(view.name, args, results === null ? "null" : "t.errnoNames", results ?? []));
+/** The entry of `calls` for one function: its notation, then the tables it names. */
+function tracedCall(view: HostView, fieldTables: Map<string, string>): string {
+  const core = view.lowered.params.map((param) => variableName(param.name));
+  const at = (name: string) => {
+    const index = core.indexOf(variableName(name));
+    if (index === -1) throw new Error(`${view.name}: ${name} is not a core parameter`);
+    return index;
+  };
+  const tables: string[] = [];
+  const items = view.arguments.map((argument) => `${argument.param.name}=${argumentItem(argument, at, tables)}`);
+  if (view.lowered.func.noreturn) items.unshift("!");
+  else if (view.lowered.errorType === null)
+    throw new Error(`${view.name}: the trace notation has no form for a function that returns without an errno`);
+  else {
+    const results = successItems(view, at, fieldTables, tables);
+    if (results.length > 0) items.push("->", ...results);
   }
-  const result = view.lowered.func.noreturn ? "never" : view.lowered.results.length === 0 ? "void" : "number";
-  const signature = wrapList(`${view.name}(`, params, `: ${result} {`, 4);
-  return [...indentLines(signature, 4), ...indentLines(lines, BODY_INDENT), `    },`].join("\n");
-}
-
-/** `return traceCall(...)` for import `name`, with the decoders of a successful call's results last, one per line. */
-function traceCallLines(name: string, args: readonly string[], errnoNames: string, results: readonly string[]): string[] {
-  const traced = ["log", `"${name}"`, "args", `() => imports.${name}(${args.join(", ")})`, errnoNames];
-  const decoded = results.map((value) => `${value},`);
-  const head = `return traceCall(${traced.join(", ")}${results.length === 0 ? ");" : ", () => ["}`;
-  if (BODY_INDENT + head.length <= MAX_LINE) return results.length === 0 ? [head] : [head, ...indentLines(decoded, 2), "]);"];
-  return [
-    "return traceCall(",
-    ...indentLines(["log,", `"${name}",`, "args,"], 2),
-    ...indentLines(wrapList(`() => imports.${name}(`, args, ",", BODY_INDENT + 2), 2),
-    `  ${errnoNames},`,
-    ...(results.length === 0 ? [] : ["  () => [", ...indentLines(decoded, 4), "  ],"]),
-    ");",
-  ];
+  const entry = [JSON.stringify(items.join(" ")), ...tables];
+  return wrapList(`${view.name}: [`, entry, ",", ENTRY_INDENT)
+    .map((line) => `${" ".repeat(ENTRY_INDENT)}${line}`)
+    .join("\n");
 }
 
 /**
- * What a successful call gives back, decoded: each result read through its codec
- * (fields decoded by name), then what the call wrote into the guest's buffers.
+ * What a successful call gives back: each result read through its codec (fields
+ * decoded by name), then what the call wrote into the guest's buffers.
  */
-function successValues(view: HostView, fieldTables: Map<string, string>): string[] {
+function successItems(view: HostView, at: (name: string) => number, fieldTables: Map<string, string>, tables: string[]): string[] {
   const outs = view.outs.map((out) => {
     const codec = codecExpression(out.type, "t.");
-    if (codec === null) return `formatAddress(${variableName(out.name)})`;
+    if (codec === null) return `a${at(out.name)}`;
+    tables.push(codec);
     const table = fieldTable(out.type, fieldTables);
-    return `formatStored(memory, ${codec}, ${variableName(out.name)}${table === null ? "" : `, ${table}`})`;
+    if (table === null) return `S${at(out.name)}`;
+    tables.push(table);
+    return `F${at(out.name)}`;
   });
   // The first result of a call that fills buffers is how many bytes it wrote (nread, bufused).
-  const count = view.outs.length > 0 && isSize(view.outs[0].type) ? variableName(view.outs[0].name) : null;
+  const count = view.outs.length > 0 && isSize(view.outs[0].type) ? at(view.outs[0].name) : null;
   const written: string[] = [];
   for (const argument of view.arguments) {
     if (argument.kind === "buffers" && !isConstantBufferList(argument) && count !== null) {
       const { size, pointerOffset, lengthOffset } = argument.element;
-      const place = `${variableName(argument.pointer.name)}, ${variableName(argument.length.name)}`;
-      written.push(`\`data \${formatReceived(memory, ${place}, ${size}, ${pointerOffset}, ${lengthOffset}, ${count})}\``);
+      written.push(`D${[at(argument.pointer.name), at(argument.length.name), size, pointerOffset, lengthOffset, count].join(",")}`);
     } else if (argument.kind === "bytes") {
-      const place = `${variableName(argument.pointer.name)}, ${variableName(argument.length.name)}`;
-      written.push(`\`${argument.param.name} \${formatWritten(memory, ${place}${count === null ? "" : `, ${count}`})}\``);
+      const place = [at(argument.pointer.name), at(argument.length.name), ...(count === null ? [] : [count])];
+      written.push(`${argument.param.name}=W${place.join(",")}`);
     }
   }
   // args_get/environ_get: a table of pointers to u8 strings, and the buffer they point into.
   const pointers = view.arguments.filter((argument) => argument.kind === "pointer");
   if (pointers.length === 2 && isPointerTo(pointers[0].param.type, "pointer") && isPointerTo(pointers[1].param.type, "builtin")) {
-    const [table, buffer] = pointers.map((argument) => (argument.kind === "pointer" ? variableName(argument.abi.name) : ""));
-    written.push(`formatStringTable(memory, ${table}, ${buffer})`);
+    const [table, buffer] = pointers.map((argument) => (argument.kind === "pointer" ? at(argument.abi.name) : -1));
+    written.push(`T${table},${buffer}`);
   }
   return [...outs, ...written];
 }
@@ -204,39 +180,40 @@ function fieldTable(ref: TypeRef, fieldTables: Map<string, string>): string | nu
   return name;
 }
 
-function describeArgument(argument: HostArgument): string {
+/** An argument's item in the notation, after its `name=`; the names table it takes goes into `tables`. */
+function argumentItem(argument: HostArgument, at: (name: string) => number, tables: string[]): string {
   switch (argument.kind) {
     case "value": {
-      const name = variableName(argument.abi.name);
+      const index = at(argument.abi.name);
       const ref = argument.param.type;
       const type = resolve(ref);
-      const decoder = ref.kind === "named" && (type.kind === "enum" || type.kind === "flags") ? namedDecoder(ref, name) : null;
-      if (decoder !== null) return decoder;
+      if (ref.kind === "named" && (type.kind === "enum" || type.kind === "flags")) {
+        tables.push(`t.${ref.name}Names`);
+        return `${type.kind === "enum" ? "e" : ref.name === "rights" ? "r" : "f"}${index}`;
+      }
       switch (argument.check.kind) {
         case "unsigned32":
-          return `String(${name} >>> 0)`;
+          return `u${index}`;
         case "narrow":
-          return `String(${name} & 0x${argument.check.mask.toString(16)})`;
+          return `m${index},${argument.check.mask}`;
         case "unsigned64":
-          return `String(BigInt.asUintN(64, ${name}))`;
+          return `U${index}`;
         default:
-          return `String(${name})`;
+          return `d${index}`;
       }
     }
     case "string":
-      return `formatString(memory, ${variableName(argument.pointer.name)}, ${variableName(argument.length.name)})`;
+      return `s${at(argument.pointer.name)},${at(argument.length.name)}`;
     case "bytes":
-      return `formatByteRange(${variableName(argument.pointer.name)}, ${variableName(argument.length.name)})`;
+      return `y${at(argument.pointer.name)},${at(argument.length.name)}`;
     case "buffers": {
-      const constant = isConstantBufferList(argument);
       const { size, pointerOffset, lengthOffset } = argument.element;
-      const pointer = variableName(argument.pointer.name);
-      const length = variableName(argument.length.name);
-      return `formatBufferList(memory, ${pointer}, ${length}, ${size}, ${pointerOffset}, ${lengthOffset}, ${constant})`;
+      const constant = isConstantBufferList(argument) ? 1 : 0;
+      return `b${[at(argument.pointer.name), at(argument.length.name), size, pointerOffset, lengthOffset, constant].join(",")}`;
     }
     case "records":
-      return `\`\${formatAddress(${variableName(argument.pointer.name)})}[\${${variableName(argument.length.name)} >>> 0}]\``;
+      return `l${at(argument.pointer.name)},${at(argument.length.name)}`;
     case "pointer":
-      return `formatAddress(${variableName(argument.abi.name)})`;
+      return `a${at(argument.abi.name)}`;
   }
 }

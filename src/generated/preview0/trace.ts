@@ -3,21 +3,10 @@
 // @generated from witx/preview0/typenames.witx (sha256 ddf0be9de45f4d88200f9f71f6ba30ceead9f5fb391a9bb17588b9c8b272ca92)
 // @generated from witx/preview0/wasi_unstable.witx (sha256 ed26a69100d973f4b2cd4daccfcf5d4421ba8144a44587e422c128b5435b7836)
 
-import {
-  formatAddress,
-  formatBufferList,
-  formatByteRange,
-  formatEnum,
-  formatFlags,
-  formatReceived,
-  formatRights,
-  formatStored,
-  formatString,
-  formatStringTable,
-  formatWritten,
-  traceCall,
-} from "../../runtime/index.js";
+import { formatEnum, formatFlags, formatRights } from "../../runtime/index.js";
 import type { FieldFormatters, GuestMemory, TraceEvent } from "../../runtime/index.js";
+import { traceImports } from "../../runtime/traced-imports.js";
+import type { TracedCall } from "../../runtime/traced-imports.js";
 import * as t from "./types.js";
 import type { Preview0Imports } from "./glue.js";
 
@@ -44,558 +33,78 @@ const roflagsFields: FieldFormatters = {
   "": (value) => formatFlags(t.roflagsNames, value),
 };
 
+/** How each call is shown, in the notation of src/runtime/traced-imports.ts, and the tables it takes. */
+const calls: Record<keyof Preview0Imports, TracedCall> = {
+  args_get: ["argv=a0 argv_buf=a1 -> T0,1"],
+  args_sizes_get: ["-> S0 S1", t.sizeCodec, t.sizeCodec],
+  environ_get: ["environ=a0 environ_buf=a1 -> T0,1"],
+  environ_sizes_get: ["-> S0 S1", t.sizeCodec, t.sizeCodec],
+  clock_res_get: ["id=e0 -> S1", t.clockidNames, t.timestampCodec],
+  clock_time_get: ["id=e0 precision=U1 -> S2", t.clockidNames, t.timestampCodec],
+  fd_advise: ["fd=u0 offset=U1 len=U2 advice=e3", t.adviceNames],
+  fd_allocate: ["fd=u0 offset=U1 len=U2"],
+  fd_close: ["fd=u0"],
+  fd_datasync: ["fd=u0"],
+  fd_fdstat_get: ["fd=u0 -> F1", t.fdstatCodec, fdstatFields],
+  fd_fdstat_set_flags: ["fd=u0 flags=f1", t.fdflagsNames],
+  fd_fdstat_set_rights: ["fd=u0 fs_rights_base=r1 fs_rights_inheriting=r2", t.rightsNames, t.rightsNames],
+  fd_filestat_get: ["fd=u0 -> F1", t.filestatCodec, filestatFields],
+  fd_filestat_set_size: ["fd=u0 size=U1"],
+  fd_filestat_set_times: ["fd=u0 atim=U1 mtim=U2 fst_flags=f3", t.fstflagsNames],
+  fd_pread: ["fd=u0 iovs=b1,2,8,0,4,0 offset=U3 -> S4 D1,2,8,0,4,4", t.sizeCodec],
+  fd_prestat_get: ["fd=u0 -> F1", t.prestatCodec, prestatFields],
+  fd_prestat_dir_name: ["fd=u0 path=y1,2 -> path=W1,2"],
+  fd_pwrite: ["fd=u0 iovs=b1,2,8,0,4,1 offset=U3 -> S4", t.sizeCodec],
+  fd_read: ["fd=u0 iovs=b1,2,8,0,4,0 -> S3 D1,2,8,0,4,3", t.sizeCodec],
+  fd_readdir: ["fd=u0 buf=y1,2 cookie=U3 -> S4 buf=W1,2,4", t.sizeCodec],
+  fd_renumber: ["fd=u0 to=u1"],
+  fd_seek: ["fd=u0 offset=d1 whence=e2 -> S3", t.whenceNames, t.filesizeCodec],
+  fd_sync: ["fd=u0"],
+  fd_tell: ["fd=u0 -> S1", t.filesizeCodec],
+  fd_write: ["fd=u0 iovs=b1,2,8,0,4,1 -> S3", t.sizeCodec],
+  path_create_directory: ["fd=u0 path=s1,2"],
+  path_filestat_get: ["fd=u0 flags=f1 path=s2,3 -> F4", t.lookupflagsNames, t.filestatCodec, filestatFields],
+  path_filestat_set_times: [
+    "fd=u0 flags=f1 path=s2,3 atim=U4 mtim=U5 fst_flags=f6",
+    t.lookupflagsNames,
+    t.fstflagsNames,
+  ],
+  path_link: ["old_fd=u0 old_flags=f1 old_path=s2,3 new_fd=u4 new_path=s5,6", t.lookupflagsNames],
+  path_open: [
+    "fd=u0 dirflags=f1 path=s2,3 oflags=f4 fs_rights_base=r5 fs_rights_inheriting=r6 fdflags=f7 -> S8",
+    t.lookupflagsNames,
+    t.oflagsNames,
+    t.rightsNames,
+    t.rightsNames,
+    t.fdflagsNames,
+    t.fdCodec,
+  ],
+  path_readlink: ["fd=u0 path=s1,2 buf=y3,4 -> S5 buf=W3,4,5", t.sizeCodec],
+  path_remove_directory: ["fd=u0 path=s1,2"],
+  path_rename: ["fd=u0 old_path=s1,2 new_fd=u3 new_path=s4,5"],
+  path_symlink: ["old_path=s0,1 fd=u2 new_path=s3,4"],
+  path_unlink_file: ["fd=u0 path=s1,2"],
+  poll_oneoff: ["in=a0 out=a1 nsubscriptions=u2 -> S3", t.sizeCodec],
+  proc_exit: ["! rval=u0"],
+  proc_raise: ["sig=e0", t.signalNames],
+  sched_yield: [""],
+  random_get: ["buf=y0,1 -> buf=W0,1"],
+  sock_recv: [
+    "fd=u0 ri_data=b1,2,8,0,4,0 ri_flags=f3 -> S4 F5 D1,2,8,0,4,4",
+    t.riflagsNames,
+    t.sizeCodec,
+    t.roflagsCodec,
+    roflagsFields,
+  ],
+  sock_send: ["fd=u0 si_data=b1,2,8,0,4,1 si_flags=m3,65535 -> S4", t.sizeCodec],
+  sock_shutdown: ["fd=u0 how=f1", t.sdflagsNames],
+};
+
 /** Wraps `imports` so that every call and its outcome is passed to `log` as one event. */
 export function tracePreview0Imports(
   imports: Preview0Imports,
   memory: GuestMemory,
   log: (event: TraceEvent) => void,
 ): Preview0Imports {
-  return {
-    args_get(argv: number, argv_buf: number): number {
-      const args = {argv: formatAddress(argv), argv_buf: formatAddress(argv_buf)};
-      return traceCall(log, "args_get", args, () => imports.args_get(argv, argv_buf), t.errnoNames, () => [
-        formatStringTable(memory, argv, argv_buf),
-      ]);
-    },
-
-    args_sizes_get(retptr0: number, retptr1: number): number {
-      const args = {};
-      return traceCall(
-        log,
-        "args_sizes_get",
-        args,
-        () => imports.args_sizes_get(retptr0, retptr1),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.sizeCodec, retptr0),
-          formatStored(memory, t.sizeCodec, retptr1),
-        ],
-      );
-    },
-
-    environ_get(environ: number, environ_buf: number): number {
-      const args = {environ: formatAddress(environ), environ_buf: formatAddress(environ_buf)};
-      return traceCall(log, "environ_get", args, () => imports.environ_get(environ, environ_buf), t.errnoNames, () => [
-        formatStringTable(memory, environ, environ_buf),
-      ]);
-    },
-
-    environ_sizes_get(retptr0: number, retptr1: number): number {
-      const args = {};
-      return traceCall(
-        log,
-        "environ_sizes_get",
-        args,
-        () => imports.environ_sizes_get(retptr0, retptr1),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.sizeCodec, retptr0),
-          formatStored(memory, t.sizeCodec, retptr1),
-        ],
-      );
-    },
-
-    clock_res_get(id: number, retptr0: number): number {
-      const args = {id: formatEnum(t.clockidNames, id)};
-      return traceCall(log, "clock_res_get", args, () => imports.clock_res_get(id, retptr0), t.errnoNames, () => [
-        formatStored(memory, t.timestampCodec, retptr0),
-      ]);
-    },
-
-    clock_time_get(id: number, precision: bigint, retptr0: number): number {
-      const args = {id: formatEnum(t.clockidNames, id), precision: String(BigInt.asUintN(64, precision))};
-      return traceCall(
-        log,
-        "clock_time_get",
-        args,
-        () => imports.clock_time_get(id, precision, retptr0),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.timestampCodec, retptr0),
-        ],
-      );
-    },
-
-    fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
-      const args = {
-        fd: String(fd >>> 0),
-        offset: String(BigInt.asUintN(64, offset)),
-        len: String(BigInt.asUintN(64, len)),
-        advice: formatEnum(t.adviceNames, advice),
-      };
-      return traceCall(log, "fd_advise", args, () => imports.fd_advise(fd, offset, len, advice), t.errnoNames);
-    },
-
-    fd_allocate(fd: number, offset: bigint, len: bigint): number {
-      const args = {
-        fd: String(fd >>> 0),
-        offset: String(BigInt.asUintN(64, offset)),
-        len: String(BigInt.asUintN(64, len)),
-      };
-      return traceCall(log, "fd_allocate", args, () => imports.fd_allocate(fd, offset, len), t.errnoNames);
-    },
-
-    fd_close(fd: number): number {
-      const args = {fd: String(fd >>> 0)};
-      return traceCall(log, "fd_close", args, () => imports.fd_close(fd), t.errnoNames);
-    },
-
-    fd_datasync(fd: number): number {
-      const args = {fd: String(fd >>> 0)};
-      return traceCall(log, "fd_datasync", args, () => imports.fd_datasync(fd), t.errnoNames);
-    },
-
-    fd_fdstat_get(fd: number, retptr0: number): number {
-      const args = {fd: String(fd >>> 0)};
-      return traceCall(log, "fd_fdstat_get", args, () => imports.fd_fdstat_get(fd, retptr0), t.errnoNames, () => [
-        formatStored(memory, t.fdstatCodec, retptr0, fdstatFields),
-      ]);
-    },
-
-    fd_fdstat_set_flags(fd: number, flags: number): number {
-      const args = {fd: String(fd >>> 0), flags: formatFlags(t.fdflagsNames, flags)};
-      return traceCall(log, "fd_fdstat_set_flags", args, () => imports.fd_fdstat_set_flags(fd, flags), t.errnoNames);
-    },
-
-    fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number {
-      const args = {
-        fd: String(fd >>> 0),
-        fs_rights_base: formatRights(t.rightsNames, fs_rights_base),
-        fs_rights_inheriting: formatRights(t.rightsNames, fs_rights_inheriting),
-      };
-      return traceCall(
-        log,
-        "fd_fdstat_set_rights",
-        args,
-        () => imports.fd_fdstat_set_rights(fd, fs_rights_base, fs_rights_inheriting),
-        t.errnoNames,
-      );
-    },
-
-    fd_filestat_get(fd: number, retptr0: number): number {
-      const args = {fd: String(fd >>> 0)};
-      return traceCall(log, "fd_filestat_get", args, () => imports.fd_filestat_get(fd, retptr0), t.errnoNames, () => [
-        formatStored(memory, t.filestatCodec, retptr0, filestatFields),
-      ]);
-    },
-
-    fd_filestat_set_size(fd: number, size: bigint): number {
-      const args = {fd: String(fd >>> 0), size: String(BigInt.asUintN(64, size))};
-      return traceCall(log, "fd_filestat_set_size", args, () => imports.fd_filestat_set_size(fd, size), t.errnoNames);
-    },
-
-    fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number {
-      const args = {
-        fd: String(fd >>> 0),
-        atim: String(BigInt.asUintN(64, atim)),
-        mtim: String(BigInt.asUintN(64, mtim)),
-        fst_flags: formatFlags(t.fstflagsNames, fst_flags),
-      };
-      return traceCall(
-        log,
-        "fd_filestat_set_times",
-        args,
-        () => imports.fd_filestat_set_times(fd, atim, mtim, fst_flags),
-        t.errnoNames,
-      );
-    },
-
-    fd_pread(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
-      const args = {
-        fd: String(fd >>> 0),
-        iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false),
-        offset: String(BigInt.asUintN(64, offset)),
-      };
-      return traceCall(
-        log,
-        "fd_pread",
-        args,
-        () => imports.fd_pread(fd, iovs, iovs_len, offset, retptr0),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.sizeCodec, retptr0),
-          `data ${formatReceived(memory, iovs, iovs_len, 8, 0, 4, retptr0)}`,
-        ],
-      );
-    },
-
-    fd_prestat_get(fd: number, retptr0: number): number {
-      const args = {fd: String(fd >>> 0)};
-      return traceCall(log, "fd_prestat_get", args, () => imports.fd_prestat_get(fd, retptr0), t.errnoNames, () => [
-        formatStored(memory, t.prestatCodec, retptr0, prestatFields),
-      ]);
-    },
-
-    fd_prestat_dir_name(fd: number, path: number, path_len: number): number {
-      const args = {fd: String(fd >>> 0), path: formatByteRange(path, path_len)};
-      return traceCall(
-        log,
-        "fd_prestat_dir_name",
-        args,
-        () => imports.fd_prestat_dir_name(fd, path, path_len),
-        t.errnoNames,
-        () => [
-          `path ${formatWritten(memory, path, path_len)}`,
-        ],
-      );
-    },
-
-    fd_pwrite(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
-      const args = {
-        fd: String(fd >>> 0),
-        iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true),
-        offset: String(BigInt.asUintN(64, offset)),
-      };
-      return traceCall(
-        log,
-        "fd_pwrite",
-        args,
-        () => imports.fd_pwrite(fd, iovs, iovs_len, offset, retptr0),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.sizeCodec, retptr0),
-        ],
-      );
-    },
-
-    fd_read(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
-      const args = {fd: String(fd >>> 0), iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, false)};
-      return traceCall(log, "fd_read", args, () => imports.fd_read(fd, iovs, iovs_len, retptr0), t.errnoNames, () => [
-        formatStored(memory, t.sizeCodec, retptr0),
-        `data ${formatReceived(memory, iovs, iovs_len, 8, 0, 4, retptr0)}`,
-      ]);
-    },
-
-    fd_readdir(fd: number, buf: number, buf_len: number, cookie: bigint, retptr0: number): number {
-      const args = {
-        fd: String(fd >>> 0),
-        buf: formatByteRange(buf, buf_len),
-        cookie: String(BigInt.asUintN(64, cookie)),
-      };
-      return traceCall(
-        log,
-        "fd_readdir",
-        args,
-        () => imports.fd_readdir(fd, buf, buf_len, cookie, retptr0),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.sizeCodec, retptr0),
-          `buf ${formatWritten(memory, buf, buf_len, retptr0)}`,
-        ],
-      );
-    },
-
-    fd_renumber(fd: number, to: number): number {
-      const args = {fd: String(fd >>> 0), to: String(to >>> 0)};
-      return traceCall(log, "fd_renumber", args, () => imports.fd_renumber(fd, to), t.errnoNames);
-    },
-
-    fd_seek(fd: number, offset: bigint, whence: number, retptr0: number): number {
-      const args = {fd: String(fd >>> 0), offset: String(offset), whence: formatEnum(t.whenceNames, whence)};
-      return traceCall(log, "fd_seek", args, () => imports.fd_seek(fd, offset, whence, retptr0), t.errnoNames, () => [
-        formatStored(memory, t.filesizeCodec, retptr0),
-      ]);
-    },
-
-    fd_sync(fd: number): number {
-      const args = {fd: String(fd >>> 0)};
-      return traceCall(log, "fd_sync", args, () => imports.fd_sync(fd), t.errnoNames);
-    },
-
-    fd_tell(fd: number, retptr0: number): number {
-      const args = {fd: String(fd >>> 0)};
-      return traceCall(log, "fd_tell", args, () => imports.fd_tell(fd, retptr0), t.errnoNames, () => [
-        formatStored(memory, t.filesizeCodec, retptr0),
-      ]);
-    },
-
-    fd_write(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
-      const args = {fd: String(fd >>> 0), iovs: formatBufferList(memory, iovs, iovs_len, 8, 0, 4, true)};
-      return traceCall(log, "fd_write", args, () => imports.fd_write(fd, iovs, iovs_len, retptr0), t.errnoNames, () => [
-        formatStored(memory, t.sizeCodec, retptr0),
-      ]);
-    },
-
-    path_create_directory(fd: number, path: number, path_len: number): number {
-      const args = {fd: String(fd >>> 0), path: formatString(memory, path, path_len)};
-      return traceCall(
-        log,
-        "path_create_directory",
-        args,
-        () => imports.path_create_directory(fd, path, path_len),
-        t.errnoNames,
-      );
-    },
-
-    path_filestat_get(fd: number, flags: number, path: number, path_len: number, retptr0: number): number {
-      const args = {
-        fd: String(fd >>> 0),
-        flags: formatFlags(t.lookupflagsNames, flags),
-        path: formatString(memory, path, path_len),
-      };
-      return traceCall(
-        log,
-        "path_filestat_get",
-        args,
-        () => imports.path_filestat_get(fd, flags, path, path_len, retptr0),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.filestatCodec, retptr0, filestatFields),
-        ],
-      );
-    },
-
-    path_filestat_set_times(
-      fd: number,
-      flags: number,
-      path: number,
-      path_len: number,
-      atim: bigint,
-      mtim: bigint,
-      fst_flags: number,
-    ): number {
-      const args = {
-        fd: String(fd >>> 0),
-        flags: formatFlags(t.lookupflagsNames, flags),
-        path: formatString(memory, path, path_len),
-        atim: String(BigInt.asUintN(64, atim)),
-        mtim: String(BigInt.asUintN(64, mtim)),
-        fst_flags: formatFlags(t.fstflagsNames, fst_flags),
-      };
-      return traceCall(
-        log,
-        "path_filestat_set_times",
-        args,
-        () => imports.path_filestat_set_times(fd, flags, path, path_len, atim, mtim, fst_flags),
-        t.errnoNames,
-      );
-    },
-
-    path_link(
-      old_fd: number,
-      old_flags: number,
-      old_path: number,
-      old_path_len: number,
-      new_fd: number,
-      new_path: number,
-      new_path_len: number,
-    ): number {
-      const args = {
-        old_fd: String(old_fd >>> 0),
-        old_flags: formatFlags(t.lookupflagsNames, old_flags),
-        old_path: formatString(memory, old_path, old_path_len),
-        new_fd: String(new_fd >>> 0),
-        new_path: formatString(memory, new_path, new_path_len),
-      };
-      return traceCall(
-        log,
-        "path_link",
-        args,
-        () => imports.path_link(old_fd, old_flags, old_path, old_path_len, new_fd, new_path, new_path_len),
-        t.errnoNames,
-      );
-    },
-
-    path_open(
-      fd: number,
-      dirflags: number,
-      path: number,
-      path_len: number,
-      oflags: number,
-      fs_rights_base: bigint,
-      fs_rights_inheriting: bigint,
-      fdflags: number,
-      retptr0: number,
-    ): number {
-      const args = {
-        fd: String(fd >>> 0),
-        dirflags: formatFlags(t.lookupflagsNames, dirflags),
-        path: formatString(memory, path, path_len),
-        oflags: formatFlags(t.oflagsNames, oflags),
-        fs_rights_base: formatRights(t.rightsNames, fs_rights_base),
-        fs_rights_inheriting: formatRights(t.rightsNames, fs_rights_inheriting),
-        fdflags: formatFlags(t.fdflagsNames, fdflags),
-      };
-      return traceCall(
-        log,
-        "path_open",
-        args,
-        () => imports.path_open(
-          fd,
-          dirflags,
-          path,
-          path_len,
-          oflags,
-          fs_rights_base,
-          fs_rights_inheriting,
-          fdflags,
-          retptr0,
-        ),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.fdCodec, retptr0),
-        ],
-      );
-    },
-
-    path_readlink(fd: number, path: number, path_len: number, buf: number, buf_len: number, retptr0: number): number {
-      const args = {
-        fd: String(fd >>> 0),
-        path: formatString(memory, path, path_len),
-        buf: formatByteRange(buf, buf_len),
-      };
-      return traceCall(
-        log,
-        "path_readlink",
-        args,
-        () => imports.path_readlink(fd, path, path_len, buf, buf_len, retptr0),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.sizeCodec, retptr0),
-          `buf ${formatWritten(memory, buf, buf_len, retptr0)}`,
-        ],
-      );
-    },
-
-    path_remove_directory(fd: number, path: number, path_len: number): number {
-      const args = {fd: String(fd >>> 0), path: formatString(memory, path, path_len)};
-      return traceCall(
-        log,
-        "path_remove_directory",
-        args,
-        () => imports.path_remove_directory(fd, path, path_len),
-        t.errnoNames,
-      );
-    },
-
-    path_rename(
-      fd: number,
-      old_path: number,
-      old_path_len: number,
-      new_fd: number,
-      new_path: number,
-      new_path_len: number,
-    ): number {
-      const args = {
-        fd: String(fd >>> 0),
-        old_path: formatString(memory, old_path, old_path_len),
-        new_fd: String(new_fd >>> 0),
-        new_path: formatString(memory, new_path, new_path_len),
-      };
-      return traceCall(
-        log,
-        "path_rename",
-        args,
-        () => imports.path_rename(fd, old_path, old_path_len, new_fd, new_path, new_path_len),
-        t.errnoNames,
-      );
-    },
-
-    path_symlink(old_path: number, old_path_len: number, fd: number, new_path: number, new_path_len: number): number {
-      const args = {
-        old_path: formatString(memory, old_path, old_path_len),
-        fd: String(fd >>> 0),
-        new_path: formatString(memory, new_path, new_path_len),
-      };
-      return traceCall(
-        log,
-        "path_symlink",
-        args,
-        () => imports.path_symlink(old_path, old_path_len, fd, new_path, new_path_len),
-        t.errnoNames,
-      );
-    },
-
-    path_unlink_file(fd: number, path: number, path_len: number): number {
-      const args = {fd: String(fd >>> 0), path: formatString(memory, path, path_len)};
-      return traceCall(log, "path_unlink_file", args, () => imports.path_unlink_file(fd, path, path_len), t.errnoNames);
-    },
-
-    poll_oneoff(in_: number, out: number, nsubscriptions: number, retptr0: number): number {
-      const args = {in: formatAddress(in_), out: formatAddress(out), nsubscriptions: String(nsubscriptions >>> 0)};
-      return traceCall(
-        log,
-        "poll_oneoff",
-        args,
-        () => imports.poll_oneoff(in_, out, nsubscriptions, retptr0),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.sizeCodec, retptr0),
-        ],
-      );
-    },
-
-    proc_exit(rval: number): never {
-      const args = {rval: String(rval >>> 0)};
-      log({function: "proc_exit", arguments: args, result: null, threw: false, duration: 0});
-      return imports.proc_exit(rval);
-    },
-
-    proc_raise(sig: number): number {
-      const args = {sig: formatEnum(t.signalNames, sig)};
-      return traceCall(log, "proc_raise", args, () => imports.proc_raise(sig), t.errnoNames);
-    },
-
-    sched_yield(): number {
-      const args = {};
-      return traceCall(log, "sched_yield", args, () => imports.sched_yield(), t.errnoNames);
-    },
-
-    random_get(buf: number, buf_len: number): number {
-      const args = {buf: formatByteRange(buf, buf_len)};
-      return traceCall(log, "random_get", args, () => imports.random_get(buf, buf_len), t.errnoNames, () => [
-        `buf ${formatWritten(memory, buf, buf_len)}`,
-      ]);
-    },
-
-    sock_recv(
-      fd: number,
-      ri_data: number,
-      ri_data_len: number,
-      ri_flags: number,
-      retptr0: number,
-      retptr1: number,
-    ): number {
-      const args = {
-        fd: String(fd >>> 0),
-        ri_data: formatBufferList(memory, ri_data, ri_data_len, 8, 0, 4, false),
-        ri_flags: formatFlags(t.riflagsNames, ri_flags),
-      };
-      return traceCall(
-        log,
-        "sock_recv",
-        args,
-        () => imports.sock_recv(fd, ri_data, ri_data_len, ri_flags, retptr0, retptr1),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.sizeCodec, retptr0),
-          formatStored(memory, t.roflagsCodec, retptr1, roflagsFields),
-          `data ${formatReceived(memory, ri_data, ri_data_len, 8, 0, 4, retptr0)}`,
-        ],
-      );
-    },
-
-    sock_send(fd: number, si_data: number, si_data_len: number, si_flags: number, retptr0: number): number {
-      const args = {
-        fd: String(fd >>> 0),
-        si_data: formatBufferList(memory, si_data, si_data_len, 8, 0, 4, true),
-        si_flags: String(si_flags & 0xffff),
-      };
-      return traceCall(
-        log,
-        "sock_send",
-        args,
-        () => imports.sock_send(fd, si_data, si_data_len, si_flags, retptr0),
-        t.errnoNames,
-        () => [
-          formatStored(memory, t.sizeCodec, retptr0),
-        ],
-      );
-    },
-
-    sock_shutdown(fd: number, how: number): number {
-      const args = {fd: String(fd >>> 0), how: formatFlags(t.sdflagsNames, how)};
-      return traceCall(log, "sock_shutdown", args, () => imports.sock_shutdown(fd, how), t.errnoNames);
-    },
-  };
+  return traceImports(imports, memory, log, calls, t.errnoNames);
 }
