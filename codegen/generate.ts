@@ -30,6 +30,7 @@
  *   byte-buffers.ts     the byte-buffer shapes the host sees as Uint8Array
  *   host-view.ts        lowered parameters regrouped into what a host method receives
  *   describe.ts         a canonical description of a document (for comparing models)
+ *   shared-types.ts     the typenames two documents define alike (preview0 re-exports preview1's)
  * emit/     model and ABI → TypeScript files, one emitter per file
  *   emitter.ts          the one signature every emitter has
  *   names.ts            witx names → TypeScript names
@@ -51,10 +52,11 @@
  * main.ts     `npm run codegen` (and `-- --check`)
  * tools/compare-witx-tokens.ts   maintainer check: our witx/ defines what upstream's does
  */
-import { join, relative } from "node:path";
+import { join, posix, relative } from "node:path";
 import { hostView } from "./abi/host-view.js";
 import { lowerFunction } from "./abi/lowering.js";
-import type { EmitAbi, EmitModel, Emitter } from "./emit/emitter.js";
+import { sharedTypeNames } from "./abi/shared-types.js";
+import type { EmitAbi, EmitModel, Emitter, SharedTypes } from "./emit/emitter.js";
 import { constantsEmitter } from "./emit/constants-emitter.js";
 import { emitForward } from "./emit/forward-emitter.js";
 import { emitGlue } from "./emit/glue-emitter.js";
@@ -80,23 +82,42 @@ const emitters: readonly Emitter[] = [emitTypes, emitHost, emitGlue, emitTrace, 
 
 export function generateTarget(projectRoot: string, target: Target): GeneratedFile[] {
   const document = loadWitx(join(projectRoot, target.witx));
-  return generateFromDocument(projectRoot, target, document);
+  const typesFrom = target.typesFrom === undefined ? null : loadWitx(join(projectRoot, target.typesFrom.witx));
+  return generateFromDocument(projectRoot, target, document, typesFrom);
 }
 
-export function generateFromDocument(projectRoot: string, target: Target, document: Document): GeneratedFile[] {
+/** `typesFrom`: the document of `target.typesFrom`, whose types `target` may re-export; null when it has none. */
+export function generateFromDocument(
+  projectRoot: string,
+  target: Target,
+  document: Document,
+  typesFrom: Document | null = null,
+): GeneratedFile[] {
   const model: EmitModel = {
     document,
     module: singleModule(document),
     location: (loc) => `${relative(projectRoot, loc.file).split("\\").join("/")}:${loc.line}`,
+    sharedTypes: sharedTypes(target, document, typesFrom),
   };
   const abi: EmitAbi = { views: model.module.functions.map((func) => hostView(lowerFunction(func))) };
   const project = createEmitProject();
   const constants = (target.constantModules ?? []).map(constantsEmitter);
   return [emitters[0], ...constants, ...emitters.slice(1)].map((emit) => {
     const file = emit(target, model, abi);
-    const header = generatedHeader(document.sources, projectRoot, file.purpose);
+    const header = generatedHeader([...document.sources, ...(file.alsoFrom ?? [])], projectRoot, file.purpose);
     return { path: `${target.outDir}/${file.name}`, text: renderFile(project, file, header) };
   });
+}
+
+function sharedTypes(target: Target, document: Document, typesFrom: Document | null): SharedTypes | null {
+  if (target.typesFrom === undefined) return null;
+  if (typesFrom === null) throw new Error(`${target.outDir} takes types from ${target.typesFrom.outDir}: give its witx document`);
+  const folder = posix.relative(target.outDir, target.typesFrom.outDir);
+  return {
+    from: `${folder.startsWith(".") ? folder : `./${folder}`}/types.js`,
+    names: new Set(sharedTypeNames(document, typesFrom)),
+    sources: typesFrom.sources,
+  };
 }
 
 function singleModule(document: Document): Module {

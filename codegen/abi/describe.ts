@@ -28,7 +28,8 @@ function describeRef(ref: TypeRef): unknown {
   return ref.kind === "named" ? `$${ref.name}` : describeType(ref.type);
 }
 
-function describeType(type: Type): unknown {
+/** A type's description: its shape and layout, the names it refers to as `"$name"` (not their bodies). */
+export function describeType(type: Type): unknown {
   switch (type.kind) {
     case "builtin":
       return { kind: type.kind, name: type.name };

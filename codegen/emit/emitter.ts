@@ -16,6 +16,17 @@ export interface EmitModel {
   readonly module: Module;
   /** `witx/preview1/wasi_snapshot_preview1.witx:42`: a source location as generated comments cite it. */
   readonly location: (loc: SourceLocation) => string;
+  /** The types this target re-exports from another target's types module (Target.typesFrom), or null. */
+  readonly sharedTypes: SharedTypes | null;
+}
+
+export interface SharedTypes {
+  /** The other target's types module, as this target's files import it (`../preview1/types.js`). */
+  readonly from: string;
+  /** The typenames defined there alike, transitively (codegen/abi/shared-types.ts). */
+  readonly names: ReadonlySet<string>;
+  /** The other document's witx files, which a file re-exporting from it derives from too. */
+  readonly sources: Document["sources"];
 }
 
 export interface EmitAbi {
@@ -32,6 +43,8 @@ export interface EmittedFile {
   readonly imports: readonly ImportSource[];
   /** Top-level declarations, printed with a blank line between each two. */
   readonly declarations: Statements;
+  /** Witx files the file derives from besides its target's own (named in its header). */
+  readonly alsoFrom?: Document["sources"];
 }
 
 export type Emitter = (target: Target, model: EmitModel, abi: EmitAbi) => EmittedFile;

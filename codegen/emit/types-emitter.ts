@@ -1,14 +1,16 @@
 /**
  * Emits `types.ts` for one witx document: enums and flags as typed constants with
  * their names, branded handles, record interfaces, variant unions, and one codec per
- * stored type that reads and writes it at the offsets the layout computed.
+ * stored type that reads and writes it at the offsets the layout computed. A type
+ * another target defines alike (EmitModel.sharedTypes) is re-exported from that
+ * target's types.ts under the same names instead.
  */
 import { StructureKind } from "ts-morph";
 import { layoutOf, recordLayout, variantLayout } from "../abi/layout.js";
 import type { BuiltinName, Case, NamedType, Type, TypeRef } from "../model/types.js";
 import { resolve } from "../model/walk.js";
 import type { Target } from "../targets.js";
-import type { EmitAbi, EmitModel, EmittedFile } from "./emitter.js";
+import type { EmitAbi, EmitModel, EmittedFile, SharedTypes } from "./emitter.js";
 import { codecName, propertyKey, typeName, writerName } from "./names.js";
 import type { Statements } from "./render.js";
 import { codecExpression, dataViewAccess, tsType, tsTypeOf } from "./ts-types.js";
@@ -20,15 +22,56 @@ export function emitTypes(_target: Target, model: EmitModel, _abi: EmitAbi): Emi
   const file: Statements = [
     `/** A guest address, as stored inside records; host code receives typed views instead. */\nexport type GuestAddress = number;`,
   ];
-  for (const named of model.document.types) emitNamedType(file, named);
+  const shared = model.sharedTypes;
+  const taken = model.document.types.filter((named) => shared?.names.has(named.name));
+  if (shared !== null && taken.length > 0) file.push(reExports(taken, shared));
+  for (const named of model.document.types) if (!taken.includes(named)) emitNamedType(file, named);
+  const codecs = {
+    from: "../../runtime/codec.js",
+    names: ["Codec", "InvalidGuestValue", "checkEnum", "checkFlags", "checkFlags64", ...CODECS],
+  };
+  // The types defined here may hold taken ones (a record of `filetype`s): those are imported too.
+  const takenNames = taken.flatMap((named) => [...exportedNames(named).values, ...exportedNames(named).types]);
   return {
     name: "types.ts",
     purpose: `Types of ${model.module.name}: constants, records, variants and their codecs.`,
-    imports: [
-      { from: "../../runtime/codec.js", names: ["Codec", "InvalidGuestValue", "checkEnum", "checkFlags", "checkFlags64", ...CODECS] },
-    ],
+    imports: shared === null ? [codecs] : [codecs, { from: shared.from, names: takenNames }],
     declarations: file,
+    alsoFrom: shared?.sources,
   };
+}
+
+/** `export { ... } from` the other target's types module, for the names every taken type has (exportedNames). */
+function reExports(taken: readonly NamedType[], shared: SharedTypes): string {
+  const values = taken.flatMap((named) => exportedNames(named).values);
+  const types = taken.flatMap((named) => exportedNames(named).types);
+  return [
+    `/** Defined alike in ${shared.from}, the types they name included, so taken from there (${taken.length} types). */`,
+    ...packList("export {", values, ` from ${JSON.stringify(shared.from)};`, 0),
+    ...packList("export type {", types, ` from ${JSON.stringify(shared.from)};`, 0),
+  ].join("\n");
+}
+
+/** The names emitNamedType exports for a type: values (constants, codecs, writers) and types. */
+function exportedNames(named: NamedType): { values: string[]; types: string[] } {
+  const name = named.name;
+  const types = [typeName(name)];
+  switch (named.type.kind) {
+    case "enum":
+      return { values: [name, `${name}Names`, codecName(name)], types };
+    case "flags":
+      return { values: [name, `${name}All`, `${name}Names`, codecName(name)], types };
+    case "handle":
+      return { values: [`as${typeName(name)}`, codecName(name)], types };
+    case "record":
+      return { values: [`${name}Offsets`, writerName(name), codecName(name)], types };
+    case "variant":
+      return { values: [writerName(name), codecName(name)], types };
+    case "builtin":
+      return { values: [codecName(name)], types };
+    default:
+      return { values: [], types };
+  }
 }
 
 function emitNamedType(file: Statements, named: NamedType): void {
