@@ -5,11 +5,11 @@
  * differing ones apart, and the drill of a witx change, which unshares exactly the
  * types that reach the changed one.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { describeType } from "../codegen/abi/describe.js";
 import { sharedTypeNames } from "../codegen/abi/shared-types.js";
 import { codecName, typeName } from "../codegen/emit/names.js";
@@ -18,14 +18,10 @@ import { loadWitx } from "../codegen/model/load.js";
 import { targets } from "../codegen/targets.js";
 import * as p0 from "../src/generated/preview0/types.js";
 import * as p1 from "../src/generated/preview1/types.js";
+import { scratchFolders } from "./support/scratch-folders.js";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
-const scratch = join(root, "test", ".scratch");
-mkdirSync(scratch, { recursive: true });
-const cleanups: string[] = [];
-afterAll(() => {
-  for (const path of cleanups) rmSync(path, { recursive: true, force: true });
-});
+const scratchDir = scratchFolders();
 
 const [preview1Target, preview0Target] = targets;
 const preview0Witx = join(root, preview0Target.witx);
@@ -173,8 +169,7 @@ describe("the types preview0 takes from preview1", () => {
 describe("spec-change drill: one version's witx changes a type", () => {
   /** Copies witx/ into a scratch folder, applies `edit` to one file, and generates both targets from the copy. */
   function generateEdited(file: string, edit: (text: string) => string) {
-    const copy = mkdtempSync(join(scratch, "shared-types-"));
-    cleanups.push(copy);
+    const copy = scratchDir("shared-types-");
     cpSync(join(root, "witx"), join(copy, "witx"), { recursive: true });
     const path = join(copy, file);
     const before = readFileSync(path, "utf8");

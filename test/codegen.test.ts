@@ -4,29 +4,19 @@
  * method that every host must implement, and glue that calls it).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateFromDocument, generateTarget } from "../codegen/generate.js";
 import { loadWitx } from "../codegen/model/load.js";
 import { targets, type Target } from "../codegen/targets.js";
 import { watToBytes } from "./support/compile-wat.js";
+import { scratchFolders } from "./support/scratch-folders.js";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
-const scratch = join(root, "test", ".scratch");
-mkdirSync(scratch, { recursive: true });
-const cleanups: string[] = [];
-afterAll(() => {
-  for (const path of cleanups) rmSync(path, { recursive: true, force: true });
-});
-
-function scratchDir(prefix: string): string {
-  const dir = mkdtempSync(join(scratch, prefix));
-  cleanups.push(dir);
-  return dir;
-}
+const scratchDir = scratchFolders();
 
 describe("codegen output", () => {
   it("is byte-identical when generated twice", () => {
