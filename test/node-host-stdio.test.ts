@@ -111,17 +111,6 @@ describe("stdout on a non-blocking pipe", () => {
     expect(h.write(1, data)).toEqual([errno.success, total]);
     expect(await reader).toBe(total);
   });
-
-  it("with the guest's nonblock flag, writes what fits and reports that count", () => {
-    const pipe = nonBlockingPipe();
-    const h = harness({ stdout: pipe.write });
-    h.imports.fd_fdstat_set_flags(1, fdflags.nonblock);
-    const [error, written] = h.write(1, new Uint8Array(1 << 20));
-    expect(error).toBe(errno.success);
-    expect(written).toBeGreaterThan(0);
-    expect(written).toBeLessThan(1 << 20);
-    expect(h.write(1, "more")[0]).toBe(errno.again);
-  });
 });
 
 describe("stdio kinds", () => {
