@@ -7,13 +7,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { generateFromDocument, generateTarget } from "../codegen/generate.js";
 import { loadWitx } from "../codegen/model/load.js";
 import { targets, type Target } from "../codegen/targets.js";
 import { watToBytes } from "./support/compile-wat.js";
 import { scratchFolders } from "./support/scratch-folders.js";
+import { typeErrors as typeErrorsOf } from "./support/type-errors.js";
 
 const root = resolve(fileURLToPath(new URL("..", import.meta.url)));
 const scratchDir = scratchFolders();
@@ -139,17 +139,7 @@ describe("spec-change drill: a witx function added to the spec", () => {
   function typeErrors(hostSource: string): string[] {
     const entry = join(drill, "host-impl.ts");
     writeFileSync(entry, hostSource);
-    const program = ts.createProgram([entry], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-      types: [],
-      skipLibCheck: true,
-    });
-    return ts.getPreEmitDiagnostics(program).map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"));
+    return typeErrorsOf(entry);
   }
 
   it("makes a host that lacks the new method fail type-checking, naming the method", () => {
