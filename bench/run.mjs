@@ -151,19 +151,26 @@ async function run(options) {
   }
 
   const rss = { a: [], b: [] };
+  const rssJitInUse = { a: [], b: [] };
   for (let rep = 0; rep < settings.rssReps; rep++) {
-    for (const host of pairOrder(rep)) {
-      const spec = {
-        mode: "rss",
-        ...host,
-        program: RSS_CASE.wasm,
-        wasm: path.join(WASM_DIR, `${RSS_CASE.wasm}.wasm`),
-        args: RSS_CASE.args(),
-        env: {},
-        preopens,
-      };
-      const result = await runChild(spec, { nodeFlags });
-      rss[host === hostA ? "a" : "b"].push(result);
+    for (const [jitInUse, into] of [
+      [false, rss],
+      [true, rssJitInUse],
+    ]) {
+      for (const host of pairOrder(rep)) {
+        const spec = {
+          mode: "rss",
+          ...host,
+          program: RSS_CASE.wasm,
+          wasm: path.join(WASM_DIR, `${RSS_CASE.wasm}.wasm`),
+          args: RSS_CASE.args(),
+          env: {},
+          preopens,
+          jitInUse,
+        };
+        const result = await runChild(spec, { nodeFlags });
+        into[host === hostA ? "a" : "b"].push(result);
+      }
     }
   }
   log("peak RSS done");
@@ -229,6 +236,7 @@ async function run(options) {
     labels: { a: ours ? "ours" : "node:wasi (A)", b: "node:wasi", oursFrom: ours?.label ?? "self-test: node:wasi against itself" },
     results,
     rss,
+    rssJitInUse,
     startup,
     floor,
     floorCalls: settings.floorCalls,
