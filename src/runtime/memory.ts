@@ -83,8 +83,9 @@ export class GuestMemory {
     if (buffer !== this.buffer || this.bytes.byteLength !== buffer.byteLength) {
       this.buffer = buffer;
       this.bytes = new Uint8Array(buffer);
-      this.view = new DataView(buffer);
       this.words64 = new BigUint64Array(buffer, 0, buffer.byteLength >>> 3);
+      // Records the glue writes store their u64 fields through it (setU64).
+      this.view = nativeLittleEndian ? Object.assign(new DataView(buffer), { words64: this.words64 }) : new DataView(buffer);
       this.words32 = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
       this.size = buffer.byteLength;
       this.shared = typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer;
