@@ -491,21 +491,15 @@ static void fill_stat(int64_t *out, const struct stat *st) {
   out[7] = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
-/*
- * Where a stat goes: an ArrayBuffer of at least 64 bytes (its data costs less
- * to find than a typed array's) or a BigInt64Array of at least 8 elements; NULL otherwise.
- */
+/* Where a stat goes: an ArrayBuffer of 64 bytes or more (found faster) or a BigInt64Array of 8 or more; NULL otherwise. */
 static int64_t *get_stat_out(napi_env env, napi_value value) {
   void *data;
-  bool is_buffer = false;
-  if (napi_is_arraybuffer(env, value, &is_buffer) == napi_ok && is_buffer) {
-    size_t size;
-    if (napi_get_arraybuffer_info(env, value, &data, &size) != napi_ok || size < 64) return NULL;
-    return data;
-  }
+  size_t size;
+  bool buffer = false;
+  if (napi_is_arraybuffer(env, value, &buffer) == napi_ok && buffer)
+    return napi_get_arraybuffer_info(env, value, &data, &size) == napi_ok && size >= 64 ? data : NULL;
   napi_typedarray_type type;
-  size_t count;
-  if (napi_get_typedarray_info(env, value, &type, &count, &data, NULL, NULL) != napi_ok || type != napi_bigint64_array || count < 8) return NULL;
+  if (napi_get_typedarray_info(env, value, &type, &size, &data, NULL, NULL) != napi_ok || type != napi_bigint64_array || size < 8) return NULL;
   return data;
 }
 

@@ -58,39 +58,44 @@ const kernelSymlinkHops = 40;
  */
 class NodeEnvironment implements NodeFsEnvironment {
   readonly listings = new ListingCache();
-  private nativeIoFound: NativeBeneath | null | undefined;
-  private keptFound: KeptDirectories | null | undefined;
+  readonly #wantProcFdRoots: boolean;
+  readonly #wantNative: boolean;
+  #nativeIo: NativeBeneath | null | undefined;
+  #kept: KeptDirectories | null | undefined;
 
   constructor(
     readonly limits: HostLimits,
     readonly realtimeNow: () => bigint,
     readonly handles: DirectoryHandles,
-    private readonly wantProcFdRoots: boolean,
-    private readonly wantNative: boolean,
-  ) {}
+    wantProcFdRoots: boolean,
+    wantNative: boolean,
+  ) {
+    this.#wantProcFdRoots = wantProcFdRoots;
+    this.#wantNative = wantNative;
+  }
 
   /** Probed on first use (the first directory the guest opens), not at start-up. */
   get procFdRoots(): boolean {
-    return this.wantProcFdRoots && procFdRootsAvailable();
+    return this.#wantProcFdRoots && procFdRootsAvailable();
   }
 
   get native(): NativeBeneath | null {
-    return this.wantNative && this.procFdRoots && this.limits.maxSymlinkHops === kernelSymlinkHops ? nativeBeneath() : null;
+    return this.#wantNative && this.procFdRoots && this.limits.maxSymlinkHops === kernelSymlinkHops ? nativeBeneath() : null;
   }
 
   get nativeIo(): NativeBeneath | null {
-    if (this.nativeIoFound === undefined) this.nativeIoFound = this.wantNative ? nativeBeneath() : null;
-    return this.nativeIoFound;
+    if (this.#nativeIo === undefined) this.#nativeIo = this.#wantNative ? nativeBeneath() : null;
+    return this.#nativeIo;
   }
 
   get kept(): KeptDirectories | null {
-    if (this.keptFound === undefined) this.keptFound = this.native?.keptCreate() ?? null;
-    return this.keptFound;
+    if (this.#kept === undefined) this.#kept = this.native?.keptCreate() ?? null;
+    return this.#kept;
   }
 
   /** Closes the kept directories, if any were made. */
   closeKept(): void {
-    if (this.keptFound) nativeBeneath()?.keptClose(this.keptFound);
+    if (this.#kept) nativeBeneath()?.keptClose(this.#kept);
   }
 }
 
