@@ -207,7 +207,9 @@ static void kept_refresh(struct kept *kept) {
   char buffer[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
   int everything = 0;
   ssize_t got;
-  while ((got = read(kept->inotify, buffer, sizeof buffer)) > 0) {
+  /* Only what FIONREAD counted: a last read to meet EAGAIN would cost a system call for nothing. */
+  while (pending > 0 && (got = read(kept->inotify, buffer, sizeof buffer)) > 0) {
+    pending -= (int)got;
     for (char *at = buffer; at < buffer + got;) {
       const struct inotify_event *event = (const struct inotify_event *)at;
       if (!everything && !kept_apply(kept, event)) everything = 1;
