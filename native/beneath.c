@@ -207,7 +207,7 @@ static void kept_refresh(struct kept *kept) {
   char buffer[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
   int everything = 0;
   ssize_t got;
-  /* Only what FIONREAD counted: a last read to meet EAGAIN would cost a system call for nothing. */
+  /* What FIONREAD counted, not on to EAGAIN. */
   while (pending > 0 && (got = read(kept->inotify, buffer, sizeof buffer)) > 0) {
     pending -= (int)got;
     for (char *at = buffer; at < buffer + got;) {
@@ -493,7 +493,7 @@ static void fill_stat(int64_t *out, const struct stat *st) {
   out[7] = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
-/* Where a stat goes: an ArrayBuffer of 64 bytes or more (found faster) or a BigInt64Array of 8 or more; NULL otherwise. */
+/* Where a stat goes: an ArrayBuffer (found faster) or a BigInt64Array; NULL if too small. */
 static int64_t *get_stat_out(napi_env env, napi_value value) {
   void *data;
   size_t size;

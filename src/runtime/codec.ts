@@ -67,17 +67,12 @@ export const u32Codec: Codec<number> = {
   write: (view, offset, value) => view.setUint32(offset, value, true),
 };
 
-/** A DataView that may carry a BigUint64Array over the same bytes from offset 0 (GuestMemory's does on little-endian hosts). */
-export interface WordsView extends DataView {
-  readonly words64?: BigUint64Array;
-}
-
 /**
  * Stores a u64 record field little-endian at `offset` (checked by the caller):
- * through the view's BigUint64Array when it has one, a fifth of what
- * DataView.setBigUint64 costs (12 against 55 ns for a filestat's seven fields).
+ * through the BigUint64Array GuestMemory hangs on its view (`words64`, from offset 0)
+ * when there is one, a fifth of what DataView.setBigUint64 costs.
  */
-export function setU64(view: WordsView, offset: number, value: bigint): void {
+export function setU64(view: DataView & { readonly words64?: BigUint64Array }, offset: number, value: bigint): void {
   const words = view.words64;
   if (words !== undefined && (offset & 7) === 0) words[offset >>> 3] = value;
   else view.setBigUint64(offset, value, true);

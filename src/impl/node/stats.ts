@@ -61,8 +61,6 @@ const filetypeByModeBits: ReadonlyMap<number, Filetype> = new Map([
  */
 export class NativeStatBuffer {
   readonly values = new BigInt64Array(8);
-  /** The bytes of `values`, for the addon's stat. */
-  readonly buffer = this.values.buffer as ArrayBuffer;
   private readonly words = new Int32Array(this.values.buffer);
   private readonly lastWords = new Int32Array(16);
   private readonly lastValues: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n];
