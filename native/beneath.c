@@ -207,7 +207,9 @@ static void kept_refresh(struct kept *kept) {
   char buffer[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
   int everything = 0;
   ssize_t got;
-  while ((got = read(kept->inotify, buffer, sizeof buffer)) > 0) {
+  /* What FIONREAD counted, not on to EAGAIN. */
+  while (pending > 0 && (got = read(kept->inotify, buffer, sizeof buffer)) > 0) {
+    pending -= (int)got;
     for (char *at = buffer; at < buffer + got;) {
       const struct inotify_event *event = (const struct inotify_event *)at;
       if (!everything && !kept_apply(kept, event)) everything = 1;
@@ -491,12 +493,15 @@ static void fill_stat(int64_t *out, const struct stat *st) {
   out[7] = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
-/* A BigInt64Array of at least 8 elements: its data, or NULL. */
+/* Where a stat goes: an ArrayBuffer (found faster) or a BigInt64Array; NULL if too small. */
 static int64_t *get_stat_out(napi_env env, napi_value value) {
-  napi_typedarray_type type;
-  size_t count;
   void *data;
-  if (napi_get_typedarray_info(env, value, &type, &count, &data, NULL, NULL) != napi_ok || type != napi_bigint64_array || count < 8) return NULL;
+  size_t size;
+  bool buffer = false;
+  if (napi_is_arraybuffer(env, value, &buffer) == napi_ok && buffer)
+    return napi_get_arraybuffer_info(env, value, &data, &size) == napi_ok && size >= 64 ? data : NULL;
+  napi_typedarray_type type;
+  if (napi_get_typedarray_info(env, value, &type, &size, &data, NULL, NULL) != napi_ok || type != napi_bigint64_array || size < 8) return NULL;
   return data;
 }
 

@@ -13,6 +13,7 @@ import {
   GuestMemory,
   PASSTHROUGH,
   resolveHostLimits,
+  setU64,
   type GlueOptions,
   type GuestErrorKind,
 } from "../src/runtime/index.js";
@@ -409,6 +410,28 @@ describe("typed records", () => {
       0x1234n,
       0x5678n,
     ]);
+  });
+
+  it("stores u64 record fields whole, into memory grown since the last store too", () => {
+    const rights = [0xfedc_ba98_7654_3210n, 0xffff_ffff_ffff_ffffn];
+    const probe = probeWith({
+      fd_fdstat_get(_fd, result) {
+        result.value = { fs_filetype: 4, fs_flags: 0, fs_rights_base: rights[0], fs_rights_inheriting: rights[1] };
+        return errno.success;
+      },
+    });
+    expect(probe.exports.fd_fdstat_get(3, 64)).toBe(errno.success);
+    expect(probe.exports.grow(1)).toBe(1);
+    expect(probe.exports.fd_fdstat_get(3, PAGE + 64)).toBe(errno.success);
+    const view = probe.view();
+    for (const at of [64, PAGE + 64]) expect([view.getBigUint64(at + 8, true), view.getBigUint64(at + 16, true)]).toEqual(rights);
+  });
+
+  it("stores a u64 field through a plain DataView, at any offset", () => {
+    const view = new DataView(new ArrayBuffer(24));
+    setU64(view, 3, 0x0102_0304_0506_0708n);
+    setU64(view, 16, 0x1112_1314_1516_1718n);
+    expect([view.getBigUint64(3, true), view.getBigUint64(16, true)]).toEqual([0x0102_0304_0506_0708n, 0x1112_1314_1516_1718n]);
   });
 
   it("traps on an fdstat out-pointer that is not 8-aligned", () => {

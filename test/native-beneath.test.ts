@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { errno } from "../src/generated/preview1/types.js";
-import { nativeBeneath } from "../src/impl/node/native-beneath.js";
+import { nativeBeneath, undecided } from "../src/impl/node/native-beneath.js";
 import { Harness, makeTempDir } from "./support/node-host-harness.js";
 
 const linux = process.platform === "linux" && fs.existsSync("/proc/self/fd");
@@ -22,6 +22,22 @@ describe.runIf(linux)("the openat2 addon", () => {
   it("is built by the install step and works on this kernel", () => {
     // `npm ci` builds it (native/build.mjs); this machine kind has the compiler and Linux >= 5.6.
     expect(nativeBeneath()).not.toBeNull();
+  });
+
+  it("writes a stat into a BigInt64Array or into its ArrayBuffer alike, and leaves a short buffer undecided", () => {
+    const native = nativeBeneath();
+    if (native === null) throw new Error("no addon");
+    const dir = fs.openSync(".", "r");
+    try {
+      const typed = new BigInt64Array(8);
+      const bytes = new ArrayBuffer(64);
+      expect([native.stat(dir, "package.json", false, typed), native.stat(dir, "package.json", false, bytes)]).toEqual([0, 0]);
+      expect([...new BigInt64Array(bytes)]).toEqual([...typed]);
+      expect(typed[1]).toBe(fs.statSync("package.json", { bigint: true }).ino);
+      expect(native.stat(dir, "package.json", false, new ArrayBuffer(56))).toBe(undecided);
+    } finally {
+      fs.closeSync(dir);
+    }
   });
 });
 

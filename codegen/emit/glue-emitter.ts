@@ -347,12 +347,18 @@ function valueChecks(name: string, check: ValueCheck): string[] {
         : [`${name} >>>= 0;`, `if (${name} >= ${check.count}) return BAD_ENUM;`];
     case "flags":
       return check.wide
-        ? [
-            `if (${name} < 0n) ${name} = BigInt.asUintN(64, ${name});`,
-            `if ((${name} & 0x${(((1n << 64n) - 1n) ^ check.all).toString(16)}n) !== 0n) return BAD_FLAGS;`,
-          ]
+        ? [`if (${name} < 0n) ${name} = BigInt.asUintN(64, ${name});`, `if (${wideFlagsUnknown(name, check.all)}) return BAD_FLAGS;`]
         : [`if ((${name} & ~0x${check.all.toString(16)}) !== 0) return BAD_FLAGS;`, `${name} >>>= 0;`];
   }
+}
+
+/**
+ * The test that a non-negative u64 flags value has a bit outside `all`. When `all` is every bit
+ * below some power of two (rights), a comparison says it without the BigInt an `&` makes per call.
+ */
+function wideFlagsUnknown(name: string, all: bigint): string {
+  if ((all & (all + 1n)) === 0n) return `${name} > 0x${all.toString(16)}n`;
+  return `(${name} & 0x${(((1n << 64n) - 1n) ^ all).toString(16)}n) !== 0n`;
 }
 
 /** A statement storing a success value of type `ref` at the out-pointer `address` of the refreshed memory `after`. */

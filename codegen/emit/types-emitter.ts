@@ -28,7 +28,7 @@ export function emitTypes(_target: Target, model: EmitModel, _abi: EmitAbi): Emi
   for (const named of model.document.types) if (!taken.includes(named)) emitNamedType(file, named);
   const codecs = {
     from: "../../runtime/codec.js",
-    names: ["Codec", "InvalidGuestValue", "checkEnum", "checkFlags", "checkFlags64", ...CODECS],
+    names: ["Codec", "InvalidGuestValue", "checkEnum", "checkFlags", "checkFlags64", "setU64", ...CODECS],
   };
   // The types defined here may hold taken ones (a record of `filetype`s): those are imported too.
   const takenNames = taken.flatMap((named) => [...exportedNames(named).values, ...exportedNames(named).types]);
@@ -252,6 +252,7 @@ function scalarRead(ref: TypeRef, at: string): string | null {
 
 /** `view.setUint16(at, value, true);`: a store of `repr` in place. */
 function storeStatement(repr: BuiltinName, at: string, value: string): string {
+  if (repr === "u64") return `setU64(view, ${at}, ${value});`;
   return `view.${dataViewAccess(repr).set}(${at}, ${value}${dataViewAccess(repr).littleEndian ? ", true" : ""});`;
 }
 

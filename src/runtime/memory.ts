@@ -83,8 +83,9 @@ export class GuestMemory {
     if (buffer !== this.buffer || this.bytes.byteLength !== buffer.byteLength) {
       this.buffer = buffer;
       this.bytes = new Uint8Array(buffer);
-      this.view = new DataView(buffer);
       this.words64 = new BigUint64Array(buffer, 0, buffer.byteLength >>> 3);
+      // Records the glue writes store their u64 fields through it (setU64).
+      this.view = nativeLittleEndian ? Object.assign(new DataView(buffer), { words64: this.words64 }) : new DataView(buffer);
       this.words32 = new Uint32Array(buffer, 0, buffer.byteLength >>> 2);
       this.size = buffer.byteLength;
       this.shared = typeof SharedArrayBuffer !== "undefined" && buffer instanceof SharedArrayBuffer;
@@ -197,22 +198,12 @@ export class GuestMemory {
 
   /**
    * Decodes `length` bytes at `address` as UTF-8 (range already checked).
-   * Returns null for invalid UTF-8. ASCII, the common case for paths, skips TextDecoder.
+   * Returns null for invalid UTF-8. TextDecoder takes ASCII paths faster than
+   * String.fromCharCode.apply, which copies the bytes into an argument list first.
    */
   utf8(address: number, length: number): string | null {
-    const bytes = this.bytes;
     const end = address + length;
-    if (length <= 64) {
-      let ascii = true;
-      for (let i = address; i < end; i++) {
-        if (bytes[i] > 0x7f) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) return String.fromCharCode.apply(null, bytes.subarray(address, end) as unknown as number[]);
-    }
-    const source = this.shared ? bytes.slice(address, end) : bytes.subarray(address, end);
+    const source = this.shared ? this.bytes.slice(address, end) : this.bytes.subarray(address, end);
     try {
       return strictUtf8.decode(source);
     } catch {

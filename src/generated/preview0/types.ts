@@ -5,7 +5,7 @@
 // @generated from witx/preview1/typenames.witx (sha256 9c80f9cd0f26b8eed7757ecff162b2aa11c4d7b5a349e4ac45c3b26661a42ab6)
 // @generated from witx/preview1/wasi_snapshot_preview1.witx (sha256 085fdb5d03a3d29ec1b13afbe4d1a0bb597ca7e81851ff2df2b4b5535c6b1747)
 
-import { InvalidGuestValue, checkEnum, checkFlags, checkFlags64, u32Codec } from "../../runtime/codec.js";
+import { InvalidGuestValue, checkEnum, checkFlags, checkFlags64, setU64, u32Codec } from "../../runtime/codec.js";
 import type { Codec } from "../../runtime/codec.js";
 import { writeSubscriptionFdReadwrite, subscriptionFdReadwriteCodec } from "../preview1/types.js";
 import type {
@@ -229,8 +229,8 @@ export const fdstatOffsets = {
 export function writeFdstat(view: DataView, offset: number, value: Fdstat): void {
   view.setUint8(offset, value.fs_filetype);
   view.setUint16(offset + 2, value.fs_flags, true);
-  view.setBigUint64(offset + 8, value.fs_rights_base, true);
-  view.setBigUint64(offset + 16, value.fs_rights_inheriting, true);
+  setU64(view, offset + 8, value.fs_rights_base);
+  setU64(view, offset + 16, value.fs_rights_inheriting);
 }
 
 export const fdstatCodec: Codec<Fdstat> = {
@@ -293,14 +293,14 @@ export const filestatOffsets = {
 
 /** Writes a `filestat` at `offset`, which the caller has checked. */
 export function writeFilestat(view: DataView, offset: number, value: Filestat): void {
-  view.setBigUint64(offset, value.dev, true);
-  view.setBigUint64(offset + 8, value.ino, true);
+  setU64(view, offset, value.dev);
+  setU64(view, offset + 8, value.ino);
   view.setUint8(offset + 16, value.filetype);
   view.setUint32(offset + 20, value.nlink, true);
-  view.setBigUint64(offset + 24, value.size, true);
-  view.setBigUint64(offset + 32, value.atim, true);
-  view.setBigUint64(offset + 40, value.mtim, true);
-  view.setBigUint64(offset + 48, value.ctim, true);
+  setU64(view, offset + 24, value.size);
+  setU64(view, offset + 32, value.atim);
+  setU64(view, offset + 40, value.mtim);
+  setU64(view, offset + 48, value.ctim);
 }
 
 export const filestatCodec: Codec<Filestat> = {
@@ -359,10 +359,10 @@ export const subscription_clockOffsets = {
 
 /** Writes a `subscription_clock` at `offset`, which the caller has checked. */
 export function writeSubscriptionClock(view: DataView, offset: number, value: SubscriptionClock): void {
-  view.setBigUint64(offset, value.identifier, true);
+  setU64(view, offset, value.identifier);
   view.setUint32(offset + 8, value.id, true);
-  view.setBigUint64(offset + 16, value.timeout, true);
-  view.setBigUint64(offset + 24, value.precision, true);
+  setU64(view, offset + 16, value.timeout);
+  setU64(view, offset + 24, value.precision);
   view.setUint16(offset + 32, value.flags, true);
 }
 
@@ -442,7 +442,7 @@ export const subscriptionOffsets = {
 
 /** Writes a `subscription` at `offset`, which the caller has checked. */
 export function writeSubscription(view: DataView, offset: number, value: Subscription): void {
-  view.setBigUint64(offset, value.userdata, true);
+  setU64(view, offset, value.userdata);
   writeSubscriptionU(view, offset + 8, value.u);
 }
 

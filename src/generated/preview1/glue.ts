@@ -352,9 +352,9 @@ export function createPreview1Imports(
       memory.requireAttached();
       fd >>>= 0;
       if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
-      if ((fs_rights_base & 0xffffffffc0000000n) !== 0n) return BAD_FLAGS;
+      if (fs_rights_base > 0x3fffffffn) return BAD_FLAGS;
       if (fs_rights_inheriting < 0n) fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
-      if ((fs_rights_inheriting & 0xffffffffc0000000n) !== 0n) return BAD_FLAGS;
+      if (fs_rights_inheriting > 0x3fffffffn) return BAD_FLAGS;
       try {
         return host.fd_fdstat_set_rights(fd as t.Fd, fs_rights_base as t.Rights, fs_rights_inheriting as t.Rights);
       } catch (error) {
@@ -760,9 +760,9 @@ export function createPreview1Imports(
       if ((oflags & ~0xf) !== 0) return BAD_FLAGS;
       oflags >>>= 0;
       if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
-      if ((fs_rights_base & 0xffffffffc0000000n) !== 0n) return BAD_FLAGS;
+      if (fs_rights_base > 0x3fffffffn) return BAD_FLAGS;
       if (fs_rights_inheriting < 0n) fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
-      if ((fs_rights_inheriting & 0xffffffffc0000000n) !== 0n) return BAD_FLAGS;
+      if (fs_rights_inheriting > 0x3fffffffn) return BAD_FLAGS;
       if ((fdflags & ~0x1f) !== 0) return BAD_FLAGS;
       fdflags >>>= 0;
       retptr0 >>>= 0;

@@ -8,6 +8,7 @@ import {
   checkEnum,
   checkFlags,
   checkFlags64,
+  setU64,
   u16Codec,
   u32Codec,
   u64Codec,
@@ -610,8 +611,8 @@ export const direntOffsets = {
 
 /** Writes a `dirent` at `offset`, which the caller has checked. */
 export function writeDirent(view: DataView, offset: number, value: Dirent): void {
-  view.setBigUint64(offset, value.d_next, true);
-  view.setBigUint64(offset + 8, value.d_ino, true);
+  setU64(view, offset, value.d_next);
+  setU64(view, offset + 8, value.d_ino);
   view.setUint32(offset + 16, value.d_namlen, true);
   view.setUint8(offset + 20, value.d_type);
 }
@@ -740,8 +741,8 @@ export const fdstatOffsets = {
 export function writeFdstat(view: DataView, offset: number, value: Fdstat): void {
   view.setUint8(offset, value.fs_filetype);
   view.setUint16(offset + 2, value.fs_flags, true);
-  view.setBigUint64(offset + 8, value.fs_rights_base, true);
-  view.setBigUint64(offset + 16, value.fs_rights_inheriting, true);
+  setU64(view, offset + 8, value.fs_rights_base);
+  setU64(view, offset + 16, value.fs_rights_inheriting);
 }
 
 export const fdstatCodec: Codec<Fdstat> = {
@@ -921,14 +922,14 @@ export const filestatOffsets = {
 
 /** Writes a `filestat` at `offset`, which the caller has checked. */
 export function writeFilestat(view: DataView, offset: number, value: Filestat): void {
-  view.setBigUint64(offset, value.dev, true);
-  view.setBigUint64(offset + 8, value.ino, true);
+  setU64(view, offset, value.dev);
+  setU64(view, offset + 8, value.ino);
   view.setUint8(offset + 16, value.filetype);
-  view.setBigUint64(offset + 24, value.nlink, true);
-  view.setBigUint64(offset + 32, value.size, true);
-  view.setBigUint64(offset + 40, value.atim, true);
-  view.setBigUint64(offset + 48, value.mtim, true);
-  view.setBigUint64(offset + 56, value.ctim, true);
+  setU64(view, offset + 24, value.nlink);
+  setU64(view, offset + 32, value.size);
+  setU64(view, offset + 40, value.atim);
+  setU64(view, offset + 48, value.mtim);
+  setU64(view, offset + 56, value.ctim);
 }
 
 export const filestatCodec: Codec<Filestat> = {
@@ -1041,7 +1042,7 @@ export const event_fd_readwriteOffsets = {
 
 /** Writes a `event_fd_readwrite` at `offset`, which the caller has checked. */
 export function writeEventFdReadwrite(view: DataView, offset: number, value: EventFdReadwrite): void {
-  view.setBigUint64(offset, value.nbytes, true);
+  setU64(view, offset, value.nbytes);
   view.setUint16(offset + 8, value.flags, true);
 }
 
@@ -1086,7 +1087,7 @@ export const eventOffsets = {
 
 /** Writes a `event` at `offset`, which the caller has checked. */
 export function writeEvent(view: DataView, offset: number, value: Event): void {
-  view.setBigUint64(offset, value.userdata, true);
+  setU64(view, offset, value.userdata);
   view.setUint16(offset + 8, value.error, true);
   view.setUint8(offset + 10, value.type);
   writeEventFdReadwrite(view, offset + 16, value.fd_readwrite);
@@ -1171,8 +1172,8 @@ export const subscription_clockOffsets = {
 /** Writes a `subscription_clock` at `offset`, which the caller has checked. */
 export function writeSubscriptionClock(view: DataView, offset: number, value: SubscriptionClock): void {
   view.setUint32(offset, value.id, true);
-  view.setBigUint64(offset + 8, value.timeout, true);
-  view.setBigUint64(offset + 16, value.precision, true);
+  setU64(view, offset + 8, value.timeout);
+  setU64(view, offset + 16, value.precision);
   view.setUint16(offset + 24, value.flags, true);
 }
 
@@ -1282,7 +1283,7 @@ export const subscriptionOffsets = {
 
 /** Writes a `subscription` at `offset`, which the caller has checked. */
 export function writeSubscription(view: DataView, offset: number, value: Subscription): void {
-  view.setBigUint64(offset, value.userdata, true);
+  setU64(view, offset, value.userdata);
   writeSubscriptionU(view, offset + 8, value.u);
 }
 

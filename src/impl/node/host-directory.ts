@@ -510,7 +510,7 @@ export class HostDirectory extends BaseDescription implements Directory {
     const follow = (lookup & lookupflags.symlink_follow) !== 0;
     const native = this.nativeFor(path);
     if (native !== null) {
-      const status = native.stat(this.fd, path, follow, nativeStat.values, this.kept);
+      const status = native.stat(this.fd, path, follow, nativeStat.values.buffer as ArrayBuffer, this.kept);
       if (status !== undecided) {
         if (status < 0) return nativeErrno(status);
         nativeStat.fill(into);

@@ -10,6 +10,7 @@ import { bootstrapHost, stdioDescriptionEntry, type HostOptions } from "../host-
 import type { ClosableHost } from "../preview1/compose-host.js";
 import { createNodeClockSource } from "./clock-source.js";
 import type { NodeFsEnvironment } from "./environment.js";
+import type { HostLimits } from "../limits.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
 import { FdEntry } from "../fd-table.js";
 import { listenerRights, socketRights } from "../rights.js";
@@ -49,50 +50,79 @@ export interface NodeHostOptions extends HostOptions<number | FileDescription> {
 /** MAXSYMLINKS: openat2 follows at most this many links, so only this limit can be left to it. */
 const kernelSymlinkHops = 40;
 
+/**
+ * The environment a host's descriptions share. A class, not an object literal
+ * with getters: such a literal is a dictionary-mode object, and every
+ * `environment.x` on the per-call paths (limits, handles, nativeIo) was then a
+ * generic property lookup instead of a field load.
+ */
+class NodeEnvironment implements NodeFsEnvironment {
+  readonly listings = new ListingCache();
+  readonly #wantProcFdRoots: boolean;
+  readonly #wantNative: boolean;
+  #nativeIo: NativeBeneath | null | undefined;
+  #kept: KeptDirectories | null | undefined;
+
+  constructor(
+    readonly limits: HostLimits,
+    readonly realtimeNow: () => bigint,
+    readonly handles: DirectoryHandles,
+    wantProcFdRoots: boolean,
+    wantNative: boolean,
+  ) {
+    this.#wantProcFdRoots = wantProcFdRoots;
+    this.#wantNative = wantNative;
+  }
+
+  /** Probed on first use (the first directory the guest opens), not at start-up. */
+  get procFdRoots(): boolean {
+    return this.#wantProcFdRoots && procFdRootsAvailable();
+  }
+
+  get native(): NativeBeneath | null {
+    return this.#wantNative && this.procFdRoots && this.limits.maxSymlinkHops === kernelSymlinkHops ? nativeBeneath() : null;
+  }
+
+  get nativeIo(): NativeBeneath | null {
+    if (this.#nativeIo === undefined) this.#nativeIo = this.#wantNative ? nativeBeneath() : null;
+    return this.#nativeIo;
+  }
+
+  get kept(): KeptDirectories | null {
+    if (this.#kept === undefined) this.#kept = this.native?.keptCreate() ?? null;
+    return this.#kept;
+  }
+
+  /** Closes the kept directories, if any were made. */
+  closeKept(): void {
+    if (this.#kept) nativeBeneath()?.keptClose(this.#kept);
+  }
+}
+
 /** close() closes every host fd the guest left open (never the embedder's stdio fds). */
 export function createNodeHost(options: NodeHostOptions): ClosableHost {
   const wantProcFdRoots = options.procFdRoots ?? true;
   const wantNative = options.nativeResolution ?? process.env.WITX_WASI_NATIVE !== "0";
   // Directory handles the resolver keeps are the host's, not the guest's: they count against no guest limit.
   const handles = new DirectoryHandles();
-  let kept: KeptDirectories | null | undefined;
-  let nativeIo: NativeBeneath | null | undefined;
+  let environment: NodeEnvironment | null = null;
   return bootstrapHost(options, {
     defaultClock: createNodeClockSource,
     defaultSleep: sleepNanoseconds,
     defaultRandom: createRandomMethods,
     *initialEntries({ clock, limits }) {
-      const environment: NodeFsEnvironment = {
-        limits,
-        realtimeNow: () => clock.now(clockid.realtime),
-        // Probed on first use (the first directory the guest opens), not at start-up.
-        get procFdRoots() {
-          return wantProcFdRoots && procFdRootsAvailable();
-        },
-        get native() {
-          return wantNative && this.procFdRoots && limits.maxSymlinkHops === kernelSymlinkHops ? nativeBeneath() : null;
-        },
-        get nativeIo() {
-          if (nativeIo === undefined) nativeIo = wantNative ? nativeBeneath() : null;
-          return nativeIo;
-        },
-        get kept() {
-          if (kept === undefined) kept = this.native?.keptCreate() ?? null;
-          return kept;
-        },
-        listings: new ListingCache(),
-        handles,
-      };
+      const shared = new NodeEnvironment(limits, () => clock.now(clockid.realtime), handles, wantProcFdRoots, wantNative);
+      environment = shared;
       for (const given of [options.stdin, options.stdout, options.stderr]) {
-        yield typeof given === "number" ? stdioEntry(given, environment) : stdioDescriptionEntry(given);
+        yield typeof given === "number" ? stdioEntry(given, shared) : stdioDescriptionEntry(given);
       }
       for (const { description, listening } of options.sockets ?? [])
         yield new FdEntry(description, listening ? listenerRights : socketRights, 0, 0);
-      for (const [guestPath, hostPath] of options.preopens) yield preopenEntry(guestPath, hostPath, environment);
+      for (const [guestPath, hostPath] of options.preopens) yield preopenEntry(guestPath, hostPath, shared);
     },
     release: () => {
       handles.close();
-      if (kept) nativeBeneath()?.keptClose(kept);
+      environment?.closeKept();
     },
   });
 }

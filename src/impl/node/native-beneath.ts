@@ -44,8 +44,8 @@ export interface KeptDirectories {
 
 export interface NativeBeneath {
   open(dirFd: number, path: string, flags: number, mode: number, kept?: KeptDirectories | null): number;
-  /** Writes dev, ino, mode, nlink, size, atim, mtim, ctim into `out`. */
-  stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array, kept?: KeptDirectories | null): number;
+  /** Writes dev, ino, mode, nlink, size, atim, mtim, ctim into `out` (a BigInt64Array, or the ArrayBuffer of one: found faster). */
+  stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array | ArrayBuffer, kept?: KeptDirectories | null): number;
   /** fstat of a host fd the host holds (with `parent`: fstatat of its `..`, for the inode a listing gives `..`), into `out` as stat writes it. */
   statFd(fd: number, out: BigInt64Array, parent: boolean): number;
   unlink(dirFd: number, path: string, directory: boolean, kept?: KeptDirectories | null): number;
