@@ -537,20 +537,6 @@ static napi_value stat_path(napi_env env, napi_callback_info info) {
   return int_value(env, status);
 }
 
-/* statFd(fd, out, parent): as stat, of a host fd the host holds, or with `parent` of its ".." (for fd_readdir). */
-static napi_value stat_fd(napi_env env, napi_callback_info info) {
-  ARGS(3);
-  int fd = get_int(env, argv[0]);
-  int64_t *data = get_stat_out(env, argv[1]);
-  bool parent = false;
-  napi_get_value_bool(env, argv[2], &parent);
-  if (data == NULL) return int_value(env, CODE_FALLBACK);
-  struct stat st;
-  if ((parent ? fstatat(fd, "..", &st, AT_SYMLINK_NOFOLLOW) : fstat(fd, &st)) != 0) return int_value(env, -errno);
-  fill_stat(data, &st);
-  return int_value(env, 0);
-}
-
 /* unlink(dirfd, path, directory, kept?): unlinkat, with AT_REMOVEDIR when `directory`. */
 static napi_value unlink_path(napi_env env, napi_callback_info info) {
   ARGS_KEPT(3);
@@ -740,16 +726,72 @@ static int compare_names(const void *a, const void *b) {
   return strcmp((*(const struct linux_dirent64 *const *)a)->d_name, (*(const struct linux_dirent64 *const *)b)->d_name);
 }
 
-static int is_ascii(const char *name, size_t length) {
-  for (size_t i = 0; i < length; i++) {
-    if ((unsigned char)name[i] >= 0x80) return 0;
-  }
-  return 1;
+/*
+ * The Float64Array `stamp` and `list` share with native-beneath.ts
+ * (listingSlot): u64s as (high, low) u32 halves, times as (s, ns); the dirent
+ * layout (generated codec) and DT_* -> filetype, set by the caller.
+ */
+enum {
+  DEV_HIGH, DEV_LOW, INO_HIGH, INO_LOW, MTIME_S, MTIME_NS, CTIME_S, CTIME_NS, PARENT_HIGH, PARENT_LOW,
+  NOT_ASCII, DIRENT_SIZE, DIRENT_NEXT, DIRENT_INO, DIRENT_NAMLEN, DIRENT_TYPE, FILETYPES, SLOTS = FILETYPES + 16
+};
+
+static double *get_slots(napi_env env, napi_value value) {
+  napi_typedarray_type type;
+  size_t count;
+  void *data;
+  if (napi_get_typedarray_info(env, value, &type, &count, &data, NULL, NULL) != napi_ok || type != napi_float64_array || count < SLOTS) return NULL;
+  double *slots = data;
+  /* Fields of 8, 8, 4 and 1 bytes (dircookie, inode, dirnamlen, filetype). */
+  double size = slots[DIRENT_SIZE];
+  if (!(size <= 64 && slots[DIRENT_NEXT] + 8 <= size && slots[DIRENT_INO] + 8 <= size && slots[DIRENT_NAMLEN] + 4 <= size && slots[DIRENT_TYPE] < size)) return NULL;
+  return slots;
 }
 
-#define LIST_RECORD_HEADER 12
-/* A record's flag: the name is not ASCII (the caller checks its UTF-8). */
-#define LIST_NOT_ASCII 0x80
+static void put_halves(double *slots, int at, uint64_t value) {
+  slots[at] = (double)(value >> 32);
+  slots[at + 1] = (double)(uint32_t)value;
+}
+
+/* stamp(fd, slots, parent): fstat of a directory fd the host holds, and with `parent` the inode of its ".." (0 when gone). */
+static napi_value stamp_fd(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  int fd = get_int(env, argv[0]);
+  double *slots = get_slots(env, argv[1]);
+  bool parent = false;
+  napi_get_value_bool(env, argv[2], &parent);
+  if (slots == NULL) return int_value(env, CODE_FALLBACK);
+  struct stat st;
+  if (fstat(fd, &st) != 0) return int_value(env, -errno);
+  put_halves(slots, DEV_HIGH, st.st_dev);
+  put_halves(slots, INO_HIGH, st.st_ino);
+  slots[MTIME_S] = (double)st.st_mtim.tv_sec;
+  slots[MTIME_NS] = (double)st.st_mtim.tv_nsec;
+  slots[CTIME_S] = (double)st.st_ctim.tv_sec;
+  slots[CTIME_NS] = (double)st.st_ctim.tv_nsec;
+  if (parent) {
+    int gone = fstatat(fd, "..", &st, AT_SYMLINK_NOFOLLOW) != 0;
+    if (gone && errno != ENOENT) return int_value(env, -errno);
+    put_halves(slots, PARENT_HIGH, gone ? 0 : st.st_ino);
+  }
+  return int_value(env, 0);
+}
+
+static void put_le(unsigned char *at, uint64_t value, int bytes) {
+  for (int byte = 0; byte < bytes; byte++) at[byte] = (unsigned char)(value >> (8 * byte));
+}
+
+/* One dirent (d_next, d_ino, d_namlen, d_type; padding zeroed) and its name: where the next one goes. */
+static unsigned char *put_dirent(unsigned char *at, const double *slots, uint64_t next, uint64_t ino, unsigned type, const char *name, size_t length) {
+  size_t size = (size_t)slots[DIRENT_SIZE];
+  memset(at, 0, size);
+  put_le(at + (size_t)slots[DIRENT_NEXT], next, 8);
+  put_le(at + (size_t)slots[DIRENT_INO], ino, 8);
+  put_le(at + (size_t)slots[DIRENT_NAMLEN], length, 4);
+  at[(size_t)slots[DIRENT_TYPE]] = (unsigned char)slots[FILETYPES + (type & 15)];
+  memcpy(at + size, name, length);
+  return at + size + length;
+}
 
 /* The whole directory through getdents64 into `*raw` (malloc'ed): its size, or a negated errno. */
 static long read_entries(int fd, char **raw) {
@@ -783,19 +825,21 @@ static long read_entries(int fd, char **raw) {
 }
 
 /*
- * list(dirfd, out: Buffer): the entries but "." and "..", sorted as Node's
- * readdirSync (libuv's scandir) sorts them, as records: d_ino (u64 LE), name
- * length (u16 LE), d_type, flags (LIST_NOT_ASCII), the name. The bytes used,
- * CODE_TOO_SMALL (the size needed in out[0..4], u32 LE), CODE_FALLBACK off
- * local file systems, or a negated errno. DT_UNKNOWN entries are stat'ed, as
- * Node does.
+ * list(dirfd, out: Buffer, slots): the listing fd_readdir hands out (see
+ * directory-listing.ts): ".", "..", then the entries sorted as Node's
+ * readdirSync (libuv's scandir) sorts them, d_next = index + 1, the inodes of
+ * "." and ".." from the slots. The bytes used (slots[NOT_ASCII]: whether a
+ * name is not ASCII), CODE_TOO_SMALL (the size needed in out[0..4], u32 LE),
+ * CODE_FALLBACK off local file systems, or a negated errno. DT_UNKNOWN entries
+ * are stat'ed, as Node does.
  */
 static napi_value list_directory(napi_env env, napi_callback_info info) {
-  ARGS(2);
+  ARGS(3);
   int dirfd = get_int(env, argv[0]);
   unsigned char *out;
   size_t capacity;
-  if (napi_get_buffer_info(env, argv[1], (void **)&out, &capacity) != napi_ok || capacity < 4) return int_value(env, CODE_FALLBACK);
+  double *slots = get_slots(env, argv[2]);
+  if (slots == NULL || napi_get_buffer_info(env, argv[1], (void **)&out, &capacity) != napi_ok || capacity < 4) return int_value(env, CODE_FALLBACK);
   /* The host's own fd, rewound (nothing else uses its offset); one that cannot be read (O_PATH) is opened again. */
   int fd = dirfd;
   if (lseek(dirfd, 0, SEEK_SET) != 0) {
@@ -820,43 +864,41 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
     if (fd != dirfd) close(fd);
     return int_value(env, -ENOMEM);
   }
+  size_t header = (size_t)slots[DIRENT_SIZE];
   size_t kept = 0;
-  size_t needed = 0;
+  size_t needed = 2 * header + 3;
+  int not_ascii = 0;
   for (long at = 0; at < size;) {
     struct linux_dirent64 *entry = (struct linux_dirent64 *)(raw + at);
     at += entry->d_reclen;
     const char *name = entry->d_name;
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) continue;
     entries[kept++] = entry;
-    needed += LIST_RECORD_HEADER + strlen(name);
+    for (; *name != '\0'; name++) not_ascii |= (unsigned char)*name >= 0x80;
+    needed += header + (size_t)(name - entry->d_name);
   }
   qsort(entries, kept, sizeof *entries, compare_names);
   int status = (int)needed;
   if (needed > capacity || needed > INT32_MAX) {
-    for (int byte = 0; byte < 4; byte++) out[byte] = (unsigned char)(needed >> (8 * byte));
+    put_le(out, needed, 4);
     status = needed > INT32_MAX ? -ENOMEM : CODE_TOO_SMALL;
   } else {
-    unsigned char *at = out;
+    unsigned char *at = put_dirent(out, slots, 1, ((uint64_t)slots[INO_HIGH] << 32) | (uint64_t)slots[INO_LOW], DT_DIR, ".", 1);
+    at = put_dirent(at, slots, 2, ((uint64_t)slots[PARENT_HIGH] << 32) | (uint64_t)slots[PARENT_LOW], DT_DIR, "..", 2);
     for (size_t i = 0; i < kept; i++) {
       struct linux_dirent64 *entry = entries[i];
-      size_t length = strlen(entry->d_name);
       uint64_t ino = entry->d_ino;
-      unsigned char type = entry->d_type;
+      unsigned type = entry->d_type;
       if (type == DT_UNKNOWN) {
         struct stat st;
         if (fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-          type = (unsigned char)IFTODT(st.st_mode);
+          type = IFTODT(st.st_mode);
           ino = (uint64_t)st.st_ino;
         }
       }
-      for (int byte = 0; byte < 8; byte++) at[byte] = (unsigned char)(ino >> (8 * byte));
-      at[8] = (unsigned char)length;
-      at[9] = (unsigned char)(length >> 8);
-      at[10] = type;
-      at[11] = is_ascii(entry->d_name, length) ? 0 : LIST_NOT_ASCII;
-      memcpy(at + LIST_RECORD_HEADER, entry->d_name, length);
-      at += LIST_RECORD_HEADER + length;
+      at = put_dirent(at, slots, i + 3, ino, type, entry->d_name, strlen(entry->d_name));
     }
+    slots[NOT_ASCII] = not_ascii;
   }
   free(entries);
   free(raw);
@@ -913,7 +955,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"probe", NULL, probe, NULL, NULL, NULL, napi_default, NULL},
       {"open", NULL, open_path, NULL, NULL, NULL, napi_default, NULL},
       {"stat", NULL, stat_path, NULL, NULL, NULL, napi_default, NULL},
-      {"statFd", NULL, stat_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"stamp", NULL, stamp_fd, NULL, NULL, NULL, napi_default, NULL},
       {"unlink", NULL, unlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"mkdir", NULL, mkdir_path, NULL, NULL, NULL, napi_default, NULL},
       {"rename", NULL, rename_path, NULL, NULL, NULL, napi_default, NULL},

@@ -8,7 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { errno, fdflags, filetype } from "../src/generated/preview1/types.js";
-import { nativeBeneath, undecided } from "../src/impl/node/native-beneath.js";
+import { DirectoryListing, listingSlots } from "../src/impl/node/directory-listing.js";
+import { u64, u64OfBigInt } from "../src/impl/node/listing-cache.js";
+import { listingSlot, nativeBeneath, tooSmall, undecided } from "../src/impl/node/native-beneath.js";
 import { Harness, OFLAGS, perTestDirectory, parseDirents } from "./support/node-host-harness.js";
 
 const linux = process.platform === "linux" && fs.existsSync("/proc/self/fd");
@@ -222,21 +224,93 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
     expect(native.find((entry) => entry.name === "l")!.d_type).toBe(filetype.symbolic_link);
   });
 
+  it("the addon's listing is the JavaScript writer's byte for byte (same directory, same inodes)", () => {
+    const native = nativeBeneath()!;
+    const sub = path.join(scratch.dir, "sub");
+    fs.mkdirSync(sub);
+    for (const name of ["b", "a", "ünïcødé", "😀"]) fs.writeFileSync(path.join(sub, name), name);
+    fs.mkdirSync(path.join(sub, "d"));
+    fs.symlinkSync("a", path.join(sub, "l"));
+    execFileSync("mkfifo", [path.join(sub, "p")]);
+    for (const bytes of [
+      [0x61, 0x80],
+      [0xe6, 0x97],
+    ]) {
+      fs.writeFileSync(Buffer.concat([Buffer.from(`${sub}/`), Buffer.from(bytes)]), "x");
+    }
+    const slots = listingSlots();
+    const fd = open(sub, O_RDONLY);
+    expect(native.stamp(fd, slots, true)).toBe(0);
+    const self = fs.statSync(sub, { bigint: true });
+    const second = 1_000_000_000n;
+    expect(u64(slots[listingSlot.devHigh], slots[listingSlot.devLow])).toBe(u64OfBigInt(self.dev));
+    expect(u64(slots[listingSlot.inoHigh], slots[listingSlot.inoLow])).toBe(u64OfBigInt(self.ino));
+    expect(u64(slots[listingSlot.parentHigh], slots[listingSlot.parentLow])).toBe(
+      u64OfBigInt(fs.statSync(scratch.dir, { bigint: true }).ino),
+    );
+    expect([slots[listingSlot.mtimeS], slots[listingSlot.mtimeNs]]).toEqual([Number(self.mtimeNs / second), Number(self.mtimeNs % second)]);
+    expect([slots[listingSlot.ctimeS], slots[listingSlot.ctimeNs]]).toEqual([Number(self.ctimeNs / second), Number(self.ctimeNs % second)]);
+    // The names readdirSync decodes lossily cannot be lstat'ed by those names: their inodes by the bytes on disk.
+    const inodes = new Map(
+      fs
+        .readdirSync(sub, { encoding: "buffer" })
+        .map((raw) => [raw.toString(), fs.lstatSync(Buffer.concat([Buffer.from(`${sub}/`), raw]), { bigint: true }).ino]),
+    );
+    const parentIno = u64(slots[listingSlot.parentHigh], slots[listingSlot.parentLow]);
+    const byAddon = bytesOf(DirectoryListing.fromAddon(native, fd, slots)!);
+    const byJavaScript = bytesOf(DirectoryListing.read(sub, u64OfBigInt(self.ino), parentIno, (name) => inodes.get(name)!));
+    expect(Buffer.from(byAddon).equals(Buffer.from(byJavaScript))).toBe(true);
+    expect(parseDirents(byAddon).whole.map((entry) => entry.name)).toEqual([
+      ".",
+      "..",
+      "a",
+      "a\uFFFD",
+      "b",
+      "d",
+      "l",
+      "p",
+      "ünïcødé",
+      "\uFFFD",
+      "😀",
+    ]);
+  });
+
   it("lists from the start whatever the fd's offset, and through an O_PATH fd (opened again)", () => {
     const native = nativeBeneath()!;
+    const slots = listingSlots();
     for (const name of ["x", "y", "z"]) fs.writeFileSync(path.join(scratch.dir, name), "");
-    const records = (fd: number) => {
+    const listed = (fd: number) => {
       const out = Buffer.alloc(4096);
-      const length = native.list(fd, out);
+      const length = native.list(fd, out, slots);
       expect(length).toBeGreaterThan(0);
       return out.subarray(0, length).toString("latin1");
     };
     const fd = open(scratch.dir, O_RDONLY);
-    const first = records(fd);
-    expect(records(fd)).toBe(first);
+    const first = listed(fd);
+    expect(listed(fd)).toBe(first);
     const oPath = 0o10000000;
-    expect(records(open(scratch.dir, O_RDONLY | oPath))).toBe(first);
-    expect(native.list(open(path.join(scratch.dir, "x"), O_RDONLY), Buffer.alloc(4096))).toBe(-20);
+    expect(listed(open(scratch.dir, O_RDONLY | oPath))).toBe(first);
+    expect(native.list(open(path.join(scratch.dir, "x"), O_RDONLY), Buffer.alloc(4096), slots)).toBe(-20);
+    // Too small: the size needed in the first four bytes.
+    const small = Buffer.alloc(16);
+    expect(native.list(fd, small, slots)).toBe(tooSmall);
+    expect(small.readUInt32LE(0)).toBe(first.length);
+    // Not a local file system, or slots without a layout: left to readdirSync.
+    expect(native.list(open("/proc/self", O_RDONLY), Buffer.alloc(4096), slots)).toBe(undecided);
+    expect(native.list(fd, Buffer.alloc(4096), new Float64Array(listingSlot.count))).toBe(undecided);
+  });
+
+  it("stamps a removed directory, with .. at the directory it was in, and answers EBADF for a bad fd", () => {
+    const native = nativeBeneath()!;
+    const slots = listingSlots();
+    fs.mkdirSync(path.join(scratch.dir, "gone"));
+    const fd = open(path.join(scratch.dir, "gone"), O_RDONLY);
+    fs.rmdirSync(path.join(scratch.dir, "gone"));
+    expect(native.stamp(fd, slots, true)).toBe(0);
+    expect(u64(slots[listingSlot.parentHigh], slots[listingSlot.parentLow])).toBe(
+      u64OfBigInt(fs.statSync(scratch.dir, { bigint: true }).ino),
+    );
+    expect(native.stamp(-1, slots, false)).toBe(-EBADF);
   });
 
   it("agree for a directory whose entries do not fit the addon's first buffer (64 KiB)", () => {
@@ -249,6 +323,13 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
     expect(Buffer.from(native).equals(Buffer.from(listing(false, 1 << 18)))).toBe(true);
   });
 });
+
+/** The whole of a listing, as fd_readdir from cookie 0 with room for everything hands it out. */
+function bytesOf(listing: DirectoryListing): Uint8Array {
+  const bytes = new Uint8Array(listing.byteLength);
+  expect(listing.copyFrom(0n, bytes)).toBe(bytes.length);
+  return bytes;
+}
 
 describe.each(modes)("a listing of a directory removed while open ($name)", ({ nativeResolution }) => {
   it("has only . and .., with .. at the inode of the directory it was in", () => {

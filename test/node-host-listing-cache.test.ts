@@ -7,10 +7,9 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { errno, rights } from "../src/generated/preview1/types.js";
 import { DirectoryListing } from "../src/impl/node/directory-listing.js";
-import { ListingCache } from "../src/impl/node/listing-cache.js";
+import { ListingCache, u64, u64OfBigInt, type DirectoryStamp, type U64 } from "../src/impl/node/listing-cache.js";
 import { Harness, OFLAGS, makeTempDir } from "./support/node-host-harness.js";
 
-const ms = 1_000_000n;
 let dir: string;
 let cleanup: () => void;
 
@@ -20,72 +19,94 @@ beforeEach(() => {
 });
 afterEach(() => cleanup());
 
-function stats(): fs.BigIntStats {
-  return fs.statSync(dir, { bigint: true });
+/** The directory's stamp as the host takes it (listed with `..` at `parentIno`), with `changes` made to it. */
+function stamp(parentIno: U64 = 0, changes: Partial<DirectoryStamp> = {}): DirectoryStamp {
+  const s = fs.statSync(dir, { bigint: true });
+  const second = 1_000_000_000n;
+  return {
+    dev: u64OfBigInt(s.dev),
+    ino: u64OfBigInt(s.ino),
+    parentIno,
+    mtimeS: Number(s.mtimeNs / second),
+    mtimeNs: Number(s.mtimeNs % second),
+    ctimeS: Number(s.ctimeNs / second),
+    ctimeNs: Number(s.ctimeNs % second),
+    ...changes,
+  };
 }
 
 function listing(): DirectoryListing {
-  return DirectoryListing.read(dir, stats().ino, 0n);
+  return DirectoryListing.read(dir, stamp().ino, 0);
 }
 
-/** A time safely after the directory's last change. */
-function later(by: bigint): bigint {
-  const s = stats();
-  return (s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs) + by;
+/** Date.now() `by` ms after the directory's last change. */
+function later(by: number): number {
+  const s = fs.statSync(dir);
+  return Math.max(s.mtimeMs, s.ctimeMs) + by;
 }
 
 describe("ListingCache", () => {
   it("gives a stored snapshot back while the directory is unchanged", () => {
     const cache = new ListingCache();
     const snapshot = listing();
-    cache.store(stats(), 0n, snapshot, later(100n * ms));
-    expect(cache.lookup(stats(), 0n)).toBe(snapshot);
-    expect(cache.lookup(stats(), 1n)).toBeNull();
+    cache.store(stamp(), snapshot, later(100));
+    expect(cache.lookup(stamp())).toBe(snapshot);
+    expect(cache.lookup(stamp(1))).toBeNull();
+    expect(cache.lookup(stamp(0, { dev: 12345 }))).toBeNull();
+    // Still there for the directory it is of.
+    expect(cache.lookup(stamp())).toBe(snapshot);
   });
 
   it("does not keep a snapshot taken within a tick of the last change", () => {
     const cache = new ListingCache();
-    cache.store(stats(), 0n, listing(), later(10n * ms));
-    expect(cache.lookup(stats(), 0n)).toBeNull();
+    cache.store(stamp(), listing(), later(10));
+    expect(cache.lookup(stamp())).toBeNull();
   });
 
   it("drops a snapshot once the directory changed", () => {
     const cache = new ListingCache();
-    const before = stats();
-    cache.store(before, 0n, listing(), later(100n * ms));
+    cache.store(stamp(), listing(), later(100));
     fs.writeFileSync(path.join(dir, "b"), "");
-    expect(cache.lookup(stats(), 0n)).toBeNull();
+    expect(cache.lookup(stamp())).toBeNull();
+    expect(cache.size).toBe(0);
+  });
+
+  it("compares times to the nanosecond and inodes beyond 2^53 exactly", () => {
+    const cache = new ListingCache();
+    const big = 2n ** 60n + 1n;
+    cache.store(stamp(0, { ino: u64(2 ** 28, 1) }), listing(), later(100));
+    expect(u64(2 ** 28, 1)).toBe(big);
+    expect(cache.lookup(stamp(0, { ino: big }))).not.toBeNull();
+    expect(cache.lookup(stamp(0, { ino: big + 1n }))).toBeNull();
+    expect(cache.lookup(stamp(0, { ino: Number(big) }))).toBeNull();
+    const s = stamp(0, { ino: big });
+    expect(cache.lookup({ ...s, mtimeNs: s.mtimeNs + 1 })).toBeNull();
     expect(cache.size).toBe(0);
   });
 
   it("keeps at most maxEntries snapshots and maxBytes of them, dropping the least recently used", () => {
     const cache = new ListingCache(2, 1 << 20);
-    const s = stats();
-    const other = (ino: bigint) => Object.assign(Object.create(Object.getPrototypeOf(s)), s, { ino }) as fs.BigIntStats;
-    cache.store(other(1n), 0n, listing(), later(100n * ms));
-    cache.store(other(2n), 0n, listing(), later(100n * ms));
-    expect(cache.lookup(other(1n), 0n)).not.toBeNull();
-    cache.store(other(3n), 0n, listing(), later(100n * ms));
+    const other = (ino: number) => stamp(0, { ino });
+    cache.store(other(1), listing(), later(100));
+    cache.store(other(2), listing(), later(100));
+    expect(cache.lookup(other(1))).not.toBeNull();
+    cache.store(other(3), listing(), later(100));
     expect(cache.size).toBe(2);
-    expect(cache.lookup(other(2n), 0n)).toBeNull();
-    expect(cache.lookup(other(1n), 0n)).not.toBeNull();
+    expect(cache.lookup(other(2))).toBeNull();
+    expect(cache.lookup(other(1))).not.toBeNull();
     const tiny = new ListingCache(10, listing().byteLength);
-    tiny.store(other(1n), 0n, listing(), later(100n * ms));
-    tiny.store(other(2n), 0n, listing(), later(100n * ms));
+    tiny.store(other(1), listing(), later(100));
+    tiny.store(other(2), listing(), later(100));
     expect(tiny.size).toBe(1);
   });
 
   it("needs a longer quiet time for whole-second timestamps", () => {
     const cache = new ListingCache();
-    const s = stats();
-    const coarse = Object.assign(Object.create(Object.getPrototypeOf(s)), s, {
-      mtimeNs: 5_000_000_000n,
-      ctimeNs: 5_000_000_000n,
-    }) as fs.BigIntStats;
-    cache.store(coarse, 0n, listing(), 5_000_000_000n + 1000n * ms);
-    expect(cache.lookup(coarse, 0n)).toBeNull();
-    cache.store(coarse, 0n, listing(), 5_000_000_000n + 3000n * ms);
-    expect(cache.lookup(coarse, 0n)).not.toBeNull();
+    const coarse = stamp(0, { mtimeS: 5, mtimeNs: 0, ctimeS: 5, ctimeNs: 0 });
+    cache.store(coarse, listing(), 5000 + 1000);
+    expect(cache.lookup(coarse)).toBeNull();
+    cache.store(coarse, listing(), 5000 + 3000);
+    expect(cache.lookup(coarse)).not.toBeNull();
   });
 });
 

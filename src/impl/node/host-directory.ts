@@ -61,14 +61,15 @@ import {
 } from "../../generated/preview1/types.js";
 import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
 import { DirectoryListing } from "./directory-listing.js";
-import type { DirectoryStamp } from "./listing-cache.js";
+import { listingSlots } from "./directory-listing.js";
+import { setHalves, u64, u64OfBigInt, type DirectoryStamp, type U64 } from "./listing-cache.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
 import type { HandleRoot } from "./directory-handles.js";
-import { nativeErrno, nativeSystemError, tooSmall, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
+import { listingSlot, nativeErrno, nativeSystemError, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
@@ -90,13 +91,21 @@ const osErrno = osConstants.errno;
 const nativeStat = new NativeStatBuffer();
 /** Where the addon writes a link's target: PATH_MAX holds any. */
 const nativeLinkTarget = Buffer.alloc(4096);
+/** What the addon's stamp and list calls share (one call at a time per thread). */
+const nativeSlots = listingSlots();
+
+/** A directory's dev and inode as U64s: the addon's stamp gives them without BigInts. */
+interface DirectoryIdentity {
+  readonly dev: U64;
+  readonly ino: U64;
+}
 
 export class HostDirectory extends BaseDescription implements Directory {
   readonly filetype = filetype.directory;
   override readonly directory: Directory = this;
   private listing: DirectoryListing | null = null;
   /** The inode of `..`, once known (see parentInode). */
-  private parentIno: bigint | null = null;
+  private parentIno: U64 | null = null;
   private readonly following: ResolveOptions;
   private readonly notFollowing: ResolveOptions;
   private readonly rootPrefix: string;
@@ -115,10 +124,10 @@ export class HostDirectory extends BaseDescription implements Directory {
     readonly fd: number,
     /** What paths are resolved from: see the module comment. */
     readonly root: string,
-    /** dev/ino of the directory; null until first needed (found with fstat on the fd). */
-    private knownIdentity: FileIdentity | null,
+    /** dev/ino of the directory; null until first listed (found with fstat on the fd). */
+    private knownIdentity: DirectoryIdentity | null,
     /** The preopen this directory was reached from (itself for a preopen): the root of the guest's view. */
-    private readonly sandboxRoot: FileIdentity,
+    private readonly sandboxRoot: DirectoryIdentity,
     private readonly environment: NodeFsEnvironment,
     expectedRoot: FileIdentity | undefined,
   ) {
@@ -154,10 +163,10 @@ export class HostDirectory extends BaseDescription implements Directory {
 
   /** Wraps an open host fd on a preopened directory; `hostPath` is its canonical host path. */
   static preopen(fd: number, hostPath: string, stats: BigIntStats, environment: NodeFsEnvironment): HostDirectory {
-    const identity = identityOf(stats);
+    const identity = directoryIdentityOf(stats);
     if (environment.procFdRoots) return new HostDirectory(fd, procRoot(fd), identity, identity, environment, undefined);
     // A preopen inside another one can be renamed by the guest: its path is checked like any other root's.
-    return new HostDirectory(fd, hostPath, identity, identity, environment, identity);
+    return new HostDirectory(fd, hostPath, identity, identity, environment, identityOf(stats));
   }
 
   /**
@@ -167,22 +176,17 @@ export class HostDirectory extends BaseDescription implements Directory {
    * taken now when not given.
    */
   private child(fd: number, hostPath: string, stats: BigIntStats | null, isEntryOfThis: boolean): HostDirectory {
-    const known = stats === null ? null : { dev: stats.dev, ino: stats.ino };
     let child: HostDirectory;
     if (this.environment.procFdRoots) {
+      const known = stats === null ? null : directoryIdentityOf(stats);
       child = new HostDirectory(fd, procRoot(fd), known, this.sandboxRoot, this.environment, undefined);
     } else {
-      const identity = known ?? identityOf(fstatSync(fd, { bigint: true }));
-      child = new HostDirectory(fd, hostPath, identity, this.sandboxRoot, this.environment, identity);
+      const known = stats ?? fstatSync(fd, { bigint: true });
+      child = new HostDirectory(fd, hostPath, directoryIdentityOf(known), this.sandboxRoot, this.environment, identityOf(known));
     }
     // Only when already known: finding it out now would cost a system call on every open.
     if (isEntryOfThis && this.knownIdentity !== null) child.parentIno = this.knownIdentity.ino;
     return child;
-  }
-
-  private get identity(): FileIdentity {
-    this.knownIdentity ??= identityOf(fstatSync(this.fd, { bigint: true }));
-    return this.knownIdentity;
   }
 
   /**
@@ -590,23 +594,7 @@ export class HostDirectory extends BaseDescription implements Directory {
   override readdir(buffer: Uint8Array, cookie: bigint, result: Out<number>): Errno {
     if (cookie === 0n || this.listing === null) {
       try {
-        // Taken before the directory is read: see listing-cache.ts.
-        const native = this.native;
-        const stats = native === null ? fstatSync(this.fd, { bigint: true }) : nativeStampOf(native, this.fd);
-        this.knownIdentity ??= identityOf(stats);
-        const parentIno = this.parentInode();
-        const cache = this.environment.listings;
-        let listing = cache.lookup(stats, parentIno);
-        if (listing === null) {
-          const takenAt = this.environment.realtimeNow();
-          listing =
-            native === null
-              ? DirectoryListing.read(this.root, stats.ino, parentIno)
-              : (nativeListingOf(native, this.fd, stats.ino, parentIno) ??
-                DirectoryListing.read(this.root, stats.ino, parentIno, (name) => nativeInodeOf(native, this.fd, name)));
-          cache.store(stats, parentIno, listing, takenAt);
-        }
-        this.listing = listing;
+        this.listing = this.readListing();
       } catch (error) {
         return errnoOf(error);
       }
@@ -615,22 +603,84 @@ export class HostDirectory extends BaseDescription implements Directory {
     return errno.success;
   }
 
+  /** A snapshot of the directory: the cache's while still valid (listing-cache.ts), else read now. */
+  private readListing(): DirectoryListing {
+    const native = this.native;
+    // Taken before the directory is read: see listing-cache.ts.
+    const stamp = native === null ? this.stampByNode() : this.stampByAddon(native);
+    const cache = this.environment.listings;
+    let listing = cache.lookup(stamp);
+    if (listing === null) {
+      const takenAt = Date.now();
+      listing =
+        native === null
+          ? DirectoryListing.read(this.root, stamp.ino, stamp.parentIno)
+          : (DirectoryListing.fromAddon(native, this.fd, nativeSlots) ??
+            DirectoryListing.read(this.root, stamp.ino, stamp.parentIno, (name) => nativeInodeOf(native, this.fd, name)));
+      cache.store(stamp, listing, takenAt);
+    }
+    return listing;
+  }
+
+  /**
+   * One call for the stamp and, unless known, the inode of `..` (fstatat(fd,
+   * ".."), not a walk of /proc/self/fd/<fd>/..); both stay in nativeSlots for
+   * the addon's list.
+   */
+  private stampByAddon(native: NativeBeneath): DirectoryStamp {
+    const slots = nativeSlots;
+    let identity = this.knownIdentity;
+    const askParent = this.parentIno === null && (identity === null || !isSameDirectory(identity, this.sandboxRoot));
+    const status = native.stamp(this.fd, slots, askParent);
+    if (status !== 0) throw nativeSystemError(status, "fstat");
+    if (identity === null) {
+      identity = {
+        dev: u64(slots[listingSlot.devHigh], slots[listingSlot.devLow]),
+        ino: u64(slots[listingSlot.inoHigh], slots[listingSlot.inoLow]),
+      };
+      this.knownIdentity = identity;
+    }
+    const parentIno = this.parentInode(identity, () => u64(slots[listingSlot.parentHigh], slots[listingSlot.parentLow]));
+    // list reads it from the slots, whether asked now or known.
+    setHalves(slots, listingSlot.parentHigh, parentIno);
+    return {
+      dev: identity.dev,
+      ino: identity.ino,
+      parentIno,
+      mtimeS: slots[listingSlot.mtimeS],
+      mtimeNs: slots[listingSlot.mtimeNs],
+      ctimeS: slots[listingSlot.ctimeS],
+      ctimeNs: slots[listingSlot.ctimeNs],
+    };
+  }
+
+  private stampByNode(): DirectoryStamp {
+    const stats = fstatSync(this.fd, { bigint: true });
+    const identity = this.knownIdentity ?? directoryIdentityOf(stats);
+    this.knownIdentity = identity;
+    const parentIno = this.parentInode(identity, () =>
+      u64OfBigInt(lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n),
+    );
+    return {
+      dev: identity.dev,
+      ino: identity.ino,
+      parentIno,
+      mtimeS: Number(stats.mtimeNs / second),
+      mtimeNs: Number(stats.mtimeNs % second),
+      ctimeS: Number(stats.ctimeNs / second),
+      ctimeNs: Number(stats.ctimeNs % second),
+    };
+  }
+
   /**
    * The inode `..` is listed with. Inside the sandbox a preopen is a root, and
    * a root is its own parent; a directory opened by a plain name from another
-   * one whose inode was known has that one as parent; otherwise the host is asked.
+   * one whose inode was known has that one as parent; otherwise the host is
+   * asked (`asked`), once.
    */
-  private parentInode(): bigint {
-    const identity = this.identity;
-    if (identity.ino === this.sandboxRoot.ino && identity.dev === this.sandboxRoot.dev) return identity.ino;
-    if (this.parentIno === null) {
-      // Through the addon one fstatat(fd, ".."), not a walk of /proc/self/fd/<fd>/.. (several µs).
-      const native = this.native;
-      this.parentIno =
-        native === null
-          ? (lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n)
-          : nativeParentInode(native, this.fd);
-    }
+  private parentInode(identity: DirectoryIdentity, asked: () => U64): U64 {
+    if (isSameDirectory(identity, this.sandboxRoot)) return identity.ino;
+    this.parentIno ??= asked();
     return this.parentIno;
   }
 
@@ -648,37 +698,6 @@ export class HostDirectory extends BaseDescription implements Directory {
 }
 
 /** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
-/** Where the addon writes a directory's entries (grown when a directory needs more). */
-let listingRecords = Buffer.allocUnsafe(65536);
-
-/** The listing read by the addon, or null when it leaves it to readdirSync; a failure is thrown as node:fs would. */
-function nativeListingOf(native: NativeBeneath, dirFd: number, selfIno: bigint, parentIno: bigint): DirectoryListing | null {
-  let length = native.list(dirFd, listingRecords);
-  if (length === tooSmall) {
-    listingRecords = Buffer.allocUnsafe(listingRecords.readUInt32LE(0) + 4096);
-    length = native.list(dirFd, listingRecords);
-  }
-  if (length === undecided || length === tooSmall) return null;
-  if (length < 0) throw nativeSystemError(length, "scandir");
-  return DirectoryListing.fromRecords(listingRecords, length, selfIno, parentIno);
-}
-
-/** What the listing cache needs of the directory `fd`, from one fstat through the addon (no BigIntStats, no Dates). */
-function nativeStampOf(native: NativeBeneath, fd: number): DirectoryStamp {
-  const values = nativeStat.values;
-  const status = native.statFd(fd, values, false);
-  if (status !== 0) throw nativeSystemError(status, "fstat");
-  return { dev: values[0], ino: values[1], mtimeNs: values[6], ctimeNs: values[7] };
-}
-
-/** As lstatSync of `<directory>/..` with throwIfNoEntry false: 0 when gone (a removed directory has no `..`). */
-function nativeParentInode(native: NativeBeneath, dirFd: number): bigint {
-  const status = native.statFd(dirFd, nativeStat.values, true);
-  if (status === 0) return nativeStat.values[1];
-  if (status === -osErrno.ENOENT) return 0n;
-  throw nativeSystemError(status, "lstat");
-}
-
 function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigint {
   return native.stat(dirFd, name, false, nativeStat.values) === 0 ? nativeStat.values[1] : 0n;
 }
@@ -696,6 +715,16 @@ const createdFlags = oflags.creat | oflags.excl;
 function identityOf(stats: Pick<BigIntStats, "dev" | "ino">): FileIdentity {
   return { dev: stats.dev, ino: stats.ino };
 }
+
+function directoryIdentityOf(stats: Pick<BigIntStats, "dev" | "ino">): DirectoryIdentity {
+  return { dev: u64OfBigInt(stats.dev), ino: u64OfBigInt(stats.ino) };
+}
+
+function isSameDirectory(a: DirectoryIdentity, b: DirectoryIdentity): boolean {
+  return a.ino === b.ino && a.dev === b.dev;
+}
+
+const second = 1_000_000_000n;
 
 /** The path the kernel resolves through the open fd itself; "/." makes it name the directory, not the link. */
 function procRoot(fd: number): string {

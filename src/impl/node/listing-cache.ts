@@ -17,27 +17,60 @@
  * A change made during the read itself does not matter: the snapshot is
  * stored under the timestamps from before it, which the change moved on.
  *
+ * The check is made in doubles of milliseconds: the wall clock is Date.now()
+ * (whole ms, rounded down, so never later than the true time: a snapshot is
+ * never kept too early), the timestamps are seconds plus nanoseconds, and
+ * what rounding there is stays far below a tick.
+ *
  * Bounded: at most `maxEntries` snapshots and `maxBytes` of them, least
  * recently used dropped first.
  */
-import type { BigIntStats } from "node:fs";
 import type { DirectoryListing } from "./directory-listing.js";
 
-/** What the cache needs of a directory's stat: Node's BigIntStats, or the addon's fstat. */
-export type DirectoryStamp = Pick<BigIntStats, "dev" | "ino" | "mtimeNs" | "ctimeNs">;
+/**
+ * A u64 as a number where that is exact (below 2^53), else as a bigint: each
+ * value has one form, so === and Map keys compare values, and the common case
+ * allocates nothing.
+ */
+export type U64 = number | bigint;
 
-const fineTick = 50_000_000n;
-const coarseTick = 2_500_000_000n;
-const second = 1_000_000_000n;
+/** The U64 of a u64 given as its (high, low) u32 halves. */
+export function u64(high: number, low: number): U64 {
+  return high < 0x200000 ? high * 0x100000000 + low : (BigInt(high) << 32n) | BigInt(low);
+}
+
+/** Stores `value` as its (high, low) u32 halves at `at` and `at + 1`. */
+export function setHalves(slots: Float64Array, at: number, value: U64): void {
+  slots[at] = typeof value === "number" ? Math.floor(value / 0x100000000) : Number(value >> 32n);
+  slots[at + 1] = typeof value === "number" ? value % 0x100000000 : Number(value & 0xffffffffn);
+}
+
+export function u64OfBigInt(value: bigint): U64 {
+  return value <= 0x1fffffffffffffn ? Number(value) : value;
+}
+
+/** Which directory a snapshot is of (with the inode its `..` is listed with) and when it last changed. */
+export interface DirectoryStamp {
+  readonly dev: U64;
+  readonly ino: U64;
+  readonly parentIno: U64;
+  readonly mtimeS: number;
+  readonly mtimeNs: number;
+  readonly ctimeS: number;
+  readonly ctimeNs: number;
+}
+
+const fineTickMs = 50;
+const coarseTickMs = 2500;
 
 interface Snapshot {
-  readonly mtime: bigint;
-  readonly ctime: bigint;
+  readonly stamp: DirectoryStamp;
   readonly listing: DirectoryListing;
 }
 
 export class ListingCache {
-  private readonly snapshots = new Map<string, Snapshot>();
+  /** By the directory's inode; a snapshot of another directory with that inode (another dev, another `..`) is not it. */
+  private readonly snapshots = new Map<U64, Snapshot>();
   private bytes = 0;
 
   constructor(
@@ -45,35 +78,35 @@ export class ListingCache {
     private readonly maxBytes = 8 * 1024 * 1024,
   ) {}
 
-  /** The snapshot for the directory `stats` describe (with `..` at `parentIno`), if still valid. */
-  lookup(stats: DirectoryStamp, parentIno: bigint): DirectoryListing | null {
-    const key = keyOf(stats, parentIno);
-    const snapshot = this.snapshots.get(key);
+  /** The snapshot for the directory `stamp` describes, if still valid. */
+  lookup(stamp: DirectoryStamp): DirectoryListing | null {
+    const snapshot = this.snapshots.get(stamp.ino);
     if (snapshot === undefined) return null;
-    if (snapshot.mtime !== stats.mtimeNs || snapshot.ctime !== stats.ctimeNs) {
-      this.drop(key, snapshot);
+    const kept = snapshot.stamp;
+    if (kept.dev !== stamp.dev || kept.parentIno !== stamp.parentIno) return null;
+    if (kept.mtimeS !== stamp.mtimeS || kept.mtimeNs !== stamp.mtimeNs || kept.ctimeS !== stamp.ctimeS || kept.ctimeNs !== stamp.ctimeNs) {
+      this.drop(stamp.ino, snapshot);
       return null;
     }
     // Most recently used last.
-    this.snapshots.delete(key);
-    this.snapshots.set(key, snapshot);
+    this.snapshots.delete(stamp.ino);
+    this.snapshots.set(stamp.ino, snapshot);
     return snapshot.listing;
   }
 
   /**
-   * Keeps `listing`, read after `stats` were taken at wall time `takenAt` (ns),
-   * when the directory had been quiet for longer than a tick by then.
+   * Keeps `listing`, read after `stamp` was taken and Date.now() was
+   * `takenAt`, when the directory had been quiet for longer than a tick by then.
    */
-  store(stats: DirectoryStamp, parentIno: bigint, listing: DirectoryListing, takenAt: bigint): void {
-    const lastChange = stats.mtimeNs > stats.ctimeNs ? stats.mtimeNs : stats.ctimeNs;
-    const wholeSeconds = stats.mtimeNs % second === 0n && stats.ctimeNs % second === 0n;
-    if (takenAt - lastChange <= (wholeSeconds ? coarseTick : fineTick)) return;
+  store(stamp: DirectoryStamp, listing: DirectoryListing, takenAt: number): void {
+    const lastChange = Math.max(stamp.mtimeS * 1000 + stamp.mtimeNs / 1e6, stamp.ctimeS * 1000 + stamp.ctimeNs / 1e6);
+    const wholeSeconds = stamp.mtimeNs === 0 && stamp.ctimeNs === 0;
+    if (takenAt - lastChange <= (wholeSeconds ? coarseTickMs : fineTickMs)) return;
     const size = listing.byteLength;
     if (size > this.maxBytes) return;
-    const key = keyOf(stats, parentIno);
-    const previous = this.snapshots.get(key);
-    if (previous !== undefined) this.drop(key, previous);
-    this.snapshots.set(key, { mtime: stats.mtimeNs, ctime: stats.ctimeNs, listing });
+    const previous = this.snapshots.get(stamp.ino);
+    if (previous !== undefined) this.drop(stamp.ino, previous);
+    this.snapshots.set(stamp.ino, { stamp, listing });
     this.bytes += size;
     for (const [oldKey, old] of this.snapshots) {
       if (this.snapshots.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
@@ -85,12 +118,8 @@ export class ListingCache {
     return this.snapshots.size;
   }
 
-  private drop(key: string, snapshot: Snapshot): void {
+  private drop(key: U64, snapshot: Snapshot): void {
     this.snapshots.delete(key);
     this.bytes -= snapshot.listing.byteLength;
   }
-}
-
-function keyOf(stats: DirectoryStamp, parentIno: bigint): string {
-  return `${stats.dev}:${stats.ino}:${parentIno}`;
 }

@@ -46,8 +46,12 @@ export interface NativeBeneath {
   open(dirFd: number, path: string, flags: number, mode: number, kept?: KeptDirectories | null): number;
   /** Writes dev, ino, mode, nlink, size, atim, mtim, ctim into `out`. */
   stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array, kept?: KeptDirectories | null): number;
-  /** fstat of a host fd the host holds (with `parent`: fstatat of its `..`, for the inode a listing gives `..`), into `out` as stat writes it. */
-  statFd(fd: number, out: BigInt64Array, parent: boolean): number;
+  /**
+   * fstat of a directory fd the host holds, for the listing cache: dev, ino, mtime and
+   * ctime into `slots` (listingSlot); with `parent` also the inode of its `..` (fstatat;
+   * 0 when it is gone). 0 or a negated errno.
+   */
+  stamp(fd: number, slots: Float64Array, parent: boolean): number;
   unlink(dirFd: number, path: string, directory: boolean, kept?: KeptDirectories | null): number;
   mkdir(dirFd: number, path: string, kept?: KeptDirectories | null): number;
   rename(dirFd: number, path: string, newDirFd: number, newPath: string): number;
@@ -65,13 +69,14 @@ export interface NativeBeneath {
   /** As read, with pwrite or write (retried on EINTR, as libuv does). */
   write(fd: number, bytes: Uint8Array, offset: number, length: number, position: number): number;
   /**
-   * The entries of the directory `dirFd` (not `.` and `..`), sorted as readdirSync sorts
-   * them, as records in `out`: inode (u64 LE), name length (u16 LE), d_type (u8), flags
-   * (u8: 0x80 when the name is not ASCII), the name. The bytes used; `tooSmall` with the
-   * size needed in out's first four bytes (u32 LE); `undecided` on file systems other than
-   * local ones; or a negated errno.
+   * The listing of the directory `dirFd` as fd_readdir hands it out, into `out`: `.` and
+   * `..` (their inodes from `slots`), then the entries sorted as readdirSync sorts them,
+   * each a dirent laid out as `slots` say and its name as on disk. The bytes used (with
+   * slots[notAscii] 1 when a name is not ASCII); `tooSmall` with the size needed in
+   * out's first four bytes (u32 LE); `undecided` on file systems other than local ones;
+   * or a negated errno.
    */
-  list(dirFd: number, out: Buffer): number;
+  list(dirFd: number, out: Buffer, slots: Float64Array): number;
   /** A new set of kept directories; null when the addon cannot make one. */
   keptCreate(): KeptDirectories | null;
   /** Closes every kept fd and the inotify instance; the set keeps again when next used. */
@@ -90,6 +95,33 @@ const escaped = -5001;
 export const undecided = -5002;
 /** The output buffer of `list` is too small. */
 export const tooSmall = -5003;
+
+/**
+ * The slots of the Float64Array `stamp` and `list` share (native/beneath.c's
+ * enum): u64s as (high, low) u32 halves, exact where a double is not; times
+ * as (seconds, nanoseconds); then what the caller sets once: the dirent
+ * layout and, from `filetypes` on, the filetype of each DT_* value.
+ */
+export const listingSlot = {
+  devHigh: 0,
+  devLow: 1,
+  inoHigh: 2,
+  inoLow: 3,
+  mtimeS: 4,
+  mtimeNs: 5,
+  ctimeS: 6,
+  ctimeNs: 7,
+  parentHigh: 8,
+  parentLow: 9,
+  notAscii: 10,
+  direntSize: 11,
+  direntNext: 12,
+  direntIno: 13,
+  direntNamlen: 14,
+  direntType: 15,
+  filetypes: 16,
+  count: 32,
+} as const;
 
 const addonFile = join("native", "build", "Release", "witx_wasi_native.node");
 
