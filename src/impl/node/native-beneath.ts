@@ -58,8 +58,8 @@ export interface NativeBeneath {
   link(dirFd: number, path: string, newDirFd: number, newPath: string, follow: boolean): number;
   symlink(target: string, dirFd: number, path: string, kept?: KeptDirectories | null): number;
   readlink(dirFd: number, path: string, out: Buffer, kept?: KeptDirectories | null): number;
-  /** Closes a host fd: 0 or a negated errno. */
-  close(fd: number): number;
+  /** Closes a host fd, after forgetting what `kept` keeps beneath it: 0 or a negated errno. */
+  close(fd: number, kept?: KeptDirectories | null): number;
   /**
    * Reads into `bytes` from `offset`, at most `length` bytes, from a host fd the host
    * owns: pread at `position` (>= 0) or read at the OS offset (-1). The count, a negated
@@ -81,7 +81,7 @@ export interface NativeBeneath {
   keptCreate(): KeptDirectories | null;
   /** Closes every kept fd and the inotify instance; the set keeps again when next used. */
   keptClose(kept: KeptDirectories): void;
-  /** Forgets what is kept beneath `dirFd`: called when a directory fd is opened and before it is closed. */
+  /** Forgets what is kept beneath `dirFd`: called when a directory fd is opened (its close forgets too). */
   keptForget(kept: KeptDirectories, dirFd: number): void;
 }
 
