@@ -729,25 +729,23 @@ static int compare_names(const void *a, const void *b) {
 }
 
 /*
- * The Float64Array `stamp` and `list` share with native-beneath.ts
- * (listingSlot): u64s as (high, low) u32 halves, times as (s, ns); the dirent
- * layout (generated codec) and DT_* -> filetype, set by the caller.
+ * The Float64Array stamp and list share (native-beneath.ts): u64s as (high,
+ * low) u32 halves, times as (s, ns); the dirent layout of the generated codec
+ * (size, then the offsets of d_next, d_ino, d_namlen, d_type) and the
+ * filetype of each DT_* value, set by the caller.
  */
-enum {
-  DEV_HIGH, DEV_LOW, INO_HIGH, INO_LOW, MTIME_S, MTIME_NS, CTIME_S, CTIME_NS, PARENT_HIGH, PARENT_LOW,
-  NOT_ASCII, DIRENT_SIZE, DIRENT_NEXT, DIRENT_INO, DIRENT_NAMLEN, DIRENT_TYPE, FILETYPES, SLOTS = FILETYPES + 16
-};
+enum { SL_DEV = 0, SL_INO = 2, SL_MTIME = 4, SL_CTIME = 6, SL_PARENT = 8, SL_NOT_ASCII = 10, SL_DIRENT = 11, SL_FILETYPES = 16, SL_COUNT = 32 };
 
 static double *get_slots(napi_env env, napi_value value) {
   napi_typedarray_type type;
   size_t count;
-  void *data;
-  if (napi_get_typedarray_info(env, value, &type, &count, &data, NULL, NULL) != napi_ok || type != napi_float64_array || count < SLOTS) return NULL;
-  double *slots = data;
-  /* Fields of 8, 8, 4 and 1 bytes (dircookie, inode, dirnamlen, filetype). */
-  double size = slots[DIRENT_SIZE];
-  if (!(size <= 64 && slots[DIRENT_NEXT] + 8 <= size && slots[DIRENT_INO] + 8 <= size && slots[DIRENT_NAMLEN] + 4 <= size && slots[DIRENT_TYPE] < size)) return NULL;
-  return slots;
+  double *s;
+  if (napi_get_typedarray_info(env, value, &type, &count, (void **)&s, NULL, NULL) != napi_ok || type != napi_float64_array || count < SL_COUNT) return NULL;
+  static const int widths[] = {8, 8, 4, 1};
+  for (int i = 0; i < 4; i++) {
+    if (!(s[SL_DIRENT + 1 + i] >= 0 && s[SL_DIRENT + 1 + i] + widths[i] <= s[SL_DIRENT])) return NULL;
+  }
+  return s[SL_DIRENT] <= 64 ? s : NULL;
 }
 
 static void put_halves(double *slots, int at, uint64_t value) {
@@ -755,26 +753,30 @@ static void put_halves(double *slots, int at, uint64_t value) {
   slots[at + 1] = (double)(uint32_t)value;
 }
 
+static uint64_t get_halves(const double *slots, int at) {
+  return ((uint64_t)slots[at] << 32) | (uint64_t)slots[at + 1];
+}
+
 /* stamp(fd, slots, parent): fstat of a directory fd the host holds, and with `parent` the inode of its ".." (0 when gone). */
 static napi_value stamp_fd(napi_env env, napi_callback_info info) {
   ARGS(3);
-  int fd = get_int(env, argv[0]);
   double *slots = get_slots(env, argv[1]);
   bool parent = false;
   napi_get_value_bool(env, argv[2], &parent);
-  if (slots == NULL) return int_value(env, CODE_FALLBACK);
   struct stat st;
+  int fd = get_int(env, argv[0]);
+  if (slots == NULL) return int_value(env, CODE_FALLBACK);
   if (fstat(fd, &st) != 0) return int_value(env, -errno);
-  put_halves(slots, DEV_HIGH, st.st_dev);
-  put_halves(slots, INO_HIGH, st.st_ino);
-  slots[MTIME_S] = (double)st.st_mtim.tv_sec;
-  slots[MTIME_NS] = (double)st.st_mtim.tv_nsec;
-  slots[CTIME_S] = (double)st.st_ctim.tv_sec;
-  slots[CTIME_NS] = (double)st.st_ctim.tv_nsec;
+  put_halves(slots, SL_DEV, st.st_dev);
+  put_halves(slots, SL_INO, st.st_ino);
+  slots[SL_MTIME] = (double)st.st_mtim.tv_sec;
+  slots[SL_MTIME + 1] = (double)st.st_mtim.tv_nsec;
+  slots[SL_CTIME] = (double)st.st_ctim.tv_sec;
+  slots[SL_CTIME + 1] = (double)st.st_ctim.tv_nsec;
   if (parent) {
     int gone = fstatat(fd, "..", &st, AT_SYMLINK_NOFOLLOW) != 0;
     if (gone && errno != ENOENT) return int_value(env, -errno);
-    put_halves(slots, PARENT_HIGH, gone ? 0 : st.st_ino);
+    put_halves(slots, SL_PARENT, gone ? 0 : st.st_ino);
   }
   return int_value(env, 0);
 }
@@ -783,14 +785,14 @@ static void put_le(unsigned char *at, uint64_t value, int bytes) {
   for (int byte = 0; byte < bytes; byte++) at[byte] = (unsigned char)(value >> (8 * byte));
 }
 
-/* One dirent (d_next, d_ino, d_namlen, d_type; padding zeroed) and its name: where the next one goes. */
+/* One dirent (padding zeroed) and its name: where the next one goes. */
 static unsigned char *put_dirent(unsigned char *at, const double *slots, uint64_t next, uint64_t ino, unsigned type, const char *name, size_t length) {
-  size_t size = (size_t)slots[DIRENT_SIZE];
+  size_t size = (size_t)slots[SL_DIRENT];
   memset(at, 0, size);
-  put_le(at + (size_t)slots[DIRENT_NEXT], next, 8);
-  put_le(at + (size_t)slots[DIRENT_INO], ino, 8);
-  put_le(at + (size_t)slots[DIRENT_NAMLEN], length, 4);
-  at[(size_t)slots[DIRENT_TYPE]] = (unsigned char)slots[FILETYPES + (type & 15)];
+  put_le(at + (size_t)slots[SL_DIRENT + 1], next, 8);
+  put_le(at + (size_t)slots[SL_DIRENT + 2], ino, 8);
+  put_le(at + (size_t)slots[SL_DIRENT + 3], length, 4);
+  at[(size_t)slots[SL_DIRENT + 4]] = (unsigned char)slots[SL_FILETYPES + (type & 15)];
   memcpy(at + size, name, length);
   return at + size + length;
 }
@@ -827,13 +829,11 @@ static long read_entries(int fd, char **raw) {
 }
 
 /*
- * list(dirfd, out: Buffer, slots): the listing fd_readdir hands out (see
- * directory-listing.ts): ".", "..", then the entries sorted as Node's
- * readdirSync (libuv's scandir) sorts them, d_next = index + 1, the inodes of
- * "." and ".." from the slots. The bytes used (slots[NOT_ASCII]: whether a
- * name is not ASCII), CODE_TOO_SMALL (the size needed in out[0..4], u32 LE),
- * CODE_FALLBACK off local file systems, or a negated errno. DT_UNKNOWN entries
- * are stat'ed, as Node does.
+ * list(dirfd, out: Buffer, slots): what fd_readdir hands out: ".", "..",
+ * then the entries sorted as Node's readdirSync (libuv's scandir) sorts them.
+ * The bytes used (slots[SL_NOT_ASCII]: a name is not ASCII), CODE_TOO_SMALL
+ * (the size needed in out[0..4], u32 LE), CODE_FALLBACK off local file
+ * systems, or a negated errno. DT_UNKNOWN entries are stat'ed, as Node does.
  */
 static napi_value list_directory(napi_env env, napi_callback_info info) {
   ARGS(3);
@@ -866,7 +866,7 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
     if (fd != dirfd) close(fd);
     return int_value(env, -ENOMEM);
   }
-  size_t header = (size_t)slots[DIRENT_SIZE];
+  size_t header = (size_t)slots[SL_DIRENT];
   size_t kept = 0;
   size_t needed = 2 * header + 3;
   int not_ascii = 0;
@@ -885,8 +885,8 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
     put_le(out, needed, 4);
     status = needed > INT32_MAX ? -ENOMEM : CODE_TOO_SMALL;
   } else {
-    unsigned char *at = put_dirent(out, slots, 1, ((uint64_t)slots[INO_HIGH] << 32) | (uint64_t)slots[INO_LOW], DT_DIR, ".", 1);
-    at = put_dirent(at, slots, 2, ((uint64_t)slots[PARENT_HIGH] << 32) | (uint64_t)slots[PARENT_LOW], DT_DIR, "..", 2);
+    unsigned char *at = put_dirent(out, slots, 1, get_halves(slots, SL_INO), DT_DIR, ".", 1);
+    at = put_dirent(at, slots, 2, get_halves(slots, SL_PARENT), DT_DIR, "..", 2);
     for (size_t i = 0; i < kept; i++) {
       struct linux_dirent64 *entry = entries[i];
       uint64_t ino = entry->d_ino;
@@ -900,7 +900,7 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
       }
       at = put_dirent(at, slots, i + 3, ino, type, entry->d_name, strlen(entry->d_name));
     }
-    slots[NOT_ASCII] = not_ascii;
+    slots[SL_NOT_ASCII] = not_ascii;
   }
   free(entries);
   free(raw);

@@ -32,7 +32,16 @@ import { isUtf8 } from "node:buffer";
 import { lstatSync, readdirSync } from "node:fs";
 import { direntCodec, direntOffsets, filetype, type Dirent as WasiDirent, type Filetype } from "../../generated/preview1/types.js";
 import type { U64 } from "./listing-cache.js";
-import { listingSlot, nativeSystemError, tooSmall, undecided, type NativeBeneath } from "./native-beneath.js";
+import {
+  nativeSystemError,
+  slotCount,
+  slotDirent,
+  slotFiletypes,
+  slotNotAscii,
+  tooSmall,
+  undecided,
+  type NativeBeneath,
+} from "./native-beneath.js";
 import { filetypeOf } from "./stats.js";
 
 const headerSize = direntCodec.size;
@@ -103,7 +112,7 @@ export class DirectoryListing {
     const bytes = Buffer.allocUnsafe(length);
     bytes.set(listingOut.subarray(0, length));
     const listing = new DirectoryListing(bytes);
-    return slots[listingSlot.notAscii] === 0 ? listing : listing.decodedAsNode();
+    return slots[slotNotAscii] === 0 ? listing : listing.decodedAsNode();
   }
 
   /** Copies the entries from `cookie` on into `into`, as many bytes as fit; returns the bytes copied. */
@@ -155,27 +164,24 @@ function entryOffsets(bytes: Uint8Array): number[] {
 }
 
 /**
- * The slots the addon's `stamp` and `list` share (listingSlot), with the
- * dirent layout of the generated codec and the filetype of each DT_* value as
- * filetypeOf gives it for the same entry (a FIFO is unknown there too). One
- * per thread: the calls that use it run one at a time.
+ * The slots the addon's `stamp` and `list` share (native-beneath.ts), with
+ * the dirent layout of the generated codec and the filetype of each DT_*
+ * value as filetypeOf gives it for the same entry (a FIFO is unknown there
+ * too). One per thread: the calls that use it run one at a time.
  */
 export function listingSlots(): Float64Array {
-  const slots = new Float64Array(listingSlot.count);
-  slots[listingSlot.direntSize] = headerSize;
-  slots[listingSlot.direntNext] = direntOffsets.d_next;
-  slots[listingSlot.direntIno] = direntOffsets.d_ino;
-  slots[listingSlot.direntNamlen] = direntOffsets.d_namlen;
-  slots[listingSlot.direntType] = direntOffsets.d_type;
-  const byDirentType: Record<number, Filetype> = {
-    2: filetype.character_device,
-    4: filetype.directory,
-    6: filetype.block_device,
-    8: filetype.regular_file,
-    10: filetype.symbolic_link,
-    12: filetype.socket_stream,
-  };
-  for (let type = 0; type < 16; type++) slots[listingSlot.filetypes + type] = byDirentType[type] ?? filetype.unknown;
+  const slots = new Float64Array(slotCount);
+  slots.set([headerSize, direntOffsets.d_next, direntOffsets.d_ino, direntOffsets.d_namlen, direntOffsets.d_type], slotDirent);
+  slots.fill(filetype.unknown, slotFiletypes);
+  const byDirentType = [
+    [2, filetype.character_device],
+    [4, filetype.directory],
+    [6, filetype.block_device],
+    [8, filetype.regular_file],
+    [10, filetype.symbolic_link],
+    [12, filetype.socket_stream],
+  ];
+  for (const [type, kind] of byDirentType) slots[slotFiletypes + type] = kind;
   return slots;
 }
 

@@ -69,7 +69,18 @@ import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
 import type { HandleRoot } from "./directory-handles.js";
-import { listingSlot, nativeErrno, nativeSystemError, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
+import {
+  nativeErrno,
+  nativeSystemError,
+  slotCtime,
+  slotDev,
+  slotIno,
+  slotMtime,
+  slotParent,
+  undecided,
+  type KeptDirectories,
+  type NativeBeneath,
+} from "./native-beneath.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
@@ -641,22 +652,22 @@ export class HostDirectory extends BaseDescription implements Directory {
     if (status !== 0) throw nativeSystemError(status, "fstat");
     if (identity === null) {
       identity = {
-        dev: u64(slots[listingSlot.devHigh], slots[listingSlot.devLow]),
-        ino: u64(slots[listingSlot.inoHigh], slots[listingSlot.inoLow]),
+        dev: u64(slots[slotDev], slots[slotDev + 1]),
+        ino: u64(slots[slotIno], slots[slotIno + 1]),
       };
       this.knownIdentity = identity;
     }
-    const parentIno = this.parentInode(identity, () => u64(slots[listingSlot.parentHigh], slots[listingSlot.parentLow]));
+    const parentIno = this.parentInode(identity, () => u64(slots[slotParent], slots[slotParent + 1]));
     // list reads it from the slots, whether asked now or known.
-    setHalves(slots, listingSlot.parentHigh, parentIno);
+    setHalves(slots, slotParent, parentIno);
     return {
       dev: identity.dev,
       ino: identity.ino,
       parentIno,
-      mtimeS: slots[listingSlot.mtimeS],
-      mtimeNs: slots[listingSlot.mtimeNs],
-      ctimeS: slots[listingSlot.ctimeS],
-      ctimeNs: slots[listingSlot.ctimeNs],
+      mtimeS: slots[slotMtime],
+      mtimeNs: slots[slotMtime + 1],
+      ctimeS: slots[slotCtime],
+      ctimeNs: slots[slotCtime + 1],
     };
   }
 

@@ -48,8 +48,8 @@ export interface NativeBeneath {
   stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array, kept?: KeptDirectories | null): number;
   /**
    * fstat of a directory fd the host holds, for the listing cache: dev, ino, mtime and
-   * ctime into `slots` (listingSlot); with `parent` also the inode of its `..` (fstatat;
-   * 0 when it is gone). 0 or a negated errno.
+   * ctime into `slots` (slotDev, ...); with `parent` also the inode of its `..` (fstatat;
+   * 0 when it is gone) at slotParent. 0 or a negated errno.
    */
   stamp(fd: number, slots: Float64Array, parent: boolean): number;
   unlink(dirFd: number, path: string, directory: boolean, kept?: KeptDirectories | null): number;
@@ -72,7 +72,7 @@ export interface NativeBeneath {
    * The listing of the directory `dirFd` as fd_readdir hands it out, into `out`: `.` and
    * `..` (their inodes from `slots`), then the entries sorted as readdirSync sorts them,
    * each a dirent laid out as `slots` say and its name as on disk. The bytes used (with
-   * slots[notAscii] 1 when a name is not ASCII); `tooSmall` with the size needed in
+   * slots[slotNotAscii] 1 when a name is not ASCII); `tooSmall` with the size needed in
    * out's first four bytes (u32 LE); `undecided` on file systems other than local ones;
    * or a negated errno.
    */
@@ -96,32 +96,23 @@ export const undecided = -5002;
 /** The output buffer of `list` is too small. */
 export const tooSmall = -5003;
 
-/**
+/*
  * The slots of the Float64Array `stamp` and `list` share (native/beneath.c's
  * enum): u64s as (high, low) u32 halves, exact where a double is not; times
  * as (seconds, nanoseconds); then what the caller sets once: the dirent
- * layout and, from `filetypes` on, the filetype of each DT_* value.
+ * layout (its size, then the offsets of d_next, d_ino, d_namlen, d_type) and
+ * the filetype of each DT_* value. Single numbers, which the bundler inlines.
  */
-export const listingSlot = {
-  devHigh: 0,
-  devLow: 1,
-  inoHigh: 2,
-  inoLow: 3,
-  mtimeS: 4,
-  mtimeNs: 5,
-  ctimeS: 6,
-  ctimeNs: 7,
-  parentHigh: 8,
-  parentLow: 9,
-  notAscii: 10,
-  direntSize: 11,
-  direntNext: 12,
-  direntIno: 13,
-  direntNamlen: 14,
-  direntType: 15,
-  filetypes: 16,
-  count: 32,
-} as const;
+export const slotDev = 0;
+export const slotIno = 2;
+export const slotMtime = 4;
+export const slotCtime = 6;
+export const slotParent = 8;
+/** 1 after `list` when a name is not ASCII. */
+export const slotNotAscii = 10;
+export const slotDirent = 11;
+export const slotFiletypes = 16;
+export const slotCount = 32;
 
 const addonFile = join("native", "build", "Release", "witx_wasi_native.node");
 
