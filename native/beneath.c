@@ -537,6 +537,20 @@ static napi_value stat_path(napi_env env, napi_callback_info info) {
   return int_value(env, status);
 }
 
+/* statFd(fd, out, parent): as stat, of a host fd the host holds, or with `parent` of its ".." (for fd_readdir). */
+static napi_value stat_fd(napi_env env, napi_callback_info info) {
+  ARGS(3);
+  int fd = get_int(env, argv[0]);
+  int64_t *data = get_stat_out(env, argv[1]);
+  bool parent = false;
+  napi_get_value_bool(env, argv[2], &parent);
+  if (data == NULL) return int_value(env, CODE_FALLBACK);
+  struct stat st;
+  if ((parent ? fstatat(fd, "..", &st, AT_SYMLINK_NOFOLLOW) : fstat(fd, &st)) != 0) return int_value(env, -errno);
+  fill_stat(data, &st);
+  return int_value(env, 0);
+}
+
 /* unlink(dirfd, path, directory, kept?): unlinkat, with AT_REMOVEDIR when `directory`. */
 static napi_value unlink_path(napi_env env, napi_callback_info info) {
   ARGS_KEPT(3);
@@ -728,13 +742,8 @@ static int compare_names(const void *a, const void *b) {
   return strcmp((*(const struct linux_dirent64 *const *)a)->d_name, (*(const struct linux_dirent64 *const *)b)->d_name);
 }
 
-/*
- * The Float64Array stamp and list share (native-beneath.ts): u64s as (high,
- * low) u32 halves, times as (s, ns); the dirent layout of the generated codec
- * (size, then the offsets of d_next, d_ino, d_namlen, d_type) and the
- * filetype of each DT_* value, set by the caller.
- */
-enum { SL_DEV = 0, SL_INO = 2, SL_MTIME = 4, SL_CTIME = 6, SL_PARENT = 8, SL_NOT_ASCII = 10, SL_DIRENT = 11, SL_FILETYPES = 16, SL_COUNT = 32 };
+/* The Float64Array list reads (native-beneath.ts slotIno, ...); list sets SL_NOT_ASCII. */
+enum { SL_INO = 0, SL_PARENT = 2, SL_NOT_ASCII = 4, SL_DIRENT = 5, SL_FILETYPES = 10, SL_COUNT = 26 };
 
 static double *get_slots(napi_env env, napi_value value) {
   napi_typedarray_type type;
@@ -748,37 +757,8 @@ static double *get_slots(napi_env env, napi_value value) {
   return s[SL_DIRENT] <= 64 ? s : NULL;
 }
 
-static void put_halves(double *slots, int at, uint64_t value) {
-  slots[at] = (double)(value >> 32);
-  slots[at + 1] = (double)(uint32_t)value;
-}
-
 static uint64_t get_halves(const double *slots, int at) {
   return ((uint64_t)slots[at] << 32) | (uint64_t)slots[at + 1];
-}
-
-/* stamp(fd, slots, parent): fstat of a directory fd the host holds, and with `parent` the inode of its ".." (0 when gone). */
-static napi_value stamp_fd(napi_env env, napi_callback_info info) {
-  ARGS(3);
-  double *slots = get_slots(env, argv[1]);
-  bool parent = false;
-  napi_get_value_bool(env, argv[2], &parent);
-  struct stat st;
-  int fd = get_int(env, argv[0]);
-  if (slots == NULL) return int_value(env, CODE_FALLBACK);
-  if (fstat(fd, &st) != 0) return int_value(env, -errno);
-  put_halves(slots, SL_DEV, st.st_dev);
-  put_halves(slots, SL_INO, st.st_ino);
-  slots[SL_MTIME] = (double)st.st_mtim.tv_sec;
-  slots[SL_MTIME + 1] = (double)st.st_mtim.tv_nsec;
-  slots[SL_CTIME] = (double)st.st_ctim.tv_sec;
-  slots[SL_CTIME + 1] = (double)st.st_ctim.tv_nsec;
-  if (parent) {
-    int gone = fstatat(fd, "..", &st, AT_SYMLINK_NOFOLLOW) != 0;
-    if (gone && errno != ENOENT) return int_value(env, -errno);
-    put_halves(slots, SL_PARENT, gone ? 0 : st.st_ino);
-  }
-  return int_value(env, 0);
 }
 
 static void put_le(unsigned char *at, uint64_t value, int bytes) {
@@ -957,7 +937,7 @@ static napi_value init(napi_env env, napi_value exports) {
       {"probe", NULL, probe, NULL, NULL, NULL, napi_default, NULL},
       {"open", NULL, open_path, NULL, NULL, NULL, napi_default, NULL},
       {"stat", NULL, stat_path, NULL, NULL, NULL, napi_default, NULL},
-      {"stamp", NULL, stamp_fd, NULL, NULL, NULL, napi_default, NULL},
+      {"statFd", NULL, stat_fd, NULL, NULL, NULL, napi_default, NULL},
       {"unlink", NULL, unlink_path, NULL, NULL, NULL, napi_default, NULL},
       {"mkdir", NULL, mkdir_path, NULL, NULL, NULL, napi_default, NULL},
       {"rename", NULL, rename_path, NULL, NULL, NULL, napi_default, NULL},

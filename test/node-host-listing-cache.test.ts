@@ -22,17 +22,19 @@ afterEach(() => cleanup());
 /** The directory's stamp as the host takes it (listed with `..` at `parentIno`), with `changes` made to it. */
 function stamp(parentIno: U64 = 0, changes: Partial<DirectoryStamp> = {}): DirectoryStamp {
   const s = fs.statSync(dir, { bigint: true });
-  const second = 1_000_000_000n;
   return {
     dev: u64OfBigInt(s.dev),
     ino: u64OfBigInt(s.ino),
     parentIno,
-    mtimeS: Number(s.mtimeNs / second),
-    mtimeNs: Number(s.mtimeNs % second),
-    ctimeS: Number(s.ctimeNs / second),
-    ctimeNs: Number(s.ctimeNs % second),
+    ...halves("mtime", s.mtimeNs),
+    ...halves("ctime", s.ctimeNs),
     ...changes,
   };
+}
+
+/** A time in ns as a stamp holds it. */
+function halves<Name extends "mtime" | "ctime">(name: Name, ns: bigint) {
+  return { [`${name}High`]: Number(ns >> 32n), [`${name}Low`]: Number(ns & 0xffffffffn) } as Record<`${Name}High` | `${Name}Low`, number>;
 }
 
 function listing(): DirectoryListing {
@@ -80,7 +82,7 @@ describe("ListingCache", () => {
     expect(cache.lookup(stamp(0, { ino: big + 1n }))).toBeNull();
     expect(cache.lookup(stamp(0, { ino: Number(big) }))).toBeNull();
     const s = stamp(0, { ino: big });
-    expect(cache.lookup({ ...s, mtimeNs: s.mtimeNs + 1 })).toBeNull();
+    expect(cache.lookup({ ...s, mtimeLow: s.mtimeLow + 1 })).toBeNull();
     expect(cache.size).toBe(0);
   });
 
@@ -100,13 +102,25 @@ describe("ListingCache", () => {
     expect(tiny.size).toBe(1);
   });
 
-  it("needs a longer quiet time for whole-second timestamps", () => {
+  it("needs a longer quiet time for whole-second timestamps, told exactly from the ns", () => {
+    const wholeSecond = 1_764_000_000n * 1_000_000_000n;
+    const ms = Number(wholeSecond / 1_000_000n);
     const cache = new ListingCache();
-    const coarse = stamp(0, { mtimeS: 5, mtimeNs: 0, ctimeS: 5, ctimeNs: 0 });
-    cache.store(coarse, listing(), 5000 + 1000);
+    const coarse = stamp(0, { ...halves("mtime", wholeSecond), ...halves("ctime", wholeSecond) });
+    cache.store(coarse, listing(), ms + 1000);
     expect(cache.lookup(coarse)).toBeNull();
-    cache.store(coarse, listing(), 5000 + 3000);
+    cache.store(coarse, listing(), ms + 3000);
     expect(cache.lookup(coarse)).not.toBeNull();
+    // 1 ns off a whole second (a double of the ns would round it onto one): the 50 ms tick.
+    const fine = stamp(0, { ino: 7, ...halves("mtime", wholeSecond + 1n), ...halves("ctime", wholeSecond) });
+    cache.store(fine, listing(), ms + 1000);
+    expect(cache.lookup(fine)).not.toBeNull();
+    // Before 1970: negative high halves.
+    const early = stamp(0, { ino: 8, ...halves("mtime", -5_000_000_000n), ...halves("ctime", -5_000_000_000n) });
+    cache.store(early, listing(), -5000 + 1000);
+    expect(cache.lookup(early)).toBeNull();
+    cache.store(early, listing(), -5000 + 3000);
+    expect(cache.lookup(early)).not.toBeNull();
   });
 });
 

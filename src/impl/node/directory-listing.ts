@@ -31,13 +31,15 @@
 import { isUtf8 } from "node:buffer";
 import { lstatSync, readdirSync } from "node:fs";
 import { direntCodec, direntOffsets, filetype, type Dirent as WasiDirent, type Filetype } from "../../generated/preview1/types.js";
-import type { U64 } from "./listing-cache.js";
+import { setHalves, type U64 } from "./listing-cache.js";
 import {
   nativeSystemError,
   slotCount,
   slotDirent,
   slotFiletypes,
+  slotIno,
   slotNotAscii,
+  slotParent,
   tooSmall,
   undecided,
   type NativeBeneath,
@@ -96,11 +98,13 @@ export class DirectoryListing {
 
   /**
    * The listing the addon writes (native/beneath.c `list`: getdents64 on
-   * `dirFd`, sorted as readdirSync sorts, `.` and `..` with the inodes in
-   * `slots`), or null when it leaves it to readdirSync; a failure is thrown as
-   * node:fs would.
+   * `dirFd`, sorted as readdirSync sorts), or null when it leaves it to
+   * readdirSync; a failure is thrown as node:fs would.
    */
-  static fromAddon(native: NativeBeneath, dirFd: number, slots: Float64Array): DirectoryListing | null {
+  static fromAddon(native: NativeBeneath, dirFd: number, selfIno: U64, parentIno: U64): DirectoryListing | null {
+    slots ??= listingSlots();
+    setHalves(slots, slotIno, selfIno);
+    setHalves(slots, slotParent, parentIno);
     let length = native.list(dirFd, listingOut, slots);
     if (length === tooSmall) {
       listingOut = Buffer.allocUnsafe(listingOut.readUInt32LE(0) + 4096);
@@ -151,6 +155,8 @@ export class DirectoryListing {
 
 /** Where the addon writes a listing (grown when a directory needs more). */
 let listingOut = Buffer.allocUnsafe(65536);
+/** What the addon's list reads and sets (one call at a time per thread), made on first use. */
+let slots: Float64Array | undefined;
 
 /** Where each entry of a listing starts, and its end. */
 function entryOffsets(bytes: Uint8Array): number[] {
@@ -164,10 +170,9 @@ function entryOffsets(bytes: Uint8Array): number[] {
 }
 
 /**
- * The slots the addon's `stamp` and `list` share (native-beneath.ts), with
- * the dirent layout of the generated codec and the filetype of each DT_*
- * value as filetypeOf gives it for the same entry (a FIFO is unknown there
- * too). One per thread: the calls that use it run one at a time.
+ * The slots the addon's `list` reads (native-beneath.ts), with the dirent
+ * layout of the generated codec and the filetype of each DT_* value as
+ * filetypeOf gives it for the same entry (a FIFO is unknown there too).
  */
 export function listingSlots(): Float64Array {
   const slots = new Float64Array(slotCount);

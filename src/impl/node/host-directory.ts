@@ -61,26 +61,14 @@ import {
 } from "../../generated/preview1/types.js";
 import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
 import { DirectoryListing } from "./directory-listing.js";
-import { listingSlots } from "./directory-listing.js";
-import { setHalves, u64, u64OfBigInt, type DirectoryStamp, type U64 } from "./listing-cache.js";
+import { u64, u64OfBigInt, type DirectoryStamp, type U64 } from "./listing-cache.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
 import type { HandleRoot } from "./directory-handles.js";
-import {
-  nativeErrno,
-  nativeSystemError,
-  slotCtime,
-  slotDev,
-  slotIno,
-  slotMtime,
-  slotParent,
-  undecided,
-  type KeptDirectories,
-  type NativeBeneath,
-} from "./native-beneath.js";
+import { nativeErrno, nativeSystemError, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
@@ -102,8 +90,8 @@ const osErrno = osConstants.errno;
 const nativeStat = new NativeStatBuffer();
 /** Where the addon writes a link's target: PATH_MAX holds any. */
 const nativeLinkTarget = Buffer.alloc(4096);
-/** What the addon's stamp and list calls share (one call at a time per thread). */
-const nativeSlots = listingSlots();
+/** nativeStat's values as u32 words (little-endian, as stats.ts reads them): a directory's stamp without BigInts. */
+const nativeStatWords = new Uint32Array(nativeStat.values.buffer);
 
 /** A directory's dev and inode as U64s: the addon's stamp gives them without BigInts. */
 interface DirectoryIdentity {
@@ -624,7 +612,7 @@ export class HostDirectory extends BaseDescription implements Directory {
   private readListing(): DirectoryListing {
     const native = this.native;
     // Taken before the directory is read: see listing-cache.ts.
-    const stamp = native === null ? this.stampByNode() : this.stampByAddon(native);
+    const stamp = this.stamp(native);
     const cache = this.environment.listings;
     let listing = cache.lookup(stamp);
     if (listing === null) {
@@ -632,7 +620,7 @@ export class HostDirectory extends BaseDescription implements Directory {
       listing =
         native === null
           ? DirectoryListing.read(this.root, stamp.ino, stamp.parentIno)
-          : (DirectoryListing.fromAddon(native, this.fd, nativeSlots) ??
+          : (DirectoryListing.fromAddon(native, this.fd, stamp.ino, stamp.parentIno) ??
             DirectoryListing.read(this.root, stamp.ino, stamp.parentIno, (name) => nativeInodeOf(native, this.fd, name)));
       cache.store(stamp, listing, takenAt);
     }
@@ -640,64 +628,48 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 
   /**
-   * One call for the stamp and, unless known, the inode of `..` (fstatat(fd,
-   * ".."), not a walk of /proc/self/fd/<fd>/..); both stay in nativeSlots for
-   * the addon's list.
+   * The directory's fstat, the addon's or node:fs's, in nativeStat, read as
+   * u32 words: dev, ino, mtime and ctime are words 0-3, 12-13 and 14-15.
    */
-  private stampByAddon(native: NativeBeneath): DirectoryStamp {
-    const slots = nativeSlots;
+  private stamp(native: NativeBeneath | null): DirectoryStamp {
+    const values = nativeStat.values;
+    if (native === null) {
+      const stats = fstatSync(this.fd, { bigint: true });
+      values[0] = stats.dev;
+      values[1] = stats.ino;
+      values[6] = stats.mtimeNs;
+      values[7] = stats.ctimeNs;
+    } else {
+      const status = native.statFd(this.fd, values, false);
+      if (status !== 0) throw nativeSystemError(status, "fstat");
+    }
+    const words = nativeStatWords;
     let identity = this.knownIdentity;
-    const askParent = this.parentIno === null && (identity === null || !isSameDirectory(identity, this.sandboxRoot));
-    const status = native.stamp(this.fd, slots, askParent);
-    if (status !== 0) throw nativeSystemError(status, "fstat");
     if (identity === null) {
-      identity = {
-        dev: u64(slots[slotDev], slots[slotDev + 1]),
-        ino: u64(slots[slotIno], slots[slotIno + 1]),
-      };
+      identity = { dev: u64(words[1], words[0]), ino: u64(words[3], words[2]) };
       this.knownIdentity = identity;
     }
-    const parentIno = this.parentInode(identity, () => u64(slots[slotParent], slots[slotParent + 1]));
-    // list reads it from the slots, whether asked now or known.
-    setHalves(slots, slotParent, parentIno);
-    return {
-      dev: identity.dev,
-      ino: identity.ino,
-      parentIno,
-      mtimeS: slots[slotMtime],
-      mtimeNs: slots[slotMtime + 1],
-      ctimeS: slots[slotCtime],
-      ctimeNs: slots[slotCtime + 1],
-    };
-  }
-
-  private stampByNode(): DirectoryStamp {
-    const stats = fstatSync(this.fd, { bigint: true });
-    const identity = this.knownIdentity ?? directoryIdentityOf(stats);
-    this.knownIdentity = identity;
-    const parentIno = this.parentInode(identity, () =>
-      u64OfBigInt(lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n),
-    );
-    return {
-      dev: identity.dev,
-      ino: identity.ino,
-      parentIno,
-      mtimeS: Number(stats.mtimeNs / second),
-      mtimeNs: Number(stats.mtimeNs % second),
-      ctimeS: Number(stats.ctimeNs / second),
-      ctimeNs: Number(stats.ctimeNs % second),
-    };
+    const mtimeLow = words[12];
+    const mtimeHigh = words[13] | 0;
+    const ctimeLow = words[14];
+    const ctimeHigh = words[15] | 0;
+    // May write over nativeStat: last.
+    const parentIno = this.parentInode(identity, native);
+    return { dev: identity.dev, ino: identity.ino, parentIno, mtimeHigh, mtimeLow, ctimeHigh, ctimeLow };
   }
 
   /**
    * The inode `..` is listed with. Inside the sandbox a preopen is a root, and
    * a root is its own parent; a directory opened by a plain name from another
    * one whose inode was known has that one as parent; otherwise the host is
-   * asked (`asked`), once.
+   * asked, once.
    */
-  private parentInode(identity: DirectoryIdentity, asked: () => U64): U64 {
+  private parentInode(identity: DirectoryIdentity, native: NativeBeneath | null): U64 {
     if (isSameDirectory(identity, this.sandboxRoot)) return identity.ino;
-    this.parentIno ??= asked();
+    this.parentIno ??=
+      native === null
+        ? u64OfBigInt(lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n)
+        : nativeParentInode(native, this.fd);
     return this.parentIno;
   }
 
@@ -717,6 +689,18 @@ export class HostDirectory extends BaseDescription implements Directory {
       return errnoOf(error);
     }
   }
+}
+
+/**
+ * The inode of `..` by the addon: one fstatat(fd, ".."), not a walk of
+ * /proc/self/fd/<fd>/.. (several µs); 0 when gone, as lstatSync of
+ * `<directory>/..` with throwIfNoEntry false answers.
+ */
+function nativeParentInode(native: NativeBeneath, dirFd: number): U64 {
+  const status = native.statFd(dirFd, nativeStat.values, true);
+  if (status === 0) return u64(nativeStatWords[3], nativeStatWords[2]);
+  if (status === -osErrno.ENOENT) return 0;
+  throw nativeSystemError(status, "lstat");
 }
 
 /** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
@@ -745,8 +729,6 @@ function directoryIdentityOf(stats: Pick<BigIntStats, "dev" | "ino">): Directory
 function isSameDirectory(a: DirectoryIdentity, b: DirectoryIdentity): boolean {
   return a.ino === b.ino && a.dev === b.dev;
 }
-
-const second = 1_000_000_000n;
 
 /** The path the kernel resolves through the open fd itself; "/." makes it name the directory, not the link. */
 function procRoot(fd: number): string {

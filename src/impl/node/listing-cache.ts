@@ -19,8 +19,9 @@
  *
  * The check is made in doubles of milliseconds: the wall clock is Date.now()
  * (whole ms, rounded down, so never later than the true time: a snapshot is
- * never kept too early), the timestamps are seconds plus nanoseconds, and
- * what rounding there is stays far below a tick.
+ * never kept too early), a timestamp's ns as a double is within 256 ns, far
+ * below a tick. Timestamps are compared exactly, as the (high, low) u32
+ * halves of their ns, which the addon's stat gives without a BigInt.
  *
  * Bounded: at most `maxEntries` snapshots and `maxBytes` of them, least
  * recently used dropped first.
@@ -49,15 +50,18 @@ export function u64OfBigInt(value: bigint): U64 {
   return value <= 0x1fffffffffffffn ? Number(value) : value;
 }
 
-/** Which directory a snapshot is of (with the inode its `..` is listed with) and when it last changed. */
+/**
+ * Which directory a snapshot is of (with the inode its `..` is listed with)
+ * and when it last changed: mtime and ctime in ns, as (signed high, low) halves.
+ */
 export interface DirectoryStamp {
   readonly dev: U64;
   readonly ino: U64;
   readonly parentIno: U64;
-  readonly mtimeS: number;
-  readonly mtimeNs: number;
-  readonly ctimeS: number;
-  readonly ctimeNs: number;
+  readonly mtimeHigh: number;
+  readonly mtimeLow: number;
+  readonly ctimeHigh: number;
+  readonly ctimeLow: number;
 }
 
 const fineTickMs = 50;
@@ -84,7 +88,12 @@ export class ListingCache {
     if (snapshot === undefined) return null;
     const kept = snapshot.stamp;
     if (kept.dev !== stamp.dev || kept.parentIno !== stamp.parentIno) return null;
-    if (kept.mtimeS !== stamp.mtimeS || kept.mtimeNs !== stamp.mtimeNs || kept.ctimeS !== stamp.ctimeS || kept.ctimeNs !== stamp.ctimeNs) {
+    if (
+      kept.mtimeLow !== stamp.mtimeLow ||
+      kept.ctimeLow !== stamp.ctimeLow ||
+      kept.mtimeHigh !== stamp.mtimeHigh ||
+      kept.ctimeHigh !== stamp.ctimeHigh
+    ) {
       this.drop(stamp.ino, snapshot);
       return null;
     }
@@ -99,8 +108,8 @@ export class ListingCache {
    * `takenAt`, when the directory had been quiet for longer than a tick by then.
    */
   store(stamp: DirectoryStamp, listing: DirectoryListing, takenAt: number): void {
-    const lastChange = Math.max(stamp.mtimeS * 1000 + stamp.mtimeNs / 1e6, stamp.ctimeS * 1000 + stamp.ctimeNs / 1e6);
-    const wholeSeconds = stamp.mtimeNs === 0 && stamp.ctimeNs === 0;
+    const lastChange = Math.max(stamp.mtimeHigh * 0x100000000 + stamp.mtimeLow, stamp.ctimeHigh * 0x100000000 + stamp.ctimeLow) / 1e6;
+    const wholeSeconds = isWholeSecond(stamp.mtimeHigh, stamp.mtimeLow) && isWholeSecond(stamp.ctimeHigh, stamp.ctimeLow);
     if (takenAt - lastChange <= (wholeSeconds ? coarseTickMs : fineTickMs)) return;
     const size = listing.byteLength;
     if (size > this.maxBytes) return;
@@ -122,4 +131,9 @@ export class ListingCache {
     this.snapshots.delete(key);
     this.bytes -= snapshot.listing.byteLength;
   }
+}
+
+/** Whether high · 2^32 + low ns is a whole number of seconds: exact, each product stays below 2^53. */
+function isWholeSecond(high: number, low: number): boolean {
+  return (((high * 0x10000) % 1e9) * 0x10000 + low) % 1e9 === 0;
 }

@@ -46,12 +46,8 @@ export interface NativeBeneath {
   open(dirFd: number, path: string, flags: number, mode: number, kept?: KeptDirectories | null): number;
   /** Writes dev, ino, mode, nlink, size, atim, mtim, ctim into `out`. */
   stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array, kept?: KeptDirectories | null): number;
-  /**
-   * fstat of a directory fd the host holds, for the listing cache: dev, ino, mtime and
-   * ctime into `slots` (slotDev, ...); with `parent` also the inode of its `..` (fstatat;
-   * 0 when it is gone) at slotParent. 0 or a negated errno.
-   */
-  stamp(fd: number, slots: Float64Array, parent: boolean): number;
+  /** fstat of a host fd the host holds (with `parent`: fstatat of its `..`, for the inode a listing gives `..`), into `out` as stat writes it. */
+  statFd(fd: number, out: BigInt64Array, parent: boolean): number;
   unlink(dirFd: number, path: string, directory: boolean, kept?: KeptDirectories | null): number;
   mkdir(dirFd: number, path: string, kept?: KeptDirectories | null): number;
   rename(dirFd: number, path: string, newDirFd: number, newPath: string): number;
@@ -97,22 +93,19 @@ export const undecided = -5002;
 export const tooSmall = -5003;
 
 /*
- * The slots of the Float64Array `stamp` and `list` share (native/beneath.c's
- * enum): u64s as (high, low) u32 halves, exact where a double is not; times
- * as (seconds, nanoseconds); then what the caller sets once: the dirent
- * layout (its size, then the offsets of d_next, d_ino, d_namlen, d_type) and
- * the filetype of each DT_* value. Single numbers, which the bundler inlines.
+ * The slots of the Float64Array `list` reads (native/beneath.c's enum): the
+ * inodes of `.` and `..` as (high, low) u32 halves, exact where a double is
+ * not; then what the caller sets once: the dirent layout (its size, then the
+ * offsets of d_next, d_ino, d_namlen, d_type) and the filetype of each DT_*
+ * value. Single numbers, which the bundler inlines.
  */
-export const slotDev = 0;
-export const slotIno = 2;
-export const slotMtime = 4;
-export const slotCtime = 6;
-export const slotParent = 8;
+export const slotIno = 0;
+export const slotParent = 2;
 /** 1 after `list` when a name is not ASCII. */
-export const slotNotAscii = 10;
-export const slotDirent = 11;
-export const slotFiletypes = 16;
-export const slotCount = 32;
+export const slotNotAscii = 4;
+export const slotDirent = 5;
+export const slotFiletypes = 10;
+export const slotCount = 26;
 
 const addonFile = join("native", "build", "Release", "witx_wasi_native.node");
 
