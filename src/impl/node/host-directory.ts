@@ -90,8 +90,11 @@ const osErrno = osConstants.errno;
 const nativeStat = new NativeStatBuffer();
 /** Where the addon writes a link's target: PATH_MAX holds any. */
 const nativeLinkTarget = Buffer.alloc(4096);
-/** nativeStat's values as u32 words (little-endian, as stats.ts reads them): a directory's stamp without BigInts. */
+/** nativeStat's values as u32 words: a directory's stamp without BigInts. */
 const nativeStatWords = new Uint32Array(nativeStat.values.buffer);
+/** Which word of a value is its high half: the second on little-endian machines. */
+const high = new Uint8Array(new Uint16Array([1]).buffer)[0];
+const low = 1 - high;
 
 /** A directory's dev and inode as U64s: the addon's stamp gives them without BigInts. */
 interface DirectoryIdentity {
@@ -629,7 +632,7 @@ export class HostDirectory extends BaseDescription implements Directory {
 
   /**
    * The directory's fstat, the addon's or node:fs's, in nativeStat, read as
-   * u32 words: dev, ino, mtime and ctime are words 0-3, 12-13 and 14-15.
+   * u32 words: dev, ino, mtime and ctime are values 0, 1, 6 and 7.
    */
   private stamp(native: NativeBeneath | null): DirectoryStamp {
     const values = nativeStat.values;
@@ -646,13 +649,13 @@ export class HostDirectory extends BaseDescription implements Directory {
     const words = nativeStatWords;
     let identity = this.knownIdentity;
     if (identity === null) {
-      identity = { dev: u64(words[1], words[0]), ino: u64(words[3], words[2]) };
+      identity = { dev: u64(words[high], words[low]), ino: u64(words[2 + high], words[2 + low]) };
       this.knownIdentity = identity;
     }
-    const mtimeLow = words[12];
-    const mtimeHigh = words[13] | 0;
-    const ctimeLow = words[14];
-    const ctimeHigh = words[15] | 0;
+    const mtimeLow = words[12 + low];
+    const mtimeHigh = words[12 + high] | 0;
+    const ctimeLow = words[14 + low];
+    const ctimeHigh = words[14 + high] | 0;
     // May write over nativeStat: last.
     const parentIno = this.parentInode(identity, native);
     return { dev: identity.dev, ino: identity.ino, parentIno, mtimeHigh, mtimeLow, ctimeHigh, ctimeLow };
@@ -698,7 +701,7 @@ export class HostDirectory extends BaseDescription implements Directory {
  */
 function nativeParentInode(native: NativeBeneath, dirFd: number): U64 {
   const status = native.statFd(dirFd, nativeStat.values, true);
-  if (status === 0) return u64(nativeStatWords[3], nativeStatWords[2]);
+  if (status === 0) return u64(nativeStatWords[2 + high], nativeStatWords[2 + low]);
   if (status === -osErrno.ENOENT) return 0;
   throw nativeSystemError(status, "lstat");
 }
