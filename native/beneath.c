@@ -676,7 +676,7 @@ static napi_value readlink_path(napi_env env, napi_callback_info info) {
   return int_value(env, status);
 }
 
-/* close(fd, kept?): closes a descriptor the host owns (kept_forget first); node:fs's closeSync costs more than the system call. */
+/* close(fd, kept?): closes a descriptor the host owns; node:fs's closeSync costs more per call than the system call itself. */
 static napi_value close_fd(napi_env env, napi_callback_info info) {
   ARGS_KEPT(1);
   int fd = get_int(env, argv[0]);
@@ -742,7 +742,7 @@ static int compare_names(const void *a, const void *b) {
   return strcmp((*(const struct linux_dirent64 *const *)a)->d_name, (*(const struct linux_dirent64 *const *)b)->d_name);
 }
 
-/* The Float64Array list reads (native-beneath.ts slotIno, ...); list sets SL_NOT_ASCII. */
+/* The Float64Array list reads and sets (native-beneath.ts slotIno, ...). */
 enum { SL_INO = 0, SL_PARENT = 2, SL_NOT_ASCII = 4, SL_DIRENT = 5, SL_FILETYPES = 10, SL_COUNT = 26 };
 
 static double *get_slots(napi_env env, napi_value value) {
@@ -765,7 +765,7 @@ static void put_le(unsigned char *at, uint64_t value, int bytes) {
   for (int byte = 0; byte < bytes; byte++) at[byte] = (unsigned char)(value >> (8 * byte));
 }
 
-/* One dirent (padding zeroed) and its name: where the next one goes. */
+/* One dirent and its name: where the next one goes. */
 static unsigned char *put_dirent(unsigned char *at, const double *slots, uint64_t next, uint64_t ino, unsigned type, const char *name, size_t length) {
   size_t size = (size_t)slots[SL_DIRENT];
   memset(at, 0, size);
@@ -809,11 +809,11 @@ static long read_entries(int fd, char **raw) {
 }
 
 /*
- * list(dirfd, out: Buffer, slots): what fd_readdir hands out: ".", "..",
- * then the entries sorted as Node's readdirSync (libuv's scandir) sorts them.
- * The bytes used (slots[SL_NOT_ASCII]: a name is not ASCII), CODE_TOO_SMALL
- * (the size needed in out[0..4], u32 LE), CODE_FALLBACK off local file
- * systems, or a negated errno. DT_UNKNOWN entries are stat'ed, as Node does.
+ * list(dirfd, out: Buffer, slots): the dirents of ".", ".." and the entries
+ * sorted as Node's readdirSync (libuv's scandir) sorts them. The bytes used,
+ * CODE_TOO_SMALL (the size needed in out[0..4], u32 LE), CODE_FALLBACK off
+ * local file systems, or a negated errno. DT_UNKNOWN entries are stat'ed, as
+ * Node does.
  */
 static napi_value list_directory(napi_env env, napi_callback_info info) {
   ARGS(3);
