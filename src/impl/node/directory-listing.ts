@@ -140,14 +140,14 @@ export class DirectoryListing {
    * guest could not pass back in a path anyway.
    */
   private decodedAsNode(): DirectoryListing {
-    const parts: Uint8Array[] = [];
     const offsets = entryOffsets(this.bytes);
-    for (let i = 0; i + 1 < offsets.length; i++) {
-      const header = Buffer.from(this.bytes.subarray(offsets[i], offsets[i] + headerSize));
-      const name = this.bytes.subarray(offsets[i] + headerSize, offsets[i + 1]);
-      const decoded = isUtf8(name) ? name : Buffer.from(Buffer.from(name).toString("utf8"), "utf8");
-      header.writeUInt32LE(decoded.length, direntOffsets.d_namlen);
-      parts.push(header, decoded);
+    const parts: Buffer[] = [];
+    for (let i = 1; i < offsets.length; i++) {
+      const entry = Buffer.from(this.bytes.subarray(offsets[i - 1], offsets[i]));
+      const name = entry.subarray(headerSize);
+      const decoded = isUtf8(name) ? name : Buffer.from(name.toString());
+      entry.writeUInt32LE(decoded.length, direntOffsets.d_namlen);
+      parts.push(entry.subarray(0, headerSize), decoded);
     }
     return new DirectoryListing(Buffer.concat(parts));
   }
