@@ -817,33 +817,22 @@ static long read_entries(int fd, char **raw) {
  */
 static napi_value list_directory(napi_env env, napi_callback_info info) {
   ARGS(3);
-  int dirfd = get_int(env, argv[0]);
   unsigned char *out;
   size_t capacity;
   double *slots = get_slots(env, argv[2]);
   if (slots == NULL || napi_get_buffer_info(env, argv[1], (void **)&out, &capacity) != napi_ok || capacity < 4) return int_value(env, CODE_FALLBACK);
-  /* The host's own fd, rewound (nothing else uses its offset); one that cannot be read (O_PATH) is opened again. */
-  int fd = dirfd;
-  if (lseek(dirfd, 0, SEEK_SET) != 0) {
-    fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return int_value(env, -errno);
-  }
-  if (!is_local_file_system(fd)) {
-    if (fd != dirfd) close(fd);
-    return int_value(env, CODE_FALLBACK);
-  }
+  /* The host's own fd (opened for reading), rewound: nothing else uses its offset. */
+  int fd = get_int(env, argv[0]);
+  if (lseek(fd, 0, SEEK_SET) != 0) return int_value(env, -errno);
+  if (!is_local_file_system(fd)) return int_value(env, CODE_FALLBACK);
   char *raw = NULL;
   long size = read_entries(fd, &raw);
-  if (size < 0) {
-    if (fd != dirfd) close(fd);
-    return int_value(env, (int)size);
-  }
+  if (size < 0) return int_value(env, (int)size);
   size_t count = 0;
   for (long at = 0; at < size; at += ((struct linux_dirent64 *)(raw + at))->d_reclen) count++;
   struct linux_dirent64 **entries = malloc((count > 0 ? count : 1) * sizeof *entries);
   if (entries == NULL) {
     free(raw);
-    if (fd != dirfd) close(fd);
     return int_value(env, -ENOMEM);
   }
   size_t header = (size_t)slots[SL_DIRENT];
@@ -884,7 +873,6 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   }
   free(entries);
   free(raw);
-  if (fd != dirfd) close(fd);
   return int_value(env, status);
 }
 
