@@ -742,23 +742,25 @@ static int compare_names(const void *a, const void *b) {
   return strcmp((*(const struct linux_dirent64 *const *)a)->d_name, (*(const struct linux_dirent64 *const *)b)->d_name);
 }
 
-/* The Float64Array list reads and sets (native-beneath.ts slotIno, ...). */
-enum { SL_INO = 0, SL_PARENT = 2, SL_NOT_ASCII = 4, SL_DIRENT = 5, SL_FILETYPES = 10, SL_COUNT = 26 };
+/* The Uint32Array list reads and sets (native-beneath.ts slotIno, ...); u64s in the machine's order. */
+enum { SL_INO = 2, SL_PARENT = 8, SL_NOT_ASCII = 10, SL_DIRENT = 11, SL_FILETYPES = 16, SL_COUNT = 32 };
 
-static double *get_slots(napi_env env, napi_value value) {
+static uint32_t *get_slots(napi_env env, napi_value value) {
   napi_typedarray_type type;
   size_t count;
-  double *s;
-  if (napi_get_typedarray_info(env, value, &type, &count, (void **)&s, NULL, NULL) != napi_ok || type != napi_float64_array || count < SL_COUNT) return NULL;
-  static const int widths[] = {8, 8, 4, 1};
+  uint32_t *s;
+  if (napi_get_typedarray_info(env, value, &type, &count, (void **)&s, NULL, NULL) != napi_ok || type != napi_uint32_array || count < SL_COUNT) return NULL;
+  static const uint64_t widths[] = {8, 8, 4, 1};
   for (int i = 0; i < 4; i++) {
-    if (!(s[SL_DIRENT + 1 + i] >= 0 && s[SL_DIRENT + 1 + i] + widths[i] <= s[SL_DIRENT])) return NULL;
+    if (s[SL_DIRENT + 1 + i] + widths[i] > s[SL_DIRENT]) return NULL;
   }
   return s[SL_DIRENT] <= 64 ? s : NULL;
 }
 
-static uint64_t get_halves(const double *slots, int at) {
-  return ((uint64_t)slots[at] << 32) | (uint64_t)slots[at + 1];
+static uint64_t get_u64(const uint32_t *slots, int at) {
+  uint64_t value;
+  memcpy(&value, slots + at, sizeof value);
+  return value;
 }
 
 static void put_le(unsigned char *at, uint64_t value, int bytes) {
@@ -766,13 +768,13 @@ static void put_le(unsigned char *at, uint64_t value, int bytes) {
 }
 
 /* One dirent and its name: where the next one goes. */
-static unsigned char *put_dirent(unsigned char *at, const double *slots, uint64_t next, uint64_t ino, unsigned type, const char *name, size_t length) {
-  size_t size = (size_t)slots[SL_DIRENT];
+static unsigned char *put_dirent(unsigned char *at, const uint32_t *slots, uint64_t next, uint64_t ino, unsigned type, const char *name, size_t length) {
+  size_t size = slots[SL_DIRENT];
   memset(at, 0, size);
-  put_le(at + (size_t)slots[SL_DIRENT + 1], next, 8);
-  put_le(at + (size_t)slots[SL_DIRENT + 2], ino, 8);
-  put_le(at + (size_t)slots[SL_DIRENT + 3], length, 4);
-  at[(size_t)slots[SL_DIRENT + 4]] = (unsigned char)slots[SL_FILETYPES + (type & 15)];
+  put_le(at + slots[SL_DIRENT + 1], next, 8);
+  put_le(at + slots[SL_DIRENT + 2], ino, 8);
+  put_le(at + slots[SL_DIRENT + 3], length, 4);
+  at[slots[SL_DIRENT + 4]] = (unsigned char)slots[SL_FILETYPES + (type & 15)];
   memcpy(at + size, name, length);
   return at + size + length;
 }
@@ -819,7 +821,7 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   ARGS(3);
   unsigned char *out;
   size_t capacity;
-  double *slots = get_slots(env, argv[2]);
+  uint32_t *slots = get_slots(env, argv[2]);
   if (slots == NULL || napi_get_buffer_info(env, argv[1], (void **)&out, &capacity) != napi_ok || capacity < 4) return int_value(env, CODE_FALLBACK);
   /* The host's own fd (opened for reading), rewound: nothing else uses its offset. */
   int fd = get_int(env, argv[0]);
@@ -835,7 +837,7 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
     free(raw);
     return int_value(env, -ENOMEM);
   }
-  size_t header = (size_t)slots[SL_DIRENT];
+  size_t header = slots[SL_DIRENT];
   size_t kept = 0;
   size_t needed = 2 * header + 3;
   int not_ascii = 0;
@@ -854,8 +856,8 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
     put_le(out, needed, 4);
     status = needed > INT32_MAX ? -ENOMEM : CODE_TOO_SMALL;
   } else {
-    unsigned char *at = put_dirent(out, slots, 1, get_halves(slots, SL_INO), DT_DIR, ".", 1);
-    at = put_dirent(at, slots, 2, get_halves(slots, SL_PARENT), DT_DIR, "..", 2);
+    unsigned char *at = put_dirent(out, slots, 1, get_u64(slots, SL_INO), DT_DIR, ".", 1);
+    at = put_dirent(at, slots, 2, get_u64(slots, SL_PARENT), DT_DIR, "..", 2);
     for (size_t i = 0; i < kept; i++) {
       struct linux_dirent64 *entry = entries[i];
       uint64_t ino = entry->d_ino;

@@ -9,8 +9,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { errno, fdflags, filetype } from "../src/generated/preview1/types.js";
 import { DirectoryListing, listingSlots } from "../src/impl/node/directory-listing.js";
-import { u64OfBigInt } from "../src/impl/node/listing-cache.js";
-import { nativeBeneath, slotCount, tooSmall, undecided } from "../src/impl/node/native-beneath.js";
+import { nativeBeneath, slotCount, slotIno, slotNotAscii, slotParent, tooSmall, undecided } from "../src/impl/node/native-beneath.js";
 import { Harness, OFLAGS, perTestDirectory, parseDirents } from "./support/node-host-harness.js";
 
 const linux = process.platform === "linux" && fs.existsSync("/proc/self/fd");
@@ -239,16 +238,20 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
       fs.writeFileSync(Buffer.concat([Buffer.from(`${sub}/`), Buffer.from(bytes)]), "x");
     }
     const fd = open(sub, O_RDONLY);
-    const selfIno = u64OfBigInt(fs.statSync(sub, { bigint: true }).ino);
-    // Beyond 2^53: the (high, low) halves the addon reads are exact where a double would not be.
+    const selfIno = fs.statSync(sub, { bigint: true }).ino;
+    // Beyond 2^53: the u32 words the addon reads are exact where a double would not be.
     const parentIno = 2n ** 60n + 3n;
+    const slots = listingSlots();
+    const values = new BigUint64Array(slots.buffer, 0, slotNotAscii / 2);
+    values[slotIno / 2] = selfIno;
+    values[slotParent / 2] = parentIno;
     // The names readdirSync decodes lossily cannot be lstat'ed by those names: their inodes by the bytes on disk.
     const inodes = new Map(
       fs
         .readdirSync(sub, { encoding: "buffer" })
         .map((raw) => [raw.toString(), fs.lstatSync(Buffer.concat([Buffer.from(`${sub}/`), raw]), { bigint: true }).ino]),
     );
-    const byAddon = bytesOf(DirectoryListing.fromAddon(native, fd, selfIno, parentIno)!);
+    const byAddon = bytesOf(DirectoryListing.fromAddon(native, fd, slots)!);
     const byJavaScript = bytesOf(DirectoryListing.read(sub, selfIno, parentIno, (name) => inodes.get(name)!));
     expect(Buffer.from(byAddon).equals(Buffer.from(byJavaScript))).toBe(true);
     expect(parseDirents(byAddon).whole[1].d_ino).toBe(parentIno);
@@ -290,7 +293,8 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
     expect(small.readUInt32LE(0)).toBe(first.length);
     // Not a local file system, or slots without a layout: left to readdirSync.
     expect(native.list(open("/proc/self", O_RDONLY), Buffer.alloc(4096), slots)).toBe(undecided);
-    expect(native.list(fd, Buffer.alloc(4096), new Float64Array(slotCount))).toBe(undecided);
+    expect(native.list(fd, Buffer.alloc(4096), new Uint32Array(slotCount))).toBe(undecided);
+    expect(native.list(fd, Buffer.alloc(4096), new Float64Array(slotCount) as unknown as Uint32Array)).toBe(undecided);
   });
 
   it("agree for a directory whose entries do not fit the addon's first buffer (64 KiB)", () => {

@@ -7,7 +7,8 @@ import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { errno, rights } from "../src/generated/preview1/types.js";
 import { DirectoryListing } from "../src/impl/node/directory-listing.js";
-import { ListingCache, u64, u64OfBigInt, type DirectoryStamp, type U64 } from "../src/impl/node/listing-cache.js";
+import { ListingCache, type DirectoryStamp } from "../src/impl/node/listing-cache.js";
+import { slotNotAscii } from "../src/impl/node/native-beneath.js";
 import { Harness, OFLAGS, makeTempDir } from "./support/node-host-harness.js";
 
 let dir: string;
@@ -19,26 +20,29 @@ beforeEach(() => {
 });
 afterEach(() => cleanup());
 
-/** The directory's stamp as the host takes it (listed with `..` at `parentIno`), with `changes` made to it. */
-function stamp(parentIno: U64 = 0, changes: Partial<DirectoryStamp> = {}): DirectoryStamp {
-  const s = fs.statSync(dir, { bigint: true });
-  return {
-    dev: u64OfBigInt(s.dev),
-    ino: u64OfBigInt(s.ino),
-    parentIno,
-    ...halves("mtime", s.mtimeNs),
-    ...halves("ctime", s.ctimeNs),
-    ...changes,
-  };
+interface Changes {
+  dev?: bigint;
+  ino?: bigint;
+  mtime?: bigint;
+  ctime?: bigint;
 }
 
-/** A time in ns as a stamp holds it. */
-function halves<Name extends "mtime" | "ctime">(name: Name, ns: bigint) {
-  return { [`${name}High`]: Number(ns >> 32n), [`${name}Low`]: Number(ns & 0xffffffffn) } as Record<`${Name}High` | `${Name}Low`, number>;
+/** The directory's stamp as the host takes it (listed with `..` at `parentIno`), with `changes` made to it. */
+function stamp(parentIno = 0n, changes: Changes = {}): DirectoryStamp {
+  const s = fs.statSync(dir, { bigint: true });
+  const words = new Uint32Array(slotNotAscii);
+  new BigInt64Array(words.buffer).set([
+    changes.dev ?? s.dev,
+    changes.ino ?? s.ino,
+    changes.mtime ?? s.mtimeNs,
+    changes.ctime ?? s.ctimeNs,
+    parentIno,
+  ]);
+  return words;
 }
 
 function listing(): DirectoryListing {
-  return DirectoryListing.read(dir, stamp().ino, 0);
+  return DirectoryListing.read(dir, fs.statSync(dir, { bigint: true }).ino, 0n);
 }
 
 /** Date.now() `by` ms after the directory's last change. */
@@ -53,8 +57,8 @@ describe("ListingCache", () => {
     const snapshot = listing();
     cache.store(stamp(), snapshot, later(100));
     expect(cache.lookup(stamp())).toBe(snapshot);
-    expect(cache.lookup(stamp(1))).toBeNull();
-    expect(cache.lookup(stamp(0, { dev: 12345 }))).toBeNull();
+    expect(cache.lookup(stamp(1n))).toBeNull();
+    expect(cache.lookup(stamp(0n, { dev: 12345n }))).toBeNull();
     // Still there for the directory it is of.
     expect(cache.lookup(stamp())).toBe(snapshot);
   });
@@ -76,29 +80,29 @@ describe("ListingCache", () => {
   it("compares times to the nanosecond and inodes beyond 2^53 exactly", () => {
     const cache = new ListingCache();
     const big = 2n ** 60n + 1n;
-    cache.store(stamp(0, { ino: u64(2 ** 28, 1) }), listing(), later(100));
-    expect(u64(2 ** 28, 1)).toBe(big);
-    expect(cache.lookup(stamp(0, { ino: big }))).not.toBeNull();
-    expect(cache.lookup(stamp(0, { ino: big + 1n }))).toBeNull();
-    expect(cache.lookup(stamp(0, { ino: Number(big) }))).toBeNull();
-    const s = stamp(0, { ino: big });
-    expect(cache.lookup({ ...s, mtimeLow: s.mtimeLow + 1 })).toBeNull();
+    cache.store(stamp(0n, { ino: big }), listing(), later(100));
+    expect(cache.lookup(stamp(0n, { ino: big }))).not.toBeNull();
+    // 2^60 + 1 and 2^60 are one double.
+    expect(cache.lookup(stamp(0n, { ino: big - 1n }))).toBeNull();
+    expect(cache.lookup(stamp(big, { ino: big }))).toBeNull();
+    const s = fs.statSync(dir, { bigint: true });
+    expect(cache.lookup(stamp(0n, { ino: big, mtime: s.mtimeNs + 1n }))).toBeNull();
     expect(cache.size).toBe(0);
   });
 
   it("keeps at most maxEntries snapshots and maxBytes of them, dropping the least recently used", () => {
     const cache = new ListingCache(2, 1 << 20);
-    const other = (ino: number) => stamp(0, { ino });
-    cache.store(other(1), listing(), later(100));
-    cache.store(other(2), listing(), later(100));
-    expect(cache.lookup(other(1))).not.toBeNull();
-    cache.store(other(3), listing(), later(100));
+    const other = (ino: bigint) => stamp(0n, { ino });
+    cache.store(other(1n), listing(), later(100));
+    cache.store(other(2n), listing(), later(100));
+    expect(cache.lookup(other(1n))).not.toBeNull();
+    cache.store(other(3n), listing(), later(100));
     expect(cache.size).toBe(2);
-    expect(cache.lookup(other(2))).toBeNull();
-    expect(cache.lookup(other(1))).not.toBeNull();
+    expect(cache.lookup(other(2n))).toBeNull();
+    expect(cache.lookup(other(1n))).not.toBeNull();
     const tiny = new ListingCache(10, listing().byteLength);
-    tiny.store(other(1), listing(), later(100));
-    tiny.store(other(2), listing(), later(100));
+    tiny.store(other(1n), listing(), later(100));
+    tiny.store(other(2n), listing(), later(100));
     expect(tiny.size).toBe(1);
   });
 
@@ -106,17 +110,17 @@ describe("ListingCache", () => {
     const wholeSecond = 1_764_000_000n * 1_000_000_000n;
     const ms = Number(wholeSecond / 1_000_000n);
     const cache = new ListingCache();
-    const coarse = stamp(0, { ...halves("mtime", wholeSecond), ...halves("ctime", wholeSecond) });
+    const coarse = stamp(0n, { mtime: wholeSecond, ctime: wholeSecond });
     cache.store(coarse, listing(), ms + 1000);
     expect(cache.lookup(coarse)).toBeNull();
     cache.store(coarse, listing(), ms + 3000);
     expect(cache.lookup(coarse)).not.toBeNull();
     // 1 ns off a whole second (a double of the ns would round it onto one): the 50 ms tick.
-    const fine = stamp(0, { ino: 7, ...halves("mtime", wholeSecond + 1n), ...halves("ctime", wholeSecond) });
+    const fine = stamp(0n, { ino: 7n, mtime: wholeSecond + 1n, ctime: wholeSecond });
     cache.store(fine, listing(), ms + 1000);
     expect(cache.lookup(fine)).not.toBeNull();
     // Before 1970: negative high halves.
-    const early = stamp(0, { ino: 8, ...halves("mtime", -5_000_000_000n), ...halves("ctime", -5_000_000_000n) });
+    const early = stamp(0n, { ino: 8n, mtime: -5_000_000_000n, ctime: -5_000_000_000n });
     cache.store(early, listing(), -5000 + 1000);
     expect(cache.lookup(early)).toBeNull();
     cache.store(early, listing(), -5000 + 3000);

@@ -31,15 +31,12 @@
 import { isUtf8 } from "node:buffer";
 import { lstatSync, readdirSync } from "node:fs";
 import { direntCodec, direntOffsets, filetype, type Dirent as WasiDirent, type Filetype } from "../../generated/preview1/types.js";
-import { setHalves, type U64 } from "./listing-cache.js";
 import {
   nativeSystemError,
   slotCount,
   slotDirent,
   slotFiletypes,
-  slotIno,
   slotNotAscii,
-  slotParent,
   tooSmall,
   undecided,
   type NativeBeneath,
@@ -64,8 +61,8 @@ export class DirectoryListing {
    */
   static read(
     directoryPath: string,
-    selfIno: U64,
-    parentIno: U64,
+    selfIno: bigint,
+    parentIno: bigint,
     inodeOf: (name: string) => bigint = (name) => inodeAt(directoryPath, name),
   ): DirectoryListing {
     const found = readdirSync(directoryPath, { withFileTypes: true });
@@ -90,21 +87,19 @@ export class DirectoryListing {
       direntCodec.write(view, at, header);
       at += headerSize + bytes.write(name, at + headerSize, nameLength, "utf8");
     };
-    entry(BigInt(selfIno), filetype.directory, ".", 1);
-    entry(BigInt(parentIno), filetype.directory, "..", 2);
+    entry(selfIno, filetype.directory, ".", 1);
+    entry(parentIno, filetype.directory, "..", 2);
     for (let i = 0; i < found.length; i++) entry(inodeOf(found[i].name), filetypeOf(found[i]), found[i].name, nameLengths[i]);
     return new DirectoryListing(bytes);
   }
 
   /**
    * The listing the addon writes (native/beneath.c `list`: getdents64 on
-   * `dirFd`, sorted as readdirSync sorts), or null when it leaves it to
-   * readdirSync; a failure is thrown as node:fs would.
+   * `dirFd`, sorted as readdirSync sorts, the inodes of `.` and `..` from
+   * `slots`, made by listingSlots), or null when it leaves it to readdirSync;
+   * a failure is thrown as node:fs would.
    */
-  static fromAddon(native: NativeBeneath, dirFd: number, selfIno: U64, parentIno: U64): DirectoryListing | null {
-    slots ??= listingSlots();
-    setHalves(slots, slotIno, selfIno);
-    setHalves(slots, slotParent, parentIno);
+  static fromAddon(native: NativeBeneath, dirFd: number, slots: Uint32Array): DirectoryListing | null {
     let length = native.list(dirFd, listingOut, slots);
     if (length === tooSmall) {
       listingOut = Buffer.allocUnsafe(listingOut.readUInt32LE(0) + 4096);
@@ -155,8 +150,6 @@ export class DirectoryListing {
 
 /** Where the addon writes a listing (grown when a directory needs more). */
 let listingOut = Buffer.allocUnsafe(65536);
-/** What the addon's list reads and sets (one call at a time per thread), made on first use. */
-let slots: Float64Array | undefined;
 
 /** Where each entry of a listing starts, and its end. */
 function entryOffsets(bytes: Uint8Array): number[] {
@@ -174,8 +167,8 @@ function entryOffsets(bytes: Uint8Array): number[] {
  * layout of the generated codec and the filetype of each DT_* value as
  * filetypeOf gives it for the same entry (a FIFO is unknown there too).
  */
-export function listingSlots(): Float64Array {
-  const slots = new Float64Array(slotCount);
+export function listingSlots(): Uint32Array {
+  const slots = new Uint32Array(slotCount);
   slots.set([headerSize, direntOffsets.d_next, direntOffsets.d_ino, direntOffsets.d_namlen, direntOffsets.d_type], slotDirent);
   slots.fill(filetype.unknown, slotFiletypes);
   const byDirentType = [

@@ -60,15 +60,25 @@ import {
   type Lookupflags,
 } from "../../generated/preview1/types.js";
 import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
-import { DirectoryListing } from "./directory-listing.js";
-import { u64, u64OfBigInt, type DirectoryStamp, type U64 } from "./listing-cache.js";
+import { DirectoryListing, listingSlots } from "./directory-listing.js";
+import type { DirectoryStamp } from "./listing-cache.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
 import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
 import type { HandleRoot } from "./directory-handles.js";
-import { nativeErrno, nativeSystemError, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
+import {
+  nativeErrno,
+  nativeSystemError,
+  slotIno,
+  slotMtime,
+  slotNotAscii,
+  slotParent,
+  undecided,
+  type KeptDirectories,
+  type NativeBeneath,
+} from "./native-beneath.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
@@ -92,22 +102,20 @@ const nativeStat = new NativeStatBuffer();
 const nativeLinkTarget = Buffer.alloc(4096);
 /** nativeStat's values as u32 words: a directory's stamp without BigInts. */
 const nativeStatWords = new Uint32Array(nativeStat.values.buffer);
-/** Which word of a value is its high half: the second on little-endian machines. */
-const high = new Uint8Array(new Uint16Array([1]).buffer)[0];
-const low = 1 - high;
+/** The stamp of the directory being listed, then what the addon's list reads (one listing at a time per thread). */
+const slots = listingSlots();
+/** The stamp's u64s as BigInts, for the JavaScript listing. */
+const slotValues = new BigUint64Array(slots.buffer, 0, slotNotAscii / 2);
 
-/** A directory's dev and inode as U64s: the addon's stamp gives them without BigInts. */
-interface DirectoryIdentity {
-  readonly dev: U64;
-  readonly ino: U64;
-}
+/** A directory's dev and ino as the u32 words of two BigUint64Array elements (as stamps hold them). */
+type DirectoryIdentity = Uint32Array;
 
 export class HostDirectory extends BaseDescription implements Directory {
   readonly filetype = filetype.directory;
   override readonly directory: Directory = this;
   private listing: DirectoryListing | null = null;
-  /** The inode of `..`, once known (see parentInode). */
-  private parentIno: U64 | null = null;
+  /** The inode of `..` as two u32 words, once known (see parentInode). */
+  private parentIno: Uint32Array | null = null;
   private readonly following: ResolveOptions;
   private readonly notFollowing: ResolveOptions;
   private readonly rootPrefix: string;
@@ -166,7 +174,7 @@ export class HostDirectory extends BaseDescription implements Directory {
 
   /** Wraps an open host fd on a preopened directory; `hostPath` is its canonical host path. */
   static preopen(fd: number, hostPath: string, stats: BigIntStats, environment: NodeFsEnvironment): HostDirectory {
-    const identity = directoryIdentityOf(stats);
+    const identity = identityWords(stats);
     if (environment.procFdRoots) return new HostDirectory(fd, procRoot(fd), identity, identity, environment, undefined);
     // A preopen inside another one can be renamed by the guest: its path is checked like any other root's.
     return new HostDirectory(fd, hostPath, identity, identity, environment, identityOf(stats));
@@ -181,14 +189,14 @@ export class HostDirectory extends BaseDescription implements Directory {
   private child(fd: number, hostPath: string, stats: BigIntStats | null, isEntryOfThis: boolean): HostDirectory {
     let child: HostDirectory;
     if (this.environment.procFdRoots) {
-      const known = stats === null ? null : directoryIdentityOf(stats);
+      const known = stats === null ? null : identityWords(stats);
       child = new HostDirectory(fd, procRoot(fd), known, this.sandboxRoot, this.environment, undefined);
     } else {
       const known = stats ?? fstatSync(fd, { bigint: true });
-      child = new HostDirectory(fd, hostPath, directoryIdentityOf(known), this.sandboxRoot, this.environment, identityOf(known));
+      child = new HostDirectory(fd, hostPath, identityWords(known), this.sandboxRoot, this.environment, identityOf(known));
     }
     // Only when already known: finding it out now would cost a system call on every open.
-    if (isEntryOfThis && this.knownIdentity !== null) child.parentIno = this.knownIdentity.ino;
+    if (isEntryOfThis && this.knownIdentity !== null) child.parentIno = this.knownIdentity.subarray(2);
     return child;
   }
 
@@ -622,17 +630,20 @@ export class HostDirectory extends BaseDescription implements Directory {
       const takenAt = Date.now();
       listing =
         native === null
-          ? DirectoryListing.read(this.root, stamp.ino, stamp.parentIno)
-          : (DirectoryListing.fromAddon(native, this.fd, stamp.ino, stamp.parentIno) ??
-            DirectoryListing.read(this.root, stamp.ino, stamp.parentIno, (name) => nativeInodeOf(native, this.fd, name)));
+          ? DirectoryListing.read(this.root, slotValues[slotIno / 2], slotValues[slotParent / 2])
+          : (DirectoryListing.fromAddon(native, this.fd, stamp) ??
+            DirectoryListing.read(this.root, slotValues[slotIno / 2], slotValues[slotParent / 2], (name) =>
+              nativeInodeOf(native, this.fd, name),
+            ));
       cache.store(stamp, listing, takenAt);
     }
     return listing;
   }
 
   /**
-   * The directory's fstat, the addon's or node:fs's, in nativeStat, read as
-   * u32 words: dev, ino, mtime and ctime are values 0, 1, 6 and 7.
+   * The directory's stamp in `slots` (listing-cache.ts): its fstat, the
+   * addon's or node:fs's, in nativeStat (dev, ino, mtime and ctime are values
+   * 0, 1, 6 and 7), copied as u32 words, and the inode of `..`.
    */
   private stamp(native: NativeBeneath | null): DirectoryStamp {
     const values = nativeStat.values;
@@ -647,18 +658,15 @@ export class HostDirectory extends BaseDescription implements Directory {
       if (status !== 0) throw nativeSystemError(status, "fstat");
     }
     const words = nativeStatWords;
-    let identity = this.knownIdentity;
-    if (identity === null) {
-      identity = { dev: u64(words[high], words[low]), ino: u64(words[2 + high], words[2 + low]) };
-      this.knownIdentity = identity;
+    for (let i = 0; i < 4; i++) {
+      slots[i] = words[i];
+      slots[slotMtime + i] = words[12 + i];
     }
-    const mtimeLow = words[12 + low];
-    const mtimeHigh = words[12 + high] | 0;
-    const ctimeLow = words[14 + low];
-    const ctimeHigh = words[14 + high] | 0;
-    // May write over nativeStat: last.
-    const parentIno = this.parentInode(identity, native);
-    return { dev: identity.dev, ino: identity.ino, parentIno, mtimeHigh, mtimeLow, ctimeHigh, ctimeLow };
+    this.knownIdentity ??= slots.slice(0, 4);
+    const parent = this.parentInode(native);
+    slots[slotParent] = parent[0];
+    slots[slotParent + 1] = parent[1];
+    return slots;
   }
 
   /**
@@ -667,11 +675,14 @@ export class HostDirectory extends BaseDescription implements Directory {
    * one whose inode was known has that one as parent; otherwise the host is
    * asked, once.
    */
-  private parentInode(identity: DirectoryIdentity, native: NativeBeneath | null): U64 {
-    if (isSameDirectory(identity, this.sandboxRoot)) return identity.ino;
+  private parentInode(native: NativeBeneath | null): Uint32Array {
+    const root = this.sandboxRoot;
+    if (slots[0] === root[0] && slots[1] === root[1] && slots[2] === root[2] && slots[3] === root[3]) return root.subarray(2);
     this.parentIno ??=
       native === null
-        ? u64OfBigInt(lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n)
+        ? new Uint32Array(
+            new BigUint64Array([lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n]).buffer,
+          )
         : nativeParentInode(native, this.fd);
     return this.parentIno;
   }
@@ -695,14 +706,14 @@ export class HostDirectory extends BaseDescription implements Directory {
 }
 
 /**
- * The inode of `..` by the addon: one fstatat(fd, ".."), not a walk of
- * /proc/self/fd/<fd>/.. (several µs); 0 when gone, as lstatSync of
- * `<directory>/..` with throwIfNoEntry false answers.
+ * The inode of `..` by the addon, as two u32 words: one fstatat(fd, ".."),
+ * not a walk of /proc/self/fd/<fd>/.. (several µs); 0 when gone, as lstatSync
+ * of `<directory>/..` with throwIfNoEntry false answers.
  */
-function nativeParentInode(native: NativeBeneath, dirFd: number): U64 {
+function nativeParentInode(native: NativeBeneath, dirFd: number): Uint32Array {
   const status = native.statFd(dirFd, nativeStat.values, true);
-  if (status === 0) return u64(nativeStatWords[2 + high], nativeStatWords[2 + low]);
-  if (status === -osErrno.ENOENT) return 0;
+  if (status === 0) return nativeStatWords.slice(2, 4);
+  if (status === -osErrno.ENOENT) return new Uint32Array(2);
   throw nativeSystemError(status, "lstat");
 }
 
@@ -725,12 +736,8 @@ function identityOf(stats: Pick<BigIntStats, "dev" | "ino">): FileIdentity {
   return { dev: stats.dev, ino: stats.ino };
 }
 
-function directoryIdentityOf(stats: Pick<BigIntStats, "dev" | "ino">): DirectoryIdentity {
-  return { dev: u64OfBigInt(stats.dev), ino: u64OfBigInt(stats.ino) };
-}
-
-function isSameDirectory(a: DirectoryIdentity, b: DirectoryIdentity): boolean {
-  return a.ino === b.ino && a.dev === b.dev;
+function identityWords(stats: Pick<BigIntStats, "dev" | "ino">): DirectoryIdentity {
+  return new Uint32Array(new BigUint64Array([stats.dev, stats.ino]).buffer);
 }
 
 /** The path the kernel resolves through the open fd itself; "/." makes it name the directory, not the link. */

@@ -27,42 +27,20 @@
  * recently used dropped first.
  */
 import type { DirectoryListing } from "./directory-listing.js";
+import { slotCtime, slotDev, slotIno, slotMtime, slotNotAscii, slotParent } from "./native-beneath.js";
 
 /**
- * A u64 as a number where that is exact (below 2^53), else as a bigint: each
- * value has one form, so === and Map keys compare values, and the common case
- * allocates nothing.
+ * A directory's stamp: the slots before slotNotAscii (native-beneath.ts), its
+ * dev, ino, mtime, ctime and the inode its `..` is listed with, each u64 as
+ * the two u32 words of a BigUint64Array element (the machine's order, as the
+ * addon's stat buffer holds it), so that they are copied and compared exactly
+ * without a BigInt.
  */
-export type U64 = number | bigint;
+export type DirectoryStamp = Uint32Array;
 
-/** The U64 of a u64 given as its (high, low) u32 halves. */
-export function u64(high: number, low: number): U64 {
-  return high < 0x200000 ? high * 0x100000000 + low : (BigInt(high) << 32n) | BigInt(low);
-}
-
-/** Stores `value` as its (high, low) u32 halves at `at` and `at + 1`. */
-export function setHalves(slots: Float64Array, at: number, value: U64): void {
-  slots[at] = typeof value === "number" ? Math.floor(value / 0x100000000) : Number(value >> 32n);
-  slots[at + 1] = typeof value === "number" ? value % 0x100000000 : Number(value & 0xffffffffn);
-}
-
-export function u64OfBigInt(value: bigint): U64 {
-  return value <= 0x1fffffffffffffn ? Number(value) : value;
-}
-
-/**
- * Which directory a snapshot is of (with the inode its `..` is listed with)
- * and when it last changed: mtime and ctime in ns, as (signed high, low) halves.
- */
-export interface DirectoryStamp {
-  readonly dev: U64;
-  readonly ino: U64;
-  readonly parentIno: U64;
-  readonly mtimeHigh: number;
-  readonly mtimeLow: number;
-  readonly ctimeHigh: number;
-  readonly ctimeLow: number;
-}
+/** Which word of a u64 is its high half: the second on little-endian machines. */
+const high = new Uint8Array(new Uint16Array([1]).buffer)[0];
+const low = 1 - high;
 
 const fineTickMs = 50;
 const coarseTickMs = 2500;
@@ -73,8 +51,8 @@ interface Snapshot {
 }
 
 export class ListingCache {
-  /** By the directory's inode; a snapshot of another directory with that inode (another dev, another `..`) is not it. */
-  private readonly snapshots = new Map<U64, Snapshot>();
+  /** By a hash of the directory's inode; a snapshot of another directory there (another ino, dev or `..`) is not it. */
+  private readonly snapshots = new Map<number, Snapshot>();
   private bytes = 0;
 
   constructor(
@@ -84,22 +62,20 @@ export class ListingCache {
 
   /** The snapshot for the directory `stamp` describes, if still valid. */
   lookup(stamp: DirectoryStamp): DirectoryListing | null {
-    const snapshot = this.snapshots.get(stamp.ino);
+    const key = keyOf(stamp);
+    const snapshot = this.snapshots.get(key);
     if (snapshot === undefined) return null;
     const kept = snapshot.stamp;
-    if (kept.dev !== stamp.dev || kept.parentIno !== stamp.parentIno) return null;
-    if (
-      kept.mtimeLow !== stamp.mtimeLow ||
-      kept.ctimeLow !== stamp.ctimeLow ||
-      kept.mtimeHigh !== stamp.mtimeHigh ||
-      kept.ctimeHigh !== stamp.ctimeHigh
-    ) {
-      this.drop(stamp.ino, snapshot);
-      return null;
+    for (const at of identityWords) if (kept[at] !== stamp[at]) return null;
+    for (let at = slotMtime; at < slotCtime + 2; at++) {
+      if (kept[at] !== stamp[at]) {
+        this.drop(key, snapshot);
+        return null;
+      }
     }
     // Most recently used last.
-    this.snapshots.delete(stamp.ino);
-    this.snapshots.set(stamp.ino, snapshot);
+    this.snapshots.delete(key);
+    this.snapshots.set(key, snapshot);
     return snapshot.listing;
   }
 
@@ -108,14 +84,19 @@ export class ListingCache {
    * `takenAt`, when the directory had been quiet for longer than a tick by then.
    */
   store(stamp: DirectoryStamp, listing: DirectoryListing, takenAt: number): void {
-    const lastChange = Math.max(stamp.mtimeHigh * 0x100000000 + stamp.mtimeLow, stamp.ctimeHigh * 0x100000000 + stamp.ctimeLow) / 1e6;
-    const wholeSeconds = isWholeSecond(stamp.mtimeHigh, stamp.mtimeLow) && isWholeSecond(stamp.ctimeHigh, stamp.ctimeLow);
+    const mtimeHigh = stamp[slotMtime + high] | 0;
+    const ctimeHigh = stamp[slotCtime + high] | 0;
+    const mtimeLow = stamp[slotMtime + low];
+    const ctimeLow = stamp[slotCtime + low];
+    const lastChange = Math.max(mtimeHigh * 0x100000000 + mtimeLow, ctimeHigh * 0x100000000 + ctimeLow) / 1e6;
+    const wholeSeconds = isWholeSecond(mtimeHigh, mtimeLow) && isWholeSecond(ctimeHigh, ctimeLow);
     if (takenAt - lastChange <= (wholeSeconds ? coarseTickMs : fineTickMs)) return;
     const size = listing.byteLength;
     if (size > this.maxBytes) return;
-    const previous = this.snapshots.get(stamp.ino);
-    if (previous !== undefined) this.drop(stamp.ino, previous);
-    this.snapshots.set(stamp.ino, { stamp, listing });
+    const key = keyOf(stamp);
+    const previous = this.snapshots.get(key);
+    if (previous !== undefined) this.drop(key, previous);
+    this.snapshots.set(key, { stamp: stamp.slice(0, slotNotAscii), listing });
     this.bytes += size;
     for (const [oldKey, old] of this.snapshots) {
       if (this.snapshots.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
@@ -127,10 +108,17 @@ export class ListingCache {
     return this.snapshots.size;
   }
 
-  private drop(key: U64, snapshot: Snapshot): void {
+  private drop(key: number, snapshot: Snapshot): void {
     this.snapshots.delete(key);
     this.bytes -= snapshot.listing.byteLength;
   }
+}
+
+/** The words of dev, ino and the inode of `..`. */
+const identityWords = [slotDev, slotDev + 1, slotIno, slotIno + 1, slotParent, slotParent + 1];
+
+function keyOf(stamp: DirectoryStamp): number {
+  return stamp[slotIno] ^ stamp[slotIno + 1];
 }
 
 /** Whether high · 2^32 + low ns is a whole number of seconds: exact, each product stays below 2^53. */

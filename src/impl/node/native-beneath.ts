@@ -72,7 +72,7 @@ export interface NativeBeneath {
    * out's first four bytes (u32 LE); `undecided` on file systems other than local ones;
    * or a negated errno.
    */
-  list(dirFd: number, out: Buffer, slots: Float64Array): number;
+  list(dirFd: number, out: Buffer, slots: Uint32Array): number;
   /** A new set of kept directories; null when the addon cannot make one. */
   keptCreate(): KeptDirectories | null;
   /** Closes every kept fd and the inotify instance; the set keeps again when next used. */
@@ -93,19 +93,24 @@ export const undecided = -5002;
 export const tooSmall = -5003;
 
 /*
- * The slots of the Float64Array `list` reads (native/beneath.c's enum): the
- * inodes of `.` and `..` as (high, low) u32 halves, exact where a double is
- * not; then what the caller sets once: the dirent layout (its size, then the
- * offsets of d_next, d_ino, d_namlen, d_type) and the filetype of each DT_*
- * value. Single numbers, which the bundler inlines.
+ * The slots of the Uint32Array `list` reads (native/beneath.c's enum), which
+ * start with the listing cache's stamp (listing-cache.ts): u64s as the two
+ * words of a BigUint64Array element, the dev and ino of the directory, its
+ * mtime and ctime (ns) and the inode of its `..`; then what the caller sets
+ * once: the dirent layout (its size, then the offsets of d_next, d_ino,
+ * d_namlen, d_type) and the filetype of each DT_* value. Single numbers,
+ * which the bundler inlines.
  */
-export const slotIno = 0;
-export const slotParent = 2;
+export const slotDev = 0;
+export const slotIno = 2;
+export const slotMtime = 4;
+export const slotCtime = 6;
+export const slotParent = 8;
 /** 1 after `list` when a name is not ASCII. */
-export const slotNotAscii = 4;
-export const slotDirent = 5;
-export const slotFiletypes = 10;
-export const slotCount = 26;
+export const slotNotAscii = 10;
+export const slotDirent = 11;
+export const slotFiletypes = 16;
+export const slotCount = 32;
 
 const addonFile = join("native", "build", "Release", "witx_wasi_native.node");
 
