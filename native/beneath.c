@@ -754,7 +754,7 @@ static uint32_t *get_slots(napi_env env, napi_value value) {
   for (int i = 0; i < 4; i++) {
     if (s[SL_DIRENT + 1 + i] + widths[i] > s[SL_DIRENT]) return NULL;
   }
-  return s[SL_DIRENT] <= 64 ? s : NULL;
+  return s;
 }
 
 static uint64_t get_u64(const uint32_t *slots, int at) {
@@ -830,9 +830,8 @@ static napi_value list_directory(napi_env env, napi_callback_info info) {
   char *raw = NULL;
   long size = read_entries(fd, &raw);
   if (size < 0) return int_value(env, (int)size);
-  size_t count = 0;
-  for (long at = 0; at < size; at += ((struct linux_dirent64 *)(raw + at))->d_reclen) count++;
-  struct linux_dirent64 **entries = malloc((count > 0 ? count : 1) * sizeof *entries);
+  /* A record takes at least 24 bytes. */
+  struct linux_dirent64 **entries = malloc((size_t)(size / 24 + 1) * sizeof *entries);
   if (entries == NULL) {
     free(raw);
     return int_value(env, -ENOMEM);
