@@ -49,7 +49,7 @@ export class DirectoryListing {
   /** offsets[i] is where entry i starts; the last element is the total length. Found on the first cookie other than 0. */
   private offsets: number[] | null = null;
 
-  private constructor(private readonly bytes: Uint8Array) {}
+  private constructor(private readonly bytes: Buffer) {}
 
   get byteLength(): number {
     return this.bytes.length;
@@ -152,11 +152,10 @@ export class DirectoryListing {
 let listingOut = Buffer.allocUnsafe(65536);
 
 /** Where each entry of a listing starts, and its end. */
-function entryOffsets(bytes: Uint8Array): number[] {
+function entryOffsets(bytes: Buffer): number[] {
   const offsets = [0];
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let at = 0; at < bytes.length; ) {
-    at += headerSize + view.getUint32(at + direntOffsets.d_namlen, true);
+    at += headerSize + bytes.readUInt32LE(at + direntOffsets.d_namlen);
     offsets.push(at);
   }
   return offsets;
