@@ -681,10 +681,12 @@ static napi_value readlink_path(napi_env env, napi_callback_info info) {
   return int_value(env, status);
 }
 
-/* close(fd): closes a descriptor the host owns; node:fs's closeSync costs more per call than the system call itself. */
+/* close(fd, kept?): closes a descriptor the host owns; node:fs's closeSync costs more per call than the system call itself. */
 static napi_value close_fd(napi_env env, napi_callback_info info) {
-  ARGS(1);
-  return int_value(env, result_of(close(get_int(env, argv[0]))));
+  ARGS_KEPT(1);
+  int fd = get_int(env, argv[0]);
+  if (kept != NULL) kept_forget(kept, fd);
+  return int_value(env, result_of(close(fd)));
 }
 
 /* The range [offset, offset + length) of a Uint8Array: false when it is none or outside it. */
@@ -745,16 +747,42 @@ static int compare_names(const void *a, const void *b) {
   return strcmp((*(const struct linux_dirent64 *const *)a)->d_name, (*(const struct linux_dirent64 *const *)b)->d_name);
 }
 
-static int is_ascii(const char *name, size_t length) {
-  for (size_t i = 0; i < length; i++) {
-    if ((unsigned char)name[i] >= 0x80) return 0;
+/* The Uint32Array list reads and sets (native-beneath.ts slotIno, ...); u64s in the machine's order. */
+enum { SL_INO = 2, SL_PARENT = 8, SL_NOT_ASCII = 10, SL_DIRENT = 11, SL_FILETYPES = 16, SL_COUNT = 32 };
+
+static uint32_t *get_slots(napi_env env, napi_value value) {
+  napi_typedarray_type type;
+  size_t count;
+  uint32_t *s;
+  if (napi_get_typedarray_info(env, value, &type, &count, (void **)&s, NULL, NULL) != napi_ok || type != napi_uint32_array || count < SL_COUNT) return NULL;
+  static const uint64_t widths[] = {8, 8, 4, 1};
+  for (int i = 0; i < 4; i++) {
+    if (s[SL_DIRENT + 1 + i] + widths[i] > s[SL_DIRENT]) return NULL;
   }
-  return 1;
+  return s;
 }
 
-#define LIST_RECORD_HEADER 12
-/* A record's flag: the name is not ASCII (the caller checks its UTF-8). */
-#define LIST_NOT_ASCII 0x80
+static uint64_t get_u64(const uint32_t *slots, int at) {
+  uint64_t value;
+  memcpy(&value, slots + at, sizeof value);
+  return value;
+}
+
+static void put_le(unsigned char *at, uint64_t value, int bytes) {
+  for (int byte = 0; byte < bytes; byte++) at[byte] = (unsigned char)(value >> (8 * byte));
+}
+
+/* One dirent and its name: where the next one goes. */
+static unsigned char *put_dirent(unsigned char *at, const uint32_t *slots, uint64_t next, uint64_t ino, unsigned type, const char *name, size_t length) {
+  size_t size = slots[SL_DIRENT];
+  memset(at, 0, size);
+  put_le(at + slots[SL_DIRENT + 1], next, 8);
+  put_le(at + slots[SL_DIRENT + 2], ino, 8);
+  put_le(at + slots[SL_DIRENT + 3], length, 4);
+  at[slots[SL_DIRENT + 4]] = (unsigned char)slots[SL_FILETYPES + (type & 15)];
+  memcpy(at + size, name, length);
+  return at + size + length;
+}
 
 /* The whole directory through getdents64 into `*raw` (malloc'ed): its size, or a negated errno. */
 static long read_entries(int fd, char **raw) {
@@ -788,84 +816,69 @@ static long read_entries(int fd, char **raw) {
 }
 
 /*
- * list(dirfd, out: Buffer): the entries but "." and "..", sorted as Node's
- * readdirSync (libuv's scandir) sorts them, as records: d_ino (u64 LE), name
- * length (u16 LE), d_type, flags (LIST_NOT_ASCII), the name. The bytes used,
+ * list(dirfd, out: Buffer, slots): the dirents of ".", ".." and the entries
+ * sorted as Node's readdirSync (libuv's scandir) sorts them. The bytes used,
  * CODE_TOO_SMALL (the size needed in out[0..4], u32 LE), CODE_FALLBACK off
  * local file systems, or a negated errno. DT_UNKNOWN entries are stat'ed, as
  * Node does.
  */
 static napi_value list_directory(napi_env env, napi_callback_info info) {
-  ARGS(2);
-  int dirfd = get_int(env, argv[0]);
+  ARGS(3);
   unsigned char *out;
   size_t capacity;
-  if (napi_get_buffer_info(env, argv[1], (void **)&out, &capacity) != napi_ok || capacity < 4) return int_value(env, CODE_FALLBACK);
-  /* The host's own fd, rewound (nothing else uses its offset); one that cannot be read (O_PATH) is opened again. */
-  int fd = dirfd;
-  if (lseek(dirfd, 0, SEEK_SET) != 0) {
-    fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return int_value(env, -errno);
-  }
-  if (!is_local_file_system(fd)) {
-    if (fd != dirfd) close(fd);
-    return int_value(env, CODE_FALLBACK);
-  }
+  uint32_t *slots = get_slots(env, argv[2]);
+  if (slots == NULL || napi_get_buffer_info(env, argv[1], (void **)&out, &capacity) != napi_ok || capacity < 4) return int_value(env, CODE_FALLBACK);
+  /* The host's own fd (opened for reading), rewound: nothing else uses its offset. */
+  int fd = get_int(env, argv[0]);
+  if (lseek(fd, 0, SEEK_SET) != 0) return int_value(env, -errno);
+  if (!is_local_file_system(fd)) return int_value(env, CODE_FALLBACK);
   char *raw = NULL;
   long size = read_entries(fd, &raw);
-  if (size < 0) {
-    if (fd != dirfd) close(fd);
-    return int_value(env, (int)size);
-  }
-  size_t count = 0;
-  for (long at = 0; at < size; at += ((struct linux_dirent64 *)(raw + at))->d_reclen) count++;
-  struct linux_dirent64 **entries = malloc((count > 0 ? count : 1) * sizeof *entries);
+  if (size < 0) return int_value(env, (int)size);
+  /* A record takes at least 24 bytes. */
+  struct linux_dirent64 **entries = malloc((size_t)(size / 24 + 1) * sizeof *entries);
   if (entries == NULL) {
     free(raw);
-    if (fd != dirfd) close(fd);
     return int_value(env, -ENOMEM);
   }
+  size_t header = slots[SL_DIRENT];
   size_t kept = 0;
-  size_t needed = 0;
+  size_t needed = 2 * header + 3;
+  int not_ascii = 0;
   for (long at = 0; at < size;) {
     struct linux_dirent64 *entry = (struct linux_dirent64 *)(raw + at);
     at += entry->d_reclen;
     const char *name = entry->d_name;
     if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) continue;
     entries[kept++] = entry;
-    needed += LIST_RECORD_HEADER + strlen(name);
+    for (; *name != '\0'; name++) not_ascii |= (unsigned char)*name >= 0x80;
+    needed += header + (size_t)(name - entry->d_name);
   }
   qsort(entries, kept, sizeof *entries, compare_names);
   int status = (int)needed;
   if (needed > capacity || needed > INT32_MAX) {
-    for (int byte = 0; byte < 4; byte++) out[byte] = (unsigned char)(needed >> (8 * byte));
+    put_le(out, needed, 4);
     status = needed > INT32_MAX ? -ENOMEM : CODE_TOO_SMALL;
   } else {
-    unsigned char *at = out;
+    unsigned char *at = put_dirent(out, slots, 1, get_u64(slots, SL_INO), DT_DIR, ".", 1);
+    at = put_dirent(at, slots, 2, get_u64(slots, SL_PARENT), DT_DIR, "..", 2);
     for (size_t i = 0; i < kept; i++) {
       struct linux_dirent64 *entry = entries[i];
-      size_t length = strlen(entry->d_name);
       uint64_t ino = entry->d_ino;
-      unsigned char type = entry->d_type;
+      unsigned type = entry->d_type;
       if (type == DT_UNKNOWN) {
         struct stat st;
         if (fstatat(fd, entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-          type = (unsigned char)IFTODT(st.st_mode);
+          type = IFTODT(st.st_mode);
           ino = (uint64_t)st.st_ino;
         }
       }
-      for (int byte = 0; byte < 8; byte++) at[byte] = (unsigned char)(ino >> (8 * byte));
-      at[8] = (unsigned char)length;
-      at[9] = (unsigned char)(length >> 8);
-      at[10] = type;
-      at[11] = is_ascii(entry->d_name, length) ? 0 : LIST_NOT_ASCII;
-      memcpy(at + LIST_RECORD_HEADER, entry->d_name, length);
-      at += LIST_RECORD_HEADER + length;
+      at = put_dirent(at, slots, i + 3, ino, type, entry->d_name, strlen(entry->d_name));
     }
+    slots[SL_NOT_ASCII] = not_ascii;
   }
   free(entries);
   free(raw);
-  if (fd != dirfd) close(fd);
   return int_value(env, status);
 }
 

@@ -160,6 +160,24 @@ describe.runIf(linux).each(modes)("kept directory handles ($name)", (mode) => {
     expect(size("inner/a/file")).toBe(7);
   });
 
+  it("a directory closed and its host fd reused by another one does not reach what was walked beneath the first", () => {
+    fs.mkdirSync(at("c"));
+    h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution: mode.nativeResolution });
+    const [opened, first] = h.open(3, "a", { oflags: OFLAGS.directory });
+    expect(opened).toBe(errno.success);
+    expect(size("b/file", first)).toBe(5);
+    const before = openFds();
+    expect(h.imports.fd_close(first)).toBe(errno.success);
+    expect(openFds()).toBeLessThan(before);
+    // The lowest free host fd: the one just closed.
+    const [reopened, second] = h.open(3, "c", { oflags: OFLAGS.directory });
+    expect(reopened).toBe(errno.success);
+    expect(size("b/file", second)).toBe(-errno.noent);
+    fs.mkdirSync(at("c", "b"));
+    fs.writeFileSync(at("c", "b", "file"), "123");
+    expect(size("b/file", second)).toBe(3);
+  });
+
   it("stay within their bound however many directories are walked, and close with the host", () => {
     for (let i = 0; i < 150; i++) {
       fs.mkdirSync(at("many", `d${i}`), { recursive: true });

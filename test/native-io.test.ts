@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { errno, fdflags, filetype } from "../src/generated/preview1/types.js";
-import { nativeBeneath, undecided } from "../src/impl/node/native-beneath.js";
+import { DirectoryListing, listingSlots } from "../src/impl/node/directory-listing.js";
+import { nativeBeneath, slotCount, slotIno, slotNotAscii, slotParent, tooSmall, undecided } from "../src/impl/node/native-beneath.js";
 import { Harness, OFLAGS, perTestDirectory, parseDirents } from "./support/node-host-harness.js";
 
 const linux = process.platform === "linux" && fs.existsSync("/proc/self/fd");
@@ -222,21 +223,78 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
     expect(native.find((entry) => entry.name === "l")!.d_type).toBe(filetype.symbolic_link);
   });
 
-  it("lists from the start whatever the fd's offset, and through an O_PATH fd (opened again)", () => {
+  it("the addon's listing is the JavaScript writer's byte for byte (same directory, same inodes)", () => {
     const native = nativeBeneath()!;
+    const sub = path.join(scratch.dir, "sub");
+    fs.mkdirSync(sub);
+    for (const name of ["b", "a", "ünïcødé", "😀"]) fs.writeFileSync(path.join(sub, name), name);
+    fs.mkdirSync(path.join(sub, "d"));
+    fs.symlinkSync("a", path.join(sub, "l"));
+    execFileSync("mkfifo", [path.join(sub, "p")]);
+    for (const bytes of [
+      [0x61, 0x80],
+      [0xe6, 0x97],
+    ]) {
+      fs.writeFileSync(Buffer.concat([Buffer.from(`${sub}/`), Buffer.from(bytes)]), "x");
+    }
+    const fd = open(sub, O_RDONLY);
+    const selfIno = fs.statSync(sub, { bigint: true }).ino;
+    // Beyond 2^53: the u32 words the addon reads are exact where a double would not be.
+    const parentIno = 2n ** 60n + 3n;
+    const slots = listingSlots();
+    const values = new BigUint64Array(slots.buffer, 0, slotNotAscii / 2);
+    values[slotIno / 2] = selfIno;
+    values[slotParent / 2] = parentIno;
+    // The names readdirSync decodes lossily cannot be lstat'ed by those names: their inodes by the bytes on disk.
+    const inodes = new Map(
+      fs
+        .readdirSync(sub, { encoding: "buffer" })
+        .map((raw) => [raw.toString(), fs.lstatSync(Buffer.concat([Buffer.from(`${sub}/`), raw]), { bigint: true }).ino]),
+    );
+    const byAddon = bytesOf(DirectoryListing.fromAddon(native, fd, slots)!);
+    const byJavaScript = bytesOf(DirectoryListing.read(sub, selfIno, parentIno, (name) => inodes.get(name)!));
+    expect(Buffer.from(byAddon).equals(Buffer.from(byJavaScript))).toBe(true);
+    expect(parseDirents(byAddon).whole[1].d_ino).toBe(parentIno);
+    expect(parseDirents(byAddon).whole.map((entry) => entry.name)).toEqual([
+      ".",
+      "..",
+      "a",
+      "a\uFFFD",
+      "b",
+      "d",
+      "l",
+      "p",
+      "ünïcødé",
+      "\uFFFD",
+      "😀",
+    ]);
+  });
+
+  it("lists from the start whatever the fd's offset; an fd that cannot be read (O_PATH) is EBADF", () => {
+    const native = nativeBeneath()!;
+    const slots = listingSlots();
     for (const name of ["x", "y", "z"]) fs.writeFileSync(path.join(scratch.dir, name), "");
-    const records = (fd: number) => {
+    const listed = (fd: number) => {
       const out = Buffer.alloc(4096);
-      const length = native.list(fd, out);
+      const length = native.list(fd, out, slots);
       expect(length).toBeGreaterThan(0);
       return out.subarray(0, length).toString("latin1");
     };
     const fd = open(scratch.dir, O_RDONLY);
-    const first = records(fd);
-    expect(records(fd)).toBe(first);
+    const first = listed(fd);
+    expect(listed(fd)).toBe(first);
     const oPath = 0o10000000;
-    expect(records(open(scratch.dir, O_RDONLY | oPath))).toBe(first);
-    expect(native.list(open(path.join(scratch.dir, "x"), O_RDONLY), Buffer.alloc(4096))).toBe(-20);
+    // The host's directory fds are all opened for reading.
+    expect(native.list(open(scratch.dir, O_RDONLY | oPath), Buffer.alloc(4096), slots)).toBe(-EBADF);
+    expect(native.list(open(path.join(scratch.dir, "x"), O_RDONLY), Buffer.alloc(4096), slots)).toBe(-20);
+    // Too small: the size needed in the first four bytes.
+    const small = Buffer.alloc(16);
+    expect(native.list(fd, small, slots)).toBe(tooSmall);
+    expect(small.readUInt32LE(0)).toBe(first.length);
+    // Not a local file system, or slots without a layout: left to readdirSync.
+    expect(native.list(open("/proc/self", O_RDONLY), Buffer.alloc(4096), slots)).toBe(undecided);
+    expect(native.list(fd, Buffer.alloc(4096), new Uint32Array(slotCount))).toBe(undecided);
+    expect(native.list(fd, Buffer.alloc(4096), new Float64Array(slotCount) as unknown as Uint32Array)).toBe(undecided);
   });
 
   it("agree for a directory whose entries do not fit the addon's first buffer (64 KiB)", () => {
@@ -249,6 +307,13 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
     expect(Buffer.from(native).equals(Buffer.from(listing(false, 1 << 18)))).toBe(true);
   });
 });
+
+/** The whole of a listing, as fd_readdir from cookie 0 with room for everything hands it out. */
+function bytesOf(listing: DirectoryListing): Uint8Array {
+  const bytes = new Uint8Array(listing.byteLength);
+  expect(listing.copyFrom(0n, bytes)).toBe(bytes.length);
+  return bytes;
+}
 
 describe.each(modes)("a listing of a directory removed while open ($name)", ({ nativeResolution }) => {
   it("has only . and .., with .. at the inode of the directory it was in", () => {

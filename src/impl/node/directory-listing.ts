@@ -17,10 +17,11 @@
  * listings reused by listing-cache.ts) none. An entry gone before its lstat
  * keeps d_ino 0, "unknown". With the openat2 addon the lstat is one
  * `fstatat` on the directory's fd (the caller's `inodeOf`), not a walk of
- * `/proc/self/fd/<fd>/<name>`; and on local file systems the addon reads the
- * whole directory itself (`fromRecords`: getdents64, names, d_ino and d_type
- * in one call, no lstat but for entries of unrecorded type). Its d_ino is the
- * one readdir(3) gives native programs, the same as a filestat's `ino` for
+ * `/proc/self/fd/<fd>/<name>`; and on local file systems the addon writes
+ * the whole listing itself (`fromAddon`: getdents64, sorted, as these dirents,
+ * in one call, no lstat but for entries of unrecorded type), so that a fresh
+ * listing costs no work per entry in JavaScript. Its d_ino is the one
+ * readdir(3) gives native programs, the same as a filestat's `ino` for
  * everything but a mount point inside the directory (there it is the inode of
  * the directory the mount covers).
  *
@@ -29,26 +30,26 @@
  */
 import { isUtf8 } from "node:buffer";
 import { lstatSync, readdirSync } from "node:fs";
-import { direntCodec, filetype, type Dirent as WasiDirent, type Filetype } from "../../generated/preview1/types.js";
+import { direntCodec, direntOffsets, filetype, type Dirent as WasiDirent, type Filetype } from "../../generated/preview1/types.js";
+import {
+  nativeSystemError,
+  slotCount,
+  slotDirent,
+  slotFiletypes,
+  slotNotAscii,
+  tooSmall,
+  undecided,
+  type NativeBeneath,
+} from "./native-beneath.js";
 import { filetypeOf } from "./stats.js";
 
 const headerSize = direntCodec.size;
 
 export class DirectoryListing {
-  private constructor(
-    private readonly bytes: Buffer,
-    /** offsets[i] is where entry i starts; the last element is the total length. */
-    private readonly offsets: Uint32Array | Float64Array,
-  ) {}
+  /** offsets[i] is where entry i starts; the last element is the total length. Found on the first cookie other than 0. */
+  private offsets: number[] | null = null;
 
-  /** For ListingWriter. */
-  static of(bytes: Buffer, offsets: Uint32Array | Float64Array): DirectoryListing {
-    return new DirectoryListing(bytes, offsets);
-  }
-
-  get entryCount(): number {
-    return this.offsets.length - 1;
-  }
+  private constructor(private readonly bytes: Buffer) {}
 
   get byteLength(): number {
     return this.bytes.length;
@@ -72,131 +73,113 @@ export class DirectoryListing {
       nameLengths[i] = length;
       namesLength += length;
     }
-    const writer = new ListingWriter(found.length, namesLength, selfIno, parentIno);
-    for (let i = 0; i < found.length; i++) {
-      const entry = found[i];
-      const at = writer.entry(inodeOf(entry.name), filetypeOf(entry), nameLengths[i]);
-      writer.bytes.write(entry.name, at, nameLengths[i], "utf8");
-    }
-    return writer.finish();
+    const total = (found.length + 2) * headerSize + 3 + namesLength;
+    // Zeroed, so the padding after d_type never carries stale bytes.
+    const bytes = Buffer.alloc(total);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const header: WasiDirent = { d_next: 0n, d_ino: 0n, d_namlen: 0, d_type: filetype.directory };
+    let at = 0;
+    const entry = (ino: bigint, type: Filetype, name: string, nameLength: number) => {
+      header.d_next++;
+      header.d_ino = ino;
+      header.d_namlen = nameLength;
+      header.d_type = type;
+      direntCodec.write(view, at, header);
+      at += headerSize + bytes.write(name, at + headerSize, nameLength, "utf8");
+    };
+    entry(selfIno, filetype.directory, ".", 1);
+    entry(parentIno, filetype.directory, "..", 2);
+    for (let i = 0; i < found.length; i++) entry(inodeOf(found[i].name), filetypeOf(found[i]), found[i].name, nameLengths[i]);
+    return new DirectoryListing(bytes);
   }
 
   /**
-   * The listing of the addon's records (native/beneath.c `list`: the entries
-   * with their d_ino and d_type from getdents64, in readdirSync's order). A
-   * name that is not ASCII is decoded and encoded again when it is not valid
-   * UTF-8, so that it reads as readdirSync decodes it.
+   * The listing the addon writes (native/beneath.c `list`: getdents64 on
+   * `dirFd`, sorted as readdirSync sorts, the inodes of `.` and `..` from
+   * `slots`, made by listingSlots), or null when it leaves it to readdirSync;
+   * a failure is thrown as node:fs would.
    */
-  static fromRecords(records: Buffer, length: number, selfIno: bigint, parentIno: bigint): DirectoryListing {
-    let count = 0;
-    let namesLength = 0;
-    let recoded: Map<number, Buffer> | null = null;
-    for (let at = 0; at < length; count++) {
-      const nameLength = records.readUInt16LE(at + 8);
-      const start = at + recordHeader;
-      if ((records[at + 11] & notAscii) !== 0 && !isUtf8(records.subarray(start, start + nameLength))) {
-        recoded ??= new Map();
-        const name = Buffer.from(records.toString("utf8", start, start + nameLength), "utf8");
-        recoded.set(at, name);
-        namesLength += name.length;
-      } else {
-        namesLength += nameLength;
-      }
-      at = start + nameLength;
+  static fromAddon(native: NativeBeneath, dirFd: number, slots: Uint32Array): DirectoryListing | null {
+    let length = native.list(dirFd, listingOut, slots);
+    if (length === tooSmall) {
+      listingOut = Buffer.allocUnsafe(listingOut.readUInt32LE(0) + 4096);
+      length = native.list(dirFd, listingOut, slots);
     }
-    const writer = new ListingWriter(count, namesLength, selfIno, parentIno);
-    for (let at = 0; at < length; ) {
-      const nameLength = records.readUInt16LE(at + 8);
-      const start = at + recordHeader;
-      const name = recoded?.get(at) ?? records.subarray(start, start + nameLength);
-      const into = writer.entry(records.readBigUInt64LE(at), filetypeOfDirentType(records[at + 10]), name.length);
-      writer.bytes.set(name, into);
-      at = start + nameLength;
-    }
-    return writer.finish();
+    if (length === undecided || length === tooSmall) return null;
+    if (length < 0) throw nativeSystemError(length, "scandir");
+    // From Node's pool: a fresh ArrayBuffer per listing costs several times the copy.
+    const bytes = Buffer.allocUnsafe(length);
+    bytes.set(listingOut.subarray(0, length));
+    const listing = new DirectoryListing(bytes);
+    return slots[slotNotAscii] === 0 ? listing : listing.decodedAsNode();
   }
 
   /** Copies the entries from `cookie` on into `into`, as many bytes as fit; returns the bytes copied. */
   copyFrom(cookie: bigint, into: Uint8Array): number {
-    const count = this.entryCount;
-    if (cookie >= BigInt(count)) return 0;
-    const start = this.offsets[Number(cookie)];
-    const length = Math.min(into.length, this.bytes.length - start);
-    into.set(this.bytes.subarray(start, start + length));
+    const bytes = this.bytes;
+    let start = 0;
+    if (cookie !== 0n) {
+      this.offsets ??= entryOffsets(bytes);
+      const offsets = this.offsets;
+      if (cookie >= offsets.length - 1) return 0;
+      start = offsets[Number(cookie)];
+    }
+    const length = Math.min(into.length, bytes.length - start);
+    into.set(length === bytes.length ? bytes : bytes.subarray(start, start + length));
     return length;
   }
-}
 
-/** Serializes `.`, `..` and then the entries, one call to `entry` each, into one buffer. */
-class ListingWriter {
-  readonly bytes: Buffer;
-  private readonly view: DataView;
-  private readonly offsets: Uint32Array | Float64Array;
-  private readonly header: WasiDirent;
-  private index = 2;
-  private at: number;
-
-  constructor(count: number, namesLength: number, selfIno: bigint, parentIno: bigint) {
-    const total = (count + 2) * headerSize + 3 + namesLength;
-    // Zeroed, so the padding after d_type never carries stale bytes.
-    this.bytes = Buffer.alloc(total);
-    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    this.offsets = total <= 0xffffffff ? new Uint32Array(count + 3) : new Float64Array(count + 3);
-    this.header = { d_next: 1n, d_ino: selfIno, d_namlen: 1, d_type: filetype.directory };
-    direntCodec.write(this.view, 0, this.header);
-    this.bytes.write(".", headerSize, "latin1");
-    this.offsets[1] = headerSize + 1;
-    this.header.d_next = 2n;
-    this.header.d_ino = parentIno;
-    this.header.d_namlen = 2;
-    direntCodec.write(this.view, this.offsets[1], this.header);
-    this.bytes.write("..", this.offsets[1] + headerSize, "latin1");
-    this.at = this.offsets[1] + headerSize + 2;
-  }
-
-  /** Writes the next entry's header; returns where its name's bytes go. */
-  entry(ino: bigint, type: Filetype, nameLength: number): number {
-    const at = this.at;
-    this.offsets[this.index] = at;
-    this.index++;
-    this.header.d_next = BigInt(this.index);
-    this.header.d_ino = ino;
-    this.header.d_namlen = nameLength;
-    this.header.d_type = type;
-    direntCodec.write(this.view, at, this.header);
-    this.at = at + headerSize + nameLength;
-    return at + headerSize;
-  }
-
-  finish(): DirectoryListing {
-    this.offsets[this.index] = this.at;
-    return DirectoryListing.of(this.bytes, this.offsets);
+  /**
+   * This listing with each name that is not valid UTF-8 as readdirSync reads
+   * it (decoded, U+FFFD for what is not UTF-8, encoded again): a name the
+   * guest could not pass back in a path anyway.
+   */
+  private decodedAsNode(): DirectoryListing {
+    const offsets = entryOffsets(this.bytes);
+    const parts: Buffer[] = [];
+    for (let i = 1; i < offsets.length; i++) {
+      const entry = Buffer.from(this.bytes.subarray(offsets[i - 1], offsets[i]));
+      const name = entry.subarray(headerSize);
+      const decoded = isUtf8(name) ? name : Buffer.from(name.toString());
+      entry.writeUInt32LE(decoded.length, direntOffsets.d_namlen);
+      parts.push(entry.subarray(0, headerSize), decoded);
+    }
+    return new DirectoryListing(Buffer.concat(parts));
   }
 }
 
-/** The addon's records: inode u64, name length u16, d_type u8, flags u8, then the name. */
-const recordHeader = 12;
-/** A record's flag: the name has bytes above 0x7f. */
-const notAscii = 0x80;
+/** Where the addon writes a listing (grown when a directory needs more). */
+let listingOut = Buffer.allocUnsafe(65536);
 
-/** A DT_* value as the filetype filetypeOf gives the same entry (a FIFO is unknown there too). */
-function filetypeOfDirentType(type: number): Filetype {
-  switch (type) {
-    case 8:
-      return filetype.regular_file;
-    case 4:
-      return filetype.directory;
-    case 10:
-      return filetype.symbolic_link;
-    case 2:
-      return filetype.character_device;
-    case 6:
-      return filetype.block_device;
-    case 12:
-      return filetype.socket_stream;
-    default:
-      return filetype.unknown;
+/** Where each entry of a listing starts, and its end. */
+function entryOffsets(bytes: Buffer): number[] {
+  const offsets = [0];
+  for (let at = 0; at < bytes.length; ) {
+    at += headerSize + bytes.readUInt32LE(at + direntOffsets.d_namlen);
+    offsets.push(at);
   }
+  return offsets;
+}
+
+/**
+ * The slots the addon's `list` reads (native-beneath.ts), with the dirent
+ * layout of the generated codec and the filetype of each DT_* value as
+ * filetypeOf gives it for the same entry (a FIFO is unknown there too).
+ */
+export function listingSlots(): Uint32Array {
+  const slots = new Uint32Array(slotCount);
+  slots.set([headerSize, direntOffsets.d_next, direntOffsets.d_ino, direntOffsets.d_namlen, direntOffsets.d_type], slotDirent);
+  slots.fill(filetype.unknown, slotFiletypes);
+  const byDirentType = [
+    [2, filetype.character_device],
+    [4, filetype.directory],
+    [6, filetype.block_device],
+    [8, filetype.regular_file],
+    [10, filetype.symbolic_link],
+    [12, filetype.socket_stream],
+  ];
+  for (const [type, kind] of byDirentType) slots[slotFiletypes + type] = kind;
+  return slots;
 }
 
 /** The entry's inode number as a filestat reports it; 0 when the entry is gone. */

@@ -60,7 +60,7 @@ import {
   type Lookupflags,
 } from "../../generated/preview1/types.js";
 import { BaseDescription, type Directory, type FileDescription, type OpenRequest } from "../description.js";
-import { DirectoryListing } from "./directory-listing.js";
+import { DirectoryListing, listingSlots } from "./directory-listing.js";
 import type { DirectoryStamp } from "./listing-cache.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { datasyncHostFd, setHostFdTimes, statHostFd, syncHostFd } from "./fd-operations.js";
@@ -68,7 +68,17 @@ import { codeOf, errnoOf } from "./errno-of.js";
 import { HostFile } from "./host-file.js";
 import { procPath, resolveBeneathHandle, resolveParentBeneathHandle } from "./anchored-resolver.js";
 import type { HandleRoot } from "./directory-handles.js";
-import { nativeErrno, nativeSystemError, tooSmall, undecided, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
+import {
+  nativeErrno,
+  nativeSystemError,
+  slotIno,
+  slotMtime,
+  slotNotAscii,
+  slotParent,
+  undecided,
+  type KeptDirectories,
+  type NativeBeneath,
+} from "./native-beneath.js";
 import { openBeneath, type Confinement } from "./open-beneath.js";
 import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
@@ -90,20 +100,33 @@ const osErrno = osConstants.errno;
 const nativeStat = new NativeStatBuffer();
 /** Where the addon writes a link's target: PATH_MAX holds any. */
 const nativeLinkTarget = Buffer.alloc(4096);
+/** nativeStat's values as u32 words: a directory's stamp without BigInts. */
+const nativeStatWords = new Uint32Array(nativeStat.values.buffer);
+/** The stamp of the directory being listed, then what the addon's list reads (one listing at a time per thread). */
+const slots = listingSlots();
+/** The stamp's u64s as BigInts, for the JavaScript listing. */
+const slotValues = new BigUint64Array(slots.buffer, 0, slotNotAscii / 2);
+
+/** A directory's dev and ino as the u32 words of two BigUint64Array elements (as stamps hold them). */
+type DirectoryIdentity = Uint32Array;
 
 export class HostDirectory extends BaseDescription implements Directory {
   readonly filetype = filetype.directory;
   override readonly directory: Directory = this;
   private listing: DirectoryListing | null = null;
-  /** The inode of `..`, once known (see parentInode). */
-  private parentIno: bigint | null = null;
+  /** The inode of `..` as two u32 words, once known (see parentInode). */
+  private parentIno: Uint32Array | null = null;
   private readonly following: ResolveOptions;
   private readonly notFollowing: ResolveOptions;
   private readonly rootPrefix: string;
   /** Whether plain names may skip the resolver (see plain-name.ts). */
   private readonly plainNamesAllowed: boolean;
-  /** Linux: the handle paths are resolved beneath (this fd); null resolves from `root`. */
-  private readonly handleRoot: HandleRoot | null;
+  /**
+   * Linux: the handle paths are resolved beneath (this fd), made on the first
+   * resolution (with the addon most paths never need one); null until then,
+   * and when paths resolve from `root`.
+   */
+  private handleRoot: HandleRoot | null = null;
   private readonly confinement: Confinement;
   /** The openat2 addon, with a handle root: see the module comment. */
   private readonly native: NativeBeneath | null;
@@ -115,10 +138,10 @@ export class HostDirectory extends BaseDescription implements Directory {
     readonly fd: number,
     /** What paths are resolved from: see the module comment. */
     readonly root: string,
-    /** dev/ino of the directory; null until first needed (found with fstat on the fd). */
-    private knownIdentity: FileIdentity | null,
+    /** dev/ino of the directory; null until first listed (found with fstat on the fd). */
+    private knownIdentity: DirectoryIdentity | null,
     /** The preopen this directory was reached from (itself for a preopen): the root of the guest's view. */
-    private readonly sandboxRoot: FileIdentity,
+    private readonly sandboxRoot: DirectoryIdentity,
     private readonly environment: NodeFsEnvironment,
     expectedRoot: FileIdentity | undefined,
   ) {
@@ -131,18 +154,15 @@ export class HostDirectory extends BaseDescription implements Directory {
     this.plainNamesAllowed = expectedRoot === undefined;
     const handles = environment.handles;
     if (expectedRoot === undefined) {
-      const handleRoot = handles.newRoot(fd);
-      this.handleRoot = handleRoot;
       this.native = environment.native;
       this.kept = this.native === null ? null : environment.kept;
       // A fd number closed elsewhere and reused for this directory must not find what was kept beneath the old one.
       if (this.kept !== null) this.native?.keptForget(this.kept, fd);
       this.confinement = {
-        parent: (path, options) => resolveParentBeneathHandle(handles, handleRoot, path, options),
-        full: (path, options) => resolveBeneathHandle(handles, handleRoot, path, options),
+        parent: (path, options) => resolveParentBeneathHandle(handles, this.anchor(), path, options),
+        full: (path, options) => resolveBeneathHandle(handles, this.anchor(), path, options),
       };
     } else {
-      this.handleRoot = null;
       this.native = null;
       this.kept = null;
       this.confinement = {
@@ -154,10 +174,10 @@ export class HostDirectory extends BaseDescription implements Directory {
 
   /** Wraps an open host fd on a preopened directory; `hostPath` is its canonical host path. */
   static preopen(fd: number, hostPath: string, stats: BigIntStats, environment: NodeFsEnvironment): HostDirectory {
-    const identity = identityOf(stats);
+    const identity = identityWords(stats);
     if (environment.procFdRoots) return new HostDirectory(fd, procRoot(fd), identity, identity, environment, undefined);
     // A preopen inside another one can be renamed by the guest: its path is checked like any other root's.
-    return new HostDirectory(fd, hostPath, identity, identity, environment, identity);
+    return new HostDirectory(fd, hostPath, identity, identity, environment, identityOf(stats));
   }
 
   /**
@@ -167,22 +187,22 @@ export class HostDirectory extends BaseDescription implements Directory {
    * taken now when not given.
    */
   private child(fd: number, hostPath: string, stats: BigIntStats | null, isEntryOfThis: boolean): HostDirectory {
-    const known = stats === null ? null : { dev: stats.dev, ino: stats.ino };
     let child: HostDirectory;
     if (this.environment.procFdRoots) {
+      const known = stats === null ? null : identityWords(stats);
       child = new HostDirectory(fd, procRoot(fd), known, this.sandboxRoot, this.environment, undefined);
     } else {
-      const identity = known ?? identityOf(fstatSync(fd, { bigint: true }));
-      child = new HostDirectory(fd, hostPath, identity, this.sandboxRoot, this.environment, identity);
+      const known = stats ?? fstatSync(fd, { bigint: true });
+      child = new HostDirectory(fd, hostPath, identityWords(known), this.sandboxRoot, this.environment, identityOf(known));
     }
     // Only when already known: finding it out now would cost a system call on every open.
-    if (isEntryOfThis && this.knownIdentity !== null) child.parentIno = this.knownIdentity.ino;
+    if (isEntryOfThis && this.knownIdentity !== null) child.parentIno = this.knownIdentity.subarray(2);
     return child;
   }
 
-  private get identity(): FileIdentity {
-    this.knownIdentity ??= identityOf(fstatSync(this.fd, { bigint: true }));
-    return this.knownIdentity;
+  private anchor(): HandleRoot {
+    if (this.handleRoot === null) this.handleRoot = this.environment.handles.newRoot(this.fd);
+    return this.handleRoot;
   }
 
   /**
@@ -590,23 +610,7 @@ export class HostDirectory extends BaseDescription implements Directory {
   override readdir(buffer: Uint8Array, cookie: bigint, result: Out<number>): Errno {
     if (cookie === 0n || this.listing === null) {
       try {
-        // Taken before the directory is read: see listing-cache.ts.
-        const native = this.native;
-        const stats = native === null ? fstatSync(this.fd, { bigint: true }) : nativeStampOf(native, this.fd);
-        this.knownIdentity ??= identityOf(stats);
-        const parentIno = this.parentInode();
-        const cache = this.environment.listings;
-        let listing = cache.lookup(stats, parentIno);
-        if (listing === null) {
-          const takenAt = this.environment.realtimeNow();
-          listing =
-            native === null
-              ? DirectoryListing.read(this.root, stats.ino, parentIno)
-              : (nativeListingOf(native, this.fd, stats.ino, parentIno) ??
-                DirectoryListing.read(this.root, stats.ino, parentIno, (name) => nativeInodeOf(native, this.fd, name)));
-          cache.store(stats, parentIno, listing, takenAt);
-        }
-        this.listing = listing;
+        this.listing = this.readListing();
       } catch (error) {
         return errnoOf(error);
       }
@@ -615,29 +619,83 @@ export class HostDirectory extends BaseDescription implements Directory {
     return errno.success;
   }
 
+  /** A snapshot of the directory: the cache's while still valid (listing-cache.ts), else read now. */
+  private readListing(): DirectoryListing {
+    const native = this.native;
+    // Taken before the directory is read: see listing-cache.ts.
+    const stamp = this.stamp(native);
+    const cache = this.environment.listings;
+    let listing = cache.lookup(stamp);
+    if (listing === null) {
+      const takenAt = Date.now();
+      listing =
+        native === null
+          ? DirectoryListing.read(this.root, slotValues[slotIno / 2], slotValues[slotParent / 2])
+          : (DirectoryListing.fromAddon(native, this.fd, stamp) ??
+            DirectoryListing.read(this.root, slotValues[slotIno / 2], slotValues[slotParent / 2], (name) =>
+              nativeInodeOf(native, this.fd, name),
+            ));
+      cache.store(stamp, listing, takenAt);
+    }
+    return listing;
+  }
+
+  /**
+   * The directory's stamp in `slots` (listing-cache.ts): its fstat, the
+   * addon's or node:fs's, in nativeStat (dev, ino, mtime and ctime are values
+   * 0, 1, 6 and 7), copied as u32 words, and the inode of `..`.
+   */
+  private stamp(native: NativeBeneath | null): DirectoryStamp {
+    const values = nativeStat.values;
+    if (native === null) {
+      const stats = fstatSync(this.fd, { bigint: true });
+      values[0] = stats.dev;
+      values[1] = stats.ino;
+      values[6] = stats.mtimeNs;
+      values[7] = stats.ctimeNs;
+    } else {
+      const status = native.statFd(this.fd, values, false);
+      if (status !== 0) throw nativeSystemError(status, "fstat");
+    }
+    const words = nativeStatWords;
+    for (let i = 0; i < 4; i++) {
+      slots[i] = words[i];
+      slots[slotMtime + i] = words[12 + i];
+    }
+    this.knownIdentity ??= slots.slice(0, 4);
+    const parent = this.parentInode(native);
+    slots[slotParent] = parent[0];
+    slots[slotParent + 1] = parent[1];
+    return slots;
+  }
+
   /**
    * The inode `..` is listed with. Inside the sandbox a preopen is a root, and
    * a root is its own parent; a directory opened by a plain name from another
-   * one whose inode was known has that one as parent; otherwise the host is asked.
+   * one whose inode was known has that one as parent; otherwise the host is
+   * asked, once.
    */
-  private parentInode(): bigint {
-    const identity = this.identity;
-    if (identity.ino === this.sandboxRoot.ino && identity.dev === this.sandboxRoot.dev) return identity.ino;
-    if (this.parentIno === null) {
-      // Through the addon one fstatat(fd, ".."), not a walk of /proc/self/fd/<fd>/.. (several µs).
-      const native = this.native;
-      this.parentIno =
-        native === null
-          ? (lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n)
-          : nativeParentInode(native, this.fd);
-    }
+  private parentInode(native: NativeBeneath | null): Uint32Array {
+    const root = this.sandboxRoot;
+    if (slots[0] === root[0] && slots[1] === root[1] && slots[2] === root[2] && slots[3] === root[3]) return root.subarray(2);
+    this.parentIno ??=
+      native === null
+        ? new Uint32Array(
+            new BigUint64Array([lstatSync(`${this.rootPrefix}..`, { bigint: true, throwIfNoEntry: false })?.ino ?? 0n]).buffer,
+          )
+        : nativeParentInode(native, this.fd);
     return this.parentIno;
   }
 
   override close(): Errno {
     this.listing = null;
     if (this.handleRoot !== null) this.environment.handles.forgetRoot(this.handleRoot);
-    if (this.kept !== null) this.native?.keptForget(this.kept, this.fd);
+    const native = this.native;
+    if (native !== null) {
+      // One call, which also forgets what the addon kept beneath this fd (node:fs's closeSync costs several times more).
+      const status = native.close(this.fd, this.kept);
+      return status < 0 ? nativeErrno(status) : errno.success;
+    }
     try {
       closeSync(this.fd);
       return errno.success;
@@ -647,38 +705,19 @@ export class HostDirectory extends BaseDescription implements Directory {
   }
 }
 
-/** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
-/** Where the addon writes a directory's entries (grown when a directory needs more). */
-let listingRecords = Buffer.allocUnsafe(65536);
-
-/** The listing read by the addon, or null when it leaves it to readdirSync; a failure is thrown as node:fs would. */
-function nativeListingOf(native: NativeBeneath, dirFd: number, selfIno: bigint, parentIno: bigint): DirectoryListing | null {
-  let length = native.list(dirFd, listingRecords);
-  if (length === tooSmall) {
-    listingRecords = Buffer.allocUnsafe(listingRecords.readUInt32LE(0) + 4096);
-    length = native.list(dirFd, listingRecords);
-  }
-  if (length === undecided || length === tooSmall) return null;
-  if (length < 0) throw nativeSystemError(length, "scandir");
-  return DirectoryListing.fromRecords(listingRecords, length, selfIno, parentIno);
-}
-
-/** What the listing cache needs of the directory `fd`, from one fstat through the addon (no BigIntStats, no Dates). */
-function nativeStampOf(native: NativeBeneath, fd: number): DirectoryStamp {
-  const values = nativeStat.values;
-  const status = native.statFd(fd, values, false);
-  if (status !== 0) throw nativeSystemError(status, "fstat");
-  return { dev: values[0], ino: values[1], mtimeNs: values[6], ctimeNs: values[7] };
-}
-
-/** As lstatSync of `<directory>/..` with throwIfNoEntry false: 0 when gone (a removed directory has no `..`). */
-function nativeParentInode(native: NativeBeneath, dirFd: number): bigint {
+/**
+ * The inode of `..` by the addon, as two u32 words: one fstatat(fd, ".."),
+ * not a walk of /proc/self/fd/<fd>/.. (several µs); 0 when gone, as lstatSync
+ * of `<directory>/..` with throwIfNoEntry false answers.
+ */
+function nativeParentInode(native: NativeBeneath, dirFd: number): Uint32Array {
   const status = native.statFd(dirFd, nativeStat.values, true);
-  if (status === 0) return nativeStat.values[1];
-  if (status === -osErrno.ENOENT) return 0n;
+  if (status === 0) return nativeStatWords.slice(2, 4);
+  if (status === -osErrno.ENOENT) return new Uint32Array(2);
   throw nativeSystemError(status, "lstat");
 }
 
+/** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
 function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigint {
   return native.stat(dirFd, name, false, nativeStat.values) === 0 ? nativeStat.values[1] : 0n;
 }
@@ -695,6 +734,10 @@ const createdFlags = oflags.creat | oflags.excl;
 
 function identityOf(stats: Pick<BigIntStats, "dev" | "ino">): FileIdentity {
   return { dev: stats.dev, ino: stats.ino };
+}
+
+function identityWords(stats: Pick<BigIntStats, "dev" | "ino">): DirectoryIdentity {
+  return new Uint32Array(new BigUint64Array([stats.dev, stats.ino]).buffer);
 }
 
 /** The path the kernel resolves through the open fd itself; "/." makes it name the directory, not the link. */

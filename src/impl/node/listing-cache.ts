@@ -17,27 +17,42 @@
  * A change made during the read itself does not matter: the snapshot is
  * stored under the timestamps from before it, which the change moved on.
  *
+ * The check is made in doubles of milliseconds: the wall clock is Date.now()
+ * (whole ms, rounded down, so never later than the true time: a snapshot is
+ * never kept too early), a timestamp's ns as a double is within 256 ns, far
+ * below a tick. Timestamps are compared exactly, as the (high, low) u32
+ * halves of their ns, which the addon's stat gives without a BigInt.
+ *
  * Bounded: at most `maxEntries` snapshots and `maxBytes` of them, least
  * recently used dropped first.
  */
-import type { BigIntStats } from "node:fs";
 import type { DirectoryListing } from "./directory-listing.js";
+import { slotCtime, slotDev, slotIno, slotMtime, slotNotAscii, slotParent } from "./native-beneath.js";
 
-/** What the cache needs of a directory's stat: Node's BigIntStats, or the addon's fstat. */
-export type DirectoryStamp = Pick<BigIntStats, "dev" | "ino" | "mtimeNs" | "ctimeNs">;
+/**
+ * A directory's stamp: the slots before slotNotAscii (native-beneath.ts), its
+ * dev, ino, mtime, ctime and the inode its `..` is listed with, each u64 as
+ * the two u32 words of a BigUint64Array element (the machine's order, as the
+ * addon's stat buffer holds it), so that they are copied and compared exactly
+ * without a BigInt.
+ */
+export type DirectoryStamp = Uint32Array;
 
-const fineTick = 50_000_000n;
-const coarseTick = 2_500_000_000n;
-const second = 1_000_000_000n;
+/** Which word of a u64 is its high half: the second on little-endian machines. */
+const high = new Uint8Array(new Uint16Array([1]).buffer)[0];
+const low = 1 - high;
+
+const fineTickMs = 50;
+const coarseTickMs = 2500;
 
 interface Snapshot {
-  readonly mtime: bigint;
-  readonly ctime: bigint;
+  readonly stamp: DirectoryStamp;
   readonly listing: DirectoryListing;
 }
 
 export class ListingCache {
-  private readonly snapshots = new Map<string, Snapshot>();
+  /** By a hash of the directory's inode; a snapshot of another directory there (another ino, dev or `..`) is not it. */
+  private readonly snapshots = new Map<number, Snapshot>();
   private bytes = 0;
 
   constructor(
@@ -45,14 +60,18 @@ export class ListingCache {
     private readonly maxBytes = 8 * 1024 * 1024,
   ) {}
 
-  /** The snapshot for the directory `stats` describe (with `..` at `parentIno`), if still valid. */
-  lookup(stats: DirectoryStamp, parentIno: bigint): DirectoryListing | null {
-    const key = keyOf(stats, parentIno);
+  /** The snapshot for the directory `stamp` describes, if still valid. */
+  lookup(stamp: DirectoryStamp): DirectoryListing | null {
+    const key = keyOf(stamp);
     const snapshot = this.snapshots.get(key);
     if (snapshot === undefined) return null;
-    if (snapshot.mtime !== stats.mtimeNs || snapshot.ctime !== stats.ctimeNs) {
-      this.drop(key, snapshot);
-      return null;
+    const kept = snapshot.stamp;
+    for (const at of identityWords) if (kept[at] !== stamp[at]) return null;
+    for (let at = slotMtime; at < slotCtime + 2; at++) {
+      if (kept[at] !== stamp[at]) {
+        this.drop(key, snapshot);
+        return null;
+      }
     }
     // Most recently used last.
     this.snapshots.delete(key);
@@ -61,19 +80,23 @@ export class ListingCache {
   }
 
   /**
-   * Keeps `listing`, read after `stats` were taken at wall time `takenAt` (ns),
-   * when the directory had been quiet for longer than a tick by then.
+   * Keeps `listing`, read after `stamp` was taken and Date.now() was
+   * `takenAt`, when the directory had been quiet for longer than a tick by then.
    */
-  store(stats: DirectoryStamp, parentIno: bigint, listing: DirectoryListing, takenAt: bigint): void {
-    const lastChange = stats.mtimeNs > stats.ctimeNs ? stats.mtimeNs : stats.ctimeNs;
-    const wholeSeconds = stats.mtimeNs % second === 0n && stats.ctimeNs % second === 0n;
-    if (takenAt - lastChange <= (wholeSeconds ? coarseTick : fineTick)) return;
+  store(stamp: DirectoryStamp, listing: DirectoryListing, takenAt: number): void {
+    const mtimeHigh = stamp[slotMtime + high] | 0;
+    const ctimeHigh = stamp[slotCtime + high] | 0;
+    const mtimeLow = stamp[slotMtime + low];
+    const ctimeLow = stamp[slotCtime + low];
+    const lastChange = Math.max(mtimeHigh * 0x100000000 + mtimeLow, ctimeHigh * 0x100000000 + ctimeLow) / 1e6;
+    const wholeSeconds = isWholeSecond(mtimeHigh, mtimeLow) && isWholeSecond(ctimeHigh, ctimeLow);
+    if (takenAt - lastChange <= (wholeSeconds ? coarseTickMs : fineTickMs)) return;
     const size = listing.byteLength;
     if (size > this.maxBytes) return;
-    const key = keyOf(stats, parentIno);
+    const key = keyOf(stamp);
     const previous = this.snapshots.get(key);
     if (previous !== undefined) this.drop(key, previous);
-    this.snapshots.set(key, { mtime: stats.mtimeNs, ctime: stats.ctimeNs, listing });
+    this.snapshots.set(key, { stamp: stamp.slice(0, slotNotAscii), listing });
     this.bytes += size;
     for (const [oldKey, old] of this.snapshots) {
       if (this.snapshots.size <= this.maxEntries && this.bytes <= this.maxBytes) break;
@@ -85,12 +108,20 @@ export class ListingCache {
     return this.snapshots.size;
   }
 
-  private drop(key: string, snapshot: Snapshot): void {
+  private drop(key: number, snapshot: Snapshot): void {
     this.snapshots.delete(key);
     this.bytes -= snapshot.listing.byteLength;
   }
 }
 
-function keyOf(stats: DirectoryStamp, parentIno: bigint): string {
-  return `${stats.dev}:${stats.ino}:${parentIno}`;
+/** The words of dev, ino and the inode of `..`. */
+const identityWords = [slotDev, slotDev + 1, slotIno, slotIno + 1, slotParent, slotParent + 1];
+
+function keyOf(stamp: DirectoryStamp): number {
+  return stamp[slotIno] ^ stamp[slotIno + 1];
+}
+
+/** Whether high · 2^32 + low ns is a whole number of seconds: exact, each product stays below 2^53. */
+function isWholeSecond(high: number, low: number): boolean {
+  return (((high * 0x10000) % 1e9) * 0x10000 + low) % 1e9 === 0;
 }

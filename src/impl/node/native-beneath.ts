@@ -54,8 +54,8 @@ export interface NativeBeneath {
   link(dirFd: number, path: string, newDirFd: number, newPath: string, follow: boolean): number;
   symlink(target: string, dirFd: number, path: string, kept?: KeptDirectories | null): number;
   readlink(dirFd: number, path: string, out: Buffer, kept?: KeptDirectories | null): number;
-  /** Closes a host fd: 0 or a negated errno. */
-  close(fd: number): number;
+  /** Closes a host fd, after forgetting what `kept` keeps beneath it: 0 or a negated errno. */
+  close(fd: number, kept?: KeptDirectories | null): number;
   /**
    * Reads into `bytes` from `offset`, at most `length` bytes, from a host fd the host
    * owns: pread at `position` (>= 0) or read at the OS offset (-1). The count, a negated
@@ -65,18 +65,19 @@ export interface NativeBeneath {
   /** As read, with pwrite or write (retried on EINTR, as libuv does). */
   write(fd: number, bytes: Uint8Array, offset: number, length: number, position: number): number;
   /**
-   * The entries of the directory `dirFd` (not `.` and `..`), sorted as readdirSync sorts
-   * them, as records in `out`: inode (u64 LE), name length (u16 LE), d_type (u8), flags
-   * (u8: 0x80 when the name is not ASCII), the name. The bytes used; `tooSmall` with the
-   * size needed in out's first four bytes (u32 LE); `undecided` on file systems other than
-   * local ones; or a negated errno.
+   * The listing of the directory `dirFd` as fd_readdir hands it out, into `out`: `.` and
+   * `..` (their inodes from `slots`), then the entries sorted as readdirSync sorts them,
+   * each a dirent laid out as `slots` say and its name as on disk. The bytes used (with
+   * slots[slotNotAscii] 1 when a name is not ASCII); `tooSmall` with the size needed in
+   * out's first four bytes (u32 LE); `undecided` on file systems other than local ones;
+   * or a negated errno.
    */
-  list(dirFd: number, out: Buffer): number;
+  list(dirFd: number, out: Buffer, slots: Uint32Array): number;
   /** A new set of kept directories; null when the addon cannot make one. */
   keptCreate(): KeptDirectories | null;
   /** Closes every kept fd and the inotify instance; the set keeps again when next used. */
   keptClose(kept: KeptDirectories): void;
-  /** Forgets what is kept beneath `dirFd`: called when a directory fd is opened and before it is closed. */
+  /** Forgets what is kept beneath `dirFd`: called when a directory fd is opened (its close forgets too). */
   keptForget(kept: KeptDirectories, dirFd: number): void;
 }
 
@@ -90,6 +91,26 @@ const escaped = -5001;
 export const undecided = -5002;
 /** The output buffer of `list` is too small. */
 export const tooSmall = -5003;
+
+/*
+ * The slots of the Uint32Array `list` reads (native/beneath.c's enum), which
+ * start with the listing cache's stamp (listing-cache.ts): u64s as the two
+ * words of a BigUint64Array element, the dev and ino of the directory, its
+ * mtime and ctime (ns) and the inode of its `..`; then what the caller sets
+ * once: the dirent layout (its size, then the offsets of d_next, d_ino,
+ * d_namlen, d_type) and the filetype of each DT_* value. Single numbers,
+ * which the bundler inlines.
+ */
+export const slotDev = 0;
+export const slotIno = 2;
+export const slotMtime = 4;
+export const slotCtime = 6;
+export const slotParent = 8;
+/** 1 after `list` when a name is not ASCII. */
+export const slotNotAscii = 10;
+export const slotDirent = 11;
+export const slotFiletypes = 16;
+export const slotCount = 32;
 
 const addonFile = join("native", "build", "Release", "witx_wasi_native.node");
 
