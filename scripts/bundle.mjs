@@ -18,6 +18,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "nod
 import { createRequire } from "node:module";
 import { dirname, join, posix, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import ts from "typescript";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -281,14 +282,16 @@ const portableGraph = await build({
   platform: "neutral",
 });
 const portableInputs = reachedModules(portableGraph.metafile, ["src/portable.ts"]);
-await build({
-  ...common,
-  entryPoints: [...portableInputs],
-  outdir: "dist/esm",
-  outbase: "src",
-  bundle: false,
-  platform: "neutral",
-});
+const esmModules = { ...common, entryPoints: [...portableInputs], outdir: "dist/esm", outbase: "src", bundle: false, platform: "neutral" };
+await build(esmModules);
+// A module transpiled on its own cannot rename what it imports or exports, so for one made
+// mostly of re-exports and export lists (preview0's types, the constant modules) minified
+// identifiers only add an alias per name; such a module is kept with its own names when that
+// packs smaller, which takes about 0.8 kB off the package.
+const withOwnNames = await build({ ...esmModules, minify: false, minifyWhitespace: true, minifySyntax: true, write: false });
+for (const file of withOwnNames.outputFiles) {
+  if (gzipSync(file.contents).length < gzipSync(readFileSync(file.path)).length) writeFileSync(file.path, file.contents);
+}
 
 pruneDeclarations("dist/types", Object.keys(entries));
 withoutComments(listFiles(join(root, "dist/types/generated/preview0")));
