@@ -193,21 +193,28 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
     return bytes.slice(0, used);
   }
 
-  it("agree: order, inodes, types, names that are not ASCII or not UTF-8", () => {
+  /** `sub` in the scratch folder: files by these names, a directory `d`, a symlink `l`, a FIFO `p`, files by these bytes. */
+  function mixedDirectory(names: string[], nameBytes: number[][]): string {
     const sub = path.join(scratch.dir, "sub");
     fs.mkdirSync(sub);
-    for (const name of ["b", "a", "B", "_", "zz", "ünïcødé", "日本語", "😀"]) fs.writeFileSync(path.join(sub, name), name);
+    for (const name of names) fs.writeFileSync(path.join(sub, name), name);
     fs.mkdirSync(path.join(sub, "d"));
     fs.symlinkSync("a", path.join(sub, "l"));
     execFileSync("mkfifo", [path.join(sub, "p")]);
-    // Names that are not UTF-8 (a lone continuation byte, a truncated sequence, an overlong slash).
-    for (const bytes of [
-      [0x61, 0x80],
-      [0xe6, 0x97],
-      [0xc0, 0xaf],
-    ]) {
-      fs.writeFileSync(Buffer.concat([Buffer.from(`${sub}/`), Buffer.from(bytes)]), "x");
-    }
+    for (const bytes of nameBytes) fs.writeFileSync(Buffer.concat([Buffer.from(`${sub}/`), Buffer.from(bytes)]), "x");
+    return sub;
+  }
+
+  it("agree: order, inodes, types, names that are not ASCII or not UTF-8", () => {
+    // Names that are not UTF-8: a lone continuation byte, a truncated sequence, an overlong slash.
+    mixedDirectory(
+      ["b", "a", "B", "_", "zz", "ünïcødé", "日本語", "😀"],
+      [
+        [0x61, 0x80],
+        [0xe6, 0x97],
+        [0xc0, 0xaf],
+      ],
+    );
     const native = parseDirents(listing(true, 8192)).whole;
     const javascript = parseDirents(listing(false, 8192)).whole;
     // readdirSync's lossy name of an entry that is not UTF-8 cannot be lstat'ed, so
@@ -225,18 +232,13 @@ describe.runIf(linux)("directory listings read by the addon (getdents64) and by 
 
   it("the addon's listing is the JavaScript writer's byte for byte (same directory, same inodes)", () => {
     const native = nativeBeneath()!;
-    const sub = path.join(scratch.dir, "sub");
-    fs.mkdirSync(sub);
-    for (const name of ["b", "a", "ünïcødé", "😀"]) fs.writeFileSync(path.join(sub, name), name);
-    fs.mkdirSync(path.join(sub, "d"));
-    fs.symlinkSync("a", path.join(sub, "l"));
-    execFileSync("mkfifo", [path.join(sub, "p")]);
-    for (const bytes of [
-      [0x61, 0x80],
-      [0xe6, 0x97],
-    ]) {
-      fs.writeFileSync(Buffer.concat([Buffer.from(`${sub}/`), Buffer.from(bytes)]), "x");
-    }
+    const sub = mixedDirectory(
+      ["b", "a", "ünïcødé", "😀"],
+      [
+        [0x61, 0x80],
+        [0xe6, 0x97],
+      ],
+    );
     const fd = open(sub, O_RDONLY);
     const selfIno = fs.statSync(sub, { bigint: true }).ino;
     // Beyond 2^53: the u32 words the addon reads are exact where a double would not be.
