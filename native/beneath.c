@@ -83,10 +83,14 @@ static int open_beneath(int dirfd, const char *path, int flags, unsigned mode) {
  * The kernel queues an event before the system call that caused it returns,
  * so whatever another process finished before this call is seen by it.
  *
- * Only parent paths of plain names (no ".", "..", empty component or symlink:
- * each component is opened with O_NOFOLLOW | O_DIRECTORY beneath the one
- * before) on local file systems whose changes all pass through this kernel
- * (tmpfs, ext2/3/4, xfs, btrfs) are kept; anything else takes the plain walk.
+ * Only parent paths of plain names (no "..", symlink or leading "/": each
+ * component is opened with O_NOFOLLOW | O_DIRECTORY beneath the one before;
+ * "." and empty components are dropped first, as the kernel skips them) on
+ * local file systems whose changes all pass through this kernel (tmpfs,
+ * ext2/3/4, xfs, btrfs) are kept; anything else takes the plain walk. A parent
+ * path whose walk failed (a symlink or another file system on the way) is
+ * remembered, so its later calls take the plain walk at once, until a flush or
+ * UNKEPT_RETRY calls later.
  */
 #define KEPT_COUNT 64
 #define KEPT_PATH 256
@@ -94,6 +98,8 @@ static int open_beneath(int dirfd, const char *path, int flags, unsigned mode) {
 #define WATCH_COUNT 128
 #define WATCH_MASK (IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ONLYDIR)
 #define XFS_MAGIC 0x58465342
+#define UNKEPT_COUNT 8
+#define UNKEPT_RETRY 4096
 
 struct kept_entry {
   int fd; /* -1: free */
@@ -108,6 +114,14 @@ struct kept_entry {
   char path[KEPT_PATH];
 };
 
+/* A parent path that could not be kept; length 0: free. */
+struct unkept {
+  int root;
+  unsigned uses;
+  size_t length;
+  char path[KEPT_PATH];
+};
+
 struct kept {
   int inotify; /* -1: not opened yet */
   int unusable; /* inotify could not be had: nothing is kept */
@@ -115,6 +129,8 @@ struct kept {
   int watch_count;
   int watches[WATCH_COUNT];
   struct kept_entry entries[KEPT_COUNT];
+  int unkept_next;
+  struct unkept unkept[UNKEPT_COUNT];
 };
 
 static void kept_init(struct kept *kept) {
@@ -141,6 +157,7 @@ static void kept_flush(struct kept *kept) {
     drain_events(kept->inotify);
   }
   kept->watch_count = 0;
+  for (int i = 0; i < UNKEPT_COUNT; i++) kept->unkept[i].length = 0;
 }
 
 static void kept_close(struct kept *kept) {
@@ -266,8 +283,52 @@ static int keepable_depth(const char *path, size_t length) {
  * `root`, walked and kept now if it was not: -1 when it cannot be kept (the
  * caller walks as usual, which also gives the errno of a path that fails).
  */
+/* `path` without "." and empty components ("./a//b/." is "a/b") into `out`; its length. */
+static size_t plain_path(const char *path, size_t length, char *out) {
+  size_t used = 0;
+  for (size_t start = 0; start < length;) {
+    size_t size = strcspn(path + start, "/");
+    if (start + size > length) size = length - start;
+    if (size > 0 && !(size == 1 && path[start] == '.')) {
+      if (used > 0) out[used++] = '/';
+      memcpy(out + used, path + start, size);
+      used += size;
+    }
+    start += size + 1;
+  }
+  return used;
+}
+
+/* The remembered failure for this parent path, or NULL. */
+static struct unkept *unkept_find(struct kept *kept, int root, const char *path, size_t length) {
+  for (int i = 0; i < UNKEPT_COUNT; i++) {
+    struct unkept *entry = &kept->unkept[i];
+    if (entry->length == length && entry->root == root && memcmp(entry->path, path, length) == 0) return entry;
+  }
+  return NULL;
+}
+
+/* Remembers that this parent path could not be kept; returns -1 for the caller's walk. */
+static int unkept_add(struct kept *kept, struct unkept *known, int root, const char *path, size_t length) {
+  if (known == NULL) {
+    known = &kept->unkept[kept->unkept_next];
+    kept->unkept_next = (kept->unkept_next + 1) % UNKEPT_COUNT;
+    known->root = root;
+    known->length = length;
+    memcpy(known->path, path, length);
+  }
+  known->uses = 0;
+  return -1;
+}
+
 static int kept_parent(struct kept *kept, int root, const char *path, size_t length) {
   if (kept == NULL || kept->unusable) return -1;
+  char plain[KEPT_PATH];
+  if (length < KEPT_PATH && path[0] != '/') {
+    length = plain_path(path, length, plain);
+    path = plain;
+    if (length == 0) return root;
+  }
   if (kept->inotify < 0) {
     kept->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (kept->inotify < 0) {
@@ -297,9 +358,12 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
   }
   int depth = keepable_depth(path, length);
   if (depth == 0) return -1;
+  struct unkept *known = unkept_find(kept, root, path, length);
+  if (known != NULL && ++known->uses < UNKEPT_RETRY) return -1;
   if (kept->watch_count + depth + 1 > WATCH_COUNT) {
     kept_flush(kept);
     prefix = NULL;
+    known = NULL;
   }
   int watches[KEPT_DEPTH];
   int level = 0;
@@ -307,13 +371,13 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
   size_t start = 0;
   if (prefix != NULL) {
     if (prefix->self_watch < 0) prefix->self_watch = kept_watch(kept, prefix->fd);
-    if (prefix->self_watch < 0) return -1;
+    if (prefix->self_watch < 0) return unkept_add(kept, known, root, path, length);
     memcpy(watches, prefix->watches, sizeof watches);
     level = prefix->depth;
     current = prefix->fd;
     start = prefix->length + 1;
   } else if (!is_local_file_system(root)) {
-    return -1;
+    return unkept_add(kept, known, root, path, length);
   }
   int opened = 0;
   char name[KEPT_PATH];
@@ -328,10 +392,13 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
       next = open_beneath(current, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
     }
     if (opened) close(current);
-    if (next < 0) return -1;
+    if (next < 0) {
+      /* A symlink or a file there stays one; a name not there yet does not count. */
+      return next == -ELOOP || next == -ENOTDIR ? unkept_add(kept, known, root, path, length) : -1;
+    }
     if (!is_local_file_system(next)) {
       close(next);
-      return -1;
+      return unkept_add(kept, known, root, path, length);
     }
     current = next;
     opened = 1;

@@ -76,6 +76,53 @@ describe.runIf(linux).each(modes)("kept directory handles ($name)", (mode) => {
     expect(size("a/b/file")).toBe(-errno.notcapable);
   });
 
+  it("paths with '.' and empty components mean what the plain path means now", () => {
+    h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution: mode.nativeResolution });
+    expect(size("./a/b/file")).toBe(5);
+    expect(size("a/./b//file")).toBe(5);
+    expect(size(".//a/b/./file")).toBe(5);
+    fs.renameSync(at("a"), at("a-moved"));
+    fs.symlinkSync("/etc", at("a"));
+    expect(size("./a/b/file")).toBe(-errno.notcapable);
+    expect(size("a/./b//file")).toBe(-errno.notcapable);
+    expect(size("a-moved/./b/file")).toBe(5);
+    // Not dropped like "." and empty components: a leading "/" and "..", which the kernel resolves through what is really there.
+    expect(size("/a-moved/b/file")).toBe(-errno.notcapable);
+    fs.mkdirSync(at("x", "b"), { recursive: true });
+    fs.writeFileSync(at("x", "b", "file"), "123456789");
+    fs.symlinkSync("../a-moved/b", at("x", "to-b"));
+    // x/to-b/.. is a-moved, not x: its b/file has 5 bytes, x/b/file 9.
+    expect(size("x/to-b/../b/file")).toBe(5);
+    expect(size("x/to-b/./file")).toBe(5);
+  });
+
+  it("a symlinked directory on the way is followed as it is at each call", () => {
+    h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution: mode.nativeResolution });
+    fs.mkdirSync(at("other", "b"), { recursive: true });
+    fs.writeFileSync(at("other", "b", "file"), "123");
+    fs.symlinkSync("a", at("link"));
+    expect(size("link/b/file")).toBe(5);
+    expect(size("link/b/file")).toBe(5);
+    fs.unlinkSync(at("link"));
+    fs.symlinkSync("other", at("link"));
+    expect(size("link/b/file")).toBe(3);
+    fs.unlinkSync(at("link"));
+    fs.symlinkSync("/etc", at("link"));
+    expect(size("link/b/file")).toBe(-errno.notcapable);
+    fs.unlinkSync(at("link"));
+    fs.mkdirSync(at("link", "b"), { recursive: true });
+    fs.writeFileSync(at("link", "b", "file"), "1234567");
+    expect(size("link/b/file")).toBe(7);
+  });
+
+  it("a parent that does not exist yet is walked once it does", () => {
+    h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution: mode.nativeResolution });
+    expect(size("n/m/file")).toBe(-errno.noent);
+    fs.mkdirSync(at("n", "m"), { recursive: true });
+    fs.writeFileSync(at("n", "m", "file"), "12");
+    expect(size("n/m/file")).toBe(2);
+  });
+
   it("a host-side rename of a directory two levels up between calls is seen", () => {
     fs.mkdirSync(at("a", "b", "c"));
     fs.writeFileSync(at("a", "b", "c", "file"), "old");
