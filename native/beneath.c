@@ -329,6 +329,11 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
     path = plain;
     if (length == 0) return root;
   }
+  /* Decided before any system call: these paths take the walk, which needs no fresh kept fd. */
+  int depth = keepable_depth(path, length);
+  if (depth == 0) return -1;
+  struct unkept *known = unkept_find(kept, root, path, length);
+  if (known != NULL && ++known->uses < UNKEPT_RETRY) return -1;
   if (kept->inotify < 0) {
     kept->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (kept->inotify < 0) {
@@ -337,6 +342,7 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
     }
   } else {
     kept_refresh(kept);
+    if (known != NULL && known->length == 0) known = NULL;
   }
   struct kept_entry *oldest = NULL;
   /* The longest kept directory on the way: the walk starts there, with its watches. */
@@ -356,10 +362,6 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
     }
     if (oldest == NULL || (oldest->fd >= 0 && entry->used < oldest->used)) oldest = entry;
   }
-  int depth = keepable_depth(path, length);
-  if (depth == 0) return -1;
-  struct unkept *known = unkept_find(kept, root, path, length);
-  if (known != NULL && ++known->uses < UNKEPT_RETRY) return -1;
   if (kept->watch_count + depth + 1 > WATCH_COUNT) {
     kept_flush(kept);
     prefix = NULL;
@@ -415,6 +417,7 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
   memcpy(oldest->path, path, length);
   oldest->path[length] = '\0';
   oldest->used = ++kept->clock;
+  if (known != NULL) known->length = 0;
   return current;
 }
 
