@@ -3,7 +3,7 @@
 // compiler, Python or Node's headers the host keeps its JavaScript resolver
 // (see src/impl/node/native-beneath.ts), and says nothing more than this.
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,16 +25,6 @@ function nodeGypScript() {
 function skip(reason) {
   console.warn(`witx-wasi: native path resolution not built (${reason}); the JavaScript resolver is used.`);
 }
-
-/** `--if-stale` (npm run build): an addon built from the current beneath.c is kept, so a checkout never runs an older one. */
-function builtFromCurrentSources() {
-  const built = join(here, "build/Release/witx_wasi_native.node");
-  if (!existsSync(built)) return false;
-  const builtAt = statSync(built).mtimeMs;
-  return ["beneath.c", "binding.gyp"].every((source) => statSync(join(here, source)).mtimeMs <= builtAt);
-}
-
-if (process.argv.includes("--if-stale") && builtFromCurrentSources()) process.exit(0);
 
 if (process.env.WITX_WASI_NATIVE === "0") {
   skip("WITX_WASI_NATIVE=0");
