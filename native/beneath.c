@@ -329,18 +329,20 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
     path = plain;
     if (length == 0) return root;
   }
-  /* Decided before any system call: these paths take the walk, which needs no fresh kept fd. */
-  int depth = keepable_depth(path, length);
-  if (depth == 0) return -1;
-  struct unkept *known = unkept_find(kept, root, path, length);
-  if (known != NULL && ++known->uses < UNKEPT_RETRY) return -1;
-  if (kept->inotify < 0) {
+  int opened_now = kept->inotify < 0;
+  if (opened_now) {
     kept->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (kept->inotify < 0) {
       kept->unusable = 1;
       return -1;
     }
-  } else {
+  }
+  /* Decided before the queue is read: these paths take the walk, which needs no fresh kept fd. */
+  int depth = keepable_depth(path, length);
+  if (depth == 0) return -1;
+  struct unkept *known = unkept_find(kept, root, path, length);
+  if (known != NULL && ++known->uses < UNKEPT_RETRY) return -1;
+  if (!opened_now) {
     kept_refresh(kept);
     if (known != NULL && known->length == 0) known = NULL;
   }
