@@ -65,32 +65,13 @@ static int open_beneath(int dirfd, const char *path, int flags, unsigned mode) {
 }
 
 /*
- * Kept parent directories. A path with a directory part costs three system
- * calls through openat2 (the walk, fstat or the *at call, close). A directory
- * the walk reached is kept instead, per (root fd, parent path), and the next
- * path below it is one *at call on the kept fd with the last name, which that
- * call never follows: what the kept fd can reach is what the walk confined.
- *
- * What keeps a kept fd fresh (a rename or a swap of any component between two
- * calls must be seen at the next call): an inotify watch on the root and on
- * every directory of the parent path but the last, for entries deleted or
- * moved in or out. A component cannot change without such an event in the
- * directory that holds it (a directory has to be removed or moved away before
- * anything else can take its name, and a rename onto it is a move in). Before
- * each use the queue is looked at (FIONREAD: one system call); an event about
- * a directory, an overflow, or a watch gone drops every kept fd and every
- * watch. Events about other files (a file created or removed) change nothing.
- * The kernel queues an event before the system call that caused it returns,
- * so whatever another process finished before this call is seen by it.
- *
- * Only parent paths of plain names (no "..", symlink or leading "/": each
- * component is opened with O_NOFOLLOW | O_DIRECTORY beneath the one before;
- * "." and empty components are dropped first, as the kernel skips them) on
- * local file systems whose changes all pass through this kernel (tmpfs,
- * ext2/3/4, xfs, btrfs) are kept; anything else takes the plain walk. A parent
- * path whose walk failed (a symlink or another file system on the way) is
- * remembered, so its later calls take the plain walk at once, until a flush or
- * UNKEPT_RETRY calls later.
+ * Kept parent directories (SECURITY.md, "Kept parent directories", has the
+ * whole argument). The directory a walk reached is kept per (root fd, parent
+ * path); the next path below it is one *at call on it with the last name,
+ * never followed. Fresh through inotify: the root and every directory of the
+ * path but the last are watched for directories deleted or moved in or out,
+ * before the next name is looked up in them, and the queue is read (FIONREAD)
+ * before a kept fd is used. Only plain names on local file systems are kept.
  */
 #define KEPT_COUNT 64
 #define KEPT_PATH 256
@@ -100,6 +81,7 @@ static int open_beneath(int dirfd, const char *path, int flags, unsigned mode) {
 #define XFS_MAGIC 0x58465342
 #define UNKEPT_COUNT 8
 #define UNKEPT_RETRY 4096
+#define FOLD_MOST 8
 
 struct kept_entry {
   int fd; /* -1: free */
@@ -321,14 +303,39 @@ static int unkept_add(struct kept *kept, struct unkept *known, int root, const c
   return -1;
 }
 
+static int kept_find(struct kept *kept, int root, const char *path, size_t length, int queue_read);
+
+/*
+ * Takes each "x/.." out of the plain `path`, in place, while the directory
+ * "x" ends is kept (walked now if need be): then it has no symlink on its way
+ * and is still where its path says, so ".." is the path's own parent. The new
+ * length, or -1 for the walk (a ".." after a symlink, a file or a missing
+ * name, a leading one, more than FOLD_MOST: the bound keeps a rename's first
+ * parent, kept the call before, from being evicted by the second's folding).
+ */
+static long fold_parents(struct kept *kept, int root, char *path, size_t length) {
+  size_t used = 0;
+  int folds = 0;
+  for (size_t start = 0; start < length;) {
+    size_t size = strcspn(path + start, "/");
+    if (start + size > length) size = length - start;
+    if (size == 2 && path[start] == '.' && path[start + 1] == '.') {
+      if (used == 0 || ++folds > FOLD_MOST || kept_find(kept, root, path, used, 1) < 0) return -1;
+      while (used > 0 && path[used - 1] != '/') used--;
+      if (used > 0) used--;
+    } else {
+      if (used > 0) path[used++] = '/';
+      memmove(path + used, path + start, size);
+      used += size;
+    }
+    start += size + 1;
+  }
+  return (long)used;
+}
+
 static int kept_parent(struct kept *kept, int root, const char *path, size_t length) {
   if (kept == NULL || kept->unusable) return -1;
   char plain[KEPT_PATH];
-  if (length < KEPT_PATH && path[0] != '/') {
-    length = plain_path(path, length, plain);
-    path = plain;
-    if (length == 0) return root;
-  }
   int opened_now = kept->inotify < 0;
   if (opened_now) {
     kept->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
@@ -337,12 +344,30 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
       return -1;
     }
   }
+  if (length < KEPT_PATH && path[0] != '/') {
+    length = plain_path(path, length, plain);
+    path = plain;
+    if (memmem(plain, length, "..", 2) != NULL) {
+      /* Every directory the folding looks up must be fresh: the queue is read first, once. */
+      if (!opened_now) kept_refresh(kept);
+      long folded = fold_parents(kept, root, plain, length);
+      if (folded < 0) return -1;
+      if (folded == 0) return root;
+      return kept_find(kept, root, plain, (size_t)folded, 1);
+    }
+    if (length == 0) return root;
+  }
+  return kept_find(kept, root, path, length, opened_now);
+}
+
+/* kept_parent of a plain path with no ".."; `queue_read`: no need to read the inotify queue again. */
+static int kept_find(struct kept *kept, int root, const char *path, size_t length, int queue_read) {
   /* Decided before the queue is read: these paths take the walk, which needs no fresh kept fd. */
   int depth = keepable_depth(path, length);
   if (depth == 0) return -1;
   struct unkept *known = unkept_find(kept, root, path, length);
   if (known != NULL && ++known->uses < UNKEPT_RETRY) return -1;
-  if (!opened_now) {
+  if (!queue_read) {
     kept_refresh(kept);
     if (known != NULL && known->length == 0) known = NULL;
   }

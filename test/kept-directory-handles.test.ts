@@ -96,6 +96,39 @@ describe.runIf(linux).each(modes)("kept directory handles ($name)", (mode) => {
     expect(size("x/to-b/./file")).toBe(5);
   });
 
+  it("'..' after a real directory means its parent as things are at each call", () => {
+    h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution: mode.nativeResolution });
+    fs.writeFileSync(at("plain-file"), "x");
+    expect(size("a/b/../b/file")).toBe(5);
+    expect(size("a/b/../../a/b/../b/file")).toBe(5);
+    expect(size("a/b/../b/../b/file")).toBe(5);
+    expect(size(`${"a/".repeat(1)}${"b/../".repeat(12)}b/file`)).toBe(5);
+    expect(size(`${"a/../".repeat(12)}a/b/file`)).toBe(5);
+    expect(size("missing/../a/b/file")).toBe(-errno.noent);
+    expect(size("plain-file/../a/b/file")).toBe(-errno.notdir);
+    expect(size("a/../../x/file")).toBe(-errno.notcapable);
+    // b is replaced by a symlink between calls: its ".." is where the link leads, outside here.
+    fs.renameSync(at("a", "b"), at("b-moved"));
+    fs.symlinkSync("/etc", at("a", "b"));
+    expect(size("a/b/../b/file")).toBe(-errno.notcapable);
+    // ...and by a symlink into the sandbox: ".." is the target's parent, not a.
+    fs.unlinkSync(at("a", "b"));
+    fs.mkdirSync(at("deep", "b"), { recursive: true });
+    fs.writeFileSync(at("deep", "b", "file"), "deep file");
+    fs.symlinkSync("../deep/b", at("a", "b"));
+    expect(size("a/b/../b/file")).toBe(9);
+    // A directory back in its place: the textual parent again.
+    fs.unlinkSync(at("a", "b"));
+    fs.renameSync(at("b-moved"), at("a", "b"));
+    expect(size("a/b/../b/file")).toBe(5);
+    const [error, fd] = h.open(3, "a/b/../b/file");
+    expect(error).toBe(errno.success);
+    expect(h.read(fd, 16)).toEqual([errno.success, "12345"]);
+    // A guest rename that takes ".." through a kept directory on both sides.
+    expect(rename("a/b/../b/file", "a/b/../moved-file")).toBe(errno.success);
+    expect(size("a/moved-file")).toBe(5);
+  });
+
   it("a symlinked directory on the way is followed as it is at each call", () => {
     h = new Harness({ preopens: [["/sandbox", dir]], nativeResolution: mode.nativeResolution });
     fs.mkdirSync(at("other", "b"), { recursive: true });

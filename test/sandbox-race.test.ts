@@ -5,7 +5,7 @@
 // the host holds and never follows the name it looks up, so no swap can
 // redirect a call. Each race is played on every intermediate component of
 // `a/b/<final>` and on the final one, for open, stat, unlink, rename,
-// readlink, mkdir and symlink.
+// readlink, mkdir and symlink, and for open and stat through `..`.
 //
 // On Linux the host resolves in one of two ways (SECURITY.md): with the openat2
 // addon (native/beneath.c), where the kernel confines each whole walk, or, when
@@ -187,6 +187,20 @@ function operations(outsideFileIno: bigint, seen: string[]): Operation[] {
       finalName: "file",
       run: (guest) => {
         const [, ino] = guest.stat(3, "a/b/file", false);
+        if (ino === outsideFileIno) seen.push(secret);
+      },
+    },
+    // ".." after a directory: the addon takes "b/.." out while a/b is kept and fresh.
+    {
+      name: "open through '..'",
+      finalName: "file",
+      run: (guest) => seen.push(guest.read(3, "a/b/../b/file")[1]),
+    },
+    {
+      name: "stat through '..'",
+      finalName: "file",
+      run: (guest) => {
+        const [, ino] = guest.stat(3, "a/../a/b/../b/file", false);
         if (ino === outsideFileIno) seen.push(secret);
       },
     },
