@@ -310,8 +310,8 @@ static int kept_find(struct kept *kept, int root, const char *path, size_t lengt
  * "x" ends is kept (walked now if need be): then it has no symlink on its way
  * and is still where its path says, so ".." is the path's own parent. The new
  * length, or -1 for the walk (a ".." after a symlink, a file or a missing
- * name, a leading one, more than FOLD_MOST: the bound keeps a rename's first
- * parent, kept the call before, from being evicted by the second's folding).
+ * name, a leading one, or more than FOLD_MOST, which bounds the lookups and
+ * walks of one call).
  */
 static long fold_parents(struct kept *kept, int root, char *path, size_t length) {
   size_t used = 0;
