@@ -1,21 +1,12 @@
 /*
- * Path operations confined beneath a directory descriptor, for the Node host
- * on Linux (src/impl/node/native-beneath.ts loads this; SECURITY.md explains
- * the model).
- *
- * Every walk of a guest path is done by the kernel, in one openat2(2) call
- * with RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS from the directory descriptor
- * the guest named: the kernel refuses, atomically and for every component
- * (symlink targets included), any step that would leave that directory
- * (`..` above it, an absolute symlink: EXDEV), whatever is renamed or swapped
- * concurrently. The final component of a non-opening call is then handed to an
- * *at call on the opened parent with no following of a link there
- * (AT_SYMLINK_NOFOLLOW, or calls that never follow: unlinkat, mkdirat,
- * renameat, linkat without AT_SYMLINK_FOLLOW, symlinkat, readlinkat).
- *
- * Calling convention, to keep each call cheap: numbers and strings in, one
- * int32 out: a result >= 0, a negated Linux errno, or one of the two codes
- * below. stat results go into a BigInt64Array the caller reuses.
+ * Path operations confined beneath a directory descriptor, for the Node host on
+ * Linux (loaded by src/impl/node/native-beneath.ts; SECURITY.md has the model).
+ * The kernel walks each guest path in one openat2(RESOLVE_BENEATH |
+ * RESOLVE_NO_MAGICLINKS) from the guest's directory descriptor, refusing
+ * atomically any step out of it, whatever is swapped concurrently; the last
+ * component then goes to an *at call on that parent which does not follow it.
+ * Calls take numbers and strings and return one int32: a result >= 0, a
+ * negated errno or a CODE_* below; stat results go into the caller's buffer.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -104,21 +95,39 @@ struct unkept {
   char path[KEPT_PATH];
 };
 
+/* entries and unkept (25 KB) live from the first path with a directory part to kept_close. */
 struct kept {
-  int inotify; /* -1: not opened yet */
-  int unusable; /* inotify could not be had: nothing is kept */
+  int inotify; /* -1: not opened (entries and unkept are NULL) */
+  int unusable; /* inotify or the memory could not be had: nothing is kept */
   unsigned long clock;
   int watch_count;
   int watches[WATCH_COUNT];
-  struct kept_entry entries[KEPT_COUNT];
+  struct kept_entry *entries; /* KEPT_COUNT of them */
   int unkept_next;
-  struct unkept unkept[UNKEPT_COUNT];
+  struct unkept *unkept; /* UNKEPT_COUNT of them */
 };
 
 static void kept_init(struct kept *kept) {
   memset(kept, 0, sizeof *kept);
   kept->inotify = -1;
+}
+
+/* Opens the inotify instance and allocates the entries; 0 when either cannot be had. */
+static int kept_open(struct kept *kept) {
+  kept->entries = malloc(KEPT_COUNT * sizeof *kept->entries);
+  kept->unkept = calloc(UNKEPT_COUNT, sizeof *kept->unkept);
+  kept->inotify = kept->entries != NULL && kept->unkept != NULL ? inotify_init1(IN_NONBLOCK | IN_CLOEXEC) : -1;
+  if (kept->inotify < 0) {
+    free(kept->entries);
+    free(kept->unkept);
+    kept->entries = NULL;
+    kept->unkept = NULL;
+    return 0;
+  }
   for (int i = 0; i < KEPT_COUNT; i++) kept->entries[i].fd = -1;
+  kept->unkept_next = 0;
+  kept->watch_count = 0;
+  return 1;
 }
 
 static void drain_events(int inotify) {
@@ -129,23 +138,27 @@ static void drain_events(int inotify) {
 
 /* Forgets every kept fd and every watch. */
 static void kept_flush(struct kept *kept) {
+  if (kept->inotify < 0) return;
   for (int i = 0; i < KEPT_COUNT; i++) {
     if (kept->entries[i].fd >= 0) close(kept->entries[i].fd);
     kept->entries[i].fd = -1;
   }
-  if (kept->inotify >= 0) {
-    for (int i = 0; i < kept->watch_count; i++) inotify_rm_watch(kept->inotify, kept->watches[i]);
-    /* The IN_IGNORED events of the removals: nothing is kept any more that they could be about. */
-    drain_events(kept->inotify);
-  }
+  for (int i = 0; i < kept->watch_count; i++) inotify_rm_watch(kept->inotify, kept->watches[i]);
+  /* The IN_IGNORED events of the removals: nothing is kept any more that they could be about. */
+  drain_events(kept->inotify);
   kept->watch_count = 0;
   for (int i = 0; i < UNKEPT_COUNT; i++) kept->unkept[i].length = 0;
 }
 
 static void kept_close(struct kept *kept) {
+  if (kept->inotify < 0) return;
   kept_flush(kept);
-  if (kept->inotify >= 0) close(kept->inotify);
+  close(kept->inotify);
   kept->inotify = -1;
+  free(kept->entries);
+  free(kept->unkept);
+  kept->entries = NULL;
+  kept->unkept = NULL;
 }
 
 static void kept_drop(struct kept_entry *entry) {
@@ -260,11 +273,6 @@ static int keepable_depth(const char *path, size_t length) {
   return depth;
 }
 
-/*
- * A kept fd on the directory `path` (`length` bytes, no NUL needed) beneath
- * `root`, walked and kept now if it was not: -1 when it cannot be kept (the
- * caller walks as usual, which also gives the errno of a path that fails).
- */
 /* `path` without "." and empty components ("./a//b/." is "a/b") into `out`; its length. */
 static size_t plain_path(const char *path, size_t length, char *out) {
   size_t used = 0;
@@ -306,12 +314,10 @@ static int unkept_add(struct kept *kept, struct unkept *known, int root, const c
 static int kept_find(struct kept *kept, int root, const char *path, size_t length, int queue_read);
 
 /*
- * Takes each "x/.." out of the plain `path`, in place, while the directory
- * "x" ends is kept (walked now if need be): then it has no symlink on its way
- * and is still where its path says, so ".." is the path's own parent. The new
- * length, or -1 for the walk (a ".." after a symlink, a file or a missing
- * name, a leading one, or more than FOLD_MOST, which bounds the lookups and
- * walks of one call).
+ * Takes each "x/.." out of the plain `path`, in place, while the directory "x"
+ * ends is kept (so fresh, with no symlink on its way): its ".." is then the
+ * path's own parent. The new length, or -1 for the walk (a symlink, file or
+ * missing name before "..", a leading one, more than FOLD_MOST).
  */
 static long fold_parents(struct kept *kept, int root, char *path, size_t length) {
   size_t used = 0;
@@ -333,16 +339,18 @@ static long fold_parents(struct kept *kept, int root, char *path, size_t length)
   return (long)used;
 }
 
+/*
+ * A kept fd on the directory `path` (`length` bytes, no NUL needed) beneath
+ * `root`, walked and kept now if it was not: -1 when it cannot be kept (the
+ * caller walks as usual, which also gives the errno of a path that fails).
+ */
 static int kept_parent(struct kept *kept, int root, const char *path, size_t length) {
   if (kept == NULL || kept->unusable) return -1;
   char plain[KEPT_PATH];
   int opened_now = kept->inotify < 0;
-  if (opened_now) {
-    kept->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (kept->inotify < 0) {
-      kept->unusable = 1;
-      return -1;
-    }
+  if (opened_now && !kept_open(kept)) {
+    kept->unusable = 1;
+    return -1;
   }
   if (length < KEPT_PATH && path[0] != '/') {
     length = plain_path(path, length, plain);
@@ -450,6 +458,7 @@ static int kept_find(struct kept *kept, int root, const char *path, size_t lengt
 
 /* Forgets what was kept beneath `root` (its fd is closed, or was just opened on another directory). */
 static void kept_forget(struct kept *kept, int root) {
+  if (kept->inotify < 0) return;
   for (int i = 0; i < KEPT_COUNT; i++) {
     if (kept->entries[i].fd >= 0 && kept->entries[i].root == root) kept_drop(&kept->entries[i]);
   }
@@ -495,7 +504,7 @@ static int open_parent(struct kept *kept, int dirfd, char *path, size_t length, 
 }
 
 static int is_kept(const struct kept *kept, int fd) {
-  if (kept == NULL) return 0;
+  if (kept == NULL || kept->inotify < 0) return 0;
   for (int i = 0; i < KEPT_COUNT; i++) {
     if (kept->entries[i].fd == fd) return 1;
   }
@@ -682,52 +691,23 @@ static napi_value mkdir_path(napi_env env, napi_callback_info info) {
 }
 
 /*
- * rename(dirfd, path, newDirfd, newPath). The source is looked at before the
- * destination's directory is opened, so that a missing source is ENOENT
- * whatever the destination, as the resolver answers.
+ * rename(dirfd, path, newDirfd, newPath), link(..., follow). A missing source
+ * is ENOENT whatever the destination, as the resolver answers; a link's source
+ * to follow is the caller's (linkat can only follow it unconfined).
  */
-static napi_value rename_path(napi_env env, napi_callback_info info) {
-  ARGS(4);
-  PATH_ARG(from, from_length, 1);
-  PATH_ARG(to, to_length, 3);
-  int from_dirfd = get_int(env, argv[0]);
-  int to_dirfd = get_int(env, argv[2]);
-  const char *from_name;
-  const char *to_name;
-  /* Both paths are classified before any system call. */
-  if (last_component(from, from_length) < 0 || last_component(to, to_length) < 0) return int_value(env, CODE_FALLBACK);
-  int from_parent = open_parent(NULL, from_dirfd, from, from_length, &from_name);
-  if (from_parent < 0) return int_value(env, from_parent);
-  struct stat st;
-  int status = result_of(fstatat(from_parent, from_name, &st, AT_SYMLINK_NOFOLLOW));
-  if (status == 0) {
-    int to_parent = open_parent(NULL, to_dirfd, to, to_length, &to_name);
-    if (to_parent < 0) {
-      status = to_parent;
-    } else {
-      status = result_of(renameat(from_parent, from_name, to_parent, to_name));
-      close_parent(NULL, to_parent, to_dirfd);
-    }
-  }
-  close_parent(NULL, from_parent, from_dirfd);
-  return int_value(env, status);
-}
-
-/*
- * link(dirfd, path, newDirfd, newPath, follow). A source that is a link to
- * follow is left to the caller: linkat can only follow it unconfined.
- */
-static napi_value link_path(napi_env env, napi_callback_info info) {
-  ARGS(5);
+static napi_value two_paths(napi_env env, napi_callback_info info, int linking) {
+  size_t argc = 5;
+  napi_value argv[5];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < (size_t)(4 + linking)) return int_value(env, CODE_FALLBACK);
   PATH_ARG(from, from_length, 1);
   PATH_ARG(to, to_length, 3);
   int from_dirfd = get_int(env, argv[0]);
   int to_dirfd = get_int(env, argv[2]);
   bool follow = false;
-  napi_get_value_bool(env, argv[4], &follow);
+  if (linking) napi_get_value_bool(env, argv[4], &follow);
   const char *from_name;
   const char *to_name;
-  if (last_component(to, to_length) < 0) return int_value(env, CODE_FALLBACK);
+  if ((!linking && last_component(from, from_length) < 0) || last_component(to, to_length) < 0) return int_value(env, CODE_FALLBACK);
   int from_parent = open_parent(NULL, from_dirfd, from, from_length, &from_name);
   if (from_parent < 0) return int_value(env, from_parent);
   struct stat st;
@@ -738,12 +718,20 @@ static napi_value link_path(napi_env env, napi_callback_info info) {
     if (to_parent < 0) {
       status = to_parent;
     } else {
-      status = result_of(linkat(from_parent, from_name, to_parent, to_name, 0));
+      status = result_of(linking ? linkat(from_parent, from_name, to_parent, to_name, 0) : renameat(from_parent, from_name, to_parent, to_name));
       close_parent(NULL, to_parent, to_dirfd);
     }
   }
   close_parent(NULL, from_parent, from_dirfd);
   return int_value(env, status);
+}
+
+static napi_value rename_path(napi_env env, napi_callback_info info) {
+  return two_paths(env, info, 0);
+}
+
+static napi_value link_path(napi_env env, napi_callback_info info) {
+  return two_paths(env, info, 1);
 }
 
 /* symlink(target, dirfd, path, kept?): the caller has checked the target (it cannot lead outside). */

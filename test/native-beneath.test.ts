@@ -39,6 +39,38 @@ describe.runIf(linux)("the openat2 addon", () => {
       fs.closeSync(dir);
     }
   });
+
+  it("keeps directories from the first path with a directory part until keptClose, and again after it", () => {
+    const native = nativeBeneath();
+    if (native === null) throw new Error("no addon");
+    const [root, cleanup] = makeTempDir("witx-kept-life-");
+    fs.mkdirSync(join(root, "a", "b"), { recursive: true });
+    fs.writeFileSync(join(root, "a", "b", "file"), "12345");
+    const dir = fs.openSync(root, "r");
+    const openFds = () => fs.readdirSync("/proc/self/fd").length;
+    const out = new ArrayBuffer(64);
+    const size = () => Number(new BigInt64Array(out)[4]);
+    const kept = native.keptCreate();
+    if (kept === null) throw new Error("no kept directories");
+    try {
+      const before = openFds();
+      expect(native.stat(dir, "a", false, out, kept)).toBe(0);
+      // A single name needs nothing kept: no inotify instance yet.
+      expect(openFds()).toBe(before);
+      for (const round of [1, 2]) {
+        expect(native.stat(dir, "a/b/file", false, out, kept), `round ${round}`).toBe(0);
+        expect(size()).toBe(5);
+        // The inotify instance and the kept a/b.
+        expect(openFds()).toBe(before + 2);
+        native.keptClose(kept);
+        expect(openFds()).toBe(before);
+      }
+    } finally {
+      native.keptClose(kept);
+      fs.closeSync(dir);
+      cleanup();
+    }
+  });
 });
 
 // sandbox/ and its twin outside/, with every kind of entry a path can meet.
