@@ -42,11 +42,12 @@ export function extendHost<H extends Preview1Host, O>(
   base: H,
   extension: (original: Readonly<Preview1Host>) => HostOverrides & O & OnlyHostMethods<O>,
 ): H {
-  const original: Readonly<Preview1Host> = Object.freeze({ ...base });
+  // Object.assign, not spreads: see merge-methods.ts.
+  const original: Readonly<Preview1Host> = Object.freeze(Object.assign({}, base));
   const overrides = extension(original);
   for (const [name, method] of Object.entries(overrides)) {
     if (!(name in original)) throw new TypeError(`extendHost: "${name}" is not a method of the host`);
     if (typeof method !== "function") throw new TypeError(`extendHost: the override of "${name}" is not a function`);
   }
-  return { ...base, ...overrides };
+  return Object.assign({}, base, overrides);
 }

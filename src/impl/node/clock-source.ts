@@ -32,11 +32,13 @@ const checkInterval = 10n * nanosPerMilli;
 
 export function createNodeClockSource(): ClockSource {
   const monotonic = process.hrtime.bigint;
-  // Wall time minus monotonic time, in ns.
-  let offset = BigInt(Math.round(performance.timeOrigin * 1e6)) - (monotonic() - BigInt(Math.round(performance.now() * 1e6)));
+  // Wall time minus monotonic time, in ns; taken at the first reading of the wall clock, because
+  // the first use of `performance` loads perf_hooks (about 0.7 ms), which most guests never need.
+  let offset: bigint | undefined;
   let nextCheck = 0n;
 
   function realtime(): bigint {
+    offset ??= BigInt(Math.round(performance.timeOrigin * 1e6)) - (monotonic() - BigInt(Math.round(performance.now() * 1e6)));
     const value = monotonic() + offset;
     if (value < nextCheck) return value;
     // Date.now() truncates, so the true time lies in [ms, ms + 1 ms).

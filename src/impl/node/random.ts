@@ -23,26 +23,31 @@ function randomFillSync(buffer: Uint8Array, offset?: number, size?: number): voi
   loadedFill(buffer, offset, size);
 }
 
+// One pool for every host of the thread: bytes handed out are never handed out again, whichever
+// host asks, so hosts share nothing through it; and a guest that asks for a seed once does not
+// make its host allocate and fill 64 KiB (tens of microseconds per WASI instance).
+let pool: Uint8Array | null = null;
+let used = poolSize;
+
+function random_get(buffer: Uint8Array): typeof errno.success {
+  const length = buffer.length;
+  if (length <= pooledLimit) {
+    pool ??= new Uint8Array(poolSize);
+    if (used + length > poolSize) {
+      randomFillSync(pool);
+      used = 0;
+    }
+    // A loop beats building a subarray for the few bytes asked for here.
+    for (let i = 0; i < length; i++) buffer[i] = pool[used + i];
+    used += length;
+    return errno.success;
+  }
+  for (let start = 0; start < length; start += directChunk) {
+    randomFillSync(buffer, start, Math.min(directChunk, length - start));
+  }
+  return errno.success;
+}
+
 export function createRandomMethods(): Pick<Preview1Host, "random_get"> {
-  const pool = new Uint8Array(poolSize);
-  let used = poolSize;
-  return {
-    random_get(buffer) {
-      const length = buffer.length;
-      if (length <= pooledLimit) {
-        if (used + length > poolSize) {
-          randomFillSync(pool);
-          used = 0;
-        }
-        // A loop beats building a subarray for the few bytes asked for here.
-        for (let i = 0; i < length; i++) buffer[i] = pool[used + i];
-        used += length;
-        return errno.success;
-      }
-      for (let start = 0; start < length; start += directChunk) {
-        randomFillSync(buffer, start, Math.min(directChunk, length - start));
-      }
-      return errno.success;
-    },
-  };
+  return { random_get };
 }

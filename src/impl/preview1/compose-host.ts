@@ -7,6 +7,7 @@ import type { Preview1Host } from "../../generated/preview1/host.js";
 import { createArgsEnvironMethods } from "./args-environ.js";
 import { createClockMethods } from "./clock.js";
 import type { HostContext } from "../context.js";
+import { mergeMethods } from "../merge-methods.js";
 import { createFdMethods } from "./fd.js";
 import { createFdIoMethods } from "./fd-io.js";
 import type { PathAndSocketCalls } from "./path-and-socket.js";
@@ -32,18 +33,20 @@ export interface ClosableHost extends Preview1Host {
 }
 
 export function composeHost(ctx: HostContext, parts: HostParts): ClosableHost {
-  // One object literal: the compiler checks that the areas cover Preview1Host.
-  return {
-    ...createArgsEnvironMethods(parts.args, parts.env),
-    ...createClockMethods(ctx),
-    ...parts.random,
-    ...createFdMethods(ctx),
-    ...createFdIoMethods(ctx),
-    ...createPollMethods(ctx),
-    ...createProcSchedMethods(parts.onExit),
-    ...parts.pathAndSocket(ctx),
-    close() {
-      for (const entry of ctx.fds.drain()) entry.description.close();
+  // Typed as the groups' intersection: the compiler checks that they cover Preview1Host.
+  return mergeMethods(
+    createArgsEnvironMethods(parts.args, parts.env),
+    createClockMethods(ctx),
+    parts.random,
+    createFdMethods(ctx),
+    createFdIoMethods(ctx),
+    createPollMethods(ctx),
+    createProcSchedMethods(parts.onExit),
+    parts.pathAndSocket(ctx),
+    {
+      close() {
+        for (const entry of ctx.fds.drain()) entry.description.close();
+      },
     },
-  };
+  );
 }
