@@ -42,12 +42,12 @@ export function extendHost<H extends Preview1Host, O>(
   base: H,
   extension: (original: Readonly<Preview1Host>) => HostOverrides & O & OnlyHostMethods<O>,
 ): H {
-  // Object.assign, not spreads: see merge-methods.ts.
-  const original: Readonly<Preview1Host> = Object.freeze(Object.assign({}, base));
+  const original: Readonly<Preview1Host> = Object.freeze({ ...base });
   const overrides = extension(original);
   for (const [name, method] of Object.entries(overrides)) {
     if (!(name in original)) throw new TypeError(`extendHost: "${name}" is not a method of the host`);
     if (typeof method !== "function") throw new TypeError(`extendHost: the override of "${name}" is not a function`);
   }
-  return Object.assign({}, base, overrides);
+  // One spread of an Object.assign, not two spreads: see merge-methods.ts.
+  return { ...Object.assign({}, base, overrides) };
 }
