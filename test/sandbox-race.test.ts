@@ -168,42 +168,22 @@ interface Operation {
 
 // What a call must never show: the secret, the outside file's inode, the outside link's text.
 function operations(outsideFileIno: bigint, seen: string[]): Operation[] {
+  const open = (name: string, path: string): Operation => ({ name, finalName: "file", run: (guest) => seen.push(guest.read(3, path)[1]) });
+  const stat = (name: string, path: string, follow: boolean): Operation => ({
+    name,
+    finalName: "file",
+    run: (guest) => {
+      const [, ino] = guest.stat(3, path, follow);
+      if (ino === outsideFileIno) seen.push(secret);
+    },
+  });
   return [
-    {
-      name: "open",
-      finalName: "file",
-      run: (guest) => seen.push(guest.read(3, "a/b/file")[1]),
-    },
-    {
-      name: "stat (following)",
-      finalName: "file",
-      run: (guest) => {
-        const [, ino] = guest.stat(3, "a/b/file", true);
-        if (ino === outsideFileIno) seen.push(secret);
-      },
-    },
-    {
-      name: "stat (not following)",
-      finalName: "file",
-      run: (guest) => {
-        const [, ino] = guest.stat(3, "a/b/file", false);
-        if (ino === outsideFileIno) seen.push(secret);
-      },
-    },
+    open("open", "a/b/file"),
+    stat("stat (following)", "a/b/file", true),
+    stat("stat (not following)", "a/b/file", false),
     // ".." after a directory: the addon takes "b/.." out while a/b is kept and fresh.
-    {
-      name: "open through '..'",
-      finalName: "file",
-      run: (guest) => seen.push(guest.read(3, "a/b/../b/file")[1]),
-    },
-    {
-      name: "stat through '..'",
-      finalName: "file",
-      run: (guest) => {
-        const [, ino] = guest.stat(3, "a/../a/b/../b/file", false);
-        if (ino === outsideFileIno) seen.push(secret);
-      },
-    },
+    open("open through '..'", "a/b/../b/file"),
+    stat("stat through '..'", "a/../a/b/../b/file", false),
     { name: "unlink", finalName: "file", run: (guest) => void guest.unlink(3, "a/b/file") },
     { name: "rename", finalName: "file", run: (guest) => void guest.rename(3, "a/b/file", "a/b/renamed") },
     { name: "readlink", finalName: "link", run: (guest) => seen.push(guest.readlink(3, "a/b/link")[1]) },
