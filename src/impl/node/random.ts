@@ -7,7 +7,7 @@
  */
 import type { randomFillSync as RandomFillSync } from "node:crypto";
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { errno } from "../../generated/preview1/types.js";
+import { errno, type Errno } from "../../generated/preview1/types.js";
 
 const poolSize = 65536;
 /** Requests up to this size come from the pool. */
@@ -29,7 +29,7 @@ function randomFillSync(buffer: Uint8Array, offset?: number, size?: number): voi
 let pool: Uint8Array | null = null;
 let used = poolSize;
 
-function random_get(buffer: Uint8Array): typeof errno.success {
+function random_get(buffer: Uint8Array): Errno {
   const length = buffer.length;
   if (length <= pooledLimit) {
     pool ??= new Uint8Array(poolSize);
