@@ -267,4 +267,5 @@ function memoryNotAttached(): Error {
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const nativeLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Whether typed arrays store numbers little-endian here (wasm memory always is). */
+export const nativeLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -26,6 +26,7 @@
  * Bounded: at most `maxEntries` snapshots and `maxBytes` of them, least
  * recently used dropped first.
  */
+import { nativeLittleEndian } from "../../runtime/memory.js";
 import type { DirectoryListing } from "./directory-listing.js";
 import { slotCtime, slotDev, slotIno, slotMtime, slotNotAscii, slotParent } from "./native-beneath.js";
 
@@ -39,7 +40,7 @@ import { slotCtime, slotDev, slotIno, slotMtime, slotNotAscii, slotParent } from
 export type DirectoryStamp = Uint32Array;
 
 /** Which word of a u64 is its high half: the second on little-endian machines. */
-const high = new Uint8Array(new Uint16Array([1]).buffer)[0];
+const high = nativeLittleEndian ? 1 : 0;
 const low = 1 - high;
 
 const fineTickMs = 50;

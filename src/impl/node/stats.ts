@@ -1,6 +1,7 @@
 /** Node stat results in WASI terms. */
 import type { BigIntStats } from "node:fs";
 import { filetype, type Filestat, type Filetype } from "../../generated/preview1/types.js";
+import { nativeLittleEndian } from "../../runtime/memory.js";
 
 /** What Stats, BigIntStats and Dirent all answer. */
 export interface FileKind {
@@ -79,7 +80,7 @@ export class NativeStatBuffer {
   }
 
   private modeWord(): number {
-    return littleEndian ? this.words[4] : Number(this.values[2]);
+    return nativeLittleEndian ? this.words[4] : Number(this.values[2]);
   }
 
   private field(index: number): bigint {
@@ -93,5 +94,3 @@ export class NativeStatBuffer {
     return value;
   }
 }
-
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
