@@ -1,7 +1,8 @@
-// The package's install step: builds the optional addon (beneath.c) with the
-// node-gyp npm ships, on Linux only. It never fails the install: without a
-// compiler, Python or Node's headers the host keeps its JavaScript resolver
-// (see src/impl/node/native-beneath.ts), and says nothing more than this.
+// The package's install step: builds the optional addons with the node-gyp npm
+// ships, on Linux only. It never fails the install: without a compiler, Python
+// or Node's headers the host keeps its JavaScript paths (see
+// src/impl/node/native-beneath.ts and native-fast-calls.ts), and says nothing
+// more than this.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -22,31 +23,36 @@ function nodeGypScript() {
   }
 }
 
-function skip(reason) {
-  console.warn(`witx-wasi: native path resolution not built (${reason}); the JavaScript resolver is used.`);
+// Built apart, so that one that fails (no C++ compiler, say) leaves the other.
+const addons = [
+  { directory: here, what: "native path resolution", instead: "the JavaScript resolver is used" },
+  { directory: join(here, "fast"), what: "native clock and random imports", instead: "the JavaScript glue serves them" },
+];
+
+function skip(addon, reason) {
+  console.warn(`witx-wasi: ${addon.what} not built (${reason}); ${addon.instead}.`);
 }
 
-if (process.env.WITX_WASI_NATIVE === "0") {
-  skip("WITX_WASI_NATIVE=0");
-} else if (process.platform !== "linux") {
-  skip(`it needs Linux openat2, this is ${process.platform}`);
-} else {
-  const script = nodeGypScript();
-  if (script === null) {
-    skip("node-gyp not found");
-  } else {
-    // Outside npm (`node native/build.mjs`) node-gyp would download Node's headers; the
-    // headers installed beside this Node serve as well, as npm's `nodedir` setting says.
-    const prefix = join(dirname(process.execPath), "..");
-    const localHeaders = !process.env.npm_config_nodedir && existsSync(join(prefix, "include/node/node_api.h"));
-    const args = [script, "rebuild", "--directory", here, ...(localHeaders ? [`--nodedir=${prefix}`] : [])];
-    const run = spawnSync(process.execPath, args, {
-      stdio: ["ignore", "pipe", "pipe"],
-      encoding: "utf8",
-    });
-    if (run.status !== 0) {
-      const lastLines = `${run.stdout ?? ""}${run.stderr ?? ""}`.trim().split("\n").slice(-3).join(" | ");
-      skip(`node-gyp failed: ${lastLines || run.error?.message || `status ${run.status}`}`);
-    }
+function build(addon, script) {
+  // Outside npm (`node native/build.mjs`) node-gyp would download Node's headers; the
+  // headers installed beside this Node serve as well, as npm's `nodedir` setting says.
+  const prefix = join(dirname(process.execPath), "..");
+  const localHeaders = !process.env.npm_config_nodedir && existsSync(join(prefix, "include/node/node_api.h"));
+  const args = [script, "rebuild", "--directory", addon.directory, ...(localHeaders ? [`--nodedir=${prefix}`] : [])];
+  const run = spawnSync(process.execPath, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
+  });
+  if (run.status !== 0) {
+    const lastLines = `${run.stdout ?? ""}${run.stderr ?? ""}`.trim().split("\n").slice(-3).join(" | ");
+    skip(addon, `node-gyp failed: ${lastLines || run.error?.message || `status ${run.status}`}`);
   }
+}
+
+const script = nodeGypScript();
+for (const addon of addons) {
+  if (process.env.WITX_WASI_NATIVE === "0") skip(addon, "WITX_WASI_NATIVE=0");
+  else if (process.platform !== "linux") skip(addon, `Linux only, this is ${process.platform}`);
+  else if (script === null) skip(addon, "node-gyp not found");
+  else build(addon, script);
 }

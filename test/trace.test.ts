@@ -103,14 +103,27 @@ describe("tracing off", () => {
   // The glue is made per WASI object, so identity with a second glue cannot
   // be compared; the same source text for every function shows that each
   // import is a glue function itself, not a wrapper around one.
+  // On Node 20 with the fast-call addon, clock_time_get and random_get are native functions in
+  // front of their glue (test/native-fast-calls.test.ts): those two are compared by name only.
+  const nativeImports = new Set(["clock_time_get", "random_get"]);
   function sources(imports: object): Record<string, string> {
-    return Object.fromEntries(Object.entries(imports).map(([name, fn]) => [name, String(fn)]));
+    return Object.fromEntries(
+      Object.entries(imports).map(([name, fn]) => {
+        const source = String(fn);
+        if (!source.includes("[native code]")) return [name, source];
+        expect(nativeImports.has(name), `${name} is native`).toBe(true);
+        return [name, "(native)"];
+      }),
+    );
+  }
+  function withoutNative(glue: Record<string, string>, imports: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(glue).map(([name, source]) => [name, imports[name] === "(native)" ? "(native)" : source]));
   }
 
   it("leaves the import object exactly the generated glue (preview1)", () => {
     const glue = sources(createPreview1Imports(unimplementedPreview1Host(), new GuestMemory()));
     const plain = new WASI({ version: "preview1" });
-    expect(sources(plain.wasiImport)).toEqual(glue);
+    expect(sources(plain.wasiImport)).toEqual(withoutNative(glue, sources(plain.wasiImport)));
     const traced = new WASI({ version: "preview1", trace: () => {} });
     expect(Object.keys(traced.wasiImport)).toEqual(Object.keys(glue));
     for (const [name, source] of Object.entries(sources(traced.wasiImport))) expect(source, name).not.toBe(glue[name]);
@@ -121,14 +134,14 @@ describe("tracing off", () => {
   it("leaves the import object exactly the generated glue (unstable)", () => {
     const glue = sources(createPreview0Imports(unimplementedPreview0Host(), new GuestMemory()));
     const plain = new WASI({ version: "unstable" });
-    expect(sources(plain.wasiImport)).toEqual(glue);
+    expect(sources(plain.wasiImport)).toEqual(withoutNative(glue, sources(plain.wasiImport)));
     plain.close();
   });
 
   it("trace: false is the same as leaving it out", () => {
     const off = new WASI({ version: "preview1", trace: false });
     const glue = sources(createPreview1Imports(unimplementedPreview1Host(), new GuestMemory()));
-    expect(sources(off.wasiImport)).toEqual(glue);
+    expect(sources(off.wasiImport)).toEqual(withoutNative(glue, sources(off.wasiImport)));
     off.close();
   });
 });

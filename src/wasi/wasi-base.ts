@@ -74,6 +74,12 @@ export interface WasiPlatform {
   warn(text: string): void;
   /** Ends the process for proc_exit with returnOnExit false; absent where there is no process to end. */
   exitProcess?: (code: number) => never;
+  /**
+   * The imports with some functions made native (Node: clock_time_get, see
+   * src/impl/node/native-fast-calls.ts), given the host they serve; null when
+   * none apply. `attach` runs with the memory start() or initialize() found.
+   */
+  nativeImports?(imports: WasiImport, host: Preview1Host): { imports: WasiImport; attach(memory: WasmMemory): void } | null;
   /** Features this entry point always carries (the Node one: preview0 and tracing); more come from `options.features`. */
   features: readonly WasiFeature[];
 }
@@ -111,6 +117,8 @@ export class WasiBase {
   readonly #session: WasiSession;
   readonly #lifecycle: WasiLifecycleState = { started: false };
   readonly #importsOver: (host: Preview1Host) => WasiImport;
+  /** Lets native imports write the guest's memory; null when wasiImport is the glue alone. */
+  readonly #attachNative: ((memory: WasmMemory) => void) | null;
 
   constructor(options: WasiBaseOptions | undefined, platform: WasiPlatform) {
     const parsed = parseWasiOptions(options);
@@ -183,7 +191,11 @@ export class WasiBase {
       importsOver = (over) => traceImports(build(over, memory, glueOptions), memory, version);
     }
     this.#importsOver = importsOver;
-    this.wasiImport = importsOver(host);
+    const glue = importsOver(host);
+    // A traced import object stays all JavaScript: every call must reach the trace.
+    const native = traceImports === null ? (platform.nativeImports?.(glue, host) ?? null) : null;
+    this.wasiImport = native?.imports ?? glue;
+    this.#attachNative = native === null ? null : (memory) => native.attach(memory);
   }
 
   /**
@@ -208,6 +220,7 @@ export class WasiBase {
    */
   start(instance: object): number {
     const entry = this.#claim(() => validateInstanceForStart(instance, this.#lifecycle, this.#memoryOverride));
+    this.#attachNative?.(entry.memory);
     return this.#session.run(entry.memory, entry.start);
   }
 
@@ -217,6 +230,7 @@ export class WasiBase {
    */
   initialize(instance: object): void {
     const entry = this.#claim(() => validateInstanceForInitialize(instance, this.#lifecycle, this.#memoryOverride));
+    this.#attachNative?.(entry.memory);
     this.#session.prepare(entry.memory, entry.initialize);
   }
 

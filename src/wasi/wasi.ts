@@ -14,6 +14,7 @@
 import { writeSync, type ReadStream } from "node:fs";
 import { resolve } from "node:path";
 import { createNodeHost, type NodeHostOptions } from "../impl/node/index.js";
+import { withNativeImports } from "../impl/node/native-fast-calls.js";
 import { NodeHostStartError } from "../impl/node/start-error.js";
 import { uvwasiInitError } from "./node-errors.js";
 import type { StdinOption, StdioOptions } from "./stdio-options.js";
@@ -112,6 +113,7 @@ export function nodePlatform(given: WasiOptions | undefined): WasiPlatform {
     // node:wasi calls C exit() here; process.exit is the documented way to
     // end a Node process and also runs 'exit' listeners (see notes/wasi-class.md).
     exitProcess: (code) => process.exit(code),
+    nativeImports: withNativeImports,
     // Size does not matter here: Node users get preview0 and tracing without asking.
     features: [preview0Feature, tracingFeature],
   };

@@ -17,6 +17,7 @@ import { listenerRights, socketRights } from "../rights.js";
 import { DirectoryHandles } from "./directory-handles.js";
 import { ListingCache } from "./listing-cache.js";
 import { nativeBeneath, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
+import { markNodeMethod } from "./native-fast-calls.js";
 import { procFdRootsAvailable } from "./proc-fd-roots.js";
 import { createRandomMethods } from "./random.js";
 import { sleepNanoseconds } from "./sleep.js";
@@ -106,7 +107,7 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
   // Directory handles the resolver keeps are the host's, not the guest's: they count against no guest limit.
   const handles = new DirectoryHandles();
   let environment: NodeEnvironment | null = null;
-  return bootstrapHost(options, {
+  const host = bootstrapHost(options, {
     defaultClock: createNodeClockSource,
     defaultSleep: sleepNanoseconds,
     defaultRandom: createRandomMethods,
@@ -125,4 +126,7 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
       environment?.closeKept();
     },
   });
+  if (options.clock === undefined) markNodeMethod("clock_time_get", host.clock_time_get);
+  if (options.random === undefined) markNodeMethod("random_get", host.random_get);
+  return host;
 }

@@ -24,11 +24,9 @@
  * settle, such as a trailing "/" or a last component of "..": the caller takes
  * its JavaScript resolution, which answers as it always did).
  */
-import { existsSync } from "node:fs";
 import { constants as osConstants } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { errno, type Errno } from "../../generated/preview1/types.js";
+import { loadAddon } from "./addon-file.js";
 import { errnoNameOfPosixNumber } from "./errno-map.js";
 
 /**
@@ -111,37 +109,19 @@ export const slotDirent = 11;
 export const slotFiletypes = 16;
 export const slotCount = 32;
 
-const addonFile = join("native", "build", "Release", "witx_wasi_native.node");
-
 let loaded: NativeBeneath | null | undefined;
 
 /** The addon, or null when it is missing or openat2 does not work here. Probed once per process. */
 export function nativeBeneath(): NativeBeneath | null {
   if (loaded !== undefined) return loaded;
   loaded = null;
-  if (process.platform !== "linux") return loaded;
-  const file = findAddon();
-  if (file === null) return loaded;
+  const addon = loadAddon<NativeModule>("native", "witx_wasi_native.node");
   try {
-    // process.dlopen, not a require made by createRequire: 0.2 ms against 1.7 ms, in the first WASI object's start-up.
-    const addon = { exports: {} as NativeModule };
-    process.dlopen(addon, file);
-    if (addon.exports.probe() === 0) loaded = addon.exports;
+    if (addon?.probe() === 0) loaded = addon;
   } catch {
-    // Built for another Node ABI, or not loadable at all: the JavaScript resolver serves.
+    // A probe that throws is an addon this Node cannot use: the JavaScript resolver serves.
   }
   return loaded;
-}
-
-/** Where the build put the addon: the package root is a few levels above this module (src/impl/node, dist/bundle, ...). */
-function findAddon(): string | null {
-  let directory = dirname(fileURLToPath(import.meta.url));
-  for (let level = 0; level < 5; level++) {
-    const candidate = join(directory, addonFile);
-    if (existsSync(candidate)) return candidate;
-    directory = dirname(directory);
-  }
-  return null;
 }
 
 /** The WASI errno for a negative answer other than `undecided`. */

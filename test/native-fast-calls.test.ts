@@ -1,0 +1,252 @@
+// The native clock_time_get and random_get (native/fast/fast-calls.cc,
+// src/impl/node/native-fast-calls.ts): wasm calls them without entering
+// JavaScript, and every case they do not serve must answer exactly as the
+// JavaScript glue does. The reference is the same WASI object kind with a
+// `host` option that wraps those two methods: a method that is not the Node
+// host's own keeps the glue alone.
+import { existsSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadAddon } from "../src/impl/node/addon-file.js";
+import { WASI, type WasiOptions } from "../src/index.js";
+import { watToBytes } from "./support/compile-wat.js";
+
+const fastAddonExpected =
+  process.platform === "linux" &&
+  process.versions.v8.startsWith("11.3.") &&
+  process.env.WITX_WASI_NATIVE !== "0" &&
+  existsSync(new URL("../native/fast/build/Release/witx_wasi_fast.node", import.meta.url));
+
+const probe = new WebAssembly.Module(
+  watToBytes(`(module
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "time") (param $id i32) (param $at i32) (result i32)
+    (call $clock (local.get $id) (i64.const 1) (local.get $at)))
+  (func (export "random") (param $at i32) (param $length i32) (result i32)
+    (call $random (local.get $at) (local.get $length)))
+  (func (export "grow") (result i32) (memory.grow (i32.const 1))))`),
+);
+
+interface Probe {
+  memory: WebAssembly.Memory;
+  time(id: number, at: number): number;
+  random(at: number, length: number): number;
+  grow(): number;
+}
+
+const made: WASI[] = [];
+afterEach(() => {
+  for (const wasi of made.splice(0)) wasi.close();
+});
+
+function wasiWith(options: Partial<WasiOptions> = {}): WASI {
+  const wasi = new WASI({ version: "preview1", ...options });
+  made.push(wasi);
+  return wasi;
+}
+
+function started(wasi: WASI): Probe {
+  const instance = new WebAssembly.Instance(probe, wasi.getImportObject() as WebAssembly.Imports);
+  wasi.initialize(instance);
+  return instance.exports as unknown as Probe;
+}
+
+/** A WASI object whose clock and random methods are wrappers: the glue serves every call. */
+function glueOnly(options: Partial<WasiOptions> = {}): WASI {
+  return wasiWith({
+    ...options,
+    host: (host) => ({
+      ...host,
+      clock_time_get: (...args) => host.clock_time_get(...args),
+      random_get: (...args) => host.random_get(...args),
+    }),
+  });
+}
+
+function u64(probe: Probe, at: number): bigint {
+  return new DataView(probe.memory.buffer).getBigUint64(at, true);
+}
+
+function outcome(run: () => number): string {
+  try {
+    return `returned ${run()}`;
+  } catch (error) {
+    return `threw ${(error as Error).constructor.name}: ${(error as Error).message}`;
+  }
+}
+
+const isNative = (fn: unknown) => Function.prototype.toString.call(fn).includes("[native code]");
+
+describe.runIf(fastAddonExpected)("the fast-call addon", () => {
+  interface FastCalls {
+    makeImport(name: string, glue: (...args: number[]) => number): ((...args: unknown[]) => number) | undefined;
+    bindMemory(state: ArrayBuffer, buffer: ArrayBufferLike | null): void;
+  }
+  const addon = loadAddon<FastCalls>("native/fast", "witx_wasi_fast.node");
+
+  it("is called by wasm without its glue, once bound to the caller's memory, and calls the glue otherwise", () => {
+    if (addon === null) throw new Error("the install step did not build native/fast/fast-calls.cc");
+    let glueCalls = 0;
+    const glue = () => {
+      glueCalls++;
+      return 77;
+    };
+    const state = new ArrayBuffer(8);
+    const clock = addon.makeImport("clock_time_get", glue)?.bind(state);
+    const random = addon.makeImport("random_get", glue)?.bind(state);
+    if (clock === undefined || random === undefined) throw new Error("makeImport made nothing");
+    expect(addon.makeImport("fd_write", glue)).toBeUndefined();
+    const guest = new WebAssembly.Instance(probe, { wasi_snapshot_preview1: { clock_time_get: clock, random_get: random } })
+      .exports as unknown as Probe;
+    // Not bound yet: every call is the glue's.
+    expect(guest.time(1, 8)).toBe(77);
+    expect(guest.random(8, 8)).toBe(77);
+    expect(glueCalls).toBe(2);
+    addon.bindMemory(state, guest.memory.buffer);
+    for (let i = 0; i < 10_000; i++) {
+      expect(guest.time(i & 1, 8)).toBe(0);
+      expect(guest.random(16, 32)).toBe(0);
+    }
+    expect(glueCalls).toBe(2);
+    // What it does not serve goes to the glue; so does a caller in JavaScript.
+    expect([guest.time(2, 8), guest.time(1, 9), guest.random(0, 257), clock(1, 1n, 8)]).toEqual([77, 77, 77, 77]);
+    expect(glueCalls).toBe(6);
+    addon.bindMemory(state, null);
+    expect(guest.time(1, 8)).toBe(77);
+  });
+});
+
+describe("native imports of the Node WASI class", () => {
+  it.runIf(fastAddonExpected)("are clock_time_get and random_get, and only those", () => {
+    const imports = wasiWith().wasiImport as unknown as Record<string, unknown>;
+    const native = Object.keys(imports).filter((name) => isNative(imports[name]));
+    expect(native.sort()).toEqual(["clock_time_get", "random_get"]);
+    expect(isNative(glueOnly().wasiImport.clock_time_get)).toBe(false);
+  });
+
+  it("are not used when the host's clock or randomness is not the Node host's, or with trace", () => {
+    for (const options of [{ deterministic: true }, { trace: () => {} }] as Partial<WasiOptions>[]) {
+      const imports = wasiWith(options).wasiImport;
+      expect(isNative(imports.clock_time_get)).toBe(false);
+      expect(isNative(imports.random_get)).toBe(false);
+    }
+    const fakeClock = wasiWith({
+      host: (host) => ({
+        ...host,
+        clock_time_get: (_id, _precision, result) => {
+          result.value = 42n;
+          return 0;
+        },
+      }),
+    });
+    const guest = started(fakeClock);
+    expect(guest.time(1, 16)).toBe(0);
+    expect(u64(guest, 16)).toBe(42n);
+    // Its random_get is still the Node host's own, so that one may be native.
+    expect(guest.random(64, 16)).toBe(0);
+  });
+
+  it("read the monotonic and realtime clocks as the JavaScript host does", () => {
+    const guest = started(wasiWith());
+    const before = process.hrtime.bigint();
+    expect(guest.time(1, 8)).toBe(0);
+    const reading = u64(guest, 8);
+    const after = process.hrtime.bigint();
+    expect(reading >= before && reading <= after).toBe(true);
+    let previous = reading;
+    for (let i = 0; i < 1000; i++) {
+      guest.time(1, 8);
+      const next = u64(guest, 8);
+      expect(next >= previous).toBe(true);
+      previous = next;
+    }
+    const wallBefore = BigInt(Date.now()) * 1_000_000n;
+    expect(guest.time(0, 24)).toBe(0);
+    const wallAfter = BigInt(Date.now() + 1) * 1_000_000n;
+    expect(u64(guest, 24) >= wallBefore - 3_000_000n && u64(guest, 24) <= wallAfter + 3_000_000n).toBe(true);
+  });
+
+  it("answer every case they do not serve exactly as the glue does", () => {
+    const cases: [string, (guest: Probe) => number][] = [
+      ["process CPU time", (guest) => (guest.time(2, 8) === 0 && u64(guest, 8) > 0n ? 0 : -1)],
+      ["thread CPU time", (guest) => (guest.time(3, 8) === 0 && u64(guest, 8) > 0n ? 0 : -1)],
+      ["an unknown clock", (guest) => guest.time(4, 8)],
+      ["clock id 2^32 - 1", (guest) => guest.time(-1, 8)],
+      ["a misaligned result", (guest) => guest.time(1, 12)],
+      ["a result past the end", (guest) => guest.time(1, 65536 - 4)],
+      ["a result at 2^32 - 8", (guest) => guest.time(1, -8)],
+      ["random bytes past the end", (guest) => guest.random(65536 - 8, 16)],
+      ["random bytes wrapping around", (guest) => guest.random(-8, 16)],
+      [
+        "257 random bytes",
+        (guest) => (guest.random(0, 257) === 0 && new Uint8Array(guest.memory.buffer, 0, 257).some((byte) => byte !== 0) ? 0 : -1),
+      ],
+      ["no random bytes at the very end", (guest) => guest.random(65536, 0)],
+    ];
+    for (const badPointer of ["trap", "fault"] as const) {
+      for (const [name, run] of cases) {
+        const ours = outcome(() => run(started(wasiWith({ badPointer }))));
+        const glue = outcome(() => run(started(glueOnly({ badPointer }))));
+        expect(`${badPointer}, ${name}: ${ours}`).toBe(`${badPointer}, ${name}: ${glue}`);
+      }
+    }
+  });
+
+  it("throw node:wasi's not-started error before initialize, as the glue does", () => {
+    for (const make of [wasiWith, glueOnly]) {
+      const wasi = make();
+      const instance = new WebAssembly.Instance(probe, wasi.getImportObject() as WebAssembly.Imports);
+      const guest = instance.exports as unknown as Probe;
+      expect(outcome(() => guest.time(1, 8))).toBe("threw Error: wasi.start() has not been called");
+      expect(outcome(() => guest.random(8, 8))).toBe("threw Error: wasi.start() has not been called");
+    }
+  });
+
+  it("write only the started instance's memory: another instance sharing the imports gets the glue's answer", () => {
+    for (const make of [wasiWith, glueOnly]) {
+      const wasi = make();
+      const first = started(wasi);
+      const other = new WebAssembly.Instance(probe, wasi.getImportObject() as WebAssembly.Imports).exports as unknown as Probe;
+      expect(other.time(1, 32)).toBe(0);
+      expect(other.random(40, 8)).toBe(0);
+      // The glue writes the memory it was started with, whoever calls.
+      expect(u64(other, 32)).toBe(0n);
+      expect(u64(other, 40)).toBe(0n);
+      expect(u64(first, 32) > 0n).toBe(true);
+    }
+  });
+
+  it("keep serving after the memory grows, with its new end as the bound", () => {
+    for (const make of [wasiWith, glueOnly]) {
+      const guest = started(make());
+      expect(guest.grow()).toBe(1);
+      expect(guest.time(1, 65536 + 8)).toBe(0);
+      expect(u64(guest, 65536 + 8) > 0n).toBe(true);
+      expect(guest.random(2 * 65536 - 256, 256)).toBe(0);
+      expect(outcome(() => guest.random(2 * 65536 - 255, 256))).toMatch(/^threw RuntimeError/);
+      expect(outcome(() => guest.time(1, 2 * 65536 - 4))).toMatch(/^threw RuntimeError/);
+    }
+  });
+
+  it("hand out random bytes that differ between requests, up to 256 at a time", () => {
+    const guest = started(wasiWith());
+    const seen = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      expect(guest.random(1024, 32)).toBe(0);
+      seen.add(Buffer.from(guest.memory.buffer, 1024, 32).toString("hex"));
+    }
+    expect(seen.size).toBe(5000);
+    const bytes = new Uint8Array(guest.memory.buffer, 4096, 256);
+    expect(guest.random(4096, 256)).toBe(0);
+    // 256 bytes all zero: 2^-2048.
+    expect(bytes.some((byte) => byte !== 0)).toBe(true);
+    // Every byte value turns up in 5000 × 32 bytes of a uniform source.
+    const counts = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      guest.random(8192, 256);
+      for (const byte of new Uint8Array(guest.memory.buffer, 8192, 256)) counts.add(byte);
+    }
+    expect(counts.size).toBe(256);
+  });
+});
