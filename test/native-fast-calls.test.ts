@@ -7,7 +7,7 @@
 import { existsSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadAddon } from "../src/impl/node/addon-file.js";
-import { WASI, type WasiOptions } from "../src/index.js";
+import { captureOutput, runInWorker, WASI, type WasiOptions } from "../src/index.js";
 import { watToBytes } from "./support/compile-wat.js";
 
 const fastAddonExpected =
@@ -248,5 +248,59 @@ describe("native imports of the Node WASI class", () => {
       for (const byte of new Uint8Array(guest.memory.buffer, 8192, 256)) counts.add(byte);
     }
     expect(counts.size).toBe(256);
+  });
+});
+
+// A command for the worker runner: reads the monotonic clock `count` times (each reading must not
+// be below the one before), asks for 32 random bytes as often, and prints the last reading's
+// nanoseconds and "ok", or "bad" when the clock went back or a call failed.
+const clockCommand = watToBytes(`(module
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 200) "ok\\n")
+  (data (i32.const 208) "bad\\n")
+  (func (export "_start") (local $i i32) (local $last i64) (local $failed i32)
+    (loop $again
+      (local.set $failed (i32.or (local.get $failed) (call $clock (i32.const 1) (i64.const 1) (i32.const 8))))
+      (local.set $failed (i32.or (local.get $failed) (i64.lt_u (i64.load (i32.const 8)) (local.get $last))))
+      (local.set $last (i64.load (i32.const 8)))
+      (local.set $failed (i32.or (local.get $failed) (call $random (i32.const 64) (i32.const 32))))
+      (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $again (i32.lt_u (i32.const 1000))))
+    (i32.store (i32.const 100) (select (i32.const 208) (i32.const 200) (local.get $failed)))
+    (i32.store (i32.const 104) (select (i32.const 4) (i32.const 3) (local.get $failed)))
+    (drop (call $write (i32.const 1) (i32.const 100) (i32.const 1) (i32.const 112)))))`);
+
+describe("the worker runner with the Node host's clock and randomness", () => {
+  it("serves them in the worker, where the readings never go back", async () => {
+    const stdout = captureOutput();
+    const before = process.hrtime.bigint();
+    expect(await runInWorker(clockCommand, { version: "preview1", stdio: { stdout } })).toBe(0);
+    expect(stdout.text()).toBe("ok\n");
+    expect(process.hrtime.bigint() > before).toBe(true);
+  });
+
+  it("forwards every call when the host's clock is another", async () => {
+    let clockCalls = 0;
+    let randomCalls = 0;
+    const stdout = captureOutput();
+    const code = await runInWorker(clockCommand, {
+      version: "preview1",
+      stdio: { stdout },
+      host: (base) => ({
+        ...base,
+        clock_time_get: (id, precision, result) => {
+          clockCalls++;
+          return base.clock_time_get(id, precision, result);
+        },
+        random_get: (buffer) => {
+          randomCalls++;
+          return base.random_get(buffer);
+        },
+      }),
+    });
+    expect([code, stdout.text(), clockCalls, randomCalls]).toEqual([0, "ok\n", 1000, 1000]);
   });
 });

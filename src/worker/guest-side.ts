@@ -17,7 +17,18 @@ export interface GuestStart {
   readonly channel: SharedArrayBuffer;
   /** Set for a thread made by `thread-spawn`: it runs `wasi_thread_start(tid, arg)` instead of `_start`. */
   readonly thread?: { readonly tid: number; readonly arg: number };
+  /**
+   * Imports the host thread found to be the Node host's own clock or randomness: the
+   * worker may serve them itself (`ServeLocally`) instead of forwarding each call.
+   */
+  readonly localImports?: readonly string[];
 }
+
+/**
+ * Makes some of the forwarders local, given the guest's memory (the Node worker serves the
+ * clock and random bytes natively); returns the import functions to use.
+ */
+export type ServeLocally = (forwarders: object, names: readonly string[], memory: WebAssembly.Memory) => object;
 
 /** How the guest's run ended, as the worker reports it. */
 export type GuestEnd =
@@ -61,10 +72,12 @@ class GuestChannel implements ForwardChannel {
 /** Loads of the state before the worker sleeps on it: about 20 µs. */
 const answerSpins = 20_000;
 
-export function runGuest(start: GuestStart): GuestEnd {
+export function runGuest(start: GuestStart, serveLocally?: ServeLocally): GuestEnd {
   const channel = new GuestChannel(start.channel);
   Atomics.store(channel.i32, STATE, ANSWERED);
-  const wasi = start.wasiModule === "wasi_unstable" ? forwardPreview0Imports(channel) : forwardPreview1Imports(channel);
+  const forwarders = start.wasiModule === "wasi_unstable" ? forwardPreview0Imports(channel) : forwardPreview1Imports(channel);
+  const local = start.localImports ?? [];
+  const wasi = serveLocally === undefined || local.length === 0 ? forwarders : serveLocally(forwarders, local, start.memory);
   const imports: WebAssembly.Imports = { [start.wasiModule]: wasi as unknown as WebAssembly.ModuleImports };
   if (importsThreadSpawn(start.module)) {
     const spawn = (arg: number): number => {

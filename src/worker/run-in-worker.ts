@@ -27,6 +27,7 @@ import { dispatchPreview0Imports } from "../generated/preview0/forward.js";
 import type { Preview1Imports } from "../generated/preview1/glue.js";
 import type { Preview0Imports } from "../generated/preview0/glue.js";
 import { createNodeClockSource } from "../impl/node/clock-source.js";
+import { nodeOwnImports } from "../impl/node/native-fast-calls.js";
 import type { FileDescription } from "../impl/description.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
 import { WasiBase } from "../wasi/wasi-base.js";
@@ -165,6 +166,9 @@ export async function runInWorker(bytes: ArrayBuffer | ArrayBufferView, options:
     throw error;
   }
   const version = wasiOptions.version ?? "preview1";
+  // The clock and random bytes may be read in the worker when they are the Node host's own and no trace must see them.
+  const traced = wasiOptions.trace !== undefined && wasiOptions.trace !== false;
+  const localImports = host === undefined || traced ? [] : nodeOwnImports(host);
   // Attaches the shared memory to the glue: a reactor without exports, its memory given as the `memory` option.
   wasi.initialize({ exports: {} } as WebAssembly.Instance);
 
@@ -188,7 +192,13 @@ export async function runInWorker(bytes: ArrayBuffer | ArrayBufferView, options:
   try {
     ending = await new Promise<Ending>((settle) => {
       threads = new GuestThreads(
-        { module, memory, memoryImport: { module: plan.importModule, name: plan.importName }, wasiModule: wasiModules[version] },
+        {
+          module,
+          memory,
+          memoryImport: { module: plan.importModule, name: plan.importName },
+          wasiModule: wasiModules[version],
+          localImports,
+        },
         threadCalls,
         settle,
       );

@@ -30,6 +30,13 @@ const driftLimit = 2n * nanosPerMilli;
 /** How often (in clock time) a reading is compared with Date.now(). */
 const checkInterval = 10n * nanosPerMilli;
 
+/** The sources made here: the native clock (native-fast-calls.ts) reads the same clocks, so it may stand in for them. */
+const nodeClockSources = new WeakSet<ClockSource>();
+
+export function isNodeClockSource(source: ClockSource): boolean {
+  return nodeClockSources.has(source);
+}
+
 export function createNodeClockSource(): ClockSource {
   const monotonic = process.hrtime.bigint;
   // Wall time minus monotonic time, in ns; taken at the first reading of the wall clock, because
@@ -55,7 +62,7 @@ export function createNodeClockSource(): ClockSource {
     return BigInt(usage.user + usage.system) * 1000n;
   }
 
-  return {
+  const source: ClockSource = {
     now(id: Clockid): bigint {
       switch (id) {
         case clockid.realtime:
@@ -70,4 +77,6 @@ export function createNodeClockSource(): ClockSource {
       return id === clockid.monotonic ? 1n : 1000n;
     },
   };
+  nodeClockSources.add(source);
+  return source;
 }

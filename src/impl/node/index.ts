@@ -8,7 +8,7 @@ import { clockid } from "../../generated/preview1/types.js";
 import type { FileDescription } from "../description.js";
 import { bootstrapHost, stdioDescriptionEntry, type HostOptions } from "../host-bootstrap.js";
 import type { ClosableHost } from "../preview1/compose-host.js";
-import { createNodeClockSource } from "./clock-source.js";
+import { createNodeClockSource, isNodeClockSource } from "./clock-source.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import type { HostLimits } from "../limits.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
@@ -126,7 +126,7 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
       environment?.closeKept();
     },
   });
-  if (options.clock === undefined) markNodeMethod("clock_time_get", host.clock_time_get);
+  if (options.clock === undefined || isNodeClockSource(options.clock)) markNodeMethod("clock_time_get", host.clock_time_get);
   if (options.random === undefined) markNodeMethod("random_get", host.random_get);
   return host;
 }

@@ -29,12 +29,24 @@ function fastCalls(): FastCallsAddon | null {
   return addon;
 }
 
+/** The imports the addon can make native. */
+export type NativeImportName = "clock_time_get" | "random_get";
+const nativeImportNames: readonly NativeImportName[] = ["clock_time_get", "random_get"];
+
 /** Host methods a native import reads the same source as, by import name. */
-const nodeMethods = new WeakMap<object, string>();
+const nodeMethods = new WeakMap<object, NativeImportName>();
 
 /** Called by the Node host for its methods that use Node's own clock and randomness (none when the host was given others). */
-export function markNodeMethod(name: "clock_time_get" | "random_get", method: object): void {
+export function markNodeMethod(name: NativeImportName, method: object): void {
   nodeMethods.set(method, name);
+}
+
+/** The imports whose method in `host` is the Node host's own, which a native import may therefore serve. */
+export function nodeOwnImports(host: object): NativeImportName[] {
+  return nativeImportNames.filter((name) => {
+    const method: unknown = (host as Record<string, unknown>)[name];
+    return typeof method === "function" && nodeMethods.get(method) === name;
+  });
 }
 
 /** An import object with native functions in it, and what lets them write the guest's memory once it is known. */
@@ -49,24 +61,28 @@ export interface NativeImports<T> {
  * is not changed.
  */
 export function withNativeImports<T extends object>(imports: T, host: object): NativeImports<T> | null {
-  const calls = fastCalls();
-  const { makeImport, bindMemory } = calls ?? {};
+  return nativeImportsOver(imports, nodeOwnImports(host));
+}
+
+/**
+ * `imports` with the functions `names` native, each calling the one it replaces
+ * for what it does not serve; null when the addon cannot make any of them. The
+ * worker runner's guest side uses it directly, with the names the host thread found.
+ */
+export function nativeImportsOver<T extends object>(imports: T, names: readonly string[]): NativeImports<T> | null {
+  if (names.length === 0) return null;
+  const { makeImport, bindMemory } = fastCalls() ?? {};
   if (makeImport === undefined || bindMemory === undefined) return null;
-  // Unbound it writes nowhere: until attach, every call is the glue's (which throws ERR_WASI_NOT_STARTED).
+  // Unbound it writes nowhere: until attach, every call is the one replaced (the glue throws ERR_WASI_NOT_STARTED).
   const state = new ArrayBuffer(8);
   const replaced: Record<string, ImportFunction> = {};
-  let any = false;
-  for (const name of ["clock_time_get", "random_get"]) {
-    const method: unknown = (host as Record<string, unknown>)[name];
-    const glue: unknown = (imports as Record<string, unknown>)[name];
-    if (typeof method !== "function" || nodeMethods.get(method) !== name || typeof glue !== "function") continue;
+  for (const name of names) {
+    const fallback: unknown = (imports as Record<string, unknown>)[name];
     // Bound, so that V8 hands the state to the fast call as its receiver.
-    const made = makeImport(name, glue as ImportFunction)?.bind(state);
-    if (made === undefined) continue;
-    replaced[name] = made;
-    any = true;
+    const made = typeof fallback === "function" ? makeImport(name, fallback as ImportFunction)?.bind(state) : undefined;
+    if (made !== undefined) replaced[name] = made;
   }
-  if (!any) return null;
+  if (Object.keys(replaced).length === 0) return null;
   return {
     imports: { ...imports, ...replaced },
     attach: (memory) => bindMemory(state, memory.buffer),
