@@ -55,16 +55,23 @@ export function locateOurs({ from, build, snapshotDir }) {
   const builtAt = statSync(DIST_ENTRY).mtime.toISOString();
   if (!snapshotDir) return { module: DIST_ENTRY, nodeFlags: [], label: `dist/bundle/index.js (build of ${builtAt})`, snapshotRoot: null };
   // The bundle imports only node: builtins, its own chunks and the optional
-  // addon, so the copy needs those and a package.json that makes .js files ES modules.
+  // addons, so the copy needs those and a package.json that makes .js files ES modules.
   cpSync(path.join(PROJECT_ROOT, "dist/bundle"), path.join(snapshotDir, "bundle"), { recursive: true });
-  // The openat2 addon, when the install step built it, where the bundle looks for it (src/impl/node/native-beneath.ts).
-  const addon = path.join("native", "build", "Release", "witx_wasi_native.node");
-  if (existsSync(path.join(PROJECT_ROOT, addon))) cpSync(path.join(PROJECT_ROOT, addon), path.join(snapshotDir, addon));
+  // The addons, when the install step built them, where the bundle looks for them (src/impl/node/addon-file.ts).
+  const copied = [];
+  for (const [name, addon] of [
+    ["path calls", path.join("native", "build", "Release", "witx_wasi_native.node")],
+    ["fast calls", path.join("native", "fast", "build", "Release", "witx_wasi_fast.node")],
+  ]) {
+    if (!existsSync(path.join(PROJECT_ROOT, addon))) continue;
+    cpSync(path.join(PROJECT_ROOT, addon), path.join(snapshotDir, addon));
+    copied.push(name);
+  }
   writeFileSync(path.join(snapshotDir, "package.json"), JSON.stringify({ type: "module" }));
   return {
     module: path.join(snapshotDir, "bundle/index.js"),
     nodeFlags: [],
-    label: `dist/bundle/index.js (the package entry point, build of ${builtAt}, copied at the start of the run)`,
+    label: `dist/bundle/index.js (the package entry point, build of ${builtAt}, copied at the start of the run; addons: ${copied.join(", ") || "none"})`,
     snapshotRoot: snapshotDir,
   };
 }
