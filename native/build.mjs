@@ -1,8 +1,5 @@
-// The package's install step: builds the optional addons with the node-gyp npm
-// ships, on Linux only. It never fails the install: without a compiler, Python
-// or Node's headers the host keeps its JavaScript paths (see
-// src/impl/node/native-beneath.ts and native-fast-calls.ts), and says nothing
-// more than this.
+// The install step: builds the optional addons with npm's node-gyp, on Linux. It never
+// fails the install: without them the host keeps its JavaScript paths, and says so.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -26,7 +23,7 @@ function nodeGypScript() {
 // Built apart, so that one that fails (no C++ compiler, say) leaves the other.
 const addons = [
   { directory: here, what: "native path resolution", instead: "the JavaScript resolver is used" },
-  { directory: join(here, "fast"), what: "native clock and random imports", instead: "the JavaScript glue serves them" },
+  { directory: join(here, "fast"), what: "native clock, random and read imports", instead: "the JavaScript glue serves them" },
 ];
 
 function skip(addon, reason) {

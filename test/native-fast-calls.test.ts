@@ -1,12 +1,17 @@
-// The native clock_time_get and random_get (native/fast/fast-calls.cc,
+// The native clock_time_get, random_get and fd_read (native/fast/fast-calls.cc,
 // src/impl/node/native-fast-calls.ts): wasm calls them without entering
 // JavaScript, and every case they do not serve must answer exactly as the
 // JavaScript glue does. The reference is the same WASI object kind with a
-// `host` option that wraps those two methods: a method that is not the Node
-// host's own keeps the glue alone.
-import { existsSync } from "node:fs";
+// `host` option that wraps those methods: a method that is not the Node
+// host's own keeps the glue alone. Reads mixed with every other call on the
+// same fds are test/guests/c/reads.c, run on both hosts by
+// test/guests-differential.test.ts.
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadAddon } from "../src/impl/node/addon-file.js";
+import { createNativeState, slotGuestFd, slotHostFd, slotPosition } from "../src/impl/node/native-fast-calls.js";
 import { captureOutput, runInWorker, WASI, type WasiOptions } from "../src/index.js";
 import { watToBytes } from "./support/compile-wat.js";
 
@@ -20,7 +25,10 @@ const probe = new WebAssembly.Module(
   watToBytes(`(module
   (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
   (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $read (param i32 i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
+  (func (export "read") (param $fd i32) (param $iovs i32) (param $count i32) (param $result i32) (result i32)
+    (call $read (local.get $fd) (local.get $iovs) (local.get $count) (local.get $result)))
   (func (export "time") (param $id i32) (param $at i32) (result i32)
     (call $clock (local.get $id) (i64.const 1) (local.get $at)))
   (func (export "random") (param $at i32) (param $length i32) (result i32)
@@ -32,6 +40,7 @@ interface Probe {
   memory: WebAssembly.Memory;
   time(id: number, at: number): number;
   random(at: number, length: number): number;
+  read(fd: number, iovs: number, count: number, result: number): number;
   grow(): number;
 }
 
@@ -52,7 +61,7 @@ function started(wasi: WASI): Probe {
   return instance.exports as unknown as Probe;
 }
 
-/** A WASI object whose clock and random methods are wrappers: the glue serves every call. */
+/** A WASI object whose clock, random and read methods are wrappers: the glue serves every call. */
 function glueOnly(options: Partial<WasiOptions> = {}): WASI {
   return wasiWith({
     ...options,
@@ -60,6 +69,7 @@ function glueOnly(options: Partial<WasiOptions> = {}): WASI {
       ...host,
       clock_time_get: (...args) => host.clock_time_get(...args),
       random_get: (...args) => host.random_get(...args),
+      fd_read: (...args) => host.fd_read(...args),
     }),
   });
 }
@@ -80,25 +90,32 @@ const isNative = (fn: unknown) => Function.prototype.toString.call(fn).includes(
 
 describe.runIf(fastAddonExpected)("the fast-call addon", () => {
   interface FastCalls {
-    makeImport(name: string, glue: (...args: number[]) => number): ((...args: unknown[]) => number) | undefined;
+    makeImport(name: string, glue: (...args: number[]) => number, state: ArrayBuffer): ((...args: unknown[]) => number) | undefined;
     bindMemory(state: ArrayBuffer, buffer: ArrayBufferLike | null): void;
   }
   const addon = loadAddon<FastCalls>("native/fast", "witx_wasi_fast.node");
+  function made(glue: () => number, state: ArrayBuffer) {
+    if (addon === null) throw new Error("the install step did not build native/fast/fast-calls.cc");
+    const imports: Record<string, (...args: unknown[]) => number> = {};
+    for (const name of ["clock_time_get", "random_get", "fd_read"]) {
+      const made = addon.makeImport(name, glue, state)?.bind(state);
+      if (made === undefined) throw new Error(`makeImport made no ${name}`);
+      imports[name] = made;
+    }
+    const guest = new WebAssembly.Instance(probe, { wasi_snapshot_preview1: imports }).exports as unknown as Probe;
+    return { addon, imports, guest };
+  }
 
   it("is called by wasm without its glue, once bound to the caller's memory, and calls the glue otherwise", () => {
-    if (addon === null) throw new Error("the install step did not build native/fast/fast-calls.cc");
     let glueCalls = 0;
     const glue = () => {
       glueCalls++;
       return 77;
     };
-    const state = new ArrayBuffer(8);
-    const clock = addon.makeImport("clock_time_get", glue)?.bind(state);
-    const random = addon.makeImport("random_get", glue)?.bind(state);
-    if (clock === undefined || random === undefined) throw new Error("makeImport made nothing");
-    expect(addon.makeImport("fd_write", glue)).toBeUndefined();
-    const guest = new WebAssembly.Instance(probe, { wasi_snapshot_preview1: { clock_time_get: clock, random_get: random } })
-      .exports as unknown as Probe;
+    const state = createNativeState(1024);
+    const { addon, imports, guest } = made(glue, state);
+    expect(addon.makeImport("fd_write", glue, state)).toBeUndefined();
+    expect(addon.makeImport("clock_time_get", glue, new ArrayBuffer(8))).toBeUndefined();
     // Not bound yet: every call is the glue's.
     expect(guest.time(1, 8)).toBe(77);
     expect(guest.random(8, 8)).toBe(77);
@@ -110,18 +127,89 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
     }
     expect(glueCalls).toBe(2);
     // What it does not serve goes to the glue; so does a caller in JavaScript.
-    expect([guest.time(2, 8), guest.time(1, 9), guest.random(0, 257), clock(1, 1n, 8)]).toEqual([77, 77, 77, 77]);
+    expect([guest.time(2, 8), guest.time(1, 9), guest.random(0, 257), imports.clock_time_get(1, 1n, 8)]).toEqual([77, 77, 77, 77]);
     expect(glueCalls).toBe(6);
     addon.bindMemory(state, null);
     expect(guest.time(1, 8)).toBe(77);
   });
+
+  it("reads a lent fd with preadv at the shared position, and passes everything else to the glue", () => {
+    let glueCalls = 0;
+    const glue = () => {
+      glueCalls++;
+      return 77;
+    };
+    const state = createNativeState(2);
+    const { addon, guest } = made(glue, state);
+    addon.bindMemory(state, guest.memory.buffer);
+    const folder = mkdtempSync(join(tmpdir(), "fast-read-"));
+    const file = join(folder, "data.txt");
+    writeFileSync(file, "0123456789abcdef");
+    const hostFd = openSync(file, "r");
+    try {
+      const words = new Int32Array(state);
+      const positions = new Float64Array(state);
+      const view = new DataView(guest.memory.buffer);
+      const bytes = new Uint8Array(guest.memory.buffer);
+      const text = (at: number, length: number) => Buffer.from(bytes.subarray(at, at + length)).toString();
+      // iovecs at 64: [200, 3] [300, 4]; the count goes to 96.
+      const iovecs = (list: [number, number][]) => {
+        for (const [i, [at, length]] of list.entries()) {
+          view.setUint32(64 + 8 * i, at, true);
+          view.setUint32(68 + 8 * i, length, true);
+        }
+      };
+      iovecs([
+        [200, 3],
+        [300, 4],
+      ]);
+      // Nothing lent: the glue.
+      expect(guest.read(9, 64, 2, 96)).toBe(77);
+      words[slotGuestFd(5)] = 9;
+      words[slotHostFd(5)] = hostFd;
+      positions[slotPosition(5)] = 2;
+      expect(guest.read(9, 64, 2, 96)).toBe(0);
+      expect([view.getUint32(96, true), text(200, 3), text(300, 4), positions[slotPosition(5)]]).toEqual([7, "234", "5678", 9]);
+      expect(guest.read(9, 64, 1, 96)).toBe(0);
+      expect([view.getUint32(96, true), text(200, 3), positions[slotPosition(5)]]).toEqual([3, "9ab", 12]);
+      iovecs([[200, 16]]);
+      expect(guest.read(9, 64, 1, 96)).toBe(0);
+      expect([view.getUint32(96, true), text(200, 4), positions[slotPosition(5)]]).toEqual([4, "cdef", 16]);
+      expect(guest.read(9, 64, 1, 96)).toBe(0);
+      expect(view.getUint32(96, true)).toBe(0);
+      expect(glueCalls).toBe(1);
+      // Another fd, more iovecs than the limit (2), none, a list or buffer out of range, a misaligned result: the glue.
+      iovecs([
+        [200, 1],
+        [201, 1],
+        [202, 1],
+      ]);
+      expect(guest.read(8, 64, 1, 96)).toBe(77);
+      expect(guest.read(9, 64, 3, 96)).toBe(77);
+      expect(guest.read(9, 64, 0, 96)).toBe(77);
+      expect(guest.read(9, 65536 - 4, 1, 96)).toBe(77);
+      iovecs([[65536 - 2, 4]]);
+      expect(guest.read(9, 64, 1, 96)).toBe(77);
+      iovecs([[200, 1]]);
+      expect(guest.read(9, 64, 1, 98)).toBe(77);
+      expect(guest.read(9, 64, 1, 65536 - 2)).toBe(77);
+      // A host fd that cannot be read (closed): preadv fails, the glue answers, the position stays.
+      words[slotHostFd(5)] = 1_000_000;
+      expect(guest.read(9, 64, 1, 96)).toBe(77);
+      expect(positions[slotPosition(5)]).toBe(16);
+      expect(glueCalls).toBe(9);
+    } finally {
+      closeSync(hostFd);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("native imports of the Node WASI class", () => {
-  it.runIf(fastAddonExpected)("are clock_time_get and random_get, and only those", () => {
+  it.runIf(fastAddonExpected)("are clock_time_get, random_get and fd_read, and only those", () => {
     const imports = wasiWith().wasiImport as unknown as Record<string, unknown>;
     const native = Object.keys(imports).filter((name) => isNative(imports[name]));
-    expect(native.sort()).toEqual(["clock_time_get", "random_get"]);
+    expect(native.sort()).toEqual(["clock_time_get", "fd_read", "random_get"]);
     expect(isNative(glueOnly().wasiImport.clock_time_get)).toBe(false);
   });
 

@@ -1,11 +1,12 @@
 /*
- * clock_time_get and random_get as V8 fast calls, which wasm makes without
- * entering JavaScript, as it does node:wasi's imports (why: the header of
- * src/impl/node/native-fast-calls.ts, which loads this).
+ * clock_time_get, random_get and fd_read as V8 fast calls, which wasm makes
+ * without entering JavaScript, as it does node:wasi's imports (why: the
+ * header of src/impl/node/native-fast-calls.ts, which loads this).
  *
  * A fast callback serves its common case only: the realtime or monotonic
- * clock, a random request up to 256 bytes, a pointer inside the caller's
- * memory, that memory being the one the WASI object was started with.
+ * clock, a random request up to 256 bytes, a read of the file the JavaScript
+ * host lent, pointers inside the caller's memory, that memory being the one
+ * the WASI object was started with.
  * Anything else sets `fallback`, and V8 calls the slow callback, which calls
  * the JavaScript glue: errno values, traps, the CPU-time clocks and calls
  * before start stay the glue's.
@@ -16,7 +17,9 @@
 #include <node.h>
 #include <openssl/rand.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <v8.h>
 
@@ -109,25 +112,52 @@ using v8::Function;
 using v8::FunctionTemplate;
 
 /*
- * Each function made by makeImport is bound to its own 8-byte ArrayBuffer,
- * its receiver: the base address of the memory it may write, or 0 while the
- * WASI object has none (bindMemory sets it). A different memory (another
- * instance calling the same import) or a base V8 moved falls back to the glue.
+ * Every function made by makeImport is bound to a state, its receiver: an
+ * ArrayBuffer the JavaScript side shares (src/impl/node/native-fast-calls.ts):
+ *   [0, 8)   the base address of the memory it may write, 0 while the WASI
+ *            object has none (bindMemory sets it); a different memory (another
+ *            instance calling the same import) or a base V8 moved: the glue;
+ *   [8, 12)  the most iovecs fd_read serves (the limit, at most 16);
+ *   [16, ..) LENT_SLOTS slots of 16 bytes, the fds whose reads are lent to
+ *            fd_read: the guest fd (-1 for a free slot), its host fd, and its
+ *            position (a double: the JavaScript host keeps it as a number).
  */
-static uint8_t* BoundMemory(Local<Object> receiver) {
+#define MAX_IOVECS 8
+#define SLOTS 16
+#define LENT_SLOTS 8
+#define SLOT_BYTES 16
+#define STATE_BYTES (SLOTS + LENT_SLOTS * SLOT_BYTES)
+#define IOVECS_SERVED 16
+
+static uint8_t* State(Local<Object> receiver) {
+  Local<ArrayBuffer> state = receiver.As<ArrayBuffer>();
+  return state->ByteLength() >= STATE_BYTES ? static_cast<uint8_t*>(state->Data()) : nullptr;
+}
+
+static uint8_t* BoundMemory(const uint8_t* state) {
   uint64_t base;
-  memcpy(&base, receiver.As<ArrayBuffer>()->Data(), sizeof base);
+  memcpy(&base, state, sizeof base);
   return reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(base));
+}
+
+/* The caller's memory when it is the bound one (its length in *length), else null. */
+static uint8_t* CallerMemory(const uint8_t* state, FastApiCallbackOptions& options, size_t* length) {
+  uint8_t* memory = nullptr;
+  if (state == nullptr || options.wasm_memory == nullptr || !options.wasm_memory->getStorageIfAligned(&memory) ||
+      memory == nullptr || memory != BoundMemory(state)) {
+    return nullptr;
+  }
+  *length = options.wasm_memory->length();
+  return memory;
 }
 
 static uint32_t FastClockTimeGet(Local<Object> receiver, uint32_t id, uint64_t /* precision */, uint32_t result,
                                  FastApiCallbackOptions& options) {
-  uint8_t* memory = nullptr;
-  clockid_t clock = id == 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC;
+  size_t length = 0;
+  uint8_t* memory = CallerMemory(State(receiver), options, &length);
   struct timespec now;
-  if (id > 1 || (result & 7) != 0 || options.wasm_memory == nullptr ||
-      !options.wasm_memory->getStorageIfAligned(&memory) || memory == nullptr || memory != BoundMemory(receiver) ||
-      static_cast<uint64_t>(result) + 8 > options.wasm_memory->length() || clock_gettime(clock, &now) != 0) {
+  if (memory == nullptr || id > 1 || (result & 7) != 0 || static_cast<uint64_t>(result) + 8 > length ||
+      clock_gettime(id == 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC, &now) != 0) {
     options.fallback = true;
     return 0;
   }
@@ -137,47 +167,115 @@ static uint32_t FastClockTimeGet(Local<Object> receiver, uint32_t id, uint64_t /
 }
 
 /*
- * random_get of up to 256 bytes, from a pool of the thread; bytes handed out
- * are never handed out again. Larger requests are the glue's (in place,
- * through node:crypto). The pool is filled by OpenSSL's RAND_bytes, the
- * generator node:crypto's randomFillSync uses, which the node binary exports:
- * a fill from getrandom(2) cost 80 ns per 32-byte request, the kernel's
- * generator being slower than OpenSSL's.
+ * random_get of up to 256 bytes, from a pool of the thread, never handed out
+ * twice. It is filled by OpenSSL's RAND_bytes (node:crypto's generator, which
+ * node exports): filled by getrandom(2) a request cost 80 ns, not 26.
  */
 #define POOL_SIZE 65536
 #define POOLED_LIMIT 256
-static thread_local uint8_t pool[POOL_SIZE];
-static thread_local size_t poolUsed = POOL_SIZE;
+/* Allocated at a thread's first request, freed when it ends. */
+struct RandomPool {
+  uint8_t* bytes = nullptr;
+  size_t used = POOL_SIZE;
+  ~RandomPool() { free(bytes); }
+};
+static thread_local RandomPool pool;
 
 static bool FillPool() {
-  if (RAND_bytes(pool, POOL_SIZE) != 1) return false;
-  poolUsed = 0;
+  if (pool.bytes == nullptr && (pool.bytes = static_cast<uint8_t*>(malloc(POOL_SIZE))) == nullptr) return false;
+  if (RAND_bytes(pool.bytes, POOL_SIZE) != 1) return false;
+  pool.used = 0;
   return true;
 }
 
 static uint32_t FastRandomGet(Local<Object> receiver, uint32_t buffer, uint32_t length,
                               FastApiCallbackOptions& options) {
-  uint8_t* memory = nullptr;
-  if (length > POOLED_LIMIT || options.wasm_memory == nullptr || !options.wasm_memory->getStorageIfAligned(&memory) ||
-      memory == nullptr || memory != BoundMemory(receiver) ||
-      static_cast<uint64_t>(buffer) + length > options.wasm_memory->length() ||
-      (poolUsed + length > POOL_SIZE && !FillPool())) {
+  size_t size = 0;
+  uint8_t* memory = CallerMemory(State(receiver), options, &size);
+  if (memory == nullptr || length > POOLED_LIMIT || static_cast<uint64_t>(buffer) + length > size ||
+      (pool.used + length > POOL_SIZE && !FillPool())) {
     options.fallback = true;
     return 0;
   }
-  memcpy(memory + buffer, pool + poolUsed, length);
-  poolUsed += length;
+  memcpy(memory + buffer, pool.bytes + pool.used, length);
+  pool.used += length;
+  return 0;
+}
+
+/*
+ * fd_read of a descriptor the JavaScript host lent (a file it reads with pread
+ * at its own position): preadv at the shared position, which moves by what was
+ * read. Every error of preadv is the glue's: a failed preadv changed nothing.
+ */
+static uint32_t FastFdRead(Local<Object> receiver, uint32_t fd, uint32_t iovs, uint32_t count, uint32_t result,
+                           FastApiCallbackOptions& options) {
+  uint8_t* state = State(receiver);
+  size_t size = 0;
+  uint8_t* memory = CallerMemory(state, options, &size);
+  int32_t lent, hostFd;
+  uint32_t maxIovecs;
+  double position;
+  if (memory == nullptr) {
+    options.fallback = true;
+    return 0;
+  }
+  uint8_t* slot = nullptr;
+  for (int i = 0; i < LENT_SLOTS && slot == nullptr; i++) {
+    memcpy(&lent, state + SLOTS + i * SLOT_BYTES, sizeof lent);
+    if (lent >= 0 && fd == static_cast<uint32_t>(lent)) slot = state + SLOTS + i * SLOT_BYTES;
+  }
+  if (slot == nullptr) {
+    options.fallback = true;
+    return 0;
+  }
+  memcpy(&hostFd, slot + 4, sizeof hostFd);
+  memcpy(&position, slot + 8, sizeof position);
+  memcpy(&maxIovecs, state + MAX_IOVECS, sizeof maxIovecs);
+  if (count == 0 || count > maxIovecs || count > IOVECS_SERVED || (iovs & 3) != 0 ||
+      static_cast<uint64_t>(iovs) + 8u * count > size || (result & 3) != 0 || static_cast<uint64_t>(result) + 4 > size ||
+      !(position >= 0 && position < 9007199254740992.0)) {
+    options.fallback = true;
+    return 0;
+  }
+  struct iovec list[IOVECS_SERVED];
+  uint64_t total = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    uint32_t at, length;
+    memcpy(&at, memory + iovs + 8 * i, sizeof at);
+    memcpy(&length, memory + iovs + 8 * i + 4, sizeof length);
+    if (static_cast<uint64_t>(at) + length > size) {
+      options.fallback = true;
+      return 0;
+    }
+    list[i].iov_base = memory + at;
+    list[i].iov_len = length;
+    total += length;
+  }
+  /* Linux reads at most this much per call, and the JavaScript host cuts lists to it. */
+  if (total > 0x7ffff000u) {
+    options.fallback = true;
+    return 0;
+  }
+  ssize_t got = preadv(hostFd, list, static_cast<int>(count), static_cast<off_t>(position));
+  if (got < 0) {
+    options.fallback = true;
+    return 0;
+  }
+  position += static_cast<double>(got);
+  memcpy(slot + 8, &position, sizeof position);
+  uint32_t read = static_cast<uint32_t>(got);
+  memcpy(memory + result, &read, sizeof read);
   return 0;
 }
 
 /* Not a fast call (a caller in JavaScript, or a fallback): the glue answers, exceptions included. */
 static void CallGlue(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
-  Local<Value> argv[3] = {info[0], info[1], info[2]};
+  Local<Value> argv[4] = {info[0], info[1], info[2], info[3]};
   Local<Value> answer;
   if (info.Data()
           .As<Function>()
-          ->Call(isolate->GetCurrentContext(), v8::Undefined(isolate), info.Length() < 3 ? info.Length() : 3, argv)
+          ->Call(isolate->GetCurrentContext(), v8::Undefined(isolate), info.Length() < 4 ? info.Length() : 4, argv)
           .ToLocal(&answer)) {
     info.GetReturnValue().Set(answer);
   }
@@ -191,19 +289,30 @@ static const CTypeInfo clockArguments[] = {
 static const CTypeInfo randomArguments[] = {
     CTypeInfo(CTypeInfo::Type::kV8Value), u32Type, u32Type, CTypeInfo(CTypeInfo::kCallbackOptionsType),
 };
+static const CTypeInfo readArguments[] = {
+    CTypeInfo(CTypeInfo::Type::kV8Value), u32Type, u32Type, u32Type, u32Type, CTypeInfo(CTypeInfo::kCallbackOptionsType),
+};
 
-/* (name, glue): the import `name` over its glue function, to be bound to its 8-byte ArrayBuffer; undefined for other names. */
+/* makeImport(name, glue, state): the import `name` over its glue, to be bound to `state`; else undefined. */
 static void MakeImport(const FunctionCallbackInfo<Value>& info) {
   static const CFunctionInfo clockSignature(u32Type, 5, clockArguments);
   static const CFunction clock(reinterpret_cast<const void*>(&FastClockTimeGet), &clockSignature);
   static const CFunctionInfo randomSignature(u32Type, 4, randomArguments);
   static const CFunction random(reinterpret_cast<const void*>(&FastRandomGet), &randomSignature);
+  static const CFunctionInfo readSignature(u32Type, 6, readArguments);
+  static const CFunction read(reinterpret_cast<const void*>(&FastFdRead), &readSignature);
   Isolate* isolate = info.GetIsolate();
-  if (!info[0]->IsString() || !info[1]->IsFunction()) return;
+  if (!info[0]->IsString() || !info[1]->IsFunction() || !info[2]->IsArrayBuffer() ||
+      info[2].As<ArrayBuffer>()->ByteLength() < STATE_BYTES) {
+    return;
+  }
   v8::String::Utf8Value name(isolate, info[0]);
-  const CFunction* fast = strcmp(*name, "clock_time_get") == 0 ? &clock : strcmp(*name, "random_get") == 0 ? &random : nullptr;
+  const CFunction* fast = nullptr;
+  int arity = 0;
+  if (strcmp(*name, "clock_time_get") == 0) fast = &clock, arity = 3;
+  if (strcmp(*name, "random_get") == 0) fast = &random, arity = 2;
+  if (strcmp(*name, "fd_read") == 0) fast = &read, arity = 4;
   if (fast == nullptr) return;
-  int arity = fast == &clock ? 3 : 2;
   Local<FunctionTemplate> made =
       FunctionTemplate::New(isolate, CallGlue, info[1], Local<v8::Signature>(), arity, v8::ConstructorBehavior::kThrow,
                             v8::SideEffectType::kHasSideEffect, fast);
@@ -213,11 +322,19 @@ static void MakeImport(const FunctionCallbackInfo<Value>& info) {
 
 /* bindMemory(state, buffer | null): lets the functions bound to `state` write `buffer`'s memory, or none. */
 static void BindMemory(const FunctionCallbackInfo<Value>& info) {
-  if (!info[0]->IsArrayBuffer() || info[0].As<ArrayBuffer>()->ByteLength() < 8) return;
+  if (!info[0]->IsArrayBuffer() || info[0].As<ArrayBuffer>()->ByteLength() < STATE_BYTES) return;
   uint64_t base = 0;
   if (info[1]->IsArrayBuffer()) base = reinterpret_cast<uintptr_t>(info[1].As<ArrayBuffer>()->Data());
   if (info[1]->IsSharedArrayBuffer()) base = reinterpret_cast<uintptr_t>(info[1].As<v8::SharedArrayBuffer>()->Data());
   memcpy(info[0].As<ArrayBuffer>()->Data(), &base, sizeof base);
+}
+
+/* realtime(): CLOCK_REALTIME in ns, a BigInt: the host's wall clock when this is loaded, so it agrees with the guest's. */
+static void Realtime(const FunctionCallbackInfo<Value>& info) {
+  struct timespec now;
+  if (clock_gettime(CLOCK_REALTIME, &now) != 0) return;
+  uint64_t nanoseconds = static_cast<uint64_t>(now.tv_sec) * 1000000000u + static_cast<uint64_t>(now.tv_nsec);
+  info.GetReturnValue().Set(v8::BigInt::NewFromUnsigned(info.GetIsolate(), nanoseconds));
 }
 
 static void Export(Local<Context> context, Local<Object> exports, const char* name, v8::FunctionCallback callback) {
@@ -231,6 +348,7 @@ NODE_MODULE_INIT(/* exports, module, context */) {
 #ifdef WITX_FAST_CALLS
   Export(context, exports, "makeImport", MakeImport);
   Export(context, exports, "bindMemory", BindMemory);
+  Export(context, exports, "realtime", Realtime);
 #else
   (void)context;
   (void)exports;

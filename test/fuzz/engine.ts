@@ -22,6 +22,7 @@ import { WASI, WasiExit } from "../../src/wasi/wasi.js";
 import { fillMemory, generateCall, type FuzzCall, type GeneratorState } from "./generate.js";
 import { Prng } from "./prng.js";
 import { loadWitxFacts, type FunctionSpec, type WitxFacts, type WitxVersion } from "./signatures.js";
+import { callNativeThroughWasm } from "./through-wasm.js";
 import { createWorld, outsideChanges, removeWorld, smuggledCanaries, snapshotOutsideWorld, type FuzzWorld } from "./world.js";
 
 export interface EpisodeConfig {
@@ -357,7 +358,7 @@ export function runEpisode(
     ...(config.trace ? { trace: () => void stats.traceLines++ } : {}),
   });
   wasi.initialize({ exports: { memory } } as unknown as WebAssembly.Instance);
-  let imports = wasi.wasiImport as unknown as ImportTable;
+  let imports = callNativeThroughWasm(wasi.wasiImport as unknown as ImportTable, memory, specs);
   if (options.wrapImports !== undefined) imports = options.wrapImports(imports, memory, world, sink);
 
   const state: GeneratorState = {

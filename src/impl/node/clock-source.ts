@@ -14,7 +14,9 @@
  *   than 2 ms the offset is taken again from Date.now(). Readings therefore
  *   have nanosecond steps, about microsecond accuracy, and follow a step of
  *   the wall clock within 10 ms.
- *   Reported resolution: 1 µs, the accuracy of the anchor.
+ *   Reported resolution: 1 µs, the accuracy of the anchor. Where the
+ *   fast-call addon is loaded (Node 20 on Linux), the wall clock is its
+ *   CLOCK_REALTIME instead, the clock the guest's own readings then come from.
  * - process_cputime_id: `process.cpuUsage()` (user + system), which Node
  *   reports in microseconds; resolution 1 µs.
  * - thread_cputime_id: Node 20 cannot measure one thread's CPU time
@@ -24,6 +26,7 @@
  */
 import { clockid, type Clockid } from "../../generated/preview1/types.js";
 import type { ClockSource } from "../context.js";
+import { nativeRealtime } from "./native-fast-calls.js";
 
 const nanosPerMilli = 1_000_000n;
 const driftLimit = 2n * nanosPerMilli;
@@ -44,7 +47,13 @@ export function createNodeClockSource(): ClockSource {
   let offset: bigint | undefined;
   let nextCheck = 0n;
 
+  // Where the addon serves the guest's clock_time_get (native-fast-calls.ts), the host reads that
+  // same wall clock, so that a deadline the guest computed from its reading is met when it says.
+  let wallClock: (() => bigint) | null | undefined;
+
   function realtime(): bigint {
+    wallClock ??= nativeRealtime();
+    if (wallClock !== null) return wallClock();
     offset ??= BigInt(Math.round(performance.timeOrigin * 1e6)) - (monotonic() - BigInt(Math.round(performance.now() * 1e6)));
     const value = monotonic() + offset;
     if (value < nextCheck) return value;

@@ -110,6 +110,20 @@ export class HostFile extends BaseDescription {
     return this.adoptDirectory(this.fd, stats);
   }
 
+  /**
+   * For the native fd_read (src/impl/node/native-read-lender.ts): the position its
+   * reads start from when a read of this description is a plain pread at our
+   * position (not a stream, and the fd still ours), else null.
+   */
+  lendReads(): number | null {
+    return !this.isStream && this.ownsFd ? this.position : null;
+  }
+
+  /** The position the native reads left, when the loan ends. */
+  takeReadsBack(position: number): void {
+    this.position = position;
+  }
+
   /** Streams: known, or found out by a positional call failing with ESPIPE. */
   private get isStream(): boolean {
     return this.kind !== null && !isSeekable(this.kind);

@@ -4,20 +4,22 @@
  * three stdio fds the embedder gives (0, 1, 2), the preopened host
  * directories (3, 4, ... in order) and then the description preopens.
  */
-import { clockid } from "../../generated/preview1/types.js";
+import { clockid, errno } from "../../generated/preview1/types.js";
 import type { FileDescription } from "../description.js";
 import { bootstrapHost, stdioDescriptionEntry, type HostOptions } from "../host-bootstrap.js";
 import type { ClosableHost } from "../preview1/compose-host.js";
 import { createNodeClockSource, isNodeClockSource } from "./clock-source.js";
 import type { NodeFsEnvironment } from "./environment.js";
-import type { HostLimits } from "../limits.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
 import { FdEntry } from "../fd-table.js";
+import { resolveHostLimits, type HostLimits } from "../limits.js";
+import { LendingFdTable } from "./lending-fd-table.js";
 import { listenerRights, socketRights } from "../rights.js";
 import { DirectoryHandles } from "./directory-handles.js";
 import { ListingCache } from "./listing-cache.js";
 import { nativeBeneath, type KeptDirectories, type NativeBeneath } from "./native-beneath.js";
-import { markNodeMethod } from "./native-fast-calls.js";
+import { createNativeState, markNodeMethod } from "./native-fast-calls.js";
+import { NativeReadLender } from "./native-read-lender.js";
 import { procFdRootsAvailable } from "./proc-fd-roots.js";
 import { createRandomMethods } from "./random.js";
 import { sleepNanoseconds } from "./sleep.js";
@@ -107,6 +109,7 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
   // Directory handles the resolver keeps are the host's, not the guest's: they count against no guest limit.
   const handles = new DirectoryHandles();
   let environment: NodeEnvironment | null = null;
+  let table: LendingFdTable | undefined;
   const host = bootstrapHost(options, {
     defaultClock: createNodeClockSource,
     defaultSleep: sleepNanoseconds,
@@ -125,8 +128,31 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
       handles.close();
       environment?.closeKept();
     },
+    createTable: (maxOpen) => {
+      table = new LendingFdTable(maxOpen);
+      return table;
+    },
   });
-  if (options.clock === undefined || isNodeClockSource(options.clock)) markNodeMethod("clock_time_get", host.clock_time_get);
-  if (options.random === undefined) markNodeMethod("random_get", host.random_get);
+  // What the native imports may serve of this host (src/impl/node/native-fast-calls.ts), all over one state.
+  const nativeState = createNativeState(resolveHostLimits(options.limits).maxIovecs);
+  if (options.clock === undefined || isNodeClockSource(options.clock)) {
+    markNodeMethod(host.clock_time_get, { name: "clock_time_get", state: nativeState });
+  }
+  if (options.random === undefined) markNodeMethod(host.random_get, { name: "random_get", state: nativeState });
+  if (table !== undefined) {
+    const lending = table;
+    // After a read in JavaScript (the native fd_read passed it on, or the fd was taken back), lend the fd again.
+    const readHere = host.fd_read;
+    host.fd_read = (fd, iovs, result) => {
+      const error = readHere(fd, iovs, result);
+      if (error === errno.success) lending.noteRead(fd);
+      return error;
+    };
+    markNodeMethod(host.fd_read, {
+      name: "fd_read",
+      state: nativeState,
+      onNative: () => lending.lendReadsTo(new NativeReadLender(nativeState)),
+    });
+  }
   return host;
 }
