@@ -2,8 +2,8 @@
  * Lends the reads of host files to the native fd_read (native/fast/fast-calls.cc).
  *
  * The host keeps a file's position in JavaScript and reads with pread at it.
- * When a guest fd with the read right is opened, or read here, the fd table
- * lends it (LendingFdTable.noteRead): its host fd and position go into a slot of the
+ * When a read of a guest fd succeeded here, the fd table lends the fd
+ * (LendingFdTable.noteRead): its host fd and position go into a slot of the
  * state the native fd_read shares, and the guest's next reads of it are preadv
  * calls at that position, with no JavaScript at all. Any JavaScript call on
  * the fd (a lookup: seek, tell, write, stat, close, renumber, a read the
