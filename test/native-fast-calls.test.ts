@@ -106,41 +106,39 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
     return { addon, imports, guest };
   }
 
+  /** A stand-in for the glue that answers 77 and counts its calls. */
+  function countingGlue() {
+    const counted = { calls: 0, glue: () => (counted.calls++, 77) };
+    return counted;
+  }
+
   it("is called by wasm without its glue, once bound to the caller's memory, and calls the glue otherwise", () => {
-    let glueCalls = 0;
-    const glue = () => {
-      glueCalls++;
-      return 77;
-    };
+    const counted = countingGlue();
     const state = createNativeState(1024);
-    const { addon, imports, guest } = made(glue, state);
-    expect(addon.makeImport("fd_write", glue, state)).toBeUndefined();
-    expect(addon.makeImport("clock_time_get", glue, new ArrayBuffer(8))).toBeUndefined();
+    const { addon, imports, guest } = made(counted.glue, state);
+    expect(addon.makeImport("fd_write", counted.glue, state)).toBeUndefined();
+    expect(addon.makeImport("clock_time_get", counted.glue, new ArrayBuffer(8))).toBeUndefined();
     // Not bound yet: every call is the glue's.
     expect(guest.time(1, 8)).toBe(77);
     expect(guest.random(8, 8)).toBe(77);
-    expect(glueCalls).toBe(2);
+    expect(counted.calls).toBe(2);
     addon.bindMemory(state, guest.memory.buffer);
     for (let i = 0; i < 10_000; i++) {
       expect(guest.time(i & 1, 8)).toBe(0);
       expect(guest.random(16, 32)).toBe(0);
     }
-    expect(glueCalls).toBe(2);
+    expect(counted.calls).toBe(2);
     // What it does not serve goes to the glue; so does a caller in JavaScript.
     expect([guest.time(2, 8), guest.time(1, 9), guest.random(0, 257), imports.clock_time_get(1, 1n, 8)]).toEqual([77, 77, 77, 77]);
-    expect(glueCalls).toBe(6);
+    expect(counted.calls).toBe(6);
     addon.bindMemory(state, null);
     expect(guest.time(1, 8)).toBe(77);
   });
 
   it("reads a lent fd with preadv at the shared position, and passes everything else to the glue", () => {
-    let glueCalls = 0;
-    const glue = () => {
-      glueCalls++;
-      return 77;
-    };
+    const counted = countingGlue();
     const state = createNativeState(2);
-    const { addon, guest } = made(glue, state);
+    const { addon, guest } = made(counted.glue, state);
     addon.bindMemory(state, guest.memory.buffer);
     const folder = mkdtempSync(join(tmpdir(), "fast-read-"));
     const file = join(folder, "data.txt");
@@ -177,7 +175,7 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
       expect([view.getUint32(96, true), text(200, 4), positions[slotPosition(5)]]).toEqual([4, "cdef", 16]);
       expect(guest.read(9, 64, 1, 96)).toBe(0);
       expect(view.getUint32(96, true)).toBe(0);
-      expect(glueCalls).toBe(1);
+      expect(counted.calls).toBe(1);
       // Another fd, more iovecs than the limit (2), none, a list or buffer out of range, a misaligned result: the glue.
       iovecs([
         [200, 1],
@@ -197,7 +195,7 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
       words[slotHostFd(5)] = 1_000_000;
       expect(guest.read(9, 64, 1, 96)).toBe(77);
       expect(positions[slotPosition(5)]).toBe(16);
-      expect(glueCalls).toBe(9);
+      expect(counted.calls).toBe(9);
     } finally {
       closeSync(hostFd);
       rmSync(folder, { recursive: true, force: true });
