@@ -268,15 +268,24 @@ static uint32_t FastFdRead(Local<Object> receiver, uint32_t fd, uint32_t iovs, u
   return 0;
 }
 
-/* Not a fast call (a caller in JavaScript, or a fallback): the glue answers, exceptions included. */
+/*
+ * Not a fast call (a caller in JavaScript, or a fallback): the glue answers, exceptions
+ * included. It is the function of the import's name (the data) in the `glue` object of
+ * the state the function was bound to, its receiver.
+ */
 static void CallGlue(const FunctionCallbackInfo<Value>& info) {
   Isolate* isolate = info.GetIsolate();
+  Local<Context> context = isolate->GetCurrentContext();
+  Local<Value> imports, glue, answer;
+  Local<v8::String> key = v8::String::NewFromUtf8Literal(isolate, "glue", v8::NewStringType::kInternalized);
+  if (!info.This()->Get(context, key).ToLocal(&imports) || !imports->IsObject() ||
+      !imports.As<Object>()->Get(context, info.Data()).ToLocal(&glue) || !glue->IsFunction()) {
+    isolate->ThrowException(
+        v8::Exception::TypeError(v8::String::NewFromUtf8Literal(isolate, "a native WASI import called without its glue")));
+    return;
+  }
   Local<Value> argv[4] = {info[0], info[1], info[2], info[3]};
-  Local<Value> answer;
-  if (info.Data()
-          .As<Function>()
-          ->Call(isolate->GetCurrentContext(), v8::Undefined(isolate), info.Length() < 4 ? info.Length() : 4, argv)
-          .ToLocal(&answer)) {
+  if (glue.As<Function>()->Call(context, v8::Undefined(isolate), info.Length() < 4 ? info.Length() : 4, argv).ToLocal(&answer)) {
     info.GetReturnValue().Set(answer);
   }
 }
@@ -292,32 +301,22 @@ static const CTypeInfo randomArguments[] = {
 static const CTypeInfo readArguments[] = {
     CTypeInfo(CTypeInfo::Type::kV8Value), u32Type, u32Type, u32Type, u32Type, CTypeInfo(CTypeInfo::kCallbackOptionsType),
 };
+static const CFunctionInfo clockSignature(u32Type, 5, clockArguments);
+static const CFunctionInfo randomSignature(u32Type, 4, randomArguments);
+static const CFunctionInfo readSignature(u32Type, 6, readArguments);
 
-/* makeImport(name, glue, state): the import `name` over its glue, to be bound to `state`; else undefined. */
-static void MakeImport(const FunctionCallbackInfo<Value>& info) {
-  static const CFunctionInfo clockSignature(u32Type, 5, clockArguments);
-  static const CFunction clock(reinterpret_cast<const void*>(&FastClockTimeGet), &clockSignature);
-  static const CFunctionInfo randomSignature(u32Type, 4, randomArguments);
-  static const CFunction random(reinterpret_cast<const void*>(&FastRandomGet), &randomSignature);
-  static const CFunctionInfo readSignature(u32Type, 6, readArguments);
-  static const CFunction read(reinterpret_cast<const void*>(&FastFdRead), &readSignature);
-  Isolate* isolate = info.GetIsolate();
-  if (!info[0]->IsString() || !info[1]->IsFunction() || !info[2]->IsArrayBuffer() ||
-      info[2].As<ArrayBuffer>()->ByteLength() < STATE_BYTES) {
-    return;
-  }
-  v8::String::Utf8Value name(isolate, info[0]);
-  const CFunction* fast = nullptr;
-  int arity = 0;
-  if (strcmp(*name, "clock_time_get") == 0) fast = &clock, arity = 3;
-  if (strcmp(*name, "random_get") == 0) fast = &random, arity = 2;
-  if (strcmp(*name, "fd_read") == 0) fast = &read, arity = 4;
-  if (fast == nullptr) return;
+/*
+ * The import `name`, made once per context and shared: each WASI object binds it to its
+ * own state (src/impl/node/native-fast-calls.ts), so making one costs a bind.
+ */
+static void ExportImport(Local<Context> context, Local<Object> exports, const char* name, const CFunction* fast,
+                         int arity) {
+  Isolate* isolate = context->GetIsolate();
+  Local<v8::String> key = v8::String::NewFromUtf8(isolate, name, v8::NewStringType::kInternalized).ToLocalChecked();
   Local<FunctionTemplate> made =
-      FunctionTemplate::New(isolate, CallGlue, info[1], Local<v8::Signature>(), arity, v8::ConstructorBehavior::kThrow,
+      FunctionTemplate::New(isolate, CallGlue, key, Local<v8::Signature>(), arity, v8::ConstructorBehavior::kThrow,
                             v8::SideEffectType::kHasSideEffect, fast);
-  Local<Function> function;
-  if (made->GetFunction(isolate->GetCurrentContext()).ToLocal(&function)) info.GetReturnValue().Set(function);
+  exports->Set(context, key, made->GetFunction(context).ToLocalChecked()).Check();
 }
 
 /* bindMemory(state, buffer | null): lets the functions bound to `state` write `buffer`'s memory, or none. */
@@ -346,7 +345,12 @@ static void Export(Local<Context> context, Local<Object> exports, const char* na
 
 NODE_MODULE_INIT(/* exports, module, context */) {
 #ifdef WITX_FAST_CALLS
-  Export(context, exports, "makeImport", MakeImport);
+  static const CFunction clock(reinterpret_cast<const void*>(&FastClockTimeGet), &clockSignature);
+  static const CFunction random(reinterpret_cast<const void*>(&FastRandomGet), &randomSignature);
+  static const CFunction read(reinterpret_cast<const void*>(&FastFdRead), &readSignature);
+  ExportImport(context, exports, "clock_time_get", &clock, 3);
+  ExportImport(context, exports, "random_get", &random, 2);
+  ExportImport(context, exports, "fd_read", &read, 4);
   Export(context, exports, "bindMemory", BindMemory);
   Export(context, exports, "realtime", Realtime);
 #else

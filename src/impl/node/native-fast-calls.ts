@@ -17,12 +17,15 @@ import { loadAddon } from "./addon-file.js";
 
 type ImportFunction = (...args: never[]) => number;
 
+/**
+ * The addon's exports; none where V8 has no fast calls from wasm. An import is one
+ * function per thread, bound per WASI object to its state: fallbacks call the function of
+ * the same name in the state's `glue` object.
+ */
 interface FastCallsAddon {
-  /**
-   * A fast-call function over `glue` for the import `name`, to be bound to `state`
-   * (undefined for other names). Absent where V8 has no fast calls from wasm.
-   */
-  makeImport?(name: string, glue: ImportFunction, state: ArrayBuffer): ImportFunction | undefined;
+  clock_time_get?: ImportFunction;
+  random_get?: ImportFunction;
+  fd_read?: ImportFunction;
   bindMemory?(state: ArrayBuffer, buffer: ArrayBufferLike | null): void;
   /** CLOCK_REALTIME in nanoseconds: the wall clock the native clock_time_get reads. */
   realtime?(): bigint;
@@ -144,17 +147,19 @@ export function nativeImportsOver<T extends object>(
   names: readonly string[],
   state: ArrayBuffer = createNativeState(0),
 ): (NativeImports<T> & { readonly replaced: Record<string, ImportFunction> }) | null {
-  if (names.length === 0) return null;
-  const { makeImport, bindMemory } = fastCalls() ?? {};
-  if (makeImport === undefined || bindMemory === undefined) return null;
+  const calls = fastCalls();
+  const bindMemory = calls?.bindMemory;
+  if (calls === null || bindMemory === undefined) return null;
   const replaced: Record<string, ImportFunction> = {};
-  for (const name of names) {
-    const fallback: unknown = (imports as Record<string, unknown>)[name];
+  for (const name of nativeImportNames) {
+    if (!names.includes(name) || typeof (imports as Record<string, unknown>)[name] !== "function") continue;
     // Bound, so that V8 hands the state to the fast call as its receiver.
-    const made = typeof fallback === "function" ? makeImport(name, fallback as ImportFunction, state)?.bind(state) : undefined;
+    const made = calls[name]?.bind(state);
     if (made !== undefined) replaced[name] = made;
   }
   if (Object.keys(replaced).length === 0) return null;
+  // What a call the native side does not serve goes to: the functions being replaced.
+  Object.defineProperty(state, "glue", { value: imports });
   return {
     imports: { ...imports, ...replaced },
     replaced,
