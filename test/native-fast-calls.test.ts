@@ -234,6 +234,18 @@ describe("native imports of the Node WASI class", () => {
     expect(guest.random(64, 16)).toBe(0);
   });
 
+  it("serve one WASI object per host: a host given to a second one leaves it the glue, and each writes its own memory", () => {
+    let shared: Parameters<NonNullable<WasiOptions["host"]>>[0] | undefined;
+    const first = wasiWith({ host: (base) => (shared = base) });
+    const second = wasiWith({ host: () => shared as NonNullable<typeof shared> });
+    if (fastAddonExpected) expect(isNative(first.wasiImport.clock_time_get)).toBe(true);
+    expect(isNative(second.wasiImport.clock_time_get)).toBe(false);
+    const one = started(first);
+    const two = started(second);
+    expect([one.time(1, 8), two.time(1, 16)]).toEqual([0, 0]);
+    expect([u64(one, 8) > 0n, u64(one, 16), u64(two, 16) > 0n, u64(two, 8)]).toEqual([true, 0n, true, 0n]);
+  });
+
   it("read the monotonic and realtime clocks as the JavaScript host does", () => {
     const guest = started(wasiWith());
     const before = process.hrtime.bigint();

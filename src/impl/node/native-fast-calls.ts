@@ -149,7 +149,8 @@ export function nativeImportsOver<T extends object>(
 ): (NativeImports<T> & { readonly replaced: Record<string, ImportFunction> }) | null {
   const calls = fastCalls();
   const bindMemory = calls?.bindMemory;
-  if (calls === null || bindMemory === undefined) return null;
+  // A state serves one import object: a host given to a second WASI object keeps the glue there.
+  if (calls === null || bindMemory === undefined || Object.hasOwn(state, "glue")) return null;
   const replaced: Record<string, ImportFunction> = {};
   for (const name of nativeImportNames) {
     if (!names.includes(name) || typeof (imports as Record<string, unknown>)[name] !== "function") continue;
