@@ -1,18 +1,11 @@
 /*
  * clock_time_get, random_get and fd_read as V8 fast calls, which wasm makes
  * without entering JavaScript, as it does node:wasi's imports (why: the
- * header of src/impl/node/native-fast-calls.ts, which loads this).
- *
- * A fast callback serves its common case only: the realtime or monotonic
- * clock, a random request up to 256 bytes, a read of the file the JavaScript
- * host lent, pointers inside the caller's memory, that memory being the one
- * the WASI object was started with.
- * Anything else sets `fallback`, and V8 calls the slow callback, which calls
- * the JavaScript glue: errno values, traps, the CPU-time clocks and calls
- * before start stay the glue's.
- *
- * Only where V8 passes wasm memory to fast calls this way (V8 11.3, Node 20);
- * elsewhere the module exports nothing and the glue serves every call.
+ * header of src/impl/node/native-fast-calls.ts, which loads this). Each
+ * serves its common case only, into the memory the WASI object was started
+ * with; anything else sets `fallback`, and V8 calls the slow callback, which
+ * calls the JavaScript glue. Only on V8 11.3 (Node 20), which passes wasm
+ * memory to fast calls this way; elsewhere the module exports nothing.
  */
 #include <node.h>
 #include <openssl/rand.h>
