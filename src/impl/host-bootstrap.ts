@@ -49,8 +49,8 @@ export interface HostKind {
   initialEntries(context: Pick<HostContext, "clock" | "limits">): Iterable<FdEntry>;
   /** Frees what the kind holds beside the guest's descriptors; called when the host closes or fails to start. */
   release?(): void;
-  /** The descriptor table, when the kind has its own kind of table. */
-  createTable?(maxOpen: number): FdTable;
+  /** The descriptor table (of `limits.maxOpenFds`), when the kind has its own kind of table. */
+  createTable?(limits: HostLimits): FdTable;
 }
 
 /** A stdio descriptor over a description (a JS source or sink, an embedder's own). */
@@ -70,7 +70,7 @@ export function bootstrapHost(options: HostOptions<unknown>, kind: HostKind): Cl
 export function bootstrapHostWith(options: HostOptions<unknown>, kind: HostKind, pathAndSocket: PathAndSocketCalls): ClosableHost {
   const limits = resolveHostLimits(options.limits);
   const clock = options.clock ?? kind.defaultClock();
-  const fds = kind.createTable?.(limits.maxOpenFds) ?? new FdTable(limits.maxOpenFds);
+  const fds = kind.createTable?.(limits) ?? new FdTable(limits.maxOpenFds);
   try {
     let fd = 0;
     for (const entry of kind.initialEntries({ clock, limits })) fds.place(fd++, entry);

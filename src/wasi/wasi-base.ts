@@ -75,8 +75,8 @@ export interface WasiPlatform {
   /** Ends the process for proc_exit with returnOnExit false; absent where there is no process to end. */
   exitProcess?: (code: number) => never;
   /**
-   * The imports with some functions made native (Node: clock_time_get, see
-   * src/impl/node/native-fast-calls.ts), given the host they serve; null when
+   * The imports with some functions made native (Node 20: clock_time_get, random_get
+   * and fd_read, see src/impl/node/native-fast-calls.ts), given the host they serve; null when
    * none apply. `attach` runs with the memory start() or initialize() found.
    */
   nativeImports?(imports: WasiImport, host: Preview1Host): { imports: WasiImport; attach(memory: WasmMemory): void } | null;

@@ -12,7 +12,7 @@ import { createNodeClockSource, isNodeClockSource } from "./clock-source.js";
 import type { NodeFsEnvironment } from "./environment.js";
 import { preopenEntry, stdioEntry } from "./initial-fds.js";
 import { FdEntry } from "../fd-table.js";
-import { resolveHostLimits, type HostLimits } from "../limits.js";
+import type { HostLimits } from "../limits.js";
 import { LendingFdTable } from "./lending-fd-table.js";
 import { listenerRights, socketRights } from "../rights.js";
 import { DirectoryHandles } from "./directory-handles.js";
@@ -110,6 +110,7 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
   const handles = new DirectoryHandles();
   let environment: NodeEnvironment | null = null;
   let table: LendingFdTable | undefined;
+  let maxIovecs = 0;
   const host = bootstrapHost(options, {
     defaultClock: createNodeClockSource,
     defaultSleep: sleepNanoseconds,
@@ -128,13 +129,14 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
       handles.close();
       environment?.closeKept();
     },
-    createTable: (maxOpen) => {
-      table = new LendingFdTable(maxOpen);
+    createTable: (limits) => {
+      maxIovecs = limits.maxIovecs;
+      table = new LendingFdTable(limits.maxOpenFds);
       return table;
     },
   });
   // What the native imports may serve of this host (src/impl/node/native-fast-calls.ts), all over one state.
-  const nativeState = createNativeState(resolveHostLimits(options.limits).maxIovecs);
+  const nativeState = createNativeState(maxIovecs);
   if (options.clock === undefined || isNodeClockSource(options.clock)) {
     markNodeMethod(host.clock_time_get, { name: "clock_time_get", state: nativeState });
   }
