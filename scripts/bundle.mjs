@@ -100,11 +100,13 @@ function onDemandFacade(shared) {
           : undefined,
       );
       build.onLoad({ filter: /.*/, namespace: "on-demand-facade" }, () => ({
-        contents: `import { createRequire } from "node:module";
-${imports.join("\n")}
+        // node:module is taken at the first load, not imported: importing it loads it (and
+        // its source maps module) in every process, for what most runs never load.
+        contents: `${imports.join("\n")}
 const shared = { ${passed.join(", ")} };
 let loaded;
-const load = () => (loaded ??= createRequire(import.meta.url)("./on-demand.cjs")((path) => shared[path]));
+const load = () =>
+  (loaded ??= process.getBuiltinModule("node:module").createRequire(import.meta.url)("./on-demand.cjs")((path) => shared[path]));
 function onDemand(namespace, names) {
   const object = {};
   for (const name of names) Object.defineProperty(object, name, { get: () => load()[namespace][name], enumerable: true });

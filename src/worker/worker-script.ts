@@ -5,7 +5,6 @@
  * (tests, tsx), there is no .js file: the worker registers tsx first and then
  * imports the .ts entry.
  */
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Worker } from "node:worker_threads";
@@ -16,6 +15,8 @@ export function startGuestWorker(): Worker {
   const here = import.meta.url;
   if (!here.endsWith(".ts")) return new Worker(new URL("./guest-worker.js", here));
   // The ESM build of tsx's API (a worker's eval code resolves `import()` as CommonJS would, so by path).
+  // Taken here, not imported: node:module is not otherwise loaded, and the built package never needs it.
+  const { createRequire } = process.getBuiltinModule("node:module");
   const tsx = pathToFileURL(join(dirname(createRequire(here).resolve("tsx")), "esm", "api", "index.mjs")).href;
   const entry = new URL("./guest-worker.ts", here).href;
   const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;

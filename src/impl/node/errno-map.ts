@@ -6,7 +6,7 @@
 // dropped and the rest lower-cased, so most of the table is that rule spelled
 // out; the rest are aliases and the few Node-level (ERR_*) codes that the fs
 // and text-decoding APIs throw for arguments the guest controls.
-import { constants as osConstants } from "node:os";
+import { systemErrno } from "./system-errno.js";
 import type { ErrnoName } from "./errno-name.js";
 
 // Used for anything the table does not cover: an unknown code, or something
@@ -140,13 +140,18 @@ export const errnoNameByNodeCode: ReadonlyMap<string, ErrnoName> = new Map([...p
 // number: on POSIX hosts `errno` is minus the system's errno value, which
 // os.constants.errno can name (e.g. EDQUOT, ESTALE, which libuv lacks).
 // On Windows libuv numbers are its own and unrelated to the CRT's, so the
-// numeric route is only taken elsewhere.
-const errnoNameByPosixNumber: ReadonlyMap<number, ErrnoName> = buildNumberTable();
+// numeric route is only taken elsewhere. Built at the first error that needs it.
+let numberTable: ReadonlyMap<number, ErrnoName> | undefined;
+
+function errnoNameByPosixNumber(): ReadonlyMap<number, ErrnoName> {
+  numberTable ??= buildNumberTable();
+  return numberTable;
+}
 
 function buildNumberTable(): Map<number, ErrnoName> {
   const table = new Map<number, ErrnoName>();
   if (process.platform === "win32") return table;
-  const numbers = osConstants.errno as Readonly<Record<string, number>>;
+  const numbers = systemErrno();
   for (const [code, name] of [...posixCodes, ...aliasCodes]) {
     const value = numbers[code];
     // The primary POSIX names come first, so an alias never overrides them.
@@ -157,7 +162,7 @@ function buildNumberTable(): Map<number, ErrnoName> {
 
 /** The WASI errno name for a POSIX errno value (positive, as errno.h numbers it), or the fallback. */
 export function errnoNameOfPosixNumber(value: number): ErrnoName {
-  return errnoNameByPosixNumber.get(value) ?? fallbackErrnoName;
+  return errnoNameByPosixNumber().get(value) ?? fallbackErrnoName;
 }
 
 /** The WASI errno name for a Node error code string, or the fallback. */
@@ -180,7 +185,7 @@ export function errnoNameOf(error: unknown): ErrnoName {
       if (byCode !== undefined) return byCode;
     }
     if (typeof errno === "number") {
-      const byNumber = errnoNameByPosixNumber.get(-errno);
+      const byNumber = errnoNameByPosixNumber().get(-errno);
       if (byNumber !== undefined) return byNumber;
     }
     return fallbackErrnoName;

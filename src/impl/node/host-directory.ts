@@ -46,7 +46,6 @@ import {
   unlinkSync,
   type BigIntStats,
 } from "node:fs";
-import { constants as osConstants } from "node:os";
 import type { Out } from "../../runtime/out.js";
 import {
   errno,
@@ -84,6 +83,7 @@ import { isPlainName, isSymlinkRefusal } from "./plain-name.js";
 import { exceedsUtf8Bytes, resolveParent, resolvePath, type FileIdentity, type Resolved, type ResolveOptions } from "./resolver.js";
 import { symlinkTargetLeavesRoot } from "../symlink-target.js";
 import { NativeStatBuffer, fillFilestat } from "./stats.js";
+import { systemErrno } from "./system-errno.js";
 import { timesToSet } from "./times.js";
 
 // openBeneath adds O_NOFOLLOW itself; the plain-name path adds it here.
@@ -93,8 +93,6 @@ const O_SYNC = constants.O_SYNC ?? 0;
 const O_DSYNC = constants.O_DSYNC ?? 0;
 /** Linux defines O_RSYNC as O_SYNC; Node does not export it. */
 const O_RSYNC = (constants as { O_RSYNC?: number }).O_RSYNC ?? O_SYNC;
-
-const osErrno = osConstants.errno;
 
 /** Where the addon writes stat results (one call at a time per thread). */
 const nativeStat = new NativeStatBuffer();
@@ -713,7 +711,7 @@ export class HostDirectory extends BaseDescription implements Directory {
 function nativeParentInode(native: NativeBeneath, dirFd: number): Uint32Array {
   const status = native.statFd(dirFd, nativeStat.values, true);
   if (status === 0) return nativeStatWords.slice(2, 4);
-  if (status === -osErrno.ENOENT) return new Uint32Array(2);
+  if (status === -systemErrno().ENOENT) return new Uint32Array(2);
   throw nativeSystemError(status, "lstat");
 }
 
@@ -722,10 +720,14 @@ function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigi
   return native.stat(dirFd, name, false, nativeStat.values) === 0 ? nativeStat.values[1] : 0n;
 }
 
-const symlinkRefusalNumbers = new Set([osErrno.ELOOP, osErrno.EMLINK, osErrno.ENOTDIR].map((value) => -value));
+let symlinkRefusalNumbers: Set<number> | undefined;
 
 /** The addon's answer for an O_NOFOLLOW open that met a symlink (plain-name.ts lists the codes). */
 function isSymlinkRefusalNumber(code: number): boolean {
+  if (symlinkRefusalNumbers === undefined) {
+    const { ELOOP, EMLINK, ENOTDIR } = systemErrno();
+    symlinkRefusalNumbers = new Set([ELOOP, EMLINK, ENOTDIR].map((value) => -value));
+  }
   return symlinkRefusalNumbers.has(code);
 }
 

@@ -24,10 +24,10 @@
  * settle, such as a trailing "/" or a last component of "..": the caller takes
  * its JavaScript resolution, which answers as it always did).
  */
-import { constants as osConstants } from "node:os";
 import { errno, type Errno } from "../../generated/preview1/types.js";
 import { loadAddon } from "./addon-file.js";
 import { errnoNameOfPosixNumber } from "./errno-map.js";
+import { systemErrno } from "./system-errno.js";
 
 /**
  * Directories the addon keeps open for one host, so that a path below one is
@@ -139,7 +139,7 @@ let codeNames: Map<number, string> | undefined;
 export function nativeSystemError(code: number, syscall: string): Error {
   if (codeNames === undefined) {
     codeNames = new Map();
-    for (const [name, value] of Object.entries(osConstants.errno)) if (!codeNames.has(value)) codeNames.set(value, name);
+    for (const [name, value] of Object.entries(systemErrno())) if (!codeNames.has(value)) codeNames.set(value, name);
   }
   const name = codeNames.get(-code) ?? "EIO";
   return Object.assign(new Error(`${name}: ${syscall}`), { code: name, errno: code, syscall });
