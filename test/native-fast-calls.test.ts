@@ -11,7 +11,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadAddon } from "../src/impl/node/addon-file.js";
-import { createNativeState, slotGuestFd, slotHostFd, slotPosition } from "../src/impl/node/native-fast-calls.js";
+import {
+  createNativeState,
+  freshHostFdsAt,
+  lendableFds,
+  lentSlots,
+  marksAt,
+  slotGuestFd,
+  slotHostFd,
+  slotPosition,
+} from "../src/impl/node/native-fast-calls.js";
 import { captureOutput, runInWorker, WASI, type WasiOptions } from "../src/index.js";
 import { watToBytes } from "./support/compile-wat.js";
 
@@ -162,11 +171,17 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
         [200, 3],
         [300, 4],
       ]);
+      const marks = new Uint8Array(state, marksAt, lendableFds);
       // Nothing lent: the glue.
       expect(guest.read(9, 64, 2, 96)).toBe(77);
       words[slotGuestFd(5)] = 9;
       words[slotHostFd(5)] = hostFd;
       positions[slotPosition(5)] = 2;
+      // A slot holds an fd only with the fd's mark naming it.
+      expect(guest.read(9, 64, 2, 96)).toBe(77);
+      marks[9] = 2 + 4;
+      expect(guest.read(9, 64, 2, 96)).toBe(77);
+      marks[9] = 2 + 5;
       expect(guest.read(9, 64, 2, 96)).toBe(0);
       expect([view.getUint32(96, true), text(200, 3), text(300, 4), positions[slotPosition(5)]]).toEqual([7, "234", "5678", 9]);
       expect(guest.read(9, 64, 1, 96)).toBe(0);
@@ -176,7 +191,7 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
       expect([view.getUint32(96, true), text(200, 4), positions[slotPosition(5)]]).toEqual([4, "cdef", 16]);
       expect(guest.read(9, 64, 1, 96)).toBe(0);
       expect(view.getUint32(96, true)).toBe(0);
-      expect(counted.calls).toBe(1);
+      expect(counted.calls).toBe(3);
       // Another fd, more iovecs than the limit (2), none, a list or buffer out of range, a misaligned result: the glue.
       iovecs([
         [200, 1],
@@ -196,7 +211,52 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
       words[slotHostFd(5)] = 1_000_000;
       expect(guest.read(9, 64, 1, 96)).toBe(77);
       expect(positions[slotPosition(5)]).toBe(16);
-      expect(counted.calls).toBe(9);
+      expect(counted.calls).toBe(11);
+    } finally {
+      closeSync(hostFd);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it.runIf(fastAddonExpected)("fd_read lends a fresh fd to a free slot at its first read, and passes it on when none is free", () => {
+    const counted = countingGlue();
+    const state = createNativeState(2);
+    const { addon, guest } = made(counted.glue, state);
+    addon.bindMemory(state, guest.memory.buffer);
+    const folder = mkdtempSync(join(tmpdir(), "fast-read-"));
+    const file = join(folder, "data.txt");
+    writeFileSync(file, "0123456789abcdef");
+    const hostFd = openSync(file, "r");
+    try {
+      const words = new Int32Array(state);
+      const positions = new Float64Array(state);
+      const marks = new Uint8Array(state, marksAt, lendableFds);
+      const freshHostFds = new Int32Array(state, freshHostFdsAt, lendableFds);
+      const view = new DataView(guest.memory.buffer);
+      const text = (at: number, length: number) => Buffer.from(new Uint8Array(guest.memory.buffer, at, length)).toString();
+      view.setUint32(64, 200, true);
+      view.setUint32(68, 5, true);
+      // Every slot taken: the glue, and the fd stays fresh.
+      for (let slot = 0; slot < lentSlots; slot++) words[slotGuestFd(slot)] = 100 + slot;
+      freshHostFds[12] = hostFd;
+      marks[12] = 1;
+      expect(guest.read(12, 64, 1, 96)).toBe(77);
+      expect(marks[12]).toBe(1);
+      // Slot 3 free: the fd is lent there, at position 0, and read.
+      words[slotGuestFd(3)] = -1;
+      expect(guest.read(12, 64, 1, 96)).toBe(0);
+      expect([marks[12], words[slotGuestFd(3)], words[slotHostFd(3)], view.getUint32(96, true), text(200, 5)]).toEqual([
+        2 + 3,
+        12,
+        hostFd,
+        5,
+        "01234",
+      ]);
+      expect(guest.read(12, 64, 1, 96)).toBe(0);
+      expect([text(200, 5), positions[slotPosition(3)]]).toEqual(["56789", 10]);
+      // An fd at or past the marks: the glue.
+      expect(guest.read(lendableFds, 64, 1, 96)).toBe(77);
+      expect(counted.calls).toBe(2);
     } finally {
       closeSync(hostFd);
       rmSync(folder, { recursive: true, force: true });

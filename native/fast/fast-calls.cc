@@ -111,15 +111,21 @@ using v8::FunctionTemplate;
  *            object has none (bindMemory sets it); a different memory (another
  *            instance calling the same import) or a base V8 moved: the glue;
  *   [8, 12)  the most iovecs fd_read serves (the limit, at most 16);
- *   [16, ..) LENT_SLOTS slots of 16 bytes, the fds whose reads are lent to
+ *   [16, 144) LENT_SLOTS slots of 16 bytes, the fds whose reads are lent to
  *            fd_read: the guest fd (-1 for a free slot), its host fd, and its
- *            position (a double: the JavaScript host keeps it as a number).
+ *            position (a double: the JavaScript host keeps it as a number);
+ *   [144, 272) a mark per guest fd below LENDABLE_FDS: 0 none; 1 fresh (opened,
+ *            unused since: its first read here lends it); 2 + i lent in slot i;
+ *   [272, 784) the host fd (int32) of each fresh guest fd.
  */
 #define MAX_IOVECS 8
 #define SLOTS 16
 #define LENT_SLOTS 8
 #define SLOT_BYTES 16
-#define STATE_BYTES (SLOTS + LENT_SLOTS * SLOT_BYTES)
+#define LENDABLE_FDS 128
+#define MARKS (SLOTS + LENT_SLOTS * SLOT_BYTES)
+#define FRESH_HOST_FDS (MARKS + LENDABLE_FDS)
+#define STATE_BYTES (FRESH_HOST_FDS + 4 * LENDABLE_FDS)
 #define IOVECS_SERVED 16
 
 static uint8_t* State(Local<Object> receiver) {
@@ -195,10 +201,30 @@ static uint32_t FastRandomGet(Local<Object> receiver, uint32_t buffer, uint32_t 
   return 0;
 }
 
+/* The free slot the fresh `fd` is now lent in, at position 0; null if none is free (the glue reads). */
+static uint8_t* LendFresh(uint8_t* state, uint32_t fd) {
+  for (int i = 0; i < LENT_SLOTS; i++) {
+    uint8_t* slot = state + SLOTS + i * SLOT_BYTES;
+    int32_t lent;
+    memcpy(&lent, slot, sizeof lent);
+    if (lent >= 0) continue;
+    int32_t guestFd = static_cast<int32_t>(fd), hostFd;
+    double position = 0;
+    memcpy(&hostFd, state + FRESH_HOST_FDS + 4 * fd, sizeof hostFd);
+    memcpy(slot, &guestFd, sizeof guestFd);
+    memcpy(slot + 4, &hostFd, sizeof hostFd);
+    memcpy(slot + 8, &position, sizeof position);
+    state[MARKS + fd] = static_cast<uint8_t>(2 + i);
+    return slot;
+  }
+  return nullptr;
+}
+
 /*
- * fd_read of a descriptor the JavaScript host lent (a file it reads with pread
- * at its own position): preadv at the shared position, which moves by what was
- * read. Every error of preadv is the glue's: a failed preadv changed nothing.
+ * fd_read of a descriptor the JavaScript host lent or marked fresh (a file it
+ * reads with pread at its own position): preadv at the shared position, which
+ * moves by what was read. Every error of preadv is the glue's: a failed preadv
+ * changed nothing.
  */
 static uint32_t FastFdRead(Local<Object> receiver, uint32_t fd, uint32_t iovs, uint32_t count, uint32_t result,
                            FastApiCallbackOptions& options) {
@@ -212,12 +238,10 @@ static uint32_t FastFdRead(Local<Object> receiver, uint32_t fd, uint32_t iovs, u
     options.fallback = true;
     return 0;
   }
-  uint8_t* slot = nullptr;
-  for (int i = 0; i < LENT_SLOTS && slot == nullptr; i++) {
-    memcpy(&lent, state + SLOTS + i * SLOT_BYTES, sizeof lent);
-    if (lent >= 0 && fd == static_cast<uint32_t>(lent)) slot = state + SLOTS + i * SLOT_BYTES;
-  }
-  if (slot == nullptr) {
+  uint8_t mark = fd < LENDABLE_FDS ? state[MARKS + fd] : 0;
+  uint8_t* slot = mark == 1 ? LendFresh(state, fd) : mark >= 2 && mark < 2 + LENT_SLOTS ? state + SLOTS + (mark - 2) * SLOT_BYTES : nullptr;
+  if (slot != nullptr) memcpy(&lent, slot, sizeof lent);
+  if (slot == nullptr || lent < 0 || fd != static_cast<uint32_t>(lent)) {
     options.fallback = true;
     return 0;
   }

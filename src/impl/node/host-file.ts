@@ -140,8 +140,18 @@ export class HostFile extends BaseDescription {
       result.value = count;
       return errno.success;
     } catch (error) {
-      return this.positionalFailed(error) ? this.readStream(buffers, flags, result) : errnoOf(error);
+      if (this.positionalFailed(error)) return this.readStream(buffers, flags, result);
+      return this.readFailed(error);
     }
+  }
+
+  /**
+   * A directory opened without O_DIRECTORY is found out by its first read (EISDIR): that
+   * read answers as every later one will, once the kind settles and the descriptor has a
+   * directory's rights, which do not include reading (notcapable; EBADF in wasi-libc).
+   */
+  private readFailed(error: unknown): Errno {
+    return this.kind === null && codeOf(error) === "EISDIR" ? errno.notcapable : errnoOf(error);
   }
 
   private readStream(buffers: readonly Uint8Array[], flags: Fdflags, result: Out<number>): Errno {
@@ -212,7 +222,7 @@ export class HostFile extends BaseDescription {
       result.value = readBuffers(this.fd, buffers, Number(offset), this.native);
       return errno.success;
     } catch (error) {
-      return errnoOf(error);
+      return this.readFailed(error);
     }
   }
 

@@ -51,10 +51,15 @@ export function nativeRealtime(): (() => bigint) | null {
  * The state the native functions of one host share with it, as native/fast/fast-calls.cc
  * lays it out: the memory's base (8 bytes, bindMemory writes it), the iovec limit (u32 at
  * byte 8), then `lentSlots` slots of 16 bytes from byte 16: a lent guest fd (i32, -1 for
- * a free slot), its host fd (i32) and its position (f64).
+ * a free slot), its host fd (i32) and its position (f64); then a mark (u8) per guest fd
+ * below `lendableFds` (0 nothing, 1 fresh: opened and not used since, 2 + slot: lent),
+ * and the host fd (i32) of each fresh one.
  */
 export const lentSlots = 8;
-const stateBytes = 16 + lentSlots * 16;
+export const lendableFds = 128;
+export const marksAt = 16 + lentSlots * 16;
+export const freshHostFdsAt = marksAt + lendableFds;
+const stateBytes = freshHostFdsAt + 4 * lendableFds;
 const stateMaxIovecs = 2;
 /** Indexes of a slot's fields in an Int32Array and a Float64Array over the state. */
 export const slotGuestFd = (slot: number) => 4 + slot * 4;

@@ -111,6 +111,38 @@ int main(void) {
   close(fd);
   report("read after close", read(fd, buf, 4));
 
+  /*
+   * Opened and not read yet (a host may serve a descriptor's first read apart
+   * from its other calls too): whatever comes between the open and the first
+   * read counts.
+   */
+  make(SANDBOX "/reads/other.txt", "other file");
+  fd = open(SANDBOX "/reads/seek.txt", O_RDONLY);
+  close(fd);
+  int reused = open(SANDBOX "/reads/other.txt", O_RDONLY);
+  say("closed unread, its number reused", "%s", reused == fd ? "same number" : "another number");
+  show_read("first read of the file opened in its place", reused, 5);
+  close(reused);
+  fd = open(SANDBOX "/reads/seek.txt", O_RDONLY);
+  lseek(fd, 4, SEEK_SET);
+  show_read("first read after a seek to 4", fd, 3);
+  close(fd);
+  fd = open(SANDBOX "/reads/seek.txt", O_RDONLY);
+  struct stat info;
+  fstat(fd, &info);
+  say("fstat before the first read", "%ld bytes", (long)info.st_size);
+  show_read("first read after fstat", fd, 3);
+  close(fd);
+  fd = open(SANDBOX "/reads/seek.txt", O_RDONLY);
+  moved = open(SANDBOX "/reads/other.txt", O_RDONLY);
+  report_wasi("fd_renumber an unread fd onto another unread one", __wasi_fd_renumber(fd, moved));
+  show_read("first read through the new number", moved, 4);
+  report("first read through the old number", read(fd, buf, 4));
+  close(moved);
+  fd = open(SANDBOX "/reads", O_RDONLY);
+  report("first read of a directory opened without O_DIRECTORY", read(fd, buf, 4));
+  close(fd);
+
   /* Without the right to read, and with the right taken away. */
   fd = open(SANDBOX "/reads/seek.txt", O_WRONLY);
   report("read of a write-only fd", read(fd, buf, 4));
@@ -122,6 +154,11 @@ int main(void) {
   report_wasi("fd_fdstat_set_rights without fd_read",
               __wasi_fd_fdstat_set_rights(fd, st.fs_rights_base & ~__WASI_RIGHTS_FD_READ, st.fs_rights_inheriting));
   report("read after dropping fd_read", read(fd, buf, 4));
+  close(fd);
+  fd = open(SANDBOX "/reads/seek.txt", O_RDONLY);
+  __wasi_fd_fdstat_get(fd, &st);
+  __wasi_fd_fdstat_set_rights(fd, st.fs_rights_base & ~__WASI_RIGHTS_FD_READ, st.fs_rights_inheriting);
+  report("first read after dropping fd_read unread", read(fd, buf, 4));
   close(fd);
 
   /* A directory: not a file to read. */
