@@ -341,7 +341,7 @@ static void BindMemory(const FunctionCallbackInfo<Value>& info) {
   if (!info[0]->IsArrayBuffer() || info[0].As<ArrayBuffer>()->ByteLength() < STATE_BYTES) return;
   uint64_t base = 0;
   if (info[1]->IsArrayBuffer()) base = reinterpret_cast<uintptr_t>(info[1].As<ArrayBuffer>()->Data());
-  if (info[1]->IsSharedArrayBuffer()) base = reinterpret_cast<uintptr_t>(info[1].As<v8::SharedArrayBuffer>()->Data());
+  else if (info[1]->IsSharedArrayBuffer()) base = reinterpret_cast<uintptr_t>(info[1].As<v8::SharedArrayBuffer>()->Data());
   memcpy(info[0].As<ArrayBuffer>()->Data(), &base, sizeof base);
 }
 
