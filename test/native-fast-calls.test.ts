@@ -116,6 +116,45 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
     return { addon, imports, guest };
   }
 
+  /**
+   * A state bound to a new guest's memory, with a glue that counts, and a host file of
+   * 16 bytes ("0123456789abcdef") open for reading, closed after `use`.
+   */
+  function withHostFile(
+    use: (fixture: {
+      counted: { calls: number };
+      state: ArrayBuffer;
+      guest: Probe;
+      hostFd: number;
+      words: Int32Array;
+      positions: Float64Array;
+      view: DataView;
+    }) => void,
+  ): void {
+    const counted = countingGlue();
+    const state = createNativeState(2);
+    const { addon, guest } = made(counted.glue, state);
+    addon.bindMemory(state, guest.memory.buffer);
+    const folder = mkdtempSync(join(tmpdir(), "fast-read-"));
+    const file = join(folder, "data.txt");
+    writeFileSync(file, "0123456789abcdef");
+    const hostFd = openSync(file, "r");
+    try {
+      use({
+        counted,
+        state,
+        guest,
+        hostFd,
+        words: new Int32Array(state),
+        positions: new Float64Array(state),
+        view: new DataView(guest.memory.buffer),
+      });
+    } finally {
+      closeSync(hostFd);
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
+
   /** A stand-in for the glue that answers 77 and counts its calls. */
   function countingGlue() {
     const counted = { calls: 0, glue: () => (counted.calls++, 77) };
@@ -146,18 +185,7 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
   });
 
   it("reads a lent fd with preadv at the shared position, and passes everything else to the glue", () => {
-    const counted = countingGlue();
-    const state = createNativeState(2);
-    const { addon, guest } = made(counted.glue, state);
-    addon.bindMemory(state, guest.memory.buffer);
-    const folder = mkdtempSync(join(tmpdir(), "fast-read-"));
-    const file = join(folder, "data.txt");
-    writeFileSync(file, "0123456789abcdef");
-    const hostFd = openSync(file, "r");
-    try {
-      const words = new Int32Array(state);
-      const positions = new Float64Array(state);
-      const view = new DataView(guest.memory.buffer);
+    withHostFile(({ counted, state, guest, hostFd, words, positions, view }) => {
       const bytes = new Uint8Array(guest.memory.buffer);
       const text = (at: number, length: number) => Buffer.from(bytes.subarray(at, at + length)).toString();
       // iovecs at 64: [200, 3] [300, 4]; the count goes to 96.
@@ -212,27 +240,13 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
       expect(guest.read(9, 64, 1, 96)).toBe(77);
       expect(positions[slotPosition(5)]).toBe(16);
       expect(counted.calls).toBe(11);
-    } finally {
-      closeSync(hostFd);
-      rmSync(folder, { recursive: true, force: true });
-    }
+    });
   });
 
   it.runIf(fastAddonExpected)("fd_read lends a fresh fd to a free slot at its first read, and passes it on when none is free", () => {
-    const counted = countingGlue();
-    const state = createNativeState(2);
-    const { addon, guest } = made(counted.glue, state);
-    addon.bindMemory(state, guest.memory.buffer);
-    const folder = mkdtempSync(join(tmpdir(), "fast-read-"));
-    const file = join(folder, "data.txt");
-    writeFileSync(file, "0123456789abcdef");
-    const hostFd = openSync(file, "r");
-    try {
-      const words = new Int32Array(state);
-      const positions = new Float64Array(state);
+    withHostFile(({ counted, state, guest, hostFd, words, positions, view }) => {
       const marks = new Uint8Array(state, marksAt, lendableFds);
       const freshHostFds = new Int32Array(state, freshHostFdsAt, lendableFds);
-      const view = new DataView(guest.memory.buffer);
       const text = (at: number, length: number) => Buffer.from(new Uint8Array(guest.memory.buffer, at, length)).toString();
       view.setUint32(64, 200, true);
       view.setUint32(68, 5, true);
@@ -257,10 +271,7 @@ describe.runIf(fastAddonExpected)("the fast-call addon", () => {
       // An fd at or past the marks: the glue.
       expect(guest.read(lendableFds, 64, 1, 96)).toBe(77);
       expect(counted.calls).toBe(2);
-    } finally {
-      closeSync(hostFd);
-      rmSync(folder, { recursive: true, force: true });
-    }
+    });
   });
 });
 
