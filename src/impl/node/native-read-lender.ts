@@ -42,13 +42,13 @@ export class NativeReadLender implements ReadLender {
   }
 
   accepts(entry: FdEntry): boolean {
-    const file = entry.description;
-    return (entry.rightsBase & Right.fd_read) !== 0 && file instanceof HostFile && file.lendReads() !== null;
+    const file = readableFile(entry);
+    return file !== null && file.lendReads() !== null;
   }
 
   offerFresh(fd: number, entry: FdEntry): boolean {
-    const file = entry.description;
-    if ((entry.rightsBase & Right.fd_read) === 0 || !(file instanceof HostFile) || file.lendReads() !== 0) return false;
+    const file = readableFile(entry);
+    if (file === null || file.lendReads() !== 0) return false;
     this.#freshHostFds[fd] = file.fd;
     return true;
   }
@@ -69,4 +69,10 @@ export class NativeReadLender implements ReadLender {
     const file = entry?.description;
     if (file instanceof HostFile) file.takeReadsBack(this.#positions[slotPosition(slot)]);
   }
+}
+
+/** The host file `entry` holds, if it may be read through it. */
+function readableFile(entry: FdEntry): HostFile | null {
+  const file = entry.description;
+  return (entry.rightsBase & Right.fd_read) !== 0 && file instanceof HostFile ? file : null;
 }
