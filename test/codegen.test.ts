@@ -85,7 +85,12 @@ describe("generated code a person can read", () => {
 
   it("imports exactly the names a file uses (tsc's noUnusedLocals refuses the rest)", () => {
     const glue = files.find((file) => file.path.endsWith("preview1/glue.ts"));
-    const imported = [...(glue?.text ?? "").matchAll(/^import (?:type )?\{ ([^}]+) \}/gm)].flatMap((match) => match[1].split(", "));
+    const imported = [...(glue?.text ?? "").matchAll(/^import (?:type )?\{([^}]+)\}/gm)].flatMap((match) =>
+      match[1]
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
+    );
     expect(imported).toContain("pointerFactory");
     expect(imported).not.toContain("u16Codec");
   });
@@ -93,7 +98,7 @@ describe("generated code a person can read", () => {
   it("heads each glue function with its witx source line", () => {
     for (const target of targets) {
       const glue = files.find((file) => file.path === `${target.outDir}/glue.ts`);
-      const comments = [...(glue?.text ?? "").matchAll(/^ {4}\/\/ (\w+) — (\S+):(\d+)$/gm)];
+      const comments = [...(glue?.text ?? "").matchAll(/^ {2}\/\/ (\w+) — (\S+):(\d+)$/gm)];
       expect(comments.length).toBeGreaterThan(40);
       for (const [, name, file, line] of comments) {
         const source = readFileSync(join(root, file), "utf8").split("\n");

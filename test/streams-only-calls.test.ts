@@ -11,7 +11,7 @@ import { captureOutput } from "../src/impl/stdio/output-sink.js";
 import { InputSourceDescription } from "../src/impl/stdio/input-source.js";
 import { OutputSinkDescription } from "../src/impl/stdio/output-sink.js";
 import { createPortableHost, portableHostWith } from "../src/impl/portable/index.js";
-import { streamsOnlyCalls } from "../src/impl/preview1/streams-only.js";
+import { StreamsOnlyHost } from "../src/impl/preview1/streams-only.js";
 import type { ClosableHost } from "../src/impl/preview1/compose-host.js";
 
 const calls = [
@@ -59,7 +59,7 @@ function answer(host: ClosableHost, name: (typeof calls)[number], fd: number): u
 describe("path_* and sock_* of a host that holds only streams", () => {
   it("answer as the full groups do, on open and closed descriptors", () => {
     const full = createPortableHost(options());
-    const lean = portableHostWith(options(), streamsOnlyCalls);
+    const lean = portableHostWith(options(), StreamsOnlyHost);
     // fd 2 closed by the guest, fd 7 never open.
     expect(full.fd_close(asFd(2))).toBe(errno.success);
     expect(lean.fd_close(asFd(2))).toBe(errno.success);

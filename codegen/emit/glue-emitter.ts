@@ -6,7 +6,12 @@
  *
  * What a failed check gives the guest is not decided here: the glue names the kind
  * of failure, and the error policy (src/runtime/error-policy.ts) maps it, resolved
- * to constants once per import object.
+ * once per import object.
+ *
+ * The imports are the methods of one generated class, bound to an instance per
+ * import object, so every WASI object in a process runs the same compiled code
+ * (src/runtime/glue-support.ts says why). Checks every import makes alike (a string,
+ * an iovec list, a byte buffer) are private methods of the class, written once.
  *
  * Hot-path rules the output follows: no allocation for scalar-only calls (success
  * values go through one reusable `Out` per function), views come from the cached
@@ -20,67 +25,106 @@ import type { TypeRef } from "../model/types.js";
 import { resolve } from "../model/walk.js";
 import type { Target } from "../targets.js";
 import type { EmitAbi, EmitModel, EmittedFile } from "./emitter.js";
-import { argumentName, hostArgumentType, successType } from "./host-signatures.js";
+import { argumentName, hostArgumentType, pointeeType, successType } from "./host-signatures.js";
 import { variableName, writerName } from "./names.js";
 import { codecExpression, dataViewAccess, isBigInt } from "./ts-types.js";
 import { guard, indentLines, wrapList } from "./wrap.js";
 
-/** The constants a glue function may return for a failed check: guest error kinds of the policy. */
-const POLICY_CONSTANTS = {
-  BAD_ENUM: "badEnum",
-  BAD_FLAGS: "badFlags",
-  BAD_UTF8: "badUtf8",
-  STRING_TOO_LONG: "stringTooLong",
-  LIST_TOO_LONG: "listTooLong",
-} as const;
+/** The expression of the errno a failed check of `kind` returns. */
+type FailedCheck = (kind: "badEnum" | "badFlags" | "badUtf8" | "stringTooLong" | "listTooLong") => string;
 
-/** The limits the glue enforces before decoding, under their one name (src/runtime/limits.ts). */
-const LIMIT_CONSTANTS = ["maxIovecs", "maxPathBytes"] as const;
-
-/** Columns of a glue function's statements: inside the factory, the returned object, the method. */
-const BODY_INDENT = 6;
+/** Columns of a glue method's statements: inside the class, inside the method. */
+const BODY_INDENT = 4;
 
 export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): EmittedFile {
   const { module } = model;
   const { views } = abi;
-  const functions = views.map((view) => functionText(view, model)).join("\n\n");
-  const used = (name: string) => new RegExp(`\\b${name}\\b`).test(functions);
-  const setup = [
-    `// The error policy and the limits, resolved once for this import object.`,
-    // With errno.ts, the errnos the policy answers with (PolicyErrno) are named one by one so a bundler inlines them.
-    ...(target.constantModules?.includes("errno")
-      ? [
-          `const policy = new CallPolicy(`,
-          `  moduleName,`,
-          `  { fault: e.fault, inval: e.inval, ilseq: e.ilseq, nametoolong: e.nametoolong, io: e.io },`,
-          `  options,`,
-          `);`,
-        ]
-      : [`const policy = new CallPolicy(moduleName, t.errno, options);`]),
-    ...Object.entries(POLICY_CONSTANTS)
-      .filter(([constant]) => used(constant))
-      .map(([constant, kind]) => `const ${constant} = policy.errno.${kind};`),
-    ...LIMIT_CONSTANTS.filter(used).map((limit) => `const ${limit} = policy.limits.${limit};`),
-  ];
+  const glueClass = target.hostInterface.replace(/Host$/, "Glue");
+  // What a failed check returns: the policy's errno for its kind, resolved once per import object.
+  const failed: FailedCheck = (kind) => `this.#policy.errno.${kind}`;
+  const methods = views.map((view) => functionText(view, model, failed)).join("\n\n");
+  // With errno.ts, the errnos the policy answers with (PolicyErrno) are named one by one so a bundler inlines them.
+  const errnos = target.constantModules?.includes("errno")
+    ? "{ fault: e.fault, inval: e.inval, ilseq: e.ilseq, nametoolong: e.nametoolong, io: e.io }"
+    : "t.errno";
   const outs = views
     .filter((view) => successType(view) !== null)
-    .map((view) => `const ${view.name}_out: Out<${successType(view)}> = { value: ${initialValue(view)} };`);
+    .map((view) => `readonly #${view.name}_out: Out<${successType(view)}> = { value: ${initialValue(view)} };`);
   const caches = views.flatMap((view) =>
     view.arguments
       .filter((argument) => argument.kind === "bytes" || argument.kind === "buffers")
-      .map((argument) => `const ${siteName(view, argument)}_cache = new ViewCache();`),
+      .map((argument) => `readonly #${siteName(view, argument)}_cache = new ViewCache();`),
   );
   const pointers = views.flatMap((view) =>
     view.arguments
       .filter((argument): argument is Extract<HostArgument, { kind: "pointer" }> => argument.kind === "pointer")
-      .flatMap((argument) => pointerFactory(view, argument)),
+      .map((argument) => pointerFactory(view, argument)),
   );
-  const blocks = [
-    setup,
+  const fields = [
+    [`readonly #host: ${target.hostInterface};`, `readonly #memory: GuestMemory;`, `readonly #policy: CallPolicy;`],
     [`// One reusable success value per function: returning a value allocates nothing.`, ...outs],
     [`// The last view each byte-buffer argument handed out, reused while the guest passes the same range.`, ...caches],
-    [`// The pointers each pointer argument hands the host, made by one factory per argument.`, ...pointers],
-  ].filter((block) => block.length > 1 || block === setup);
+    [`// The pointers each pointer argument hands the host, made by one factory per argument.`, ...pointers.map((made) => made.field)],
+  ].filter((block) => block.length > 1 || block[0].startsWith("readonly #host"));
+  const constructorLines = [
+    `constructor(host: ${target.hostInterface}, memory: GuestMemory, options: GlueOptions) {`,
+    `  this.#host = hostCoreOf(host);`,
+    `  this.#memory = memory;`,
+    ...indentLines(wrapList(`this.#policy = new CallPolicy(`, ["moduleName", errnos, "options"], `;`, 2), 2),
+    ...pointers.flatMap((made) => indentLines(made.assignment, 2)),
+    `}`,
+  ];
+  // One decoder for every string argument (paths) and one for every iovec list: their checks in one place, not in each import.
+  const decodesStrings = views.some((view) => view.arguments.some((argument) => argument.kind === "string"));
+  const decodesBuffers = views.some((view) => view.arguments.some((argument) => argument.kind === "buffers"));
+  const decodesBytes = views.some((view) => view.arguments.some((argument) => argument.kind === "bytes"));
+  const bytesDecoder = [
+    `/** A byte buffer's view of guest memory, or what its failed check gives (a bad pointer may trap). */`,
+    `#bytes(`,
+    `  m: GuestMemory,`,
+    `  fn: string,`,
+    `  arg: string,`,
+    `  pointer: number,`,
+    `  length: number,`,
+    `  cache: ViewCache,`,
+    `): Uint8Array | number {`,
+    `  pointer >>>= 0;`,
+    `  length >>>= 0;`,
+    `  return m.inRange(pointer, length, 1) ? cache.view(m, pointer, length) : this.#policy.badPointer(fn, arg, m);`,
+    `}`,
+  ];
+  const buffersDecoder = [
+    `/** An iovec list's buffers (views of guest memory), or what its failed check gives (a bad pointer may trap). */`,
+    `#buffers(`,
+    `  m: GuestMemory,`,
+    `  fn: string,`,
+    `  arg: string,`,
+    `  pointer: number,`,
+    `  length: number,`,
+    `  size: number,`,
+    `  align: number,`,
+    `  pointerOffset: number,`,
+    `  lengthOffset: number,`,
+    `  cache: ViewCache,`,
+    `): readonly Uint8Array[] | number {`,
+    `  pointer >>>= 0;`,
+    `  length >>>= 0;`,
+    `  if (!m.arrayInRange(pointer, length, size, align)) return this.#policy.badPointer(fn, arg, m);`,
+    `  if (length > this.#policy.limits.maxIovecs) return ${failed("listTooLong")};`,
+    `  const buffers = m.bufferList(pointer, length, size, pointerOffset, lengthOffset, cache);`,
+    `  return buffers ?? this.#policy.badPointer(fn, arg, m);`,
+    `}`,
+  ];
+  const stringDecoder = [
+    `/** A string argument decoded, or what its failed check gives the guest (a bad pointer may trap instead). */`,
+    `#string(m: GuestMemory, fn: string, arg: string, pointer: number, length: number): string | number {`,
+    `  pointer >>>= 0;`,
+    `  length >>>= 0;`,
+    `  if (!m.inRange(pointer, length, 1)) return this.#policy.badPointer(fn, arg, m);`,
+    `  if (length > this.#policy.limits.maxPathBytes) return ${failed("stringTooLong")};`,
+    `  return m.utf8(pointer, length) ?? ${failed("badUtf8")};`,
+    `}`,
+  ];
   const signature = wrapList(
     `export function ${target.factory}(`,
     [`host: ${target.hostInterface}`, "memory: GuestMemory", "options: GlueOptions = {}"],
@@ -97,8 +141,10 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
           "CallPolicy",
           "GlueOptions",
           "GuestMemory",
+          "GuestPointer",
           "Out",
           "pointerFactory",
+          "PointerFactory",
           "u8Codec",
           "u16Codec",
           "u32Codec",
@@ -106,6 +152,7 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
           "ViewCache",
         ],
       },
+      { from: "../../runtime/glue-support.js", names: ["hostCoreOf", "importsOf"] },
       { from: "./types.js", namespace: "t" },
       { from: "./errno.js", namespace: "e" },
       { from: "./host.js", names: [target.hostInterface] },
@@ -120,23 +167,35 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
       ].join("\n"),
       [
         `/**`,
+        ` * One import object: its state, and the imports as its methods. One class serves every`,
+        ` * WASI object, so V8 compiles an import once (see src/runtime/glue-support.ts).`,
+        ` */`,
+        `class ${glueClass} {`,
+        fields.map((block) => indentLines(block, 2).join("\n")).join("\n\n"),
+        ``,
+        indentLines(constructorLines, 2).join("\n"),
+        ``,
+        ...(decodesStrings ? [indentLines(stringDecoder, 2).join("\n"), ``] : []),
+        ...(decodesBuffers ? [indentLines(buffersDecoder, 2).join("\n"), ``] : []),
+        ...(decodesBytes ? [indentLines(bytesDecoder, 2).join("\n"), ``] : []),
+        methods,
+        `}`,
+      ].join("\n"),
+      [
+        `/**`,
         ` * Builds the \`${module.name}\` import object over \`host\`. \`memory\` is attached to the`,
         ` * instance's memory once it exists (imports are created before instantiation).`,
         ` */`,
         ...signature,
-        blocks.map((block) => indentLines(block, 2).join("\n")).join("\n\n"),
-        ``,
-        `  return {`,
-        functions,
-        `  };`,
+        `  return importsOf<${target.importsType}>(new ${glueClass}(host, memory, options));`,
         `}`,
       ].join("\n"),
     ],
   };
 }
 
-/** The factory of one pointer argument: `pointerFactory(...)`, then one `.indirect()` per pointer level. */
-function pointerFactory(view: HostView, argument: Extract<HostArgument, { kind: "pointer" }>): string[] {
+/** The field of one pointer argument's factory, typed, and its assignment in the constructor. */
+function pointerFactory(view: HostView, argument: Extract<HostArgument, { kind: "pointer" }>): { field: string; assignment: string[] } {
   let pointee = argument.pointee;
   let levels = 0;
   for (let type = resolve(pointee); type.kind === "pointer"; type = resolve(pointee)) {
@@ -145,13 +204,16 @@ function pointerFactory(view: HostView, argument: Extract<HostArgument, { kind: 
   }
   const codec = codecExpression(pointee, "t.");
   if (codec === null) throw new Error(`${view.name}: cannot point at a ${resolve(pointee).kind}`);
-  const call = wrapList(
-    `const ${siteName(view, argument)}_pointers = pointerFactory(`,
-    ["memory", "policy", JSON.stringify(view.name), JSON.stringify(argument.param.name), codec],
-    `${".indirect()".repeat(levels)};`,
-    2,
-  );
-  return call;
+  const field = `#${siteName(view, argument)}_pointers`;
+  return {
+    field: `readonly ${field}: PointerFactory<${pointeeType(argument.pointee)}>;`,
+    assignment: wrapList(
+      `this.${field} = pointerFactory(`,
+      ["memory", "this.#policy", JSON.stringify(view.name), JSON.stringify(argument.param.name), codec],
+      `${".indirect()".repeat(levels)};`,
+      4,
+    ),
+  };
 }
 
 /** The prefix of the per-argument constants the factory builds (`fd_write_iovs`). */
@@ -186,19 +248,19 @@ function initialOf(ref: TypeRef): string {
 }
 
 /** One method of the import object, with the comment that leads back to its witx source. */
-function functionText(view: HostView, model: EmitModel): string {
+function functionText(view: HostView, model: EmitModel, failed: FailedCheck): string {
   const func = view.lowered.func;
   const fn = JSON.stringify(view.name);
   const lines: string[] = [];
   const checksMemory = view.arguments.some((argument) => argument.kind !== "value" && argument.kind !== "pointer") || view.outs.length > 0;
   // Pointers check memory when the host uses them; refreshing first still traps before the host runs without one.
   // A call that touches no memory still fails before the instance is set up: requireAttached() checks for it.
-  if (checksMemory) lines.push("const m = memory.refresh();");
-  else if (view.arguments.some((argument) => argument.kind === "pointer")) lines.push("memory.refresh();");
-  else lines.push("memory.requireAttached();");
+  if (checksMemory) lines.push("const m = this.#memory.refresh();");
+  else if (view.arguments.some((argument) => argument.kind === "pointer")) lines.push("this.#memory.refresh();");
+  else lines.push("this.#memory.requireAttached();");
   const callArguments: string[] = [];
   for (const argument of view.arguments) {
-    callArguments.push(decodeArgument(argument, fn, lines, view));
+    callArguments.push(decodeArgument(argument, fn, lines, view, failed));
   }
   for (const out of view.outs) {
     const name = coreName(out);
@@ -207,14 +269,15 @@ function functionText(view: HostView, model: EmitModel): string {
     lines.push(
       ...guard(
         `!m.inRange(${name}, ${layout.size}, ${layout.align})`,
-        `return policy.badPointer(${fn}, ${JSON.stringify(out.name)}, m);`,
+        `return this.#policy.badPointer(${fn}, ${JSON.stringify(out.name)}, m);`,
         BODY_INDENT,
       ),
     );
   }
-  if (view.outs.length > 0) callArguments.push(`${view.name}_out`);
-  const call = (prefix: string, suffix: string, indent: number) => wrapList(`${prefix}host.${view.name}(`, callArguments, suffix, indent);
-  const hostFailure = `policy.hostFailure(${fn}, error)`;
+  if (view.outs.length > 0) callArguments.push(`this.#${view.name}_out`);
+  const call = (prefix: string, suffix: string, indent: number) =>
+    wrapList(`${prefix}this.#host.${view.name}(`, callArguments, suffix, indent);
+  const hostFailure = `this.#policy.hostFailure(${fn}, error)`;
   if (func.noreturn) {
     lines.push(
       `try {`,
@@ -232,9 +295,9 @@ function functionText(view: HostView, model: EmitModel): string {
         ? call("return ", ";", BODY_INDENT + 2)
         : [...call("const error = ", ";", BODY_INDENT + 2), `if (error !== 0) return error;`];
     if (view.outs.length > 0) {
-      body.push(`const after = memory.refresh();`);
+      body.push(`const after = this.#memory.refresh();`);
       view.outs.forEach((out, index) => {
-        const value = view.outs.length === 1 ? `${view.name}_out.value` : `${view.name}_out.value[${index}]`;
+        const value = view.outs.length === 1 ? `this.#${view.name}_out.value` : `this.#${view.name}_out.value[${index}]`;
         body.push(storeValue(out.type, coreName(out), value));
       });
       body.push(`return 0;`);
@@ -242,58 +305,68 @@ function functionText(view: HostView, model: EmitModel): string {
     lines.push(`try {`, ...indentLines(body, 2), `} catch (error) {`, `  return ${hostFailure};`, `}`);
   }
   const signature = wrapList(`${view.name}(`, coreParameters(view), `: ${coreResult(view)} {`, BODY_INDENT - 2);
-  return [
-    `    // ${view.name} — ${model.location(func.loc)}`,
-    ...indentLines(signature, 4),
-    ...indentLines(lines, BODY_INDENT),
-    `    },`,
-  ].join("\n");
+  return [`  // ${view.name} — ${model.location(func.loc)}`, ...indentLines(signature, 2), ...indentLines(lines, BODY_INDENT), `  }`].join(
+    "\n",
+  );
 }
 
 /** Adds the statements that decode one argument; returns the expression the host receives. */
-function decodeArgument(argument: HostArgument, fn: string, lines: string[], view: HostView): string {
+function decodeArgument(argument: HostArgument, fn: string, lines: string[], view: HostView, failed: FailedCheck): string {
   const arg = JSON.stringify(argument.param.name);
   const name = argumentName(argument);
-  const badPointer = `return policy.badPointer(${fn}, ${arg}, m);`;
+  const badPointer = `return this.#policy.badPointer(${fn}, ${arg}, m);`;
   switch (argument.kind) {
     case "value": {
       const core = coreName(argument.abi);
-      lines.push(...valueChecks(core, argument.check));
+      lines.push(...valueChecks(core, argument.check, failed));
       return `${core} as ${hostArgumentType(argument)}`;
     }
     case "string": {
       const pointer = coreName(argument.pointer);
       const length = coreName(argument.length);
       lines.push(
-        ...byteRangeChecks(pointer, length, badPointer),
-        `if (${length} > maxPathBytes) return STRING_TOO_LONG;`,
-        `const ${name}_text = m.utf8(${pointer}, ${length});`,
-        `if (${name}_text === null) return BAD_UTF8;`,
+        `const ${name}_text = this.#string(m, ${fn}, ${arg}, ${pointer}, ${length});`,
+        `if (typeof ${name}_text === "number") return ${name}_text;`,
       );
       return `${name}_text`;
     }
     case "bytes": {
       const pointer = coreName(argument.pointer);
       const length = coreName(argument.length);
-      lines.push(...byteRangeChecks(pointer, length, badPointer));
-      return `${siteName(view, argument)}_cache.view(m, ${pointer}, ${length})`;
+      lines.push(
+        ...wrapList(
+          `const ${name}_bytes = this.#bytes(`,
+          ["m", fn, arg, pointer, length, `this.#${siteName(view, argument)}_cache`],
+          ";",
+          BODY_INDENT,
+        ),
+        `if (typeof ${name}_bytes === "number") return ${name}_bytes;`,
+      );
+      return `${name}_bytes`;
     }
     case "buffers": {
       const pointer = coreName(argument.pointer);
       const length = coreName(argument.length);
       const { size, align, pointerOffset, lengthOffset } = argument.element;
       lines.push(
-        `${pointer} >>>= 0;`,
-        `${length} >>>= 0;`,
-        ...guard(`!m.arrayInRange(${pointer}, ${length}, ${size}, ${align})`, badPointer, BODY_INDENT),
-        `if (${length} > maxIovecs) return LIST_TOO_LONG;`,
         ...wrapList(
-          `const ${name}_buffers = m.bufferList(`,
-          [pointer, length, `${size}`, `${pointerOffset}`, `${lengthOffset}`, `${siteName(view, argument)}_cache`],
+          `const ${name}_buffers = this.#buffers(`,
+          [
+            "m",
+            fn,
+            arg,
+            pointer,
+            length,
+            `${size}`,
+            `${align}`,
+            `${pointerOffset}`,
+            `${lengthOffset}`,
+            `this.#${siteName(view, argument)}_cache`,
+          ],
           ";",
           BODY_INDENT,
         ),
-        ...guard(`${name}_buffers === null`, badPointer, BODY_INDENT),
+        `if (typeof ${name}_buffers === "number") return ${name}_buffers;`,
       );
       return `${name}_buffers`;
     }
@@ -306,29 +379,24 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
         `${pointer} >>>= 0;`,
         `${length} >>>= 0;`,
         ...guard(`!m.arrayInRange(${pointer}, ${length}, ${layout.size}, ${layout.align})`, badPointer, BODY_INDENT),
-        `if (${length} > maxIovecs) return LIST_TOO_LONG;`,
+        `if (${length} > this.#policy.limits.maxIovecs) return ${failed("listTooLong")};`,
         `const ${name}_records = new Array(${length});`,
         `try {`,
         `  for (let i = 0; i < ${length}; i++) {`,
         `    ${name}_records[i] = ${codec}.read(m.view, ${pointer} + i * ${layout.size});`,
         `  }`,
         `} catch (error) {`,
-        `  return policy.hostFailure(${fn}, error);`,
+        `  return this.#policy.hostFailure(${fn}, error);`,
         `}`,
       );
       return `${name}_records`;
     }
     case "pointer":
-      return `${siteName(view, argument)}_pointers.at(${coreName(argument.abi)})`;
+      return `this.#${siteName(view, argument)}_pointers.at(${coreName(argument.abi)})`;
   }
 }
 
-/** Makes a (pointer, byte length) pair unsigned and checks that the range lies in memory. */
-function byteRangeChecks(pointer: string, length: string, badPointer: string): string[] {
-  return [`${pointer} >>>= 0;`, `${length} >>>= 0;`, ...guard(`!m.inRange(${pointer}, ${length}, 1)`, badPointer, BODY_INDENT)];
-}
-
-function valueChecks(name: string, check: ValueCheck): string[] {
+function valueChecks(name: string, check: ValueCheck, failed: FailedCheck): string[] {
   switch (check.kind) {
     case "unsigned32":
       return [`${name} >>>= 0;`];
@@ -343,12 +411,15 @@ function valueChecks(name: string, check: ValueCheck): string[] {
       return [`if (${name} < 0n) ${name} = BigInt.asUintN(64, ${name});`];
     case "enum":
       return check.wide
-        ? [`${name} = BigInt.asUintN(64, ${name});`, `if (${name} >= ${check.count}n) return BAD_ENUM;`]
-        : [`${name} >>>= 0;`, `if (${name} >= ${check.count}) return BAD_ENUM;`];
+        ? [`${name} = BigInt.asUintN(64, ${name});`, `if (${name} >= ${check.count}n) return ${failed("badEnum")};`]
+        : [`${name} >>>= 0;`, `if (${name} >= ${check.count}) return ${failed("badEnum")};`];
     case "flags":
       return check.wide
-        ? [`if (${name} < 0n) ${name} = BigInt.asUintN(64, ${name});`, `if (${wideFlagsUnknown(name, check.all)}) return BAD_FLAGS;`]
-        : [`if ((${name} & ~0x${check.all.toString(16)}) !== 0) return BAD_FLAGS;`, `${name} >>>= 0;`];
+        ? [
+            `if (${name} < 0n) ${name} = BigInt.asUintN(64, ${name});`,
+            `if (${wideFlagsUnknown(name, check.all)}) return ${failed("badFlags")};`,
+          ]
+        : [`if ((${name} & ~0x${check.all.toString(16)}) !== 0) return ${failed("badFlags")};`, `${name} >>>= 0;`];
   }
 }
 

@@ -31,7 +31,8 @@ export function hostArgumentType(argument: HostArgument): string {
   }
 }
 
-function pointeeType(ref: TypeRef): string {
+/** The TypeScript type a pointer to `ref` points at (`GuestPointer<...>` for a pointer to a pointer). */
+export function pointeeType(ref: TypeRef): string {
   const type = resolve(ref);
   if (type.kind === "pointer") return `GuestPointer<${pointeeType(type.pointee)}>`;
   return tsType(ref, "t.");

@@ -64,5 +64,9 @@ function isReference(node: ts.Identifier): boolean {
 function inTypePosition(node: ts.Identifier): boolean {
   let inner: ts.Node = node;
   while (ts.isQualifiedName(inner.parent) || ts.isPropertyAccessExpression(inner.parent)) inner = inner.parent;
+  // A class's `extends X` names a value, though the syntax tree files it under types.
+  if (ts.isExpressionWithTypeArguments(inner.parent) && ts.isHeritageClause(inner.parent.parent)) {
+    return inner.parent.parent.token !== ts.SyntaxKind.ExtendsKeyword || !ts.isClassLike(inner.parent.parent.parent);
+  }
   return ts.isTypeNode(inner.parent) || ts.isTypeQueryNode(inner.parent);
 }

@@ -81,6 +81,9 @@ export class FdTable {
     return this.entries[fd];
   }
 
+  /** Told of every fd_read that succeeded in JavaScript; a table that lends fds to a native reader lends this one again. */
+  noteRead(_fd: number): void {}
+
   /** The entry with its description's kind known, for calls that depend on it. */
   settled(fd: number): FdEntry | undefined {
     const entry = this.entries[fd];

@@ -12,8 +12,8 @@ import { descriptionPreopenEntry, type DescriptionPreopen } from "./description-
 import type { FileDescription } from "./description.js";
 import { FdEntry, FdTable } from "./fd-table.js";
 import { resolveHostLimits, type HostLimits } from "./limits.js";
-import { composeHost, type ClosableHost } from "./preview1/compose-host.js";
-import { pathAndSocketCalls, type PathAndSocketCalls } from "./preview1/path-and-socket.js";
+import { composeHost, type ClosableHost, type HostClass } from "./preview1/compose-host.js";
+import { FullHost } from "./preview1/path-and-socket.js";
 import { streamRights } from "./rights.js";
 
 /** The options every host kind takes; `Stdio` is what it accepts for fds 0, 1 and 2. */
@@ -59,15 +59,15 @@ export function stdioDescriptionEntry(description: FileDescription): FdEntry {
 }
 
 export function bootstrapHost(options: HostOptions<unknown>, kind: HostKind): ClosableHost {
-  return bootstrapHostWith(options, kind, pathAndSocketCalls);
+  return bootstrapHostWith(options, kind, FullHost);
 }
 
 /**
- * bootstrapHost with the path_* and sock_* calls chosen by the caller: a host
- * that can hold no directory or socket passes the streams-only answers, and
- * its bundle then leaves the full groups out.
+ * bootstrapHost with the host class (its path_* and sock_* calls) chosen by the
+ * caller: a host that can hold no directory or socket passes StreamsOnlyHost,
+ * and its bundle then leaves the full groups out.
  */
-export function bootstrapHostWith(options: HostOptions<unknown>, kind: HostKind, pathAndSocket: PathAndSocketCalls): ClosableHost {
+export function bootstrapHostWith(options: HostOptions<unknown>, kind: HostKind, Host: HostClass): ClosableHost {
   const limits = resolveHostLimits(options.limits);
   const clock = options.clock ?? kind.defaultClock();
   const fds = kind.createTable?.(limits) ?? new FdTable(limits.maxOpenFds);
@@ -83,19 +83,15 @@ export function bootstrapHostWith(options: HostOptions<unknown>, kind: HostKind,
     throw error;
   }
   const ctx: HostContext = { fds, limits, clock, sleep: options.sleep ?? kind.defaultSleep };
-  const host = composeHost(ctx, {
-    args: options.args,
-    env: options.env,
-    random: options.random ?? kind.defaultRandom(),
-    onExit: options.onExit,
-    pathAndSocket,
-  });
-  const release = kind.release;
-  if (release === undefined) return host;
-  const closeDescriptors = host.close;
-  host.close = () => {
-    closeDescriptors();
-    release();
-  };
-  return host;
+  return composeHost(
+    ctx,
+    {
+      args: options.args,
+      env: options.env,
+      random: options.random ?? kind.defaultRandom(),
+      onExit: options.onExit,
+      release: kind.release,
+    },
+    Host,
+  );
 }

@@ -12,7 +12,7 @@ import type { HostLimits } from "../impl/limits.js";
 import { plannerOf, type MountErrors, type MountPlan } from "../impl/memory/mount-planner.js";
 import { portableHostWith, type PortableHostOptions } from "../impl/portable/index.js";
 import type { ClosableHost } from "../impl/preview1/compose-host.js";
-import { streamsOnlyCalls } from "../impl/preview1/streams-only.js";
+import { StreamsOnlyHost } from "../impl/preview1/streams-only.js";
 import { ConsoleLineSink } from "../impl/stdio/console-sink.js";
 import { InputSourceDescription, type StdinSource } from "../impl/stdio/input-source.js";
 import { OutputSinkDescription, type OutputCallback, type OutputCapture } from "../impl/stdio/output-sink.js";
@@ -116,7 +116,7 @@ function mountsOf(value: unknown): MountPlan | null {
 
 /** The portable host with `mounts` as its directories; without mounts the path_* and sock_* calls are streams-only.ts's. */
 export function buildPortableHost(options: Omit<PortableHostOptions, "descriptionPreopens">, mounts: MountPlan | null): ClosableHost {
-  return portableHostWith({ ...options, descriptionPreopens: mounts?.preopens }, mounts?.pathAndSocket ?? streamsOnlyCalls);
+  return portableHostWith({ ...options, descriptionPreopens: mounts?.preopens }, mounts?.hostClass ?? StreamsOnlyHost);
 }
 
 /**

@@ -4,7 +4,8 @@
 // @generated from witx/preview0/wasi_unstable.witx (sha256 ed26a69100d973f4b2cd4daccfcf5d4421ba8144a44587e422c128b5435b7836)
 
 import { CallPolicy, pointerFactory, u8Codec, ViewCache } from "../../runtime/index.js";
-import type { GlueOptions, GuestMemory, Out } from "../../runtime/index.js";
+import type { GlueOptions, GuestMemory, GuestPointer, Out, PointerFactory } from "../../runtime/index.js";
+import { hostCoreOf, importsOf } from "../../runtime/glue-support.js";
 import * as t from "./types.js";
 import type { Preview0Host } from "./host.js";
 
@@ -101,6 +102,954 @@ export type Preview0Imports = {
 };
 
 /**
+ * One import object: its state, and the imports as its methods. One class serves every
+ * WASI object, so V8 compiles an import once (see src/runtime/glue-support.ts).
+ */
+class Preview0Glue {
+  readonly #host: Preview0Host;
+  readonly #memory: GuestMemory;
+  readonly #policy: CallPolicy;
+
+  // One reusable success value per function: returning a value allocates nothing.
+  readonly #args_sizes_get_out: Out<[t.Size, t.Size]> = { value: [0 as never, 0 as never] };
+  readonly #environ_sizes_get_out: Out<[t.Size, t.Size]> = { value: [0 as never, 0 as never] };
+  readonly #clock_res_get_out: Out<t.Timestamp | number> = { value: 0n };
+  readonly #clock_time_get_out: Out<t.Timestamp | number> = { value: 0n };
+  readonly #fd_fdstat_get_out: Out<t.Fdstat> = { value: undefined as never };
+  readonly #fd_filestat_get_out: Out<t.Filestat> = { value: undefined as never };
+  readonly #fd_pread_out: Out<t.Size> = { value: 0 as never };
+  readonly #fd_prestat_get_out: Out<t.Prestat> = { value: undefined as never };
+  readonly #fd_pwrite_out: Out<t.Size> = { value: 0 as never };
+  readonly #fd_read_out: Out<t.Size> = { value: 0 as never };
+  readonly #fd_readdir_out: Out<t.Size> = { value: 0 as never };
+  readonly #fd_seek_out: Out<t.Filesize | number> = { value: 0n };
+  readonly #fd_tell_out: Out<t.Filesize | number> = { value: 0n };
+  readonly #fd_write_out: Out<t.Size> = { value: 0 as never };
+  readonly #path_filestat_get_out: Out<t.Filestat> = { value: undefined as never };
+  readonly #path_open_out: Out<t.Fd> = { value: 0 as t.Fd };
+  readonly #path_readlink_out: Out<t.Size> = { value: 0 as never };
+  readonly #poll_oneoff_out: Out<t.Size> = { value: 0 as never };
+  readonly #sock_recv_out: Out<[t.Size, t.Roflags]> = { value: [0 as never, 0 as never] };
+  readonly #sock_send_out: Out<t.Size> = { value: 0 as never };
+
+  // The last view each byte-buffer argument handed out, reused while the guest passes the same range.
+  readonly #fd_pread_iovs_cache = new ViewCache();
+  readonly #fd_prestat_dir_name_path_cache = new ViewCache();
+  readonly #fd_pwrite_iovs_cache = new ViewCache();
+  readonly #fd_read_iovs_cache = new ViewCache();
+  readonly #fd_readdir_buf_cache = new ViewCache();
+  readonly #fd_write_iovs_cache = new ViewCache();
+  readonly #path_readlink_buf_cache = new ViewCache();
+  readonly #random_get_buf_cache = new ViewCache();
+  readonly #sock_recv_ri_data_cache = new ViewCache();
+  readonly #sock_send_si_data_cache = new ViewCache();
+
+  // The pointers each pointer argument hands the host, made by one factory per argument.
+  readonly #args_get_argv_pointers: PointerFactory<GuestPointer<number>>;
+  readonly #args_get_argv_buf_pointers: PointerFactory<number>;
+  readonly #environ_get_environ_pointers: PointerFactory<GuestPointer<number>>;
+  readonly #environ_get_environ_buf_pointers: PointerFactory<number>;
+  readonly #poll_oneoff_in_pointers: PointerFactory<t.Subscription>;
+  readonly #poll_oneoff_out_pointers: PointerFactory<t.Event>;
+
+  constructor(host: Preview0Host, memory: GuestMemory, options: GlueOptions) {
+    this.#host = hostCoreOf(host);
+    this.#memory = memory;
+    this.#policy = new CallPolicy(moduleName, t.errno, options);
+    this.#args_get_argv_pointers = pointerFactory(memory, this.#policy, "args_get", "argv", u8Codec).indirect();
+    this.#args_get_argv_buf_pointers = pointerFactory(memory, this.#policy, "args_get", "argv_buf", u8Codec);
+    this.#environ_get_environ_pointers = pointerFactory(
+      memory,
+      this.#policy,
+      "environ_get",
+      "environ",
+      u8Codec,
+    ).indirect();
+    this.#environ_get_environ_buf_pointers = pointerFactory(
+      memory,
+      this.#policy,
+      "environ_get",
+      "environ_buf",
+      u8Codec,
+    );
+    this.#poll_oneoff_in_pointers = pointerFactory(memory, this.#policy, "poll_oneoff", "in", t.subscriptionCodec);
+    this.#poll_oneoff_out_pointers = pointerFactory(memory, this.#policy, "poll_oneoff", "out", t.eventCodec);
+  }
+
+  /** A string argument decoded, or what its failed check gives the guest (a bad pointer may trap instead). */
+  #string(m: GuestMemory, fn: string, arg: string, pointer: number, length: number): string | number {
+    pointer >>>= 0;
+    length >>>= 0;
+    if (!m.inRange(pointer, length, 1)) return this.#policy.badPointer(fn, arg, m);
+    if (length > this.#policy.limits.maxPathBytes) return this.#policy.errno.stringTooLong;
+    return m.utf8(pointer, length) ?? this.#policy.errno.badUtf8;
+  }
+
+  /** An iovec list's buffers (views of guest memory), or what its failed check gives (a bad pointer may trap). */
+  #buffers(
+    m: GuestMemory,
+    fn: string,
+    arg: string,
+    pointer: number,
+    length: number,
+    size: number,
+    align: number,
+    pointerOffset: number,
+    lengthOffset: number,
+    cache: ViewCache,
+  ): readonly Uint8Array[] | number {
+    pointer >>>= 0;
+    length >>>= 0;
+    if (!m.arrayInRange(pointer, length, size, align)) return this.#policy.badPointer(fn, arg, m);
+    if (length > this.#policy.limits.maxIovecs) return this.#policy.errno.listTooLong;
+    const buffers = m.bufferList(pointer, length, size, pointerOffset, lengthOffset, cache);
+    return buffers ?? this.#policy.badPointer(fn, arg, m);
+  }
+
+  /** A byte buffer's view of guest memory, or what its failed check gives (a bad pointer may trap). */
+  #bytes(
+    m: GuestMemory,
+    fn: string,
+    arg: string,
+    pointer: number,
+    length: number,
+    cache: ViewCache,
+  ): Uint8Array | number {
+    pointer >>>= 0;
+    length >>>= 0;
+    return m.inRange(pointer, length, 1) ? cache.view(m, pointer, length) : this.#policy.badPointer(fn, arg, m);
+  }
+
+  // args_get — witx/preview0/wasi_unstable.witx:29
+  args_get(argv: number, argv_buf: number): number {
+    this.#memory.refresh();
+    try {
+      return this.#host.args_get(this.#args_get_argv_pointers.at(argv), this.#args_get_argv_buf_pointers.at(argv_buf));
+    } catch (error) {
+      return this.#policy.hostFailure("args_get", error);
+    }
+  }
+
+  // args_sizes_get — witx/preview0/wasi_unstable.witx:38
+  args_sizes_get(retptr0: number, retptr1: number): number {
+    const m = this.#memory.refresh();
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("args_sizes_get", "retptr0", m);
+    retptr1 >>>= 0;
+    if (!m.inRange(retptr1, 4, 4)) return this.#policy.badPointer("args_sizes_get", "retptr1", m);
+    try {
+      const error = this.#host.args_sizes_get(this.#args_sizes_get_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#args_sizes_get_out.value[0], true);
+      after.view.setUint32(retptr1, this.#args_sizes_get_out.value[1], true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("args_sizes_get", error);
+    }
+  }
+
+  // environ_get — witx/preview0/wasi_unstable.witx:48
+  environ_get(environ: number, environ_buf: number): number {
+    this.#memory.refresh();
+    try {
+      return this.#host.environ_get(
+        this.#environ_get_environ_pointers.at(environ),
+        this.#environ_get_environ_buf_pointers.at(environ_buf),
+      );
+    } catch (error) {
+      return this.#policy.hostFailure("environ_get", error);
+    }
+  }
+
+  // environ_sizes_get — witx/preview0/wasi_unstable.witx:57
+  environ_sizes_get(retptr0: number, retptr1: number): number {
+    const m = this.#memory.refresh();
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("environ_sizes_get", "retptr0", m);
+    retptr1 >>>= 0;
+    if (!m.inRange(retptr1, 4, 4)) return this.#policy.badPointer("environ_sizes_get", "retptr1", m);
+    try {
+      const error = this.#host.environ_sizes_get(this.#environ_sizes_get_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#environ_sizes_get_out.value[0], true);
+      after.view.setUint32(retptr1, this.#environ_sizes_get_out.value[1], true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("environ_sizes_get", error);
+    }
+  }
+
+  // clock_res_get — witx/preview0/wasi_unstable.witx:66
+  clock_res_get(id: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    id >>>= 0;
+    if (id >= 4) return this.#policy.errno.badEnum;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 8, 8)) return this.#policy.badPointer("clock_res_get", "retptr0", m);
+    try {
+      const error = this.#host.clock_res_get(id as t.Clockid, this.#clock_res_get_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.storeU64(retptr0, this.#clock_res_get_out.value);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("clock_res_get", error);
+    }
+  }
+
+  // clock_time_get — witx/preview0/wasi_unstable.witx:73
+  clock_time_get(id: number, precision: bigint, retptr0: number): number {
+    const m = this.#memory.refresh();
+    id >>>= 0;
+    if (id >= 4) return this.#policy.errno.badEnum;
+    if (precision < 0n) precision = BigInt.asUintN(64, precision);
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 8, 8)) return this.#policy.badPointer("clock_time_get", "retptr0", m);
+    try {
+      const error = this.#host.clock_time_get(id as t.Clockid, precision as t.Timestamp, this.#clock_time_get_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.storeU64(retptr0, this.#clock_time_get_out.value);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("clock_time_get", error);
+    }
+  }
+
+  // fd_advise — witx/preview0/wasi_unstable.witx:85
+  fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    if (offset < 0n) offset = BigInt.asUintN(64, offset);
+    if (len < 0n) len = BigInt.asUintN(64, len);
+    advice >>>= 0;
+    if (advice >= 6) return this.#policy.errno.badEnum;
+    try {
+      return this.#host.fd_advise(fd as t.Fd, offset as t.Filesize, len as t.Filesize, advice as t.Advice);
+    } catch (error) {
+      return this.#policy.hostFailure("fd_advise", error);
+    }
+  }
+
+  // fd_allocate — witx/preview0/wasi_unstable.witx:100
+  fd_allocate(fd: number, offset: bigint, len: bigint): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    if (offset < 0n) offset = BigInt.asUintN(64, offset);
+    if (len < 0n) len = BigInt.asUintN(64, len);
+    try {
+      return this.#host.fd_allocate(fd as t.Fd, offset as t.Filesize, len as t.Filesize);
+    } catch (error) {
+      return this.#policy.hostFailure("fd_allocate", error);
+    }
+  }
+
+  // fd_close — witx/preview0/wasi_unstable.witx:112
+  fd_close(fd: number): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    try {
+      return this.#host.fd_close(fd as t.Fd);
+    } catch (error) {
+      return this.#policy.hostFailure("fd_close", error);
+    }
+  }
+
+  // fd_datasync — witx/preview0/wasi_unstable.witx:121
+  fd_datasync(fd: number): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    try {
+      return this.#host.fd_datasync(fd as t.Fd);
+    } catch (error) {
+      return this.#policy.hostFailure("fd_datasync", error);
+    }
+  }
+
+  // fd_fdstat_get — witx/preview0/wasi_unstable.witx:130
+  fd_fdstat_get(fd: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 24, 8)) return this.#policy.badPointer("fd_fdstat_get", "retptr0", m);
+    try {
+      const error = this.#host.fd_fdstat_get(fd as t.Fd, this.#fd_fdstat_get_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      t.writeFdstat(after.view, retptr0, this.#fd_fdstat_get_out.value);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("fd_fdstat_get", error);
+    }
+  }
+
+  // fd_fdstat_set_flags — witx/preview0/wasi_unstable.witx:138
+  fd_fdstat_set_flags(fd: number, flags: number): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    if ((flags & ~0x1f) !== 0) return this.#policy.errno.badFlags;
+    flags >>>= 0;
+    try {
+      return this.#host.fd_fdstat_set_flags(fd as t.Fd, flags as t.Fdflags);
+    } catch (error) {
+      return this.#policy.hostFailure("fd_fdstat_set_flags", error);
+    }
+  }
+
+  // fd_fdstat_set_rights — witx/preview0/wasi_unstable.witx:149
+  fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
+    if (fs_rights_base > 0x1fffffffn) return this.#policy.errno.badFlags;
+    if (fs_rights_inheriting < 0n) fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
+    if (fs_rights_inheriting > 0x1fffffffn) return this.#policy.errno.badFlags;
+    try {
+      return this.#host.fd_fdstat_set_rights(fd as t.Fd, fs_rights_base as t.Rights, fs_rights_inheriting as t.Rights);
+    } catch (error) {
+      return this.#policy.hostFailure("fd_fdstat_set_rights", error);
+    }
+  }
+
+  // fd_filestat_get — witx/preview0/wasi_unstable.witx:161
+  fd_filestat_get(fd: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 56, 8)) return this.#policy.badPointer("fd_filestat_get", "retptr0", m);
+    try {
+      const error = this.#host.fd_filestat_get(fd as t.Fd, this.#fd_filestat_get_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      t.writeFilestat(after.view, retptr0, this.#fd_filestat_get_out.value);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("fd_filestat_get", error);
+    }
+  }
+
+  // fd_filestat_set_size — witx/preview0/wasi_unstable.witx:170
+  fd_filestat_set_size(fd: number, size: bigint): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    if (size < 0n) size = BigInt.asUintN(64, size);
+    try {
+      return this.#host.fd_filestat_set_size(fd as t.Fd, size as t.Filesize);
+    } catch (error) {
+      return this.#policy.hostFailure("fd_filestat_set_size", error);
+    }
+  }
+
+  // fd_filestat_set_times — witx/preview0/wasi_unstable.witx:181
+  fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    if (atim < 0n) atim = BigInt.asUintN(64, atim);
+    if (mtim < 0n) mtim = BigInt.asUintN(64, mtim);
+    if ((fst_flags & ~0xf) !== 0) return this.#policy.errno.badFlags;
+    fst_flags >>>= 0;
+    try {
+      return this.#host.fd_filestat_set_times(
+        fd as t.Fd,
+        atim as t.Timestamp,
+        mtim as t.Timestamp,
+        fst_flags as t.Fstflags,
+      );
+    } catch (error) {
+      return this.#policy.hostFailure("fd_filestat_set_times", error);
+    }
+  }
+
+  // fd_pread — witx/preview0/wasi_unstable.witx:196
+  fd_pread(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const iovs_buffers = this.#buffers(m, "fd_pread", "iovs", iovs, iovs_len, 8, 4, 0, 4, this.#fd_pread_iovs_cache);
+    if (typeof iovs_buffers === "number") return iovs_buffers;
+    if (offset < 0n) offset = BigInt.asUintN(64, offset);
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("fd_pread", "retptr0", m);
+    try {
+      const error = this.#host.fd_pread(fd as t.Fd, iovs_buffers, offset as t.Filesize, this.#fd_pread_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#fd_pread_out.value, true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("fd_pread", error);
+    }
+  }
+
+  // fd_prestat_get — witx/preview0/wasi_unstable.witx:209
+  fd_prestat_get(fd: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 8, 4)) return this.#policy.badPointer("fd_prestat_get", "retptr0", m);
+    try {
+      const error = this.#host.fd_prestat_get(fd as t.Fd, this.#fd_prestat_get_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      t.writePrestat(after.view, retptr0, this.#fd_prestat_get_out.value);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("fd_prestat_get", error);
+    }
+  }
+
+  // fd_prestat_dir_name — witx/preview0/wasi_unstable.witx:218
+  fd_prestat_dir_name(fd: number, path: number, path_len: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const path_bytes = this.#bytes(
+      m,
+      "fd_prestat_dir_name",
+      "path",
+      path,
+      path_len,
+      this.#fd_prestat_dir_name_path_cache,
+    );
+    if (typeof path_bytes === "number") return path_bytes;
+    try {
+      return this.#host.fd_prestat_dir_name(fd as t.Fd, path_bytes);
+    } catch (error) {
+      return this.#policy.hostFailure("fd_prestat_dir_name", error);
+    }
+  }
+
+  // fd_pwrite — witx/preview0/wasi_unstable.witx:231
+  fd_pwrite(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const iovs_buffers = this.#buffers(m, "fd_pwrite", "iovs", iovs, iovs_len, 8, 4, 0, 4, this.#fd_pwrite_iovs_cache);
+    if (typeof iovs_buffers === "number") return iovs_buffers;
+    if (offset < 0n) offset = BigInt.asUintN(64, offset);
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("fd_pwrite", "retptr0", m);
+    try {
+      const error = this.#host.fd_pwrite(fd as t.Fd, iovs_buffers, offset as t.Filesize, this.#fd_pwrite_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#fd_pwrite_out.value, true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("fd_pwrite", error);
+    }
+  }
+
+  // fd_read — witx/preview0/wasi_unstable.witx:244
+  fd_read(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const iovs_buffers = this.#buffers(m, "fd_read", "iovs", iovs, iovs_len, 8, 4, 0, 4, this.#fd_read_iovs_cache);
+    if (typeof iovs_buffers === "number") return iovs_buffers;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("fd_read", "retptr0", m);
+    try {
+      const error = this.#host.fd_read(fd as t.Fd, iovs_buffers, this.#fd_read_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#fd_read_out.value, true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("fd_read", error);
+    }
+  }
+
+  // fd_readdir — witx/preview0/wasi_unstable.witx:258
+  fd_readdir(fd: number, buf: number, buf_len: number, cookie: bigint, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const buf_bytes = this.#bytes(m, "fd_readdir", "buf", buf, buf_len, this.#fd_readdir_buf_cache);
+    if (typeof buf_bytes === "number") return buf_bytes;
+    if (cookie < 0n) cookie = BigInt.asUintN(64, cookie);
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("fd_readdir", "retptr0", m);
+    try {
+      const error = this.#host.fd_readdir(fd as t.Fd, buf_bytes, cookie as t.Dircookie, this.#fd_readdir_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#fd_readdir_out.value, true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("fd_readdir", error);
+    }
+  }
+
+  // fd_renumber — witx/preview0/wasi_unstable.witx:276
+  fd_renumber(fd: number, to: number): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    to >>>= 0;
+    try {
+      return this.#host.fd_renumber(fd as t.Fd, to as t.Fd);
+    } catch (error) {
+      return this.#policy.hostFailure("fd_renumber", error);
+    }
+  }
+
+  // fd_seek — witx/preview0/wasi_unstable.witx:286
+  fd_seek(fd: number, offset: bigint, whence: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    whence >>>= 0;
+    if (whence >= 3) return this.#policy.errno.badEnum;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 8, 8)) return this.#policy.badPointer("fd_seek", "retptr0", m);
+    try {
+      const error = this.#host.fd_seek(fd as t.Fd, offset as t.Filedelta, whence as t.Whence, this.#fd_seek_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.storeU64(retptr0, this.#fd_seek_out.value);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("fd_seek", error);
+    }
+  }
+
+  // fd_sync — witx/preview0/wasi_unstable.witx:298
+  fd_sync(fd: number): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    try {
+      return this.#host.fd_sync(fd as t.Fd);
+    } catch (error) {
+      return this.#policy.hostFailure("fd_sync", error);
+    }
+  }
+
+  // fd_tell — witx/preview0/wasi_unstable.witx:307
+  fd_tell(fd: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 8, 8)) return this.#policy.badPointer("fd_tell", "retptr0", m);
+    try {
+      const error = this.#host.fd_tell(fd as t.Fd, this.#fd_tell_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.storeU64(retptr0, this.#fd_tell_out.value);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("fd_tell", error);
+    }
+  }
+
+  // fd_write — witx/preview0/wasi_unstable.witx:316
+  fd_write(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const iovs_buffers = this.#buffers(m, "fd_write", "iovs", iovs, iovs_len, 8, 4, 0, 4, this.#fd_write_iovs_cache);
+    if (typeof iovs_buffers === "number") return iovs_buffers;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("fd_write", "retptr0", m);
+    try {
+      const error = this.#host.fd_write(fd as t.Fd, iovs_buffers, this.#fd_write_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#fd_write_out.value, true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("fd_write", error);
+    }
+  }
+
+  // path_create_directory — witx/preview0/wasi_unstable.witx:326
+  path_create_directory(fd: number, path: number, path_len: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const path_text = this.#string(m, "path_create_directory", "path", path, path_len);
+    if (typeof path_text === "number") return path_text;
+    try {
+      return this.#host.path_create_directory(fd as t.Fd, path_text);
+    } catch (error) {
+      return this.#policy.hostFailure("path_create_directory", error);
+    }
+  }
+
+  // path_filestat_get — witx/preview0/wasi_unstable.witx:336
+  path_filestat_get(fd: number, flags: number, path: number, path_len: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    if ((flags & ~0x1) !== 0) return this.#policy.errno.badFlags;
+    flags >>>= 0;
+    const path_text = this.#string(m, "path_filestat_get", "path", path, path_len);
+    if (typeof path_text === "number") return path_text;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 56, 8)) return this.#policy.badPointer("path_filestat_get", "retptr0", m);
+    try {
+      const error = this.#host.path_filestat_get(
+        fd as t.Fd,
+        flags as t.Lookupflags,
+        path_text,
+        this.#path_filestat_get_out,
+      );
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      t.writeFilestat(after.view, retptr0, this.#path_filestat_get_out.value);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("path_filestat_get", error);
+    }
+  }
+
+  // path_filestat_set_times — witx/preview0/wasi_unstable.witx:349
+  path_filestat_set_times(
+    fd: number,
+    flags: number,
+    path: number,
+    path_len: number,
+    atim: bigint,
+    mtim: bigint,
+    fst_flags: number,
+  ): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    if ((flags & ~0x1) !== 0) return this.#policy.errno.badFlags;
+    flags >>>= 0;
+    const path_text = this.#string(m, "path_filestat_set_times", "path", path, path_len);
+    if (typeof path_text === "number") return path_text;
+    if (atim < 0n) atim = BigInt.asUintN(64, atim);
+    if (mtim < 0n) mtim = BigInt.asUintN(64, mtim);
+    if ((fst_flags & ~0xf) !== 0) return this.#policy.errno.badFlags;
+    fst_flags >>>= 0;
+    try {
+      return this.#host.path_filestat_set_times(
+        fd as t.Fd,
+        flags as t.Lookupflags,
+        path_text,
+        atim as t.Timestamp,
+        mtim as t.Timestamp,
+        fst_flags as t.Fstflags,
+      );
+    } catch (error) {
+      return this.#policy.hostFailure("path_filestat_set_times", error);
+    }
+  }
+
+  // path_link — witx/preview0/wasi_unstable.witx:367
+  path_link(
+    old_fd: number,
+    old_flags: number,
+    old_path: number,
+    old_path_len: number,
+    new_fd: number,
+    new_path: number,
+    new_path_len: number,
+  ): number {
+    const m = this.#memory.refresh();
+    old_fd >>>= 0;
+    if ((old_flags & ~0x1) !== 0) return this.#policy.errno.badFlags;
+    old_flags >>>= 0;
+    const old_path_text = this.#string(m, "path_link", "old_path", old_path, old_path_len);
+    if (typeof old_path_text === "number") return old_path_text;
+    new_fd >>>= 0;
+    const new_path_text = this.#string(m, "path_link", "new_path", new_path, new_path_len);
+    if (typeof new_path_text === "number") return new_path_text;
+    try {
+      return this.#host.path_link(
+        old_fd as t.Fd,
+        old_flags as t.Lookupflags,
+        old_path_text,
+        new_fd as t.Fd,
+        new_path_text,
+      );
+    } catch (error) {
+      return this.#policy.hostFailure("path_link", error);
+    }
+  }
+
+  // path_open — witx/preview0/wasi_unstable.witx:386
+  path_open(
+    fd: number,
+    dirflags: number,
+    path: number,
+    path_len: number,
+    oflags: number,
+    fs_rights_base: bigint,
+    fs_rights_inheriting: bigint,
+    fdflags: number,
+    retptr0: number,
+  ): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    if ((dirflags & ~0x1) !== 0) return this.#policy.errno.badFlags;
+    dirflags >>>= 0;
+    const path_text = this.#string(m, "path_open", "path", path, path_len);
+    if (typeof path_text === "number") return path_text;
+    if ((oflags & ~0xf) !== 0) return this.#policy.errno.badFlags;
+    oflags >>>= 0;
+    if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
+    if (fs_rights_base > 0x1fffffffn) return this.#policy.errno.badFlags;
+    if (fs_rights_inheriting < 0n) fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
+    if (fs_rights_inheriting > 0x1fffffffn) return this.#policy.errno.badFlags;
+    if ((fdflags & ~0x1f) !== 0) return this.#policy.errno.badFlags;
+    fdflags >>>= 0;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("path_open", "retptr0", m);
+    try {
+      const error = this.#host.path_open(
+        fd as t.Fd,
+        dirflags as t.Lookupflags,
+        path_text,
+        oflags as t.Oflags,
+        fs_rights_base as t.Rights,
+        fs_rights_inheriting as t.Rights,
+        fdflags as t.Fdflags,
+        this.#path_open_out,
+      );
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#path_open_out.value, true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("path_open", error);
+    }
+  }
+
+  // path_readlink — witx/preview0/wasi_unstable.witx:409
+  path_readlink(fd: number, path: number, path_len: number, buf: number, buf_len: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const path_text = this.#string(m, "path_readlink", "path", path, path_len);
+    if (typeof path_text === "number") return path_text;
+    const buf_bytes = this.#bytes(m, "path_readlink", "buf", buf, buf_len, this.#path_readlink_buf_cache);
+    if (typeof buf_bytes === "number") return buf_bytes;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("path_readlink", "retptr0", m);
+    try {
+      const error = this.#host.path_readlink(fd as t.Fd, path_text, buf_bytes, this.#path_readlink_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#path_readlink_out.value, true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("path_readlink", error);
+    }
+  }
+
+  // path_remove_directory — witx/preview0/wasi_unstable.witx:424
+  path_remove_directory(fd: number, path: number, path_len: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const path_text = this.#string(m, "path_remove_directory", "path", path, path_len);
+    if (typeof path_text === "number") return path_text;
+    try {
+      return this.#host.path_remove_directory(fd as t.Fd, path_text);
+    } catch (error) {
+      return this.#policy.hostFailure("path_remove_directory", error);
+    }
+  }
+
+  // path_rename — witx/preview0/wasi_unstable.witx:434
+  path_rename(
+    fd: number,
+    old_path: number,
+    old_path_len: number,
+    new_fd: number,
+    new_path: number,
+    new_path_len: number,
+  ): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const old_path_text = this.#string(m, "path_rename", "old_path", old_path, old_path_len);
+    if (typeof old_path_text === "number") return old_path_text;
+    new_fd >>>= 0;
+    const new_path_text = this.#string(m, "path_rename", "new_path", new_path, new_path_len);
+    if (typeof new_path_text === "number") return new_path_text;
+    try {
+      return this.#host.path_rename(fd as t.Fd, old_path_text, new_fd as t.Fd, new_path_text);
+    } catch (error) {
+      return this.#policy.hostFailure("path_rename", error);
+    }
+  }
+
+  // path_symlink — witx/preview0/wasi_unstable.witx:449
+  path_symlink(old_path: number, old_path_len: number, fd: number, new_path: number, new_path_len: number): number {
+    const m = this.#memory.refresh();
+    const old_path_text = this.#string(m, "path_symlink", "old_path", old_path, old_path_len);
+    if (typeof old_path_text === "number") return old_path_text;
+    fd >>>= 0;
+    const new_path_text = this.#string(m, "path_symlink", "new_path", new_path, new_path_len);
+    if (typeof new_path_text === "number") return new_path_text;
+    try {
+      return this.#host.path_symlink(old_path_text, fd as t.Fd, new_path_text);
+    } catch (error) {
+      return this.#policy.hostFailure("path_symlink", error);
+    }
+  }
+
+  // path_unlink_file — witx/preview0/wasi_unstable.witx:462
+  path_unlink_file(fd: number, path: number, path_len: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const path_text = this.#string(m, "path_unlink_file", "path", path, path_len);
+    if (typeof path_text === "number") return path_text;
+    try {
+      return this.#host.path_unlink_file(fd as t.Fd, path_text);
+    } catch (error) {
+      return this.#policy.hostFailure("path_unlink_file", error);
+    }
+  }
+
+  // poll_oneoff — witx/preview0/wasi_unstable.witx:473
+  poll_oneoff(in_: number, out: number, nsubscriptions: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    nsubscriptions >>>= 0;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("poll_oneoff", "retptr0", m);
+    try {
+      const error = this.#host.poll_oneoff(
+        this.#poll_oneoff_in_pointers.at(in_),
+        this.#poll_oneoff_out_pointers.at(out),
+        nsubscriptions as t.Size,
+        this.#poll_oneoff_out,
+      );
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#poll_oneoff_out.value, true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("poll_oneoff", error);
+    }
+  }
+
+  // proc_exit — witx/preview0/wasi_unstable.witx:487
+  proc_exit(rval: number): never {
+    this.#memory.requireAttached();
+    rval >>>= 0;
+    try {
+      this.#host.proc_exit(rval as t.Exitcode);
+    } catch (error) {
+      this.#policy.hostFailure("proc_exit", error);
+    }
+    throw new WebAssembly.RuntimeError("proc_exit returned to the guest, which it must never do");
+  }
+
+  // proc_raise — witx/preview0/wasi_unstable.witx:494
+  proc_raise(sig: number): number {
+    this.#memory.requireAttached();
+    sig >>>= 0;
+    if (sig >= 31) return this.#policy.errno.badEnum;
+    try {
+      return this.#host.proc_raise(sig as t.Signal);
+    } catch (error) {
+      return this.#policy.hostFailure("proc_raise", error);
+    }
+  }
+
+  // sched_yield — witx/preview0/wasi_unstable.witx:502
+  sched_yield(): number {
+    this.#memory.requireAttached();
+    try {
+      return this.#host.sched_yield();
+    } catch (error) {
+      return this.#policy.hostFailure("sched_yield", error);
+    }
+  }
+
+  // random_get — witx/preview0/wasi_unstable.witx:509
+  random_get(buf: number, buf_len: number): number {
+    const m = this.#memory.refresh();
+    const buf_bytes = this.#bytes(m, "random_get", "buf", buf, buf_len, this.#random_get_buf_cache);
+    if (typeof buf_bytes === "number") return buf_bytes;
+    try {
+      return this.#host.random_get(buf_bytes);
+    } catch (error) {
+      return this.#policy.hostFailure("random_get", error);
+    }
+  }
+
+  // sock_recv — witx/preview0/wasi_unstable.witx:520
+  sock_recv(
+    fd: number,
+    ri_data: number,
+    ri_data_len: number,
+    ri_flags: number,
+    retptr0: number,
+    retptr1: number,
+  ): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const ri_data_buffers = this.#buffers(
+      m,
+      "sock_recv",
+      "ri_data",
+      ri_data,
+      ri_data_len,
+      8,
+      4,
+      0,
+      4,
+      this.#sock_recv_ri_data_cache,
+    );
+    if (typeof ri_data_buffers === "number") return ri_data_buffers;
+    if ((ri_flags & ~0x3) !== 0) return this.#policy.errno.badFlags;
+    ri_flags >>>= 0;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("sock_recv", "retptr0", m);
+    retptr1 >>>= 0;
+    if (!m.inRange(retptr1, 2, 2)) return this.#policy.badPointer("sock_recv", "retptr1", m);
+    try {
+      const error = this.#host.sock_recv(fd as t.Fd, ri_data_buffers, ri_flags as t.Riflags, this.#sock_recv_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#sock_recv_out.value[0], true);
+      after.view.setUint16(retptr1, this.#sock_recv_out.value[1], true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("sock_recv", error);
+    }
+  }
+
+  // sock_send — witx/preview0/wasi_unstable.witx:533
+  sock_send(fd: number, si_data: number, si_data_len: number, si_flags: number, retptr0: number): number {
+    const m = this.#memory.refresh();
+    fd >>>= 0;
+    const si_data_buffers = this.#buffers(
+      m,
+      "sock_send",
+      "si_data",
+      si_data,
+      si_data_len,
+      8,
+      4,
+      0,
+      4,
+      this.#sock_send_si_data_cache,
+    );
+    if (typeof si_data_buffers === "number") return si_data_buffers;
+    si_flags &= 0xffff;
+    retptr0 >>>= 0;
+    if (!m.inRange(retptr0, 4, 4)) return this.#policy.badPointer("sock_send", "retptr0", m);
+    try {
+      const error = this.#host.sock_send(fd as t.Fd, si_data_buffers, si_flags as t.Siflags, this.#sock_send_out);
+      if (error !== 0) return error;
+      const after = this.#memory.refresh();
+      after.view.setUint32(retptr0, this.#sock_send_out.value, true);
+      return 0;
+    } catch (error) {
+      return this.#policy.hostFailure("sock_send", error);
+    }
+  }
+
+  // sock_shutdown — witx/preview0/wasi_unstable.witx:546
+  sock_shutdown(fd: number, how: number): number {
+    this.#memory.requireAttached();
+    fd >>>= 0;
+    if ((how & ~0x3) !== 0) return this.#policy.errno.badFlags;
+    how >>>= 0;
+    try {
+      return this.#host.sock_shutdown(fd as t.Fd, how as t.Sdflags);
+    } catch (error) {
+      return this.#policy.hostFailure("sock_shutdown", error);
+    }
+  }
+}
+
+/**
  * Builds the `wasi_unstable` import object over `host`. `memory` is attached to the
  * instance's memory once it exists (imports are created before instantiation).
  */
@@ -109,935 +1058,5 @@ export function createPreview0Imports(
   memory: GuestMemory,
   options: GlueOptions = {},
 ): Preview0Imports {
-  // The error policy and the limits, resolved once for this import object.
-  const policy = new CallPolicy(moduleName, t.errno, options);
-  const BAD_ENUM = policy.errno.badEnum;
-  const BAD_FLAGS = policy.errno.badFlags;
-  const BAD_UTF8 = policy.errno.badUtf8;
-  const STRING_TOO_LONG = policy.errno.stringTooLong;
-  const LIST_TOO_LONG = policy.errno.listTooLong;
-  const maxIovecs = policy.limits.maxIovecs;
-  const maxPathBytes = policy.limits.maxPathBytes;
-
-  // One reusable success value per function: returning a value allocates nothing.
-  const args_sizes_get_out: Out<[t.Size, t.Size]> = { value: [0 as never, 0 as never] };
-  const environ_sizes_get_out: Out<[t.Size, t.Size]> = { value: [0 as never, 0 as never] };
-  const clock_res_get_out: Out<t.Timestamp | number> = { value: 0n };
-  const clock_time_get_out: Out<t.Timestamp | number> = { value: 0n };
-  const fd_fdstat_get_out: Out<t.Fdstat> = { value: undefined as never };
-  const fd_filestat_get_out: Out<t.Filestat> = { value: undefined as never };
-  const fd_pread_out: Out<t.Size> = { value: 0 as never };
-  const fd_prestat_get_out: Out<t.Prestat> = { value: undefined as never };
-  const fd_pwrite_out: Out<t.Size> = { value: 0 as never };
-  const fd_read_out: Out<t.Size> = { value: 0 as never };
-  const fd_readdir_out: Out<t.Size> = { value: 0 as never };
-  const fd_seek_out: Out<t.Filesize | number> = { value: 0n };
-  const fd_tell_out: Out<t.Filesize | number> = { value: 0n };
-  const fd_write_out: Out<t.Size> = { value: 0 as never };
-  const path_filestat_get_out: Out<t.Filestat> = { value: undefined as never };
-  const path_open_out: Out<t.Fd> = { value: 0 as t.Fd };
-  const path_readlink_out: Out<t.Size> = { value: 0 as never };
-  const poll_oneoff_out: Out<t.Size> = { value: 0 as never };
-  const sock_recv_out: Out<[t.Size, t.Roflags]> = { value: [0 as never, 0 as never] };
-  const sock_send_out: Out<t.Size> = { value: 0 as never };
-
-  // The last view each byte-buffer argument handed out, reused while the guest passes the same range.
-  const fd_pread_iovs_cache = new ViewCache();
-  const fd_prestat_dir_name_path_cache = new ViewCache();
-  const fd_pwrite_iovs_cache = new ViewCache();
-  const fd_read_iovs_cache = new ViewCache();
-  const fd_readdir_buf_cache = new ViewCache();
-  const fd_write_iovs_cache = new ViewCache();
-  const path_readlink_buf_cache = new ViewCache();
-  const random_get_buf_cache = new ViewCache();
-  const sock_recv_ri_data_cache = new ViewCache();
-  const sock_send_si_data_cache = new ViewCache();
-
-  // The pointers each pointer argument hands the host, made by one factory per argument.
-  const args_get_argv_pointers = pointerFactory(memory, policy, "args_get", "argv", u8Codec).indirect();
-  const args_get_argv_buf_pointers = pointerFactory(memory, policy, "args_get", "argv_buf", u8Codec);
-  const environ_get_environ_pointers = pointerFactory(memory, policy, "environ_get", "environ", u8Codec).indirect();
-  const environ_get_environ_buf_pointers = pointerFactory(memory, policy, "environ_get", "environ_buf", u8Codec);
-  const poll_oneoff_in_pointers = pointerFactory(memory, policy, "poll_oneoff", "in", t.subscriptionCodec);
-  const poll_oneoff_out_pointers = pointerFactory(memory, policy, "poll_oneoff", "out", t.eventCodec);
-
-  return {
-    // args_get — witx/preview0/wasi_unstable.witx:29
-    args_get(argv: number, argv_buf: number): number {
-      memory.refresh();
-      try {
-        return host.args_get(args_get_argv_pointers.at(argv), args_get_argv_buf_pointers.at(argv_buf));
-      } catch (error) {
-        return policy.hostFailure("args_get", error);
-      }
-    },
-
-    // args_sizes_get — witx/preview0/wasi_unstable.witx:38
-    args_sizes_get(retptr0: number, retptr1: number): number {
-      const m = memory.refresh();
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("args_sizes_get", "retptr0", m);
-      retptr1 >>>= 0;
-      if (!m.inRange(retptr1, 4, 4)) return policy.badPointer("args_sizes_get", "retptr1", m);
-      try {
-        const error = host.args_sizes_get(args_sizes_get_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, args_sizes_get_out.value[0], true);
-        after.view.setUint32(retptr1, args_sizes_get_out.value[1], true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("args_sizes_get", error);
-      }
-    },
-
-    // environ_get — witx/preview0/wasi_unstable.witx:48
-    environ_get(environ: number, environ_buf: number): number {
-      memory.refresh();
-      try {
-        return host.environ_get(
-          environ_get_environ_pointers.at(environ),
-          environ_get_environ_buf_pointers.at(environ_buf),
-        );
-      } catch (error) {
-        return policy.hostFailure("environ_get", error);
-      }
-    },
-
-    // environ_sizes_get — witx/preview0/wasi_unstable.witx:57
-    environ_sizes_get(retptr0: number, retptr1: number): number {
-      const m = memory.refresh();
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("environ_sizes_get", "retptr0", m);
-      retptr1 >>>= 0;
-      if (!m.inRange(retptr1, 4, 4)) return policy.badPointer("environ_sizes_get", "retptr1", m);
-      try {
-        const error = host.environ_sizes_get(environ_sizes_get_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, environ_sizes_get_out.value[0], true);
-        after.view.setUint32(retptr1, environ_sizes_get_out.value[1], true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("environ_sizes_get", error);
-      }
-    },
-
-    // clock_res_get — witx/preview0/wasi_unstable.witx:66
-    clock_res_get(id: number, retptr0: number): number {
-      const m = memory.refresh();
-      id >>>= 0;
-      if (id >= 4) return BAD_ENUM;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 8, 8)) return policy.badPointer("clock_res_get", "retptr0", m);
-      try {
-        const error = host.clock_res_get(id as t.Clockid, clock_res_get_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.storeU64(retptr0, clock_res_get_out.value);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("clock_res_get", error);
-      }
-    },
-
-    // clock_time_get — witx/preview0/wasi_unstable.witx:73
-    clock_time_get(id: number, precision: bigint, retptr0: number): number {
-      const m = memory.refresh();
-      id >>>= 0;
-      if (id >= 4) return BAD_ENUM;
-      if (precision < 0n) precision = BigInt.asUintN(64, precision);
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 8, 8)) return policy.badPointer("clock_time_get", "retptr0", m);
-      try {
-        const error = host.clock_time_get(id as t.Clockid, precision as t.Timestamp, clock_time_get_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.storeU64(retptr0, clock_time_get_out.value);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("clock_time_get", error);
-      }
-    },
-
-    // fd_advise — witx/preview0/wasi_unstable.witx:85
-    fd_advise(fd: number, offset: bigint, len: bigint, advice: number): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      if (offset < 0n) offset = BigInt.asUintN(64, offset);
-      if (len < 0n) len = BigInt.asUintN(64, len);
-      advice >>>= 0;
-      if (advice >= 6) return BAD_ENUM;
-      try {
-        return host.fd_advise(fd as t.Fd, offset as t.Filesize, len as t.Filesize, advice as t.Advice);
-      } catch (error) {
-        return policy.hostFailure("fd_advise", error);
-      }
-    },
-
-    // fd_allocate — witx/preview0/wasi_unstable.witx:100
-    fd_allocate(fd: number, offset: bigint, len: bigint): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      if (offset < 0n) offset = BigInt.asUintN(64, offset);
-      if (len < 0n) len = BigInt.asUintN(64, len);
-      try {
-        return host.fd_allocate(fd as t.Fd, offset as t.Filesize, len as t.Filesize);
-      } catch (error) {
-        return policy.hostFailure("fd_allocate", error);
-      }
-    },
-
-    // fd_close — witx/preview0/wasi_unstable.witx:112
-    fd_close(fd: number): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      try {
-        return host.fd_close(fd as t.Fd);
-      } catch (error) {
-        return policy.hostFailure("fd_close", error);
-      }
-    },
-
-    // fd_datasync — witx/preview0/wasi_unstable.witx:121
-    fd_datasync(fd: number): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      try {
-        return host.fd_datasync(fd as t.Fd);
-      } catch (error) {
-        return policy.hostFailure("fd_datasync", error);
-      }
-    },
-
-    // fd_fdstat_get — witx/preview0/wasi_unstable.witx:130
-    fd_fdstat_get(fd: number, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 24, 8)) return policy.badPointer("fd_fdstat_get", "retptr0", m);
-      try {
-        const error = host.fd_fdstat_get(fd as t.Fd, fd_fdstat_get_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        t.writeFdstat(after.view, retptr0, fd_fdstat_get_out.value);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("fd_fdstat_get", error);
-      }
-    },
-
-    // fd_fdstat_set_flags — witx/preview0/wasi_unstable.witx:138
-    fd_fdstat_set_flags(fd: number, flags: number): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      if ((flags & ~0x1f) !== 0) return BAD_FLAGS;
-      flags >>>= 0;
-      try {
-        return host.fd_fdstat_set_flags(fd as t.Fd, flags as t.Fdflags);
-      } catch (error) {
-        return policy.hostFailure("fd_fdstat_set_flags", error);
-      }
-    },
-
-    // fd_fdstat_set_rights — witx/preview0/wasi_unstable.witx:149
-    fd_fdstat_set_rights(fd: number, fs_rights_base: bigint, fs_rights_inheriting: bigint): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
-      if (fs_rights_base > 0x1fffffffn) return BAD_FLAGS;
-      if (fs_rights_inheriting < 0n) fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
-      if (fs_rights_inheriting > 0x1fffffffn) return BAD_FLAGS;
-      try {
-        return host.fd_fdstat_set_rights(fd as t.Fd, fs_rights_base as t.Rights, fs_rights_inheriting as t.Rights);
-      } catch (error) {
-        return policy.hostFailure("fd_fdstat_set_rights", error);
-      }
-    },
-
-    // fd_filestat_get — witx/preview0/wasi_unstable.witx:161
-    fd_filestat_get(fd: number, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 56, 8)) return policy.badPointer("fd_filestat_get", "retptr0", m);
-      try {
-        const error = host.fd_filestat_get(fd as t.Fd, fd_filestat_get_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        t.writeFilestat(after.view, retptr0, fd_filestat_get_out.value);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("fd_filestat_get", error);
-      }
-    },
-
-    // fd_filestat_set_size — witx/preview0/wasi_unstable.witx:170
-    fd_filestat_set_size(fd: number, size: bigint): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      if (size < 0n) size = BigInt.asUintN(64, size);
-      try {
-        return host.fd_filestat_set_size(fd as t.Fd, size as t.Filesize);
-      } catch (error) {
-        return policy.hostFailure("fd_filestat_set_size", error);
-      }
-    },
-
-    // fd_filestat_set_times — witx/preview0/wasi_unstable.witx:181
-    fd_filestat_set_times(fd: number, atim: bigint, mtim: bigint, fst_flags: number): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      if (atim < 0n) atim = BigInt.asUintN(64, atim);
-      if (mtim < 0n) mtim = BigInt.asUintN(64, mtim);
-      if ((fst_flags & ~0xf) !== 0) return BAD_FLAGS;
-      fst_flags >>>= 0;
-      try {
-        return host.fd_filestat_set_times(
-          fd as t.Fd,
-          atim as t.Timestamp,
-          mtim as t.Timestamp,
-          fst_flags as t.Fstflags,
-        );
-      } catch (error) {
-        return policy.hostFailure("fd_filestat_set_times", error);
-      }
-    },
-
-    // fd_pread — witx/preview0/wasi_unstable.witx:196
-    fd_pread(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      iovs >>>= 0;
-      iovs_len >>>= 0;
-      if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_pread", "iovs", m);
-      if (iovs_len > maxIovecs) return LIST_TOO_LONG;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_pread_iovs_cache);
-      if (iovs_buffers === null) return policy.badPointer("fd_pread", "iovs", m);
-      if (offset < 0n) offset = BigInt.asUintN(64, offset);
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_pread", "retptr0", m);
-      try {
-        const error = host.fd_pread(fd as t.Fd, iovs_buffers, offset as t.Filesize, fd_pread_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, fd_pread_out.value, true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("fd_pread", error);
-      }
-    },
-
-    // fd_prestat_get — witx/preview0/wasi_unstable.witx:209
-    fd_prestat_get(fd: number, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 8, 4)) return policy.badPointer("fd_prestat_get", "retptr0", m);
-      try {
-        const error = host.fd_prestat_get(fd as t.Fd, fd_prestat_get_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        t.writePrestat(after.view, retptr0, fd_prestat_get_out.value);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("fd_prestat_get", error);
-      }
-    },
-
-    // fd_prestat_dir_name — witx/preview0/wasi_unstable.witx:218
-    fd_prestat_dir_name(fd: number, path: number, path_len: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      path >>>= 0;
-      path_len >>>= 0;
-      if (!m.inRange(path, path_len, 1)) return policy.badPointer("fd_prestat_dir_name", "path", m);
-      try {
-        return host.fd_prestat_dir_name(fd as t.Fd, fd_prestat_dir_name_path_cache.view(m, path, path_len));
-      } catch (error) {
-        return policy.hostFailure("fd_prestat_dir_name", error);
-      }
-    },
-
-    // fd_pwrite — witx/preview0/wasi_unstable.witx:231
-    fd_pwrite(fd: number, iovs: number, iovs_len: number, offset: bigint, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      iovs >>>= 0;
-      iovs_len >>>= 0;
-      if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_pwrite", "iovs", m);
-      if (iovs_len > maxIovecs) return LIST_TOO_LONG;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_pwrite_iovs_cache);
-      if (iovs_buffers === null) return policy.badPointer("fd_pwrite", "iovs", m);
-      if (offset < 0n) offset = BigInt.asUintN(64, offset);
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_pwrite", "retptr0", m);
-      try {
-        const error = host.fd_pwrite(fd as t.Fd, iovs_buffers, offset as t.Filesize, fd_pwrite_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, fd_pwrite_out.value, true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("fd_pwrite", error);
-      }
-    },
-
-    // fd_read — witx/preview0/wasi_unstable.witx:244
-    fd_read(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      iovs >>>= 0;
-      iovs_len >>>= 0;
-      if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_read", "iovs", m);
-      if (iovs_len > maxIovecs) return LIST_TOO_LONG;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_read_iovs_cache);
-      if (iovs_buffers === null) return policy.badPointer("fd_read", "iovs", m);
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_read", "retptr0", m);
-      try {
-        const error = host.fd_read(fd as t.Fd, iovs_buffers, fd_read_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, fd_read_out.value, true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("fd_read", error);
-      }
-    },
-
-    // fd_readdir — witx/preview0/wasi_unstable.witx:258
-    fd_readdir(fd: number, buf: number, buf_len: number, cookie: bigint, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      buf >>>= 0;
-      buf_len >>>= 0;
-      if (!m.inRange(buf, buf_len, 1)) return policy.badPointer("fd_readdir", "buf", m);
-      if (cookie < 0n) cookie = BigInt.asUintN(64, cookie);
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_readdir", "retptr0", m);
-      try {
-        const error = host.fd_readdir(
-          fd as t.Fd,
-          fd_readdir_buf_cache.view(m, buf, buf_len),
-          cookie as t.Dircookie,
-          fd_readdir_out,
-        );
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, fd_readdir_out.value, true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("fd_readdir", error);
-      }
-    },
-
-    // fd_renumber — witx/preview0/wasi_unstable.witx:276
-    fd_renumber(fd: number, to: number): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      to >>>= 0;
-      try {
-        return host.fd_renumber(fd as t.Fd, to as t.Fd);
-      } catch (error) {
-        return policy.hostFailure("fd_renumber", error);
-      }
-    },
-
-    // fd_seek — witx/preview0/wasi_unstable.witx:286
-    fd_seek(fd: number, offset: bigint, whence: number, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      whence >>>= 0;
-      if (whence >= 3) return BAD_ENUM;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 8, 8)) return policy.badPointer("fd_seek", "retptr0", m);
-      try {
-        const error = host.fd_seek(fd as t.Fd, offset as t.Filedelta, whence as t.Whence, fd_seek_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.storeU64(retptr0, fd_seek_out.value);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("fd_seek", error);
-      }
-    },
-
-    // fd_sync — witx/preview0/wasi_unstable.witx:298
-    fd_sync(fd: number): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      try {
-        return host.fd_sync(fd as t.Fd);
-      } catch (error) {
-        return policy.hostFailure("fd_sync", error);
-      }
-    },
-
-    // fd_tell — witx/preview0/wasi_unstable.witx:307
-    fd_tell(fd: number, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 8, 8)) return policy.badPointer("fd_tell", "retptr0", m);
-      try {
-        const error = host.fd_tell(fd as t.Fd, fd_tell_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.storeU64(retptr0, fd_tell_out.value);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("fd_tell", error);
-      }
-    },
-
-    // fd_write — witx/preview0/wasi_unstable.witx:316
-    fd_write(fd: number, iovs: number, iovs_len: number, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      iovs >>>= 0;
-      iovs_len >>>= 0;
-      if (!m.arrayInRange(iovs, iovs_len, 8, 4)) return policy.badPointer("fd_write", "iovs", m);
-      if (iovs_len > maxIovecs) return LIST_TOO_LONG;
-      const iovs_buffers = m.bufferList(iovs, iovs_len, 8, 0, 4, fd_write_iovs_cache);
-      if (iovs_buffers === null) return policy.badPointer("fd_write", "iovs", m);
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("fd_write", "retptr0", m);
-      try {
-        const error = host.fd_write(fd as t.Fd, iovs_buffers, fd_write_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, fd_write_out.value, true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("fd_write", error);
-      }
-    },
-
-    // path_create_directory — witx/preview0/wasi_unstable.witx:326
-    path_create_directory(fd: number, path: number, path_len: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      path >>>= 0;
-      path_len >>>= 0;
-      if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_create_directory", "path", m);
-      if (path_len > maxPathBytes) return STRING_TOO_LONG;
-      const path_text = m.utf8(path, path_len);
-      if (path_text === null) return BAD_UTF8;
-      try {
-        return host.path_create_directory(fd as t.Fd, path_text);
-      } catch (error) {
-        return policy.hostFailure("path_create_directory", error);
-      }
-    },
-
-    // path_filestat_get — witx/preview0/wasi_unstable.witx:336
-    path_filestat_get(fd: number, flags: number, path: number, path_len: number, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      if ((flags & ~0x1) !== 0) return BAD_FLAGS;
-      flags >>>= 0;
-      path >>>= 0;
-      path_len >>>= 0;
-      if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_filestat_get", "path", m);
-      if (path_len > maxPathBytes) return STRING_TOO_LONG;
-      const path_text = m.utf8(path, path_len);
-      if (path_text === null) return BAD_UTF8;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 56, 8)) return policy.badPointer("path_filestat_get", "retptr0", m);
-      try {
-        const error = host.path_filestat_get(fd as t.Fd, flags as t.Lookupflags, path_text, path_filestat_get_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        t.writeFilestat(after.view, retptr0, path_filestat_get_out.value);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("path_filestat_get", error);
-      }
-    },
-
-    // path_filestat_set_times — witx/preview0/wasi_unstable.witx:349
-    path_filestat_set_times(
-      fd: number,
-      flags: number,
-      path: number,
-      path_len: number,
-      atim: bigint,
-      mtim: bigint,
-      fst_flags: number,
-    ): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      if ((flags & ~0x1) !== 0) return BAD_FLAGS;
-      flags >>>= 0;
-      path >>>= 0;
-      path_len >>>= 0;
-      if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_filestat_set_times", "path", m);
-      if (path_len > maxPathBytes) return STRING_TOO_LONG;
-      const path_text = m.utf8(path, path_len);
-      if (path_text === null) return BAD_UTF8;
-      if (atim < 0n) atim = BigInt.asUintN(64, atim);
-      if (mtim < 0n) mtim = BigInt.asUintN(64, mtim);
-      if ((fst_flags & ~0xf) !== 0) return BAD_FLAGS;
-      fst_flags >>>= 0;
-      try {
-        return host.path_filestat_set_times(
-          fd as t.Fd,
-          flags as t.Lookupflags,
-          path_text,
-          atim as t.Timestamp,
-          mtim as t.Timestamp,
-          fst_flags as t.Fstflags,
-        );
-      } catch (error) {
-        return policy.hostFailure("path_filestat_set_times", error);
-      }
-    },
-
-    // path_link — witx/preview0/wasi_unstable.witx:367
-    path_link(
-      old_fd: number,
-      old_flags: number,
-      old_path: number,
-      old_path_len: number,
-      new_fd: number,
-      new_path: number,
-      new_path_len: number,
-    ): number {
-      const m = memory.refresh();
-      old_fd >>>= 0;
-      if ((old_flags & ~0x1) !== 0) return BAD_FLAGS;
-      old_flags >>>= 0;
-      old_path >>>= 0;
-      old_path_len >>>= 0;
-      if (!m.inRange(old_path, old_path_len, 1)) return policy.badPointer("path_link", "old_path", m);
-      if (old_path_len > maxPathBytes) return STRING_TOO_LONG;
-      const old_path_text = m.utf8(old_path, old_path_len);
-      if (old_path_text === null) return BAD_UTF8;
-      new_fd >>>= 0;
-      new_path >>>= 0;
-      new_path_len >>>= 0;
-      if (!m.inRange(new_path, new_path_len, 1)) return policy.badPointer("path_link", "new_path", m);
-      if (new_path_len > maxPathBytes) return STRING_TOO_LONG;
-      const new_path_text = m.utf8(new_path, new_path_len);
-      if (new_path_text === null) return BAD_UTF8;
-      try {
-        return host.path_link(old_fd as t.Fd, old_flags as t.Lookupflags, old_path_text, new_fd as t.Fd, new_path_text);
-      } catch (error) {
-        return policy.hostFailure("path_link", error);
-      }
-    },
-
-    // path_open — witx/preview0/wasi_unstable.witx:386
-    path_open(
-      fd: number,
-      dirflags: number,
-      path: number,
-      path_len: number,
-      oflags: number,
-      fs_rights_base: bigint,
-      fs_rights_inheriting: bigint,
-      fdflags: number,
-      retptr0: number,
-    ): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      if ((dirflags & ~0x1) !== 0) return BAD_FLAGS;
-      dirflags >>>= 0;
-      path >>>= 0;
-      path_len >>>= 0;
-      if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_open", "path", m);
-      if (path_len > maxPathBytes) return STRING_TOO_LONG;
-      const path_text = m.utf8(path, path_len);
-      if (path_text === null) return BAD_UTF8;
-      if ((oflags & ~0xf) !== 0) return BAD_FLAGS;
-      oflags >>>= 0;
-      if (fs_rights_base < 0n) fs_rights_base = BigInt.asUintN(64, fs_rights_base);
-      if (fs_rights_base > 0x1fffffffn) return BAD_FLAGS;
-      if (fs_rights_inheriting < 0n) fs_rights_inheriting = BigInt.asUintN(64, fs_rights_inheriting);
-      if (fs_rights_inheriting > 0x1fffffffn) return BAD_FLAGS;
-      if ((fdflags & ~0x1f) !== 0) return BAD_FLAGS;
-      fdflags >>>= 0;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("path_open", "retptr0", m);
-      try {
-        const error = host.path_open(
-          fd as t.Fd,
-          dirflags as t.Lookupflags,
-          path_text,
-          oflags as t.Oflags,
-          fs_rights_base as t.Rights,
-          fs_rights_inheriting as t.Rights,
-          fdflags as t.Fdflags,
-          path_open_out,
-        );
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, path_open_out.value, true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("path_open", error);
-      }
-    },
-
-    // path_readlink — witx/preview0/wasi_unstable.witx:409
-    path_readlink(fd: number, path: number, path_len: number, buf: number, buf_len: number, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      path >>>= 0;
-      path_len >>>= 0;
-      if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_readlink", "path", m);
-      if (path_len > maxPathBytes) return STRING_TOO_LONG;
-      const path_text = m.utf8(path, path_len);
-      if (path_text === null) return BAD_UTF8;
-      buf >>>= 0;
-      buf_len >>>= 0;
-      if (!m.inRange(buf, buf_len, 1)) return policy.badPointer("path_readlink", "buf", m);
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("path_readlink", "retptr0", m);
-      try {
-        const error = host.path_readlink(
-          fd as t.Fd,
-          path_text,
-          path_readlink_buf_cache.view(m, buf, buf_len),
-          path_readlink_out,
-        );
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, path_readlink_out.value, true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("path_readlink", error);
-      }
-    },
-
-    // path_remove_directory — witx/preview0/wasi_unstable.witx:424
-    path_remove_directory(fd: number, path: number, path_len: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      path >>>= 0;
-      path_len >>>= 0;
-      if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_remove_directory", "path", m);
-      if (path_len > maxPathBytes) return STRING_TOO_LONG;
-      const path_text = m.utf8(path, path_len);
-      if (path_text === null) return BAD_UTF8;
-      try {
-        return host.path_remove_directory(fd as t.Fd, path_text);
-      } catch (error) {
-        return policy.hostFailure("path_remove_directory", error);
-      }
-    },
-
-    // path_rename — witx/preview0/wasi_unstable.witx:434
-    path_rename(
-      fd: number,
-      old_path: number,
-      old_path_len: number,
-      new_fd: number,
-      new_path: number,
-      new_path_len: number,
-    ): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      old_path >>>= 0;
-      old_path_len >>>= 0;
-      if (!m.inRange(old_path, old_path_len, 1)) return policy.badPointer("path_rename", "old_path", m);
-      if (old_path_len > maxPathBytes) return STRING_TOO_LONG;
-      const old_path_text = m.utf8(old_path, old_path_len);
-      if (old_path_text === null) return BAD_UTF8;
-      new_fd >>>= 0;
-      new_path >>>= 0;
-      new_path_len >>>= 0;
-      if (!m.inRange(new_path, new_path_len, 1)) return policy.badPointer("path_rename", "new_path", m);
-      if (new_path_len > maxPathBytes) return STRING_TOO_LONG;
-      const new_path_text = m.utf8(new_path, new_path_len);
-      if (new_path_text === null) return BAD_UTF8;
-      try {
-        return host.path_rename(fd as t.Fd, old_path_text, new_fd as t.Fd, new_path_text);
-      } catch (error) {
-        return policy.hostFailure("path_rename", error);
-      }
-    },
-
-    // path_symlink — witx/preview0/wasi_unstable.witx:449
-    path_symlink(old_path: number, old_path_len: number, fd: number, new_path: number, new_path_len: number): number {
-      const m = memory.refresh();
-      old_path >>>= 0;
-      old_path_len >>>= 0;
-      if (!m.inRange(old_path, old_path_len, 1)) return policy.badPointer("path_symlink", "old_path", m);
-      if (old_path_len > maxPathBytes) return STRING_TOO_LONG;
-      const old_path_text = m.utf8(old_path, old_path_len);
-      if (old_path_text === null) return BAD_UTF8;
-      fd >>>= 0;
-      new_path >>>= 0;
-      new_path_len >>>= 0;
-      if (!m.inRange(new_path, new_path_len, 1)) return policy.badPointer("path_symlink", "new_path", m);
-      if (new_path_len > maxPathBytes) return STRING_TOO_LONG;
-      const new_path_text = m.utf8(new_path, new_path_len);
-      if (new_path_text === null) return BAD_UTF8;
-      try {
-        return host.path_symlink(old_path_text, fd as t.Fd, new_path_text);
-      } catch (error) {
-        return policy.hostFailure("path_symlink", error);
-      }
-    },
-
-    // path_unlink_file — witx/preview0/wasi_unstable.witx:462
-    path_unlink_file(fd: number, path: number, path_len: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      path >>>= 0;
-      path_len >>>= 0;
-      if (!m.inRange(path, path_len, 1)) return policy.badPointer("path_unlink_file", "path", m);
-      if (path_len > maxPathBytes) return STRING_TOO_LONG;
-      const path_text = m.utf8(path, path_len);
-      if (path_text === null) return BAD_UTF8;
-      try {
-        return host.path_unlink_file(fd as t.Fd, path_text);
-      } catch (error) {
-        return policy.hostFailure("path_unlink_file", error);
-      }
-    },
-
-    // poll_oneoff — witx/preview0/wasi_unstable.witx:473
-    poll_oneoff(in_: number, out: number, nsubscriptions: number, retptr0: number): number {
-      const m = memory.refresh();
-      nsubscriptions >>>= 0;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("poll_oneoff", "retptr0", m);
-      try {
-        const error = host.poll_oneoff(
-          poll_oneoff_in_pointers.at(in_),
-          poll_oneoff_out_pointers.at(out),
-          nsubscriptions as t.Size,
-          poll_oneoff_out,
-        );
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, poll_oneoff_out.value, true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("poll_oneoff", error);
-      }
-    },
-
-    // proc_exit — witx/preview0/wasi_unstable.witx:487
-    proc_exit(rval: number): never {
-      memory.requireAttached();
-      rval >>>= 0;
-      try {
-        host.proc_exit(rval as t.Exitcode);
-      } catch (error) {
-        policy.hostFailure("proc_exit", error);
-      }
-      throw new WebAssembly.RuntimeError("proc_exit returned to the guest, which it must never do");
-    },
-
-    // proc_raise — witx/preview0/wasi_unstable.witx:494
-    proc_raise(sig: number): number {
-      memory.requireAttached();
-      sig >>>= 0;
-      if (sig >= 31) return BAD_ENUM;
-      try {
-        return host.proc_raise(sig as t.Signal);
-      } catch (error) {
-        return policy.hostFailure("proc_raise", error);
-      }
-    },
-
-    // sched_yield — witx/preview0/wasi_unstable.witx:502
-    sched_yield(): number {
-      memory.requireAttached();
-      try {
-        return host.sched_yield();
-      } catch (error) {
-        return policy.hostFailure("sched_yield", error);
-      }
-    },
-
-    // random_get — witx/preview0/wasi_unstable.witx:509
-    random_get(buf: number, buf_len: number): number {
-      const m = memory.refresh();
-      buf >>>= 0;
-      buf_len >>>= 0;
-      if (!m.inRange(buf, buf_len, 1)) return policy.badPointer("random_get", "buf", m);
-      try {
-        return host.random_get(random_get_buf_cache.view(m, buf, buf_len));
-      } catch (error) {
-        return policy.hostFailure("random_get", error);
-      }
-    },
-
-    // sock_recv — witx/preview0/wasi_unstable.witx:520
-    sock_recv(
-      fd: number,
-      ri_data: number,
-      ri_data_len: number,
-      ri_flags: number,
-      retptr0: number,
-      retptr1: number,
-    ): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      ri_data >>>= 0;
-      ri_data_len >>>= 0;
-      if (!m.arrayInRange(ri_data, ri_data_len, 8, 4)) return policy.badPointer("sock_recv", "ri_data", m);
-      if (ri_data_len > maxIovecs) return LIST_TOO_LONG;
-      const ri_data_buffers = m.bufferList(ri_data, ri_data_len, 8, 0, 4, sock_recv_ri_data_cache);
-      if (ri_data_buffers === null) return policy.badPointer("sock_recv", "ri_data", m);
-      if ((ri_flags & ~0x3) !== 0) return BAD_FLAGS;
-      ri_flags >>>= 0;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("sock_recv", "retptr0", m);
-      retptr1 >>>= 0;
-      if (!m.inRange(retptr1, 2, 2)) return policy.badPointer("sock_recv", "retptr1", m);
-      try {
-        const error = host.sock_recv(fd as t.Fd, ri_data_buffers, ri_flags as t.Riflags, sock_recv_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, sock_recv_out.value[0], true);
-        after.view.setUint16(retptr1, sock_recv_out.value[1], true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("sock_recv", error);
-      }
-    },
-
-    // sock_send — witx/preview0/wasi_unstable.witx:533
-    sock_send(fd: number, si_data: number, si_data_len: number, si_flags: number, retptr0: number): number {
-      const m = memory.refresh();
-      fd >>>= 0;
-      si_data >>>= 0;
-      si_data_len >>>= 0;
-      if (!m.arrayInRange(si_data, si_data_len, 8, 4)) return policy.badPointer("sock_send", "si_data", m);
-      if (si_data_len > maxIovecs) return LIST_TOO_LONG;
-      const si_data_buffers = m.bufferList(si_data, si_data_len, 8, 0, 4, sock_send_si_data_cache);
-      if (si_data_buffers === null) return policy.badPointer("sock_send", "si_data", m);
-      si_flags &= 0xffff;
-      retptr0 >>>= 0;
-      if (!m.inRange(retptr0, 4, 4)) return policy.badPointer("sock_send", "retptr0", m);
-      try {
-        const error = host.sock_send(fd as t.Fd, si_data_buffers, si_flags as t.Siflags, sock_send_out);
-        if (error !== 0) return error;
-        const after = memory.refresh();
-        after.view.setUint32(retptr0, sock_send_out.value, true);
-        return 0;
-      } catch (error) {
-        return policy.hostFailure("sock_send", error);
-      }
-    },
-
-    // sock_shutdown — witx/preview0/wasi_unstable.witx:546
-    sock_shutdown(fd: number, how: number): number {
-      memory.requireAttached();
-      fd >>>= 0;
-      if ((how & ~0x3) !== 0) return BAD_FLAGS;
-      how >>>= 0;
-      try {
-        return host.sock_shutdown(fd as t.Fd, how as t.Sdflags);
-      } catch (error) {
-        return policy.hostFailure("sock_shutdown", error);
-      }
-    },
-  };
+  return importsOf<Preview0Imports>(new Preview0Glue(host, memory, options));
 }

@@ -15,7 +15,7 @@
  * The WASI class reaches this through the mounted values (mount-planner.ts).
  */
 import type { DescriptionPreopen } from "../description-preopen.js";
-import { pathAndSocketCalls } from "../preview1/path-and-socket.js";
+import { FullHost } from "../preview1/path-and-socket.js";
 import { MemoryDirectory } from "./memory-directory.js";
 import type { MountedFile } from "./mounted-file.js";
 import {
@@ -89,5 +89,5 @@ export const planMounts: MountPlanner = (entries, hostPreopens, errors) => {
   const preopens = [...directories, ...made].map(
     ({ path, directory }): DescriptionPreopen => [path, (context) => directory.preopen(context)] as const,
   );
-  return { preopens, pathAndSocket: pathAndSocketCalls };
+  return { preopens, hostClass: FullHost };
 };

@@ -6,7 +6,7 @@
  * the file system and the mount rules out.
  */
 import type { DescriptionPreopen } from "../description-preopen.js";
-import type { PathAndSocketCalls } from "../preview1/path-and-socket.js";
+import type { HostClass } from "../preview1/compose-host.js";
 import type { MountedFile } from "./mounted-file.js";
 
 export const mountPlanner = Symbol("witx-wasi mount planner");
@@ -18,13 +18,13 @@ export interface MountErrors {
 }
 
 /**
- * The preopens to add after the host ones, in fd order, and the path_* and
- * sock_* calls that serve them: carried here too, so that a host without
+ * The preopens to add after the host ones, in fd order, and the host class whose
+ * path_* and sock_* calls serve them: carried here too, so that a host without
  * mounts can leave them out (src/impl/preview1/streams-only.ts).
  */
 export interface MountPlan {
   readonly preopens: DescriptionPreopen[];
-  readonly pathAndSocket: PathAndSocketCalls;
+  readonly hostClass: HostClass;
 }
 
 export type MountPlanner = (

@@ -34,58 +34,54 @@ const driftLimit = 2n * nanosPerMilli;
 const checkInterval = 10n * nanosPerMilli;
 
 /** The sources made here: the native clock (native-fast-calls.ts) reads the same clocks, so it may stand in for them. */
-const nodeClockSources = new WeakSet<ClockSource>();
-
 export function isNodeClockSource(source: ClockSource): boolean {
-  return nodeClockSources.has(source);
+  return source instanceof NodeClockSource;
+}
+
+/** A class, not closures per host, so every host's clock calls run one compiled `now`. */
+class NodeClockSource implements ClockSource {
+  // Wall time minus monotonic time, in ns; taken at the first reading of the wall clock, because
+  // the first use of `performance` loads perf_hooks (about 0.7 ms), which most guests never need.
+  private offset: bigint | undefined = undefined;
+  private nextCheck = 0n;
+  // Where the addon serves the guest's clock_time_get (native-fast-calls.ts), the host reads that
+  // same wall clock, so that a deadline the guest computed from its reading is met when it says.
+  private wallClock: (() => bigint) | null | undefined = undefined;
+
+  now(id: Clockid): bigint {
+    switch (id) {
+      case clockid.realtime:
+        return this.realtime();
+      case clockid.monotonic:
+        return process.hrtime.bigint();
+      default: {
+        const usage = process.cpuUsage();
+        return BigInt(usage.user + usage.system) * 1000n;
+      }
+    }
+  }
+
+  resolution(id: Clockid): bigint {
+    return id === clockid.monotonic ? 1n : 1000n;
+  }
+
+  private realtime(): bigint {
+    this.wallClock ??= nativeRealtime();
+    if (this.wallClock !== null) return this.wallClock();
+    const monotonic = process.hrtime.bigint;
+    this.offset ??= BigInt(Math.round(performance.timeOrigin * 1e6)) - (monotonic() - BigInt(Math.round(performance.now() * 1e6)));
+    const value = monotonic() + this.offset;
+    if (value < this.nextCheck) return value;
+    // Date.now() truncates, so the true time lies in [ms, ms + 1 ms).
+    const wall = BigInt(Date.now()) * nanosPerMilli;
+    this.nextCheck = value + checkInterval;
+    if (value >= wall - driftLimit && value <= wall + nanosPerMilli + driftLimit) return value;
+    this.offset = wall + nanosPerMilli / 2n - monotonic();
+    this.nextCheck = 0n;
+    return wall + nanosPerMilli / 2n;
+  }
 }
 
 export function createNodeClockSource(): ClockSource {
-  const monotonic = process.hrtime.bigint;
-  // Wall time minus monotonic time, in ns; taken at the first reading of the wall clock, because
-  // the first use of `performance` loads perf_hooks (about 0.7 ms), which most guests never need.
-  let offset: bigint | undefined;
-  let nextCheck = 0n;
-
-  // Where the addon serves the guest's clock_time_get (native-fast-calls.ts), the host reads that
-  // same wall clock, so that a deadline the guest computed from its reading is met when it says.
-  let wallClock: (() => bigint) | null | undefined;
-
-  function realtime(): bigint {
-    wallClock ??= nativeRealtime();
-    if (wallClock !== null) return wallClock();
-    offset ??= BigInt(Math.round(performance.timeOrigin * 1e6)) - (monotonic() - BigInt(Math.round(performance.now() * 1e6)));
-    const value = monotonic() + offset;
-    if (value < nextCheck) return value;
-    // Date.now() truncates, so the true time lies in [ms, ms + 1 ms).
-    const wall = BigInt(Date.now()) * nanosPerMilli;
-    nextCheck = value + checkInterval;
-    if (value >= wall - driftLimit && value <= wall + nanosPerMilli + driftLimit) return value;
-    offset = wall + nanosPerMilli / 2n - monotonic();
-    nextCheck = 0n;
-    return wall + nanosPerMilli / 2n;
-  }
-
-  function cpuTime(): bigint {
-    const usage = process.cpuUsage();
-    return BigInt(usage.user + usage.system) * 1000n;
-  }
-
-  const source: ClockSource = {
-    now(id: Clockid): bigint {
-      switch (id) {
-        case clockid.realtime:
-          return realtime();
-        case clockid.monotonic:
-          return monotonic();
-        default:
-          return cpuTime();
-      }
-    },
-    resolution(id: Clockid): bigint {
-      return id === clockid.monotonic ? 1n : 1000n;
-    },
-  };
-  nodeClockSources.add(source);
-  return source;
+  return new NodeClockSource();
 }

@@ -134,7 +134,9 @@ export class DirectoryHandles {
       for (const kept of root.kept.values()) closeQuietly(kept.fd);
       root.kept.clear();
     }
-    this.keptCount = 0;
+    // Only when it changes: V8 treats a field never written after construction as a constant and
+    // folds it into release()'s optimized callers, which a write (even of 0 over 0) throws away.
+    if (this.keptCount !== 0) this.keptCount = 0;
   }
 
   private evictLeastRecentlyUsed(): void {

@@ -4,7 +4,7 @@
  * three stdio fds the embedder gives (0, 1, 2), the preopened host
  * directories (3, 4, ... in order) and then the description preopens.
  */
-import { clockid, errno } from "../../generated/preview1/types.js";
+import { clockid } from "../../generated/preview1/types.js";
 import type { FileDescription } from "../description.js";
 import { bootstrapHost, stdioDescriptionEntry, type HostOptions } from "../host-bootstrap.js";
 import type { ClosableHost } from "../preview1/compose-host.js";
@@ -143,13 +143,7 @@ export function createNodeHost(options: NodeHostOptions): ClosableHost {
   if (options.random === undefined) markNodeMethod(host.random_get, { name: "random_get", state: nativeState });
   if (table !== undefined) {
     const lending = table;
-    // After a read in JavaScript (the native fd_read passed it on, or the fd was taken back), lend the fd again.
-    const readHere = host.fd_read;
-    host.fd_read = (fd, iovs, result) => {
-      const error = readHere(fd, iovs, result);
-      if (error === errno.success) lending.noteRead(fd);
-      return error;
-    };
+    // Once fd_read is native, the table lends it each file read here (its noteRead), and the files opened since.
     markNodeMethod(host.fd_read, {
       name: "fd_read",
       state: nativeState,

@@ -47,7 +47,7 @@ export class LendingFdTable extends FdTable {
   }
 
   /** Offers `fd` to the lender: called after a read of it succeeded in JavaScript. */
-  noteRead(fd: number): void {
+  override noteRead(fd: number): void {
     const lender = this.#lender;
     if (lender === null || !(fd < this.#marks.length) || this.#marks[fd] !== 0) return;
     const entry = super.get(fd);

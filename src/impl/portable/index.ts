@@ -9,7 +9,8 @@
 import type { FileDescription } from "../description.js";
 import { bootstrapHostWith, stdioDescriptionEntry, type HostOptions } from "../host-bootstrap.js";
 import type { ClosableHost } from "../preview1/compose-host.js";
-import { pathAndSocketCalls, type PathAndSocketCalls } from "../preview1/path-and-socket.js";
+import { FullHost } from "../preview1/path-and-socket.js";
+import type { HostClass } from "../preview1/compose-host.js";
 import { createPortableClockSource } from "./clock-source.js";
 import { createPortableRandomMethods } from "./random.js";
 import { portableSleep } from "./sleep.js";
@@ -24,11 +25,11 @@ export type PortableHostOptions = HostOptions<FileDescription>;
 
 /** close() closes every descriptor the guest still holds. */
 export function createPortableHost(options: PortableHostOptions): ClosableHost {
-  return portableHostWith(options, pathAndSocketCalls);
+  return portableHostWith(options, FullHost);
 }
 
 /** createPortableHost with the path_* and sock_* calls chosen by the caller (see bootstrapHostWith). */
-export function portableHostWith(options: PortableHostOptions, pathAndSocket: PathAndSocketCalls): ClosableHost {
+export function portableHostWith(options: PortableHostOptions, Host: HostClass): ClosableHost {
   return bootstrapHostWith(
     options,
     {
@@ -39,6 +40,6 @@ export function portableHostWith(options: PortableHostOptions, pathAndSocket: Pa
         for (const description of [options.stdin, options.stdout, options.stderr]) yield stdioDescriptionEntry(description);
       },
     },
-    pathAndSocket,
+    Host,
   );
 }

@@ -13,6 +13,9 @@ function fillFromWebCrypto(buffer: Uint8Array): void {
   }
 }
 
+// One for every host: it keeps nothing of its own.
+const webCryptoRandom = randomMethodsFrom(fillFromWebCrypto);
+
 export function createPortableRandomMethods(): Pick<Preview1Host, "random_get"> {
-  return randomMethodsFrom(fillFromWebCrypto);
+  return webCryptoRandom;
 }

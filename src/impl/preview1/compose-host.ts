@@ -2,17 +2,18 @@
  * The one place the preview1 calls (one module per witx prefix) become a whole
  * host. The shared bootstrap (../host-bootstrap.ts) calls it for every host kind,
  * so a new witx function needs one new method in its prefix's module, not one per host.
+ *
+ * Each prefix's module is an object of methods that read the host's state through
+ * `this` (`HostState`), assigned once to the prototype of a host class (host-class.ts):
+ * every host of a kind shares the same method objects and the same map. Closures made per host
+ * would give each WASI object its own functions, and V8 would compile the calls of
+ * the second one again (the glue's call of a host method deoptimizes when it meets
+ * another function; src/runtime/glue-support.ts). What a host hands out is
+ * `sealedHost`'s frozen object of bound methods, safe to take apart.
  */
+import { setHostCore } from "../../runtime/glue-support.js";
 import type { Preview1Host } from "../../generated/preview1/host.js";
-import { createArgsEnvironMethods } from "./args-environ.js";
-import { createClockMethods } from "./clock.js";
 import type { HostContext } from "../context.js";
-import { mergeMethods } from "../merge-methods.js";
-import { createFdMethods } from "./fd.js";
-import { createFdIoMethods } from "./fd-io.js";
-import type { PathAndSocketCalls } from "./path-and-socket.js";
-import { createPollMethods } from "./poll.js";
-import { createProcSchedMethods } from "./proc-sched.js";
 
 export interface HostParts {
   readonly args: readonly string[];
@@ -20,8 +21,8 @@ export interface HostParts {
   readonly env: readonly string[];
   readonly random: Pick<Preview1Host, "random_get">;
   readonly onExit: (code: number) => never;
-  /** path_* and sock_*: the full groups, or the streams-only answers for a host that can hold no directory or socket. */
-  readonly pathAndSocket: PathAndSocketCalls;
+  /** Frees what the host kind holds beside the guest's descriptors, after close() closed those. */
+  readonly release?: () => void;
 }
 
 /**
@@ -32,21 +33,22 @@ export interface ClosableHost extends Preview1Host {
   close(): void;
 }
 
-export function composeHost(ctx: HostContext, parts: HostParts): ClosableHost {
-  // Typed as the groups' intersection: the compiler checks that they cover Preview1Host.
-  return mergeMethods(
-    createArgsEnvironMethods(parts.args, parts.env),
-    createClockMethods(ctx),
-    parts.random,
-    createFdMethods(ctx),
-    createFdIoMethods(ctx),
-    createPollMethods(ctx),
-    createProcSchedMethods(parts.onExit),
-    parts.pathAndSocket(ctx),
-    {
-      close() {
-        for (const entry of ctx.fds.drain()) entry.description.close();
-      },
-    },
-  );
+/** A host class (host-class.ts): the shared calls and one set of path_* and sock_* calls. */
+export type HostClass = new (ctx: HostContext, parts: HostParts) => ClosableHost;
+
+/**
+ * The host as its users get it: a frozen object of the core's methods, bound, so
+ * one can be taken off and called alone, wrapped or spread into a new host. The
+ * glue finds the core behind it (`hostCoreOf`) and calls that, one class for all.
+ */
+function sealedHost(core: ClosableHost): ClosableHost {
+  const methods: Record<string, unknown> = {};
+  // Every call and close(): what the prototypes carry (host-class.ts assigns them enumerable), not the state's fields.
+  for (const name in Object.getPrototypeOf(core)) methods[name] = (core[name as keyof ClosableHost] as () => unknown).bind(core);
+  setHostCore(methods, core);
+  return Object.freeze(methods) as unknown as ClosableHost;
+}
+
+export function composeHost(ctx: HostContext, parts: HostParts, Host: HostClass): ClosableHost {
+  return sealedHost(new Host(ctx, parts));
 }

@@ -30,129 +30,130 @@ import * as subclockflags from "../../generated/preview1/subclockflags.js";
 import * as errno from "../../generated/preview1/errno.js";
 import { InvalidGuestValue } from "../../runtime/codec.js";
 import type { Out } from "../../runtime/out.js";
-import type { HostContext } from "../context.js";
+import type { ClockSource } from "../context.js";
+import type { FdTable } from "../fd-table.js";
+import type { HostMethods, HostState } from "./host-class.js";
 import * as Right from "../../generated/preview1/rights.js";
 
-export function createPollMethods(ctx: HostContext): Pick<Preview1Host, "poll_oneoff"> {
-  const { fds, clock } = ctx;
-  const maxSubscriptions = ctx.limits.maxPollSubscriptions;
-  const nbytes: Out<bigint> = { value: 0n };
+// Refilled per descriptor subscription, read before the next.
+const nbytes: Out<bigint> = { value: 0n };
 
-  /** When a clock subscription fires, in monotonic ns. */
-  function deadlineOf(subscription: SubscriptionClock, monotonicNow: bigint): bigint {
-    if ((subscription.flags & subclockflags.subscription_clock_abstime) === 0) return monotonicNow + subscription.timeout;
-    if (subscription.id === clockid.monotonic) return subscription.timeout;
-    return monotonicNow + (subscription.timeout - clock.now(subscription.id));
-  }
+/** When a clock subscription fires, in monotonic ns. */
+function deadlineOf(clock: ClockSource, subscription: SubscriptionClock, monotonicNow: bigint): bigint {
+  if ((subscription.flags & subclockflags.subscription_clock_abstime) === 0) return monotonicNow + subscription.timeout;
+  if (subscription.id === clockid.monotonic) return subscription.timeout;
+  return monotonicNow + (subscription.timeout - clock.now(subscription.id));
+}
 
-  /** The event for a descriptor subscription, or null while its stream has no data yet (its promise goes in `waits`). */
-  function fdEvent(
-    subscription: Subscription,
-    kind: typeof eventtype.fd_read | typeof eventtype.fd_write,
-    fd: number,
-    waits: Promise<void>[],
-  ): Event | null {
-    const entry = fds.withRights(fd, Right.poll_fd_readwrite);
-    let error: Errno;
-    let flags = 0;
-    if (typeof entry === "number") {
-      error = entry;
-      nbytes.value = 0n;
-    } else {
-      const description = entry.description;
-      const wait = description.whenReady?.(kind) ?? null;
-      if (wait !== null) {
-        waits.push(wait);
-        return null;
-      }
-      error = description.readiness(kind, nbytes);
-      if (kind === eventtype.fd_read && description.hangup?.() === true) flags = eventrwflags.fd_readwrite_hangup;
+/** The event for a descriptor subscription, or null while its stream has no data yet (its promise goes in `waits`). */
+function fdEvent(
+  fds: FdTable,
+  subscription: Subscription,
+  kind: typeof eventtype.fd_read | typeof eventtype.fd_write,
+  fd: number,
+  waits: Promise<void>[],
+): Event | null {
+  const entry = fds.withRights(fd, Right.poll_fd_readwrite);
+  let error: Errno;
+  let flags = 0;
+  if (typeof entry === "number") {
+    error = entry;
+    nbytes.value = 0n;
+  } else {
+    const description = entry.description;
+    const wait = description.whenReady?.(kind) ?? null;
+    if (wait !== null) {
+      waits.push(wait);
+      return null;
     }
-    return {
-      userdata: subscription.userdata,
-      error,
-      type: kind,
-      fd_readwrite: { nbytes: error === errno.success ? nbytes.value : 0n, flags },
-    };
+    error = description.readiness(kind, nbytes);
+    if (kind === eventtype.fd_read && description.hangup?.() === true) flags = eventrwflags.fd_readwrite_hangup;
   }
-
-  function clockEvent(subscription: Subscription): Event {
-    return { userdata: subscription.userdata, error: errno.success, type: eventtype.clock, fd_readwrite: { nbytes: 0n, flags: 0 } };
-  }
-
-  /** A promise where an errno is due: only the worker runner's host produces them, and it accepts them (worker/async-host.ts). */
-  function later(promise: Promise<Errno>): Errno {
-    return promise as unknown as Errno;
-  }
-
-  /** Resolves when one of `waits` does or after `nanoseconds` (null: no deadline). */
-  function firstOf(waits: Promise<void>[], nanoseconds: bigint | null): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = nanoseconds === null ? undefined : setTimeout(resolve, Math.ceil(Number(nanoseconds) / 1e6));
-      void Promise.race(waits).then(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
-
-  /** Collects the events due now, or waits (a sleep, or a promise in the worker runner) until some are. */
-  function answer(
-    subscriptions: Subscription[],
-    start: bigint,
-    output: Parameters<Preview1Host["poll_oneoff"]>[1],
-    result: Out<number>,
-  ): Errno {
-    const events: Event[] = [];
-    const waits: Promise<void>[] = [];
-    let deadlines: bigint[] | null = null;
-    let earliest = -1n;
-    for (let i = 0; i < subscriptions.length; i++) {
-      const subscription = subscriptions[i];
-      const u = subscription.u;
-      if (u.tag === eventtype.clock) {
-        deadlines ??= new Array<bigint>(subscriptions.length);
-        const deadline = deadlineOf(u.value, start);
-        deadlines[i] = deadline;
-        if (earliest < 0n || deadline < earliest) earliest = deadline;
-      } else {
-        const event = fdEvent(subscription, u.tag, u.value.file_descriptor, waits);
-        if (event !== null) events.push(event);
-      }
-    }
-    let now = deadlines === null ? 0n : clock.now(clockid.monotonic);
-    if (events.length === 0 && waits.length > 0 && (deadlines === null || now < earliest)) {
-      return later(firstOf(waits, deadlines === null ? null : earliest - now).then(() => answer(subscriptions, start, output, result)));
-    }
-    if (deadlines !== null) {
-      if (events.length === 0) {
-        while (now < earliest) {
-          const slept = ctx.sleep(earliest - now);
-          if (slept instanceof Promise) return later(slept.then(() => answer(subscriptions, start, output, result)));
-          now = clock.now(clockid.monotonic);
-        }
-      }
-      for (let i = 0; i < subscriptions.length; i++) {
-        const deadline = deadlines[i];
-        if (deadline !== undefined && deadline <= now) events.push(clockEvent(subscriptions[i]));
-      }
-    }
-    output.writeArray(events);
-    result.value = events.length;
-    return errno.success;
-  }
-
   return {
-    poll_oneoff(input, output, count, result) {
-      if (count === 0 || count > maxSubscriptions) return errno.inval;
-      let subscriptions: Subscription[];
-      try {
-        subscriptions = input.readArray(count);
-      } catch (error) {
-        if (error instanceof InvalidGuestValue) return errno.inval;
-        throw error;
-      }
-      return answer(subscriptions, clock.now(clockid.monotonic), output, result);
-    },
+    userdata: subscription.userdata,
+    error,
+    type: kind,
+    fd_readwrite: { nbytes: error === errno.success ? nbytes.value : 0n, flags },
   };
 }
+
+function clockEvent(subscription: Subscription): Event {
+  return { userdata: subscription.userdata, error: errno.success, type: eventtype.clock, fd_readwrite: { nbytes: 0n, flags: 0 } };
+}
+
+/** A promise where an errno is due: only the worker runner's host produces them, and it accepts them (worker/async-host.ts). */
+function later(promise: Promise<Errno>): Errno {
+  return promise as unknown as Errno;
+}
+
+/** Resolves when one of `waits` does or after `nanoseconds` (null: no deadline). */
+function firstOf(waits: Promise<void>[], nanoseconds: bigint | null): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = nanoseconds === null ? undefined : setTimeout(resolve, Math.ceil(Number(nanoseconds) / 1e6));
+    void Promise.race(waits).then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Collects the events due now, or waits (a sleep, or a promise in the worker runner) until some are. */
+function answer(
+  host: HostState,
+  subscriptions: Subscription[],
+  start: bigint,
+  output: Parameters<Preview1Host["poll_oneoff"]>[1],
+  result: Out<number>,
+): Errno {
+  const events: Event[] = [];
+  const waits: Promise<void>[] = [];
+  let deadlines: bigint[] | null = null;
+  let earliest = -1n;
+  for (let i = 0; i < subscriptions.length; i++) {
+    const subscription = subscriptions[i];
+    const u = subscription.u;
+    if (u.tag === eventtype.clock) {
+      deadlines ??= new Array<bigint>(subscriptions.length);
+      const deadline = deadlineOf(host.clock, u.value, start);
+      deadlines[i] = deadline;
+      if (earliest < 0n || deadline < earliest) earliest = deadline;
+    } else {
+      const event = fdEvent(host.fds, subscription, u.tag, u.value.file_descriptor, waits);
+      if (event !== null) events.push(event);
+    }
+  }
+  let now = deadlines === null ? 0n : host.clock.now(clockid.monotonic);
+  if (events.length === 0 && waits.length > 0 && (deadlines === null || now < earliest)) {
+    return later(firstOf(waits, deadlines === null ? null : earliest - now).then(() => answer(host, subscriptions, start, output, result)));
+  }
+  if (deadlines !== null) {
+    if (events.length === 0) {
+      while (now < earliest) {
+        const slept = host.sleep(earliest - now);
+        if (slept instanceof Promise) return later(slept.then(() => answer(host, subscriptions, start, output, result)));
+        now = host.clock.now(clockid.monotonic);
+      }
+    }
+    for (let i = 0; i < subscriptions.length; i++) {
+      const deadline = deadlines[i];
+      if (deadline !== undefined && deadline <= now) events.push(clockEvent(subscriptions[i]));
+    }
+  }
+  output.writeArray(events);
+  result.value = events.length;
+  return errno.success;
+}
+
+export const pollMethods: HostMethods<"poll_oneoff"> = {
+  poll_oneoff(input, output, count, result) {
+    if (count === 0 || count > this.limits.maxPollSubscriptions) return errno.inval;
+    let subscriptions: Subscription[];
+    try {
+      subscriptions = input.readArray(count);
+    } catch (error) {
+      if (error instanceof InvalidGuestValue) return errno.inval;
+      throw error;
+    }
+    return answer(this, subscriptions, this.clock.now(clockid.monotonic), output, result);
+  },
+};

@@ -10,24 +10,22 @@
  * succeeds too. Every other signal would end or stop the process, which the
  * host will not do to its embedder: `notsup`.
  */
-import type { Preview1Host } from "../../generated/preview1/host.js";
 import * as signal from "../../generated/preview1/signal.js";
 import type { Signal } from "../../generated/preview1/types.js";
 import * as errno from "../../generated/preview1/errno.js";
+import type { HostMethods } from "./host-class.js";
 
 const withoutEffect: ReadonlySet<Signal> = new Set<Signal>([signal.none, signal.pipe, signal.chld, signal.cont, signal.urg, signal.winch]);
 
-export function createProcSchedMethods(onExit: (code: number) => never): Pick<Preview1Host, "proc_exit" | "proc_raise" | "sched_yield"> {
-  return {
-    proc_exit(code) {
-      onExit(code);
-    },
-    proc_raise(sig) {
-      return withoutEffect.has(sig) ? errno.success : errno.notsup;
-    },
-    // One thread, nothing to yield to: returning is yielding.
-    sched_yield() {
-      return errno.success;
-    },
-  };
-}
+export const procSchedMethods: HostMethods<"proc_exit" | "proc_raise" | "sched_yield"> = {
+  proc_exit(code) {
+    this.onExit(code);
+  },
+  proc_raise(sig) {
+    return withoutEffect.has(sig) ? errno.success : errno.notsup;
+  },
+  // One thread, nothing to yield to: returning is yielding.
+  sched_yield() {
+    return errno.success;
+  },
+};

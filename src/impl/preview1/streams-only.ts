@@ -9,24 +9,35 @@
 import type { Errno } from "../../generated/preview1/types.js";
 import * as errno from "../../generated/preview1/errno.js";
 import type { PathAndSocketCalls } from "./path-and-socket.js";
+import type { HostClass } from "./compose-host.js";
+import { hostClass, type HostState } from "./host-class.js";
 
-export const streamsOnlyCalls: PathAndSocketCalls = ({ fds }) => {
-  const notADirectory = (fd: number): Errno => (fds.get(fd) === undefined ? errno.badf : errno.notdir);
-  const notASocket = (fd: number): Errno => (fds.get(fd) === undefined ? errno.badf : errno.notsock);
-  return {
-    path_open: notADirectory,
-    path_create_directory: notADirectory,
-    path_remove_directory: notADirectory,
-    path_unlink_file: notADirectory,
-    path_rename: notADirectory,
-    path_link: notADirectory,
-    path_symlink: (_target, fd) => notADirectory(fd),
-    path_readlink: notADirectory,
-    path_filestat_get: notADirectory,
-    path_filestat_set_times: notADirectory,
-    sock_accept: notASocket,
-    sock_recv: notASocket,
-    sock_send: notASocket,
-    sock_shutdown: notASocket,
-  };
+function notADirectory(this: HostState, fd: number): Errno {
+  return this.fds.get(fd) === undefined ? errno.badf : errno.notdir;
+}
+
+function notASocket(this: HostState, fd: number): Errno {
+  return this.fds.get(fd) === undefined ? errno.badf : errno.notsock;
+}
+
+const streamsOnlyCalls: PathAndSocketCalls = {
+  path_open: notADirectory,
+  path_create_directory: notADirectory,
+  path_remove_directory: notADirectory,
+  path_unlink_file: notADirectory,
+  path_rename: notADirectory,
+  path_link: notADirectory,
+  path_symlink(_target, fd) {
+    return notADirectory.call(this, fd);
+  },
+  path_readlink: notADirectory,
+  path_filestat_get: notADirectory,
+  path_filestat_set_times: notADirectory,
+  sock_accept: notASocket,
+  sock_recv: notASocket,
+  sock_send: notASocket,
+  sock_shutdown: notASocket,
 };
+
+/** The host class of a portable host without mounts. */
+export const StreamsOnlyHost: HostClass = hostClass(streamsOnlyCalls);
