@@ -105,6 +105,8 @@ struct kept {
   int watch_count;
   int watches[WATCH_COUNT];
   struct kept_entry *entries; /* KEPT_COUNT of them */
+  /* hashes[i]: path_hash of entries[i] when it was filled (stale once it is dropped: its fd says so). */
+  uint32_t hashes[KEPT_COUNT];
   int unkept_next;
   struct unkept *unkept; /* UNKEPT_COUNT of them */
 };
@@ -396,6 +398,13 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
   return kept_find(kept, root, path, length, opened_now);
 }
 
+/* FNV-1a of the root fd and the path: what kept_find compares before any path. */
+static uint32_t path_hash(int root, const char *path, size_t length) {
+  uint32_t hash = 2166136261u ^ (uint32_t)root;
+  for (size_t i = 0; i < length; i++) hash = (hash ^ (unsigned char)path[i]) * 16777619u;
+  return hash;
+}
+
 /* kept_parent of a plain path with no ".."; `queue_read`: no need to read the inotify queue again. */
 static int kept_find(struct kept *kept, int root, const char *path, size_t length, int queue_read) {
   /* Decided before the queue is read: these paths take the walk, which needs no fresh kept fd. */
@@ -406,6 +415,16 @@ static int kept_find(struct kept *kept, int root, const char *path, size_t lengt
   if (!queue_read) {
     kept_refresh(kept);
     if (known != NULL && known->length == 0) known = NULL;
+  }
+  /* The common case, a directory kept already: found by its hash, without comparing every path. */
+  uint32_t hash = path_hash(root, path, length);
+  for (int i = 0; i < KEPT_COUNT; i++) {
+    if (kept->hashes[i] != hash) continue;
+    struct kept_entry *entry = &kept->entries[i];
+    if (entry->fd >= 0 && entry->root == root && entry->length == length && memcmp(entry->path, path, length) == 0) {
+      entry->used = ++kept->clock;
+      return entry->fd;
+    }
   }
   struct kept_entry *oldest = NULL;
   /* The longest kept directory on the way: the walk starts there, with its watches. */
@@ -480,6 +499,7 @@ static int kept_find(struct kept *kept, int root, const char *path, size_t lengt
   memcpy(oldest->path, path, length);
   oldest->path[length] = '\0';
   oldest->used = ++kept->clock;
+  kept->hashes[oldest - kept->entries] = hash;
   if (known != NULL) known->length = 0;
   return current;
 }
