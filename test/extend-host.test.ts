@@ -8,7 +8,10 @@ import type { Preview1Host } from "../src/generated/preview1/host.js";
 import { asFd, errno } from "../src/generated/preview1/types.js";
 import { unimplementedPreview1Host } from "../src/generated/preview1/unimplemented.js";
 import { GuestMemory } from "../src/runtime/index.js";
-import { captureOutput } from "../src/impl/stdio/output-sink.js";
+import { captureOutput, OutputSinkDescription } from "../src/impl/stdio/output-sink.js";
+import { InputSourceDescription } from "../src/impl/stdio/input-source.js";
+import { createPortableHost } from "../src/impl/portable/index.js";
+import { hostCoreOf } from "../src/runtime/glue-support.js";
 import { runGuest } from "./support/run-guest.js";
 
 const fixtures = resolve(fileURLToPath(new URL("fixtures/typecheck/extend-host/", import.meta.url)));
@@ -120,5 +123,70 @@ describe("the WASI class's host option", () => {
 
   it("rejects a host option that is not a function", () => {
     expect(() => runGuest("examples/hello.wasm", { host: {} as never })).toThrow(/"options.host" property must be of type function/);
+  });
+});
+
+describe("the hosts the package makes", () => {
+  const portable = () =>
+    createPortableHost({
+      args: ["prog", "x"],
+      env: [],
+      stdin: new InputSourceDescription(""),
+      stdout: new OutputSinkDescription(() => {}),
+      stderr: new OutputSinkDescription(() => {}),
+      onExit: () => {
+        throw new Error("exit");
+      },
+    });
+
+  it("hand out methods that work taken off alone, and a spread copy that works", () => {
+    const host = portable();
+    const { args_sizes_get, fd_close } = host;
+    const sizes = { value: [0, 0] as [number, number] };
+    expect(args_sizes_get(sizes as never)).toBe(errno.success);
+    expect(sizes.value).toEqual([2, 7]);
+    const copy = { ...host, fd_close: (_fd: number) => errno.perm };
+    expect(copy.args_sizes_get(sizes as never)).toBe(errno.success);
+    expect(copy.fd_close(asFd(1))).toBe(errno.perm);
+    expect(fd_close(asFd(1))).toBe(errno.success);
+    expect(fd_close(asFd(1))).toBe(errno.badf);
+  });
+
+  it("share one prototype per kind, so a second WASI object runs the code the first made hot", () => {
+    const [one, two] = [portable(), portable()];
+    const [coreOne, coreTwo] = [hostCoreOf(one), hostCoreOf(two)];
+    expect(coreOne).not.toBe(one);
+    expect(coreOne).not.toBe(coreTwo);
+    expect(Object.getPrototypeOf(coreOne)).toBe(Object.getPrototypeOf(coreTwo));
+    expect(Object.hasOwn(coreOne, "fd_write")).toBe(false);
+    // A spread or extendHost copy is the embedder's own host: the glue calls it as it is.
+    expect(hostCoreOf({ ...one })).not.toBe(coreOne);
+    // The imports are the methods of one glue class, bound to each import object.
+    const memory = new GuestMemory();
+    const [first, second] = [createPreview1Imports(one, memory), createPreview1Imports(two, memory)];
+    expect(first.fd_write.name).toBe("bound fd_write");
+    expect(first.fd_write).not.toBe(second.fd_write);
+  });
+
+  it("are frozen: a change goes through extendHost or a spread, not an assignment", () => {
+    const host = portable();
+    expect(Object.isFrozen(host)).toBe(true);
+    expect(() => {
+      (host as { sched_yield: () => number }).sched_yield = () => errno.perm;
+    }).toThrow(TypeError);
+  });
+
+  it("carry the WASI functions and close(), and nothing an enumerable Object.prototype property brings", () => {
+    const prototype = Object.prototype as Record<string, unknown>;
+    prototype.polluted = () => 0;
+    try {
+      const host = portable();
+      expect(Object.keys(host).sort()).toEqual([...Object.keys(unimplementedPreview1Host()), "close"].sort());
+      const memory = new GuestMemory();
+      memory.attach(new WebAssembly.Memory({ initial: 1 }));
+      expect(createPreview1Imports(host, memory).sched_yield()).toBe(errno.success);
+    } finally {
+      delete prototype.polluted;
+    }
   });
 });

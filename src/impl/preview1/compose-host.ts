@@ -44,7 +44,10 @@ export type HostClass = new (ctx: HostContext, parts: HostParts) => ClosableHost
 function sealedHost(core: ClosableHost): ClosableHost {
   const methods: Record<string, unknown> = {};
   // Every call and close(): what the prototypes carry (host-class.ts assigns them enumerable), not the state's fields.
-  for (const name in Object.getPrototypeOf(core)) methods[name] = (core[name as keyof ClosableHost] as () => unknown).bind(core);
+  for (const name in Object.getPrototypeOf(core)) {
+    // Not what an enumerable property someone added to Object.prototype brings in.
+    if (!(name in Object.prototype)) methods[name] = (core[name as keyof ClosableHost] as () => unknown).bind(core);
+  }
   setHostCore(methods, core);
   return Object.freeze(methods) as unknown as ClosableHost;
 }
