@@ -374,6 +374,14 @@ static long fold_parents(struct kept *kept, int root, char *path, size_t length)
  * `root`, walked and kept now if it was not: -1 when it cannot be kept (the
  * caller walks as usual, which also gives the errno of a path that fails).
  */
+/* Whether `path` holds "..": a loop, because memmem's setup costs more than these short paths take to scan. */
+static int has_dot_dot(const char *path, size_t length) {
+  for (size_t i = 1; i < length; i++) {
+    if (path[i] == '.' && path[i - 1] == '.') return 1;
+  }
+  return 0;
+}
+
 static int kept_parent(struct kept *kept, int root, const char *path, size_t length) {
   if (kept == NULL || kept->unusable) return -1;
   char plain[KEPT_PATH];
@@ -385,7 +393,7 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
   if (length < KEPT_PATH && path[0] != '/') {
     length = plain_path(path, length, plain);
     path = plain;
-    if (memmem(plain, length, "..", 2) != NULL) {
+    if (has_dot_dot(plain, length)) {
       /* Every directory the folding looks up must be fresh: the queue is read first, once. */
       if (!opened_now) kept_refresh(kept);
       long folded = fold_parents(kept, root, plain, length);
