@@ -30,8 +30,10 @@ import { variableName, writerName } from "./names.js";
 import { codecExpression, dataViewAccess, isBigInt } from "./ts-types.js";
 import { guard, indentLines, wrapList } from "./wrap.js";
 
-/** The expression of the errno a failed check of `kind` returns. */
-type FailedCheck = (kind: "badEnum" | "badFlags" | "badUtf8" | "stringTooLong" | "listTooLong") => string;
+/** The errno a failed check of `kind` returns: the policy's, resolved once per import object. */
+function failed(kind: "badEnum" | "badFlags" | "badUtf8" | "stringTooLong" | "listTooLong"): string {
+  return `this.#policy.errno.${kind}`;
+}
 
 /** Columns of a glue method's statements: inside the class, inside the method. */
 const BODY_INDENT = 4;
@@ -40,9 +42,7 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
   const { module } = model;
   const { views } = abi;
   const glueClass = target.hostInterface.replace(/Host$/, "Glue");
-  // What a failed check returns: the policy's errno for its kind, resolved once per import object.
-  const failed: FailedCheck = (kind) => `this.#policy.errno.${kind}`;
-  const methods = views.map((view) => functionText(view, model, failed)).join("\n\n");
+  const methods = views.map((view) => functionText(view, model)).join("\n\n");
   // With errno.ts, the errnos the policy answers with (PolicyErrno) are named one by one so a bundler inlines them.
   const errnos = target.constantModules?.includes("errno")
     ? "{ fault: e.fault, inval: e.inval, ilseq: e.ilseq, nametoolong: e.nametoolong, io: e.io }"
@@ -74,10 +74,8 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
     ...pointers.flatMap((made) => indentLines(made.assignment, 2)),
     `}`,
   ];
-  // One decoder for every string argument (paths) and one for every iovec list: their checks in one place, not in each import.
-  const decodesStrings = views.some((view) => view.arguments.some((argument) => argument.kind === "string"));
-  const decodesBuffers = views.some((view) => view.arguments.some((argument) => argument.kind === "buffers"));
-  const decodesBytes = views.some((view) => view.arguments.some((argument) => argument.kind === "bytes"));
+  // One decoder per kind of argument (strings, iovec lists, byte buffers), emitted when some import takes one: its checks in one place.
+  const decodes = (kind: HostArgument["kind"]) => views.some((view) => view.arguments.some((argument) => argument.kind === kind));
   const bytesDecoder = [
     `/** A byte buffer's view of guest memory, or what its failed check gives (a bad pointer may trap). */`,
     `#bytes(`,
@@ -175,9 +173,9 @@ export function emitGlue(target: Target, model: EmitModel, abi: EmitAbi): Emitte
         ``,
         indentLines(constructorLines, 2).join("\n"),
         ``,
-        ...(decodesStrings ? [indentLines(stringDecoder, 2).join("\n"), ``] : []),
-        ...(decodesBuffers ? [indentLines(buffersDecoder, 2).join("\n"), ``] : []),
-        ...(decodesBytes ? [indentLines(bytesDecoder, 2).join("\n"), ``] : []),
+        ...(decodes("string") ? [indentLines(stringDecoder, 2).join("\n"), ``] : []),
+        ...(decodes("buffers") ? [indentLines(buffersDecoder, 2).join("\n"), ``] : []),
+        ...(decodes("bytes") ? [indentLines(bytesDecoder, 2).join("\n"), ``] : []),
         methods,
         `}`,
       ].join("\n"),
@@ -248,7 +246,7 @@ function initialOf(ref: TypeRef): string {
 }
 
 /** One method of the import object, with the comment that leads back to its witx source. */
-function functionText(view: HostView, model: EmitModel, failed: FailedCheck): string {
+function functionText(view: HostView, model: EmitModel): string {
   const func = view.lowered.func;
   const fn = JSON.stringify(view.name);
   const lines: string[] = [];
@@ -260,7 +258,7 @@ function functionText(view: HostView, model: EmitModel, failed: FailedCheck): st
   else lines.push("this.#memory.requireAttached();");
   const callArguments: string[] = [];
   for (const argument of view.arguments) {
-    callArguments.push(decodeArgument(argument, fn, lines, view, failed));
+    callArguments.push(decodeArgument(argument, fn, lines, view));
   }
   for (const out of view.outs) {
     const name = coreName(out);
@@ -311,14 +309,14 @@ function functionText(view: HostView, model: EmitModel, failed: FailedCheck): st
 }
 
 /** Adds the statements that decode one argument; returns the expression the host receives. */
-function decodeArgument(argument: HostArgument, fn: string, lines: string[], view: HostView, failed: FailedCheck): string {
+function decodeArgument(argument: HostArgument, fn: string, lines: string[], view: HostView): string {
   const arg = JSON.stringify(argument.param.name);
   const name = argumentName(argument);
   const badPointer = `return this.#policy.badPointer(${fn}, ${arg}, m);`;
   switch (argument.kind) {
     case "value": {
       const core = coreName(argument.abi);
-      lines.push(...valueChecks(core, argument.check, failed));
+      lines.push(...valueChecks(core, argument.check));
       return `${core} as ${hostArgumentType(argument)}`;
     }
     case "string": {
@@ -396,7 +394,7 @@ function decodeArgument(argument: HostArgument, fn: string, lines: string[], vie
   }
 }
 
-function valueChecks(name: string, check: ValueCheck, failed: FailedCheck): string[] {
+function valueChecks(name: string, check: ValueCheck): string[] {
   switch (check.kind) {
     case "unsigned32":
       return [`${name} >>>= 0;`];

@@ -48,6 +48,9 @@ export function extendHost<H extends Preview1Host, O>(
     if (!(name in original)) throw new TypeError(`extendHost: "${name}" is not a method of the host`);
     if (typeof method !== "function") throw new TypeError(`extendHost: the override of "${name}" is not a function`);
   }
-  // One spread of an Object.assign, not two spreads: see merge-methods.ts.
+  // One spread of an Object.assign, not a literal of two spreads: V8 adds each spread source's
+  // properties one runtime call at a time and gives the result a map of its own; Object.assign
+  // alone gives a dictionary past 16 properties, on which the glue's loads are slow. This way:
+  // fast properties, one map for every extended host (measured in one process, Node 20).
   return { ...Object.assign({}, base, overrides) };
 }

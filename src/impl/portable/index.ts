@@ -8,9 +8,8 @@
  */
 import type { FileDescription } from "../description.js";
 import { bootstrapHostWith, stdioDescriptionEntry, type HostOptions } from "../host-bootstrap.js";
-import type { ClosableHost } from "../preview1/compose-host.js";
+import type { ClosableHost, HostClass } from "../preview1/compose-host.js";
 import { FullHost } from "../preview1/path-and-socket.js";
-import type { HostClass } from "../preview1/compose-host.js";
 import { createPortableClockSource } from "./clock-source.js";
 import { createPortableRandomMethods } from "./random.js";
 import { portableSleep } from "./sleep.js";

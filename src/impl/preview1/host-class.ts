@@ -10,12 +10,11 @@ import { clockMethods } from "./clock.js";
 import type { ClockSource, HostContext } from "../context.js";
 import type { FdTable } from "../fd-table.js";
 import type { HostLimits } from "../limits.js";
-import type { Intersection } from "../merge-methods.js";
 import { fdMethods } from "./fd.js";
 import { fdIoMethods } from "./fd-io.js";
 import type { ClosableHost, HostClass, HostParts } from "./compose-host.js";
-import type { PathAndSocketCalls } from "./path-and-socket.js";
 import { pollMethods } from "./poll.js";
+import type { PathAndSocketCalls } from "./path-and-socket.js";
 import { procSchedMethods } from "./proc-sched.js";
 
 /** What the preview1 calls read through `this`: the context and the parts the host was made of. */
@@ -63,6 +62,9 @@ const ownCalls: Pick<ClosableHost, "close" | "random_get"> & ThisType<ComposedHo
 
 const sharedCalls = [argsEnvironMethods, clockMethods, fdMethods, fdIoMethods, pollMethods, procSchedMethods, ownCalls] as const;
 Object.assign(ComposedHost.prototype, ...sharedCalls);
+
+/** The intersection of the members of the union `U`: what a set of method groups adds up to. */
+type Intersection<U> = (U extends unknown ? (member: U) => void : never) extends (member: infer I) => void ? I : never;
 
 /** A class whose instances are `Host`, which must be a whole host: a witx function no group serves fails to compile. */
 type HostClassOf<Host extends ClosableHost> = new (ctx: HostContext, parts: HostParts) => Host;
