@@ -13,7 +13,9 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#ifndef BENEATH_CORE_ONLY
 #include <node_api.h>
+#endif
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -342,6 +344,8 @@ static int unkept_add(struct kept *kept, struct unkept *known, int root, const c
 }
 
 static int kept_find(struct kept *kept, int root, const char *path, size_t length, int queue_read);
+static int plain_parent(int root, const char *path, size_t length, uint32_t *hash);
+static int kept_lookup(struct kept *kept, int root, const char *path, size_t length, int depth, uint32_t hash, int queue_read);
 
 /*
  * Takes each "x/.." out of the plain `path`, in place, while the directory "x"
@@ -390,6 +394,9 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
     kept->unusable = 1;
     return -1;
   }
+  uint32_t hash;
+  int depth = plain_parent(root, path, length, &hash);
+  if (depth > 0) return kept_lookup(kept, root, path, length, depth, hash, opened_now);
   if (length < KEPT_PATH && path[0] != '/') {
     length = plain_path(path, length, plain);
     path = plain;
@@ -418,6 +425,36 @@ static int kept_find(struct kept *kept, int root, const char *path, size_t lengt
   /* Decided before the queue is read: these paths take the walk, which needs no fresh kept fd. */
   int depth = keepable_depth(path, length);
   if (depth == 0) return -1;
+  return kept_lookup(kept, root, path, length, depth, path_hash(root, path, length), queue_read);
+}
+
+/*
+ * The common parent path in one pass: relative, with no empty, "." or ".."
+ * component, at most KEPT_DEPTH deep and shorter than KEPT_PATH. Its depth
+ * (and path_hash in *hash), or 0 for any other path, which takes the copy
+ * and checks of kept_parent.
+ */
+static int plain_parent(int root, const char *path, size_t length, uint32_t *hash) {
+  if (length == 0 || length >= KEPT_PATH) return 0;
+  uint32_t h = 2166136261u ^ (uint32_t)root;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= length; i++) {
+    if (i < length) {
+      h = (h ^ (unsigned char)path[i]) * 16777619u;
+      if (path[i] != '/') continue;
+    }
+    size_t size = i - start;
+    if (size == 0 || (path[start] == '.' && (size == 1 || (size == 2 && path[start + 1] == '.')))) return 0;
+    if (++depth > KEPT_DEPTH) return 0;
+    start = i + 1;
+  }
+  *hash = h;
+  return depth;
+}
+
+/* kept_find once the path's depth and hash are known. */
+static int kept_lookup(struct kept *kept, int root, const char *path, size_t length, int depth, uint32_t hash, int queue_read) {
   struct unkept *known = unkept_find(kept, root, path, length);
   if (known != NULL && ++known->uses < UNKEPT_RETRY) return -1;
   if (!queue_read) {
@@ -425,7 +462,6 @@ static int kept_find(struct kept *kept, int root, const char *path, size_t lengt
     if (known != NULL && known->length == 0) known = NULL;
   }
   /* The common case, a directory kept already: found by its hash, without comparing every path. */
-  uint32_t hash = path_hash(root, path, length);
   for (int i = 0; i < KEPT_COUNT; i++) {
     if (kept->hashes[i] != hash) continue;
     struct kept_entry *entry = &kept->entries[i];
@@ -520,12 +556,6 @@ static void kept_forget(struct kept *kept, int root) {
   }
 }
 
-/* A path argument, copied into `buffer`; false when it does not fit or holds a NUL. */
-static int get_path(napi_env env, napi_value value, char *buffer, size_t *length) {
-  if (napi_get_value_string_utf8(env, value, buffer, PATH_BUFFER, length) != napi_ok) return 0;
-  return *length < PATH_BUFFER - 1 && strlen(buffer) == *length;
-}
-
 /*
  * Where the last component of a path is: its offset, or -1 for a path whose
  * last component is empty (a trailing "/"), "." or "..": their meaning
@@ -543,9 +573,11 @@ static long last_component(const char *path, size_t length) {
  * The directory the last component of `path` is in, opened beneath `dirfd`
  * (or `dirfd` itself for a single name, or a kept fd), and that component in
  * `*name`; paths last_component refuses are left to the caller's resolver.
- * The result is closed with close_parent.
+ * The result is closed with close_parent, which `*opened` (set when it was
+ * opened here, not `dirfd` or a kept fd) tells to close it.
  */
-static int open_parent(struct kept *kept, int dirfd, char *path, size_t length, const char **name) {
+static int open_parent(struct kept *kept, int dirfd, char *path, size_t length, const char **name, int *opened) {
+  *opened = 0;
   long last = last_component(path, length);
   if (last < 0) return CODE_FALLBACK;
   *name = path + last;
@@ -556,23 +588,122 @@ static int open_parent(struct kept *kept, int dirfd, char *path, size_t length, 
   path[last - 1] = '\0';
   parent = open_beneath(dirfd, path, O_PATH | O_DIRECTORY, 0);
   path[last - 1] = '/';
+  *opened = parent >= 0;
   return parent;
 }
 
-static int is_kept(const struct kept *kept, int fd) {
-  if (kept == NULL || kept->inotify < 0) return 0;
-  for (int i = 0; i < KEPT_COUNT; i++) {
-    if (kept->entries[i].fd == fd) return 1;
-  }
-  return 0;
-}
-
-static void close_parent(struct kept *kept, int parent, int dirfd) {
-  if (parent != dirfd && !is_kept(kept, parent)) close(parent);
+static void close_parent(int parent, int opened) {
+  if (opened) close(parent);
 }
 
 static int result_of(int status) {
   return status < 0 ? -errno : status;
+}
+
+/*
+ * The path calls, for both ways JavaScript calls them: this file's Node-API
+ * functions below, and the V8 fast calls of native/fast/fast-calls.cc, which
+ * compiles this file with BENEATH_CORE_ONLY. `path` is a NUL-terminated copy
+ * of `length` bytes that the call may change; `kept` may be NULL. Each
+ * answers as the call of its name below does.
+ */
+#define CORE __attribute__((visibility("hidden")))
+
+/*
+ * What keptCreate hands out: an ArrayBuffer holding one of these, which both
+ * bindings read (the fast calls could not read a Node-API external, whose
+ * layout is Node's). The mark tells it from any other buffer of this size.
+ */
+struct kept_handle {
+  struct kept *kept;
+  uint64_t mark;
+};
+#define KEPT_MARK 0x77697478206b6570ull
+
+/* The kept directories a buffer of `size` bytes at `data` holds, or NULL. */
+CORE struct kept *beneath_kept(const void *data, size_t size) {
+  const struct kept_handle *handle = data;
+  return data != NULL && size == sizeof *handle && handle->mark == KEPT_MARK ? handle->kept : NULL;
+}
+
+CORE int beneath_open(struct kept *kept, int dirfd, char *path, size_t length, int flags, unsigned mode) {
+  long last = last_component(path, length);
+  if (last > 1) {
+    int parent = kept_parent(kept, dirfd, path, (size_t)last - 1);
+    if (parent >= 0) {
+      int fd = openat(parent, path + last, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+      if (fd >= 0) return fd;
+      if ((flags & O_NOFOLLOW) != 0 || (errno != ELOOP && errno != ENOTDIR && errno != EMLINK)) return -errno;
+    }
+  }
+  return open_beneath(dirfd, path, flags, mode);
+}
+
+static void fill_stat(int64_t *out, const struct stat *st) {
+  out[0] = (int64_t)st->st_dev;
+  out[1] = (int64_t)st->st_ino;
+  out[2] = (int64_t)st->st_mode;
+  out[3] = (int64_t)st->st_nlink;
+  out[4] = (int64_t)st->st_size;
+  out[5] = (int64_t)st->st_atim.tv_sec * 1000000000 + st->st_atim.tv_nsec;
+  out[6] = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+  out[7] = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+}
+
+CORE int beneath_stat(struct kept *kept, int dirfd, char *path, size_t length, int follow, int64_t *out) {
+  struct stat st;
+  /* One plain name: one call, unless it is a link to follow. */
+  if (strchr(path, '/') == NULL && strcmp(path, ".") != 0 && strcmp(path, "..") != 0) {
+    if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) return -errno;
+    if (!follow || !S_ISLNK(st.st_mode)) {
+      fill_stat(out, &st);
+      return 0;
+    }
+  } else {
+    /* Below a kept parent: one call, unless it is a link to follow. */
+    long last = last_component(path, length);
+    int parent = last > 1 ? kept_parent(kept, dirfd, path, (size_t)last - 1) : -1;
+    if (parent >= 0) {
+      if (fstatat(parent, path + last, &st, AT_SYMLINK_NOFOLLOW) != 0) return -errno;
+      if (!follow || !S_ISLNK(st.st_mode)) {
+        fill_stat(out, &st);
+        return 0;
+      }
+    }
+  }
+  int fd = open_beneath(dirfd, path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0);
+  if (fd < 0) return fd;
+  int status = result_of(fstat(fd, &st));
+  close(fd);
+  if (status == 0) fill_stat(out, &st);
+  return status;
+}
+
+CORE int beneath_unlink(struct kept *kept, int dirfd, char *path, size_t length, int directory) {
+  const char *name;
+  int opened;
+  int parent = open_parent(kept, dirfd, path, length, &name, &opened);
+  if (parent < 0) return parent;
+  int status = result_of(unlinkat(parent, name, directory ? AT_REMOVEDIR : 0));
+  close_parent(parent, opened);
+  return status;
+}
+
+CORE int beneath_mkdir(struct kept *kept, int dirfd, char *path, size_t length) {
+  const char *name;
+  int opened;
+  int parent = open_parent(kept, dirfd, path, length, &name, &opened);
+  if (parent < 0) return parent;
+  int status = result_of(mkdirat(parent, name, 0777));
+  close_parent(parent, opened);
+  return status;
+}
+
+#ifndef BENEATH_CORE_ONLY
+/* A path argument, copied into `buffer`; false when it does not fit or holds a NUL. */
+static int get_path(napi_env env, napi_value value, char *buffer, size_t *length) {
+  if (napi_get_value_string_utf8(env, value, buffer, PATH_BUFFER, length) != napi_ok) return 0;
+  return *length < PATH_BUFFER - 1 && strlen(buffer) == *length;
 }
 
 static napi_value int_value(napi_env env, int value) {
@@ -589,7 +720,10 @@ static int get_int(napi_env env, napi_value value) {
 
 static struct kept *get_kept(napi_env env, napi_value value) {
   void *data = NULL;
-  return napi_get_value_external(env, value, &data) == napi_ok ? data : NULL;
+  size_t size = 0;
+  bool buffer = false;
+  if (napi_is_arraybuffer(env, value, &buffer) != napi_ok || !buffer || napi_get_arraybuffer_info(env, value, &data, &size) != napi_ok) return NULL;
+  return beneath_kept(data, size);
 }
 
 #define ARGS(count)                                                    \
@@ -629,30 +763,7 @@ static napi_value probe(napi_env env, napi_callback_info info) {
 static napi_value open_path(napi_env env, napi_callback_info info) {
   ARGS_KEPT(4);
   PATH_ARG(path, length, 1);
-  int dirfd = get_int(env, argv[0]);
-  int flags = get_int(env, argv[2]);
-  unsigned mode = (unsigned)get_int(env, argv[3]);
-  long last = last_component(path, length);
-  if (last > 1) {
-    int parent = kept_parent(kept, dirfd, path, (size_t)last - 1);
-    if (parent >= 0) {
-      int fd = openat(parent, path + last, flags | O_NOFOLLOW | O_CLOEXEC, mode);
-      if (fd >= 0) return int_value(env, fd);
-      if ((flags & O_NOFOLLOW) != 0 || (errno != ELOOP && errno != ENOTDIR && errno != EMLINK)) return int_value(env, -errno);
-    }
-  }
-  return int_value(env, open_beneath(dirfd, path, flags, mode));
-}
-
-static void fill_stat(int64_t *out, const struct stat *st) {
-  out[0] = (int64_t)st->st_dev;
-  out[1] = (int64_t)st->st_ino;
-  out[2] = (int64_t)st->st_mode;
-  out[3] = (int64_t)st->st_nlink;
-  out[4] = (int64_t)st->st_size;
-  out[5] = (int64_t)st->st_atim.tv_sec * 1000000000 + st->st_atim.tv_nsec;
-  out[6] = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-  out[7] = (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+  return int_value(env, beneath_open(kept, get_int(env, argv[0]), path, length, get_int(env, argv[2]), (unsigned)get_int(env, argv[3])));
 }
 
 /* Where a stat goes: an ArrayBuffer (found faster) or a BigInt64Array; NULL if too small. */
@@ -671,37 +782,11 @@ static int64_t *get_stat_out(napi_env env, napi_value value) {
 static napi_value stat_path(napi_env env, napi_callback_info info) {
   ARGS_KEPT(4);
   PATH_ARG(path, length, 1);
-  int dirfd = get_int(env, argv[0]);
   bool follow = false;
   napi_get_value_bool(env, argv[2], &follow);
   int64_t *data = get_stat_out(env, argv[3]);
   if (data == NULL) return int_value(env, CODE_FALLBACK);
-  struct stat st;
-  /* One plain name: one call, unless it is a link to follow. */
-  if (strchr(path, '/') == NULL && strcmp(path, ".") != 0 && strcmp(path, "..") != 0) {
-    if (fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) return int_value(env, -errno);
-    if (!follow || !S_ISLNK(st.st_mode)) {
-      fill_stat(data, &st);
-      return int_value(env, 0);
-    }
-  } else {
-    /* Below a kept parent: one call, unless it is a link to follow. */
-    long last = last_component(path, length);
-    int parent = last > 1 ? kept_parent(kept, dirfd, path, (size_t)last - 1) : -1;
-    if (parent >= 0) {
-      if (fstatat(parent, path + last, &st, AT_SYMLINK_NOFOLLOW) != 0) return int_value(env, -errno);
-      if (!follow || !S_ISLNK(st.st_mode)) {
-        fill_stat(data, &st);
-        return int_value(env, 0);
-      }
-    }
-  }
-  int fd = open_beneath(dirfd, path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0);
-  if (fd < 0) return int_value(env, fd);
-  int status = result_of(fstat(fd, &st));
-  close(fd);
-  if (status == 0) fill_stat(data, &st);
-  return int_value(env, status);
+  return int_value(env, beneath_stat(kept, get_int(env, argv[0]), path, length, follow, data));
 }
 
 /* statFd(fd, out, parent): as stat, of a host fd the host holds, or with `parent` of its ".." (for fd_readdir). */
@@ -722,28 +807,16 @@ static napi_value stat_fd(napi_env env, napi_callback_info info) {
 static napi_value unlink_path(napi_env env, napi_callback_info info) {
   ARGS_KEPT(3);
   PATH_ARG(path, length, 1);
-  int dirfd = get_int(env, argv[0]);
   bool directory = false;
   napi_get_value_bool(env, argv[2], &directory);
-  const char *name;
-  int parent = open_parent(kept, dirfd, path, length, &name);
-  if (parent < 0) return int_value(env, parent);
-  int status = result_of(unlinkat(parent, name, directory ? AT_REMOVEDIR : 0));
-  close_parent(kept, parent, dirfd);
-  return int_value(env, status);
+  return int_value(env, beneath_unlink(kept, get_int(env, argv[0]), path, length, directory));
 }
 
 /* mkdir(dirfd, path, kept?). */
 static napi_value mkdir_path(napi_env env, napi_callback_info info) {
   ARGS_KEPT(2);
   PATH_ARG(path, length, 1);
-  int dirfd = get_int(env, argv[0]);
-  const char *name;
-  int parent = open_parent(kept, dirfd, path, length, &name);
-  if (parent < 0) return int_value(env, parent);
-  int status = result_of(mkdirat(parent, name, 0777));
-  close_parent(kept, parent, dirfd);
-  return int_value(env, status);
+  return int_value(env, beneath_mkdir(kept, get_int(env, argv[0]), path, length));
 }
 
 /*
@@ -764,21 +837,22 @@ static napi_value two_paths(napi_env env, napi_callback_info info, int linking) 
   const char *from_name;
   const char *to_name;
   if ((!linking && last_component(from, from_length) < 0) || last_component(to, to_length) < 0) return int_value(env, CODE_FALLBACK);
-  int from_parent = open_parent(NULL, from_dirfd, from, from_length, &from_name);
+  int from_opened, to_opened;
+  int from_parent = open_parent(NULL, from_dirfd, from, from_length, &from_name, &from_opened);
   if (from_parent < 0) return int_value(env, from_parent);
   struct stat st;
   int status = result_of(fstatat(from_parent, from_name, &st, AT_SYMLINK_NOFOLLOW));
   if (status == 0 && follow && S_ISLNK(st.st_mode)) status = CODE_FALLBACK;
   if (status == 0) {
-    int to_parent = open_parent(NULL, to_dirfd, to, to_length, &to_name);
+    int to_parent = open_parent(NULL, to_dirfd, to, to_length, &to_name, &to_opened);
     if (to_parent < 0) {
       status = to_parent;
     } else {
       status = result_of(linking ? linkat(from_parent, from_name, to_parent, to_name, 0) : renameat(from_parent, from_name, to_parent, to_name));
-      close_parent(NULL, to_parent, to_dirfd);
+      close_parent(to_parent, to_opened);
     }
   }
-  close_parent(NULL, from_parent, from_dirfd);
+  close_parent(from_parent, from_opened);
   return int_value(env, status);
 }
 
@@ -798,10 +872,11 @@ static napi_value symlink_path(napi_env env, napi_callback_info info) {
   (void)target_length;
   int dirfd = get_int(env, argv[1]);
   const char *name;
-  int parent = open_parent(kept, dirfd, path, length, &name);
+  int opened;
+  int parent = open_parent(kept, dirfd, path, length, &name, &opened);
   if (parent < 0) return int_value(env, parent);
   int status = result_of(symlinkat(target, parent, name));
-  close_parent(kept, parent, dirfd);
+  close_parent(parent, opened);
   return int_value(env, status);
 }
 
@@ -814,11 +889,12 @@ static napi_value readlink_path(napi_env env, napi_callback_info info) {
   size_t capacity;
   if (napi_get_buffer_info(env, argv[2], &out, &capacity) != napi_ok) return int_value(env, CODE_FALLBACK);
   const char *name;
-  int parent = open_parent(kept, dirfd, path, length, &name);
+  int opened;
+  int parent = open_parent(kept, dirfd, path, length, &name, &opened);
   if (parent < 0) return int_value(env, parent);
   ssize_t size = readlinkat(parent, name, out, capacity);
   int status = size < 0 ? -errno : (int)size;
-  close_parent(kept, parent, dirfd);
+  close_parent(parent, opened);
   return int_value(env, status);
 }
 
@@ -1032,22 +1108,24 @@ static void finalize_kept(napi_env env, void *data, void *hint) {
 
 /*
  * keptCreate(): the kept directories of one host, an object to pass to the
- * calls above. Only one thread uses it. Its fds and inotify instance are
- * closed by keptClose (and when it is collected).
+ * calls above (a struct kept_handle in an ArrayBuffer). Only one thread uses
+ * it. Its fds and inotify instance are closed by keptClose (and when it is
+ * collected).
  */
 static napi_value kept_create(napi_env env, napi_callback_info info) {
   (void)info;
   struct kept *kept = malloc(sizeof *kept);
+  struct kept_handle *handle = NULL;
   napi_value result;
-  if (kept == NULL) {
-    napi_get_null(env, &result);
+  if (kept != NULL && napi_create_arraybuffer(env, sizeof *handle, (void **)&handle, &result) == napi_ok &&
+      napi_add_finalizer(env, result, kept, finalize_kept, NULL, NULL) == napi_ok) {
+    kept_init(kept);
+    handle->kept = kept;
+    handle->mark = KEPT_MARK;
     return result;
   }
-  kept_init(kept);
-  if (napi_create_external(env, kept, finalize_kept, NULL, &result) != napi_ok) {
-    free(kept);
-    napi_get_null(env, &result);
-  }
+  free(kept);
+  napi_get_null(env, &result);
   return result;
 }
 
@@ -1092,3 +1170,4 @@ static napi_value init(napi_env env, napi_value exports) {
 }
 
 NAPI_MODULE(NODE_GYP_MODULE_NAME, init)
+#endif

@@ -6,7 +6,10 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const here = dirname(fileURLToPath(import.meta.url));
+// In the repository the sources are beside this script; an installed package has them, without
+// their comments, in dist/native/ (scripts/pack-native.mjs), where the addons are then built.
+const beside = dirname(fileURLToPath(import.meta.url));
+const here = existsSync(join(beside, "beneath.c")) ? beside : join(beside, "../dist/native");
 
 function nodeGypScript() {
   // npm tells its lifecycle scripts where its own node-gyp is.

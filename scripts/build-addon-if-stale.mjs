@@ -10,7 +10,7 @@ const native = join(dirname(fileURLToPath(import.meta.url)), "..", "native");
 // Each addon directory: its sources, and what they build.
 const addons = [
   { directory: native, sources: ["beneath.c", "binding.gyp"], built: "witx_wasi_native.node" },
-  { directory: join(native, "fast"), sources: ["fast-calls.cc", "binding.gyp"], built: "witx_wasi_fast.node" },
+  { directory: join(native, "fast"), sources: ["fast-calls.cc", "binding.gyp", "../beneath.c"], built: "witx_wasi_fast.node" },
 ];
 const stale = addons.some(({ directory, sources, built }) => {
   const output = join(directory, "build/Release", built);

@@ -31,10 +31,10 @@ describe.runIf(linux)("the openat2 addon", () => {
     try {
       const typed = new BigInt64Array(8);
       const bytes = new ArrayBuffer(64);
-      expect([native.stat(dir, "package.json", false, typed), native.stat(dir, "package.json", false, bytes)]).toEqual([0, 0]);
+      expect([native.stat(dir, "package.json", false, typed, null), native.stat(dir, "package.json", false, bytes, null)]).toEqual([0, 0]);
       expect([...new BigInt64Array(bytes)]).toEqual([...typed]);
       expect(typed[1]).toBe(fs.statSync("package.json", { bigint: true }).ino);
-      expect(native.stat(dir, "package.json", false, new ArrayBuffer(56))).toBe(undecided);
+      expect(native.stat(dir, "package.json", false, new ArrayBuffer(56), null)).toBe(undecided);
     } finally {
       fs.closeSync(dir);
     }

@@ -93,6 +93,25 @@ describe("the packed package", () => {
     expect(ran.status).toBe(0);
   });
 
+  it.runIf(process.platform === "linux")(
+    "builds its Linux addons at install from the sources it ships, and they load",
+    () => {
+      const installedAt = join(app, "node_modules/witx-wasi");
+      // The install script, which the install above skipped; it warns when an addon is not built.
+      const built = run(process.execPath, [join(installedAt, "native/build.mjs")], installedAt);
+      expect(built).toEqual({ status: 0, output: "" });
+      const addon = (path: string) => JSON.stringify(join(installedAt, "dist/native", path, "build/Release"));
+      writeFileSync(
+        join(app, "addons.cjs"),
+        `const load = (file) => { const addon = { exports: {} }; process.dlopen(addon, file); return addon.exports; };
+console.log(load(${addon("")} + "/witx_wasi_native.node").probe(), typeof load(${addon("fast")} + "/witx_wasi_fast.node").pathCalls);`,
+      );
+      const fastCalls = process.versions.v8.startsWith("11.3.") ? "function" : "undefined";
+      expect(run(process.execPath, ["addons.cjs"], app)).toEqual({ status: 0, output: `0 ${fastCalls}\n` });
+    },
+    180_000,
+  );
+
   it("loads through require() as well, with the same classes as import", () => {
     writeFileSync(
       join(app, "both.cjs"),

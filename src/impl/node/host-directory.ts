@@ -257,9 +257,9 @@ export class HostDirectory extends BaseDescription implements Directory {
         // A plain name as below: opened without following first, so that an
         // entry of this directory is known as one.
         if (isPlainName(path, this.environment.limits.maxPathBytes)) {
-          fd = native.open(this.fd, path, flags | O_NOFOLLOW, 0o666);
+          fd = native.open(this.fd, path, flags | O_NOFOLLOW, 0o666, null);
           if (fd >= 0) isEntryOfThis = true;
-          else if (request.followSymlinks && isSymlinkRefusalNumber(fd)) fd = native.open(this.fd, path, flags, 0o666);
+          else if (request.followSymlinks && isSymlinkRefusalNumber(fd)) fd = native.open(this.fd, path, flags, 0o666, null);
         } else {
           fd = native.open(this.fd, path, request.followSymlinks ? flags : flags | O_NOFOLLOW, 0o666, this.kept);
         }
@@ -717,7 +717,7 @@ function nativeParentInode(native: NativeBeneath, dirFd: number): Uint32Array {
 
 /** An entry's inode by the addon: one fstatat on the directory fd (a listed name has no "/"); 0 when it is gone. */
 function nativeInodeOf(native: NativeBeneath, dirFd: number, name: string): bigint {
-  return native.stat(dirFd, name, false, nativeStat.values) === 0 ? nativeStat.values[1] : 0n;
+  return native.stat(dirFd, name, false, nativeStat.values.buffer as ArrayBuffer, null) === 0 ? nativeStat.values[1] : 0n;
 }
 
 let symlinkRefusalNumbers: Set<number> | undefined;

@@ -26,6 +26,7 @@
  */
 import { errno, type Errno } from "../../generated/preview1/types.js";
 import { loadAddon } from "./addon-file.js";
+import { withFastPathCalls } from "./native-fast-calls.js";
 import { errnoNameOfPosixNumber } from "./errno-map.js";
 import { systemErrno } from "./system-errno.js";
 
@@ -40,13 +41,14 @@ export interface KeptDirectories {
 }
 
 export interface NativeBeneath {
-  open(dirFd: number, path: string, flags: number, mode: number, kept?: KeptDirectories | null): number;
+  // open, stat, unlink and mkdir take every argument, `kept` too: V8 makes a fast call (withFastPathCalls) only then.
+  open(dirFd: number, path: string, flags: number, mode: number, kept: KeptDirectories | null): number;
   /** Writes dev, ino, mode, nlink, size, atim, mtim, ctim into `out` (a BigInt64Array, or the ArrayBuffer of one: found faster). */
-  stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array | ArrayBuffer, kept?: KeptDirectories | null): number;
+  stat(dirFd: number, path: string, follow: boolean, out: BigInt64Array | ArrayBuffer, kept: KeptDirectories | null): number;
   /** fstat of a host fd the host holds (with `parent`: fstatat of its `..`, for the inode a listing gives `..`), into `out` as stat writes it. */
   statFd(fd: number, out: BigInt64Array, parent: boolean): number;
-  unlink(dirFd: number, path: string, directory: boolean, kept?: KeptDirectories | null): number;
-  mkdir(dirFd: number, path: string, kept?: KeptDirectories | null): number;
+  unlink(dirFd: number, path: string, directory: boolean, kept: KeptDirectories | null): number;
+  mkdir(dirFd: number, path: string, kept: KeptDirectories | null): number;
   rename(dirFd: number, path: string, newDirFd: number, newPath: string): number;
   link(dirFd: number, path: string, newDirFd: number, newPath: string, follow: boolean): number;
   symlink(target: string, dirFd: number, path: string, kept?: KeptDirectories | null): number;
@@ -121,6 +123,7 @@ export function nativeBeneath(): NativeBeneath | null {
   } catch {
     // A probe that throws is an addon this Node cannot use: the JavaScript resolver serves.
   }
+  if (loaded !== null) loaded = withFastPathCalls(loaded);
   return loaded;
 }
 

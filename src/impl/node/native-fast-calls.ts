@@ -29,6 +29,8 @@ interface FastCallsAddon {
   bindMemory?(state: ArrayBuffer, buffer: ArrayBufferLike | null): void;
   /** CLOCK_REALTIME in nanoseconds: the wall clock the native clock_time_get reads. */
   realtime?(): bigint;
+  /** The path addon's open, stat, unlink and mkdir as fast calls, falling back to its own (undefined if one is missing). */
+  pathCalls?(pathAddon: object): object | undefined;
 }
 
 let addon: FastCallsAddon | null | undefined;
@@ -45,6 +47,17 @@ function fastCalls(): FastCallsAddon | null {
  */
 export function nativeRealtime(): (() => bigint) | null {
   return fastCalls()?.realtime ?? null;
+}
+
+/**
+ * The path addon's exports with open, stat, unlink and mkdir made fast calls from
+ * optimized JavaScript (native/fast/fast-calls.cc); the exports as they are where
+ * this addon is missing or V8 has no fast calls.
+ */
+export function withFastPathCalls<T extends object>(pathAddon: T): T {
+  const fast = fastCalls()?.pathCalls?.(pathAddon);
+  // Defined, not assigned: the addon's own functions are read-only properties.
+  return fast === undefined ? pathAddon : (Object.create(pathAddon, Object.getOwnPropertyDescriptors(fast)) as T);
 }
 
 /*
