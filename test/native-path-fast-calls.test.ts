@@ -2,8 +2,9 @@
 // JavaScript (native/fast/fast-calls.cc `pathCalls`, taken by
 // src/impl/node/native-beneath.ts): once the caller is optimized they must
 // run without their Node-API function, and answer exactly as it does, on
-// every kind of path the resolver meets; what they do not serve (a non-ASCII
-// path, a BigInt64Array to stat into) goes to the Node-API function.
+// every kind of path the resolver meets, Latin-1 names included; what they do
+// not serve (a path V8 keeps as a two-byte string, a BigInt64Array to stat
+// into) goes to the Node-API function.
 // A child Node with --allow-natives-syntax optimizes the callers on demand;
 // the Node-API functions are wrapped, so each call that reaches one is counted.
 import { spawnSync } from "node:child_process";
@@ -62,7 +63,7 @@ const changes = [
   unlink("d/sub/deeper", true), unlink("d/link", false), unlink("missing/x", false),
 ];
 const served = slow.length;
-const fallbacks = [stat("d/\u00e9t\u00e9", false), fast.stat(dir, "file", false, new BigInt64Array(8), kept)];
+const fallbacks = [stat("d/\u6587\u4ef6", false), fast.stat(dir, "file", false, new BigInt64Array(8), kept)];
 console.log(JSON.stringify({ answers, changes, served, fellBack: slow.slice(served), fallbacks }));
 `;
 
@@ -74,7 +75,8 @@ describe.runIf(fastCallsHere)("the path addon's fast calls", () => {
       spawnSync("mkdir", ["-p", join(sandbox, "d/sub"), join(tree, "outside")]);
       writeFileSync(join(sandbox, "file"), "12345");
       writeFileSync(join(sandbox, "d/sub/inner"), "123");
-      writeFileSync(join(sandbox, "d/\u00e9t\u00e9"), "1234");
+      writeFileSync(join(sandbox, "d/\u00e9t\u00e9"), "12");
+      writeFileSync(join(sandbox, "d/\u6587\u4ef6"), "1234");
       writeFileSync(join(tree, "outside/secret"), "1234567");
       spawnSync("ln", ["-s", "../file", join(sandbox, "d/link")]);
       spawnSync("ln", ["-s", "../../outside/secret", join(sandbox, "d/escape")]);
@@ -92,6 +94,8 @@ describe.runIf(fastCallsHere)("the path addon's fast calls", () => {
         "d/../../outside/secret",
         "/etc/passwd",
         "d/missing",
+        "d/\u00e9t\u00e9",
+        "d/\u00ff\u00c0 missing",
         "missing/inner",
         "d/sub",
         ".",
@@ -113,6 +117,7 @@ describe.runIf(fastCallsHere)("the path addon's fast calls", () => {
       // Spot checks that the comparison is between right answers: an escape is refused (notcapable's code), a file is read.
       expect(result.answers).toContainEqual(["d/escape", "stat true", -5001, -5001]);
       expect(result.answers).toContainEqual(["d/sub/inner", "stat false", "size 3", "size 3"]);
+      expect(result.answers).toContainEqual(["d/\u00e9t\u00e9", "stat false", "size 2", "size 2"]);
       const [eexist, enoent, eisdir] = [-17, -2, -21];
       expect(result.changes).toEqual([0, eexist, 0, -5001, eisdir, 0, enoent, 0, 0, enoent]);
       // Every call above was a fast call: even the paths left to the resolver in JavaScript (a trailing "/",

@@ -319,7 +319,7 @@ static void CallGlue(const FunctionCallbackInfo<Value>& info) {
  * without the Node-API frame and the UTF-8 copy of the path, which took about
  * 110 ns of a 630 ns stat below a kept directory. V8 makes the fast call from
  * optimized code when the path is a flat one-byte string and every argument
- * is passed; anything else (code not optimized yet, a non-ASCII path, a
+ * is passed; anything else (code not optimized yet, a path with a character beyond Latin-1, a
  * BigInt64Array to stat into) reaches the slow callback, which calls the
  * addon's Node-API function of the same name, so both answer alike.
  */
@@ -335,15 +335,25 @@ int beneath_mkdir(struct kept* kept, int dirfd, char* path, size_t length);
 /* beneath.c's PATH_BUFFER: a longer path is the Node-API function's (which leaves it to JavaScript). */
 #define PATH_BUFFER 4096
 
-/* The path as beneath.c takes it, NUL-terminated; false unless ASCII without NUL (Latin-1 above it is other bytes in UTF-8). */
-static bool CopyPath(const FastOneByteString& path, char* out) {
-  if (path.length >= PATH_BUFFER - 1) return false;
+/*
+ * The path as beneath.c takes it: UTF-8, NUL-terminated, its length in *length; false for a
+ * NUL or a path too long. A one-byte string holds Latin-1, which is one or two UTF-8 bytes a
+ * character; a string with any other character is not one, and V8 calls the slow callback.
+ */
+static bool CopyPath(const FastOneByteString& path, char* out, size_t* length) {
+  size_t used = 0;
   for (uint32_t i = 0; i < path.length; i++) {
     unsigned char byte = static_cast<unsigned char>(path.data[i]);
-    if (byte == 0 || byte >= 0x80) return false;
-    out[i] = static_cast<char>(byte);
+    if (byte == 0 || used + 2 >= PATH_BUFFER - 1) return false;
+    if (byte < 0x80) {
+      out[used++] = static_cast<char>(byte);
+    } else {
+      out[used++] = static_cast<char>(0xc0 | (byte >> 6));
+      out[used++] = static_cast<char>(0x80 | (byte & 0x3f));
+    }
   }
-  out[path.length] = '\0';
+  out[used] = '\0';
+  *length = used;
   return true;
 }
 
@@ -356,7 +366,8 @@ static struct kept* KeptOf(Local<Value> kept) {
 /* The path copied into `copy`, or the slow callback (`ready`: other checks passed). */
 #define PATH_OR_FALLBACK(ready)                      \
   char copy[PATH_BUFFER];                            \
-  if (!(ready) || !CopyPath(path, copy)) {           \
+  size_t length;                                     \
+  if (!(ready) || !CopyPath(path, copy, &length)) {  \
     options.fallback = true;                         \
     return 0;                                        \
   }
@@ -367,22 +378,22 @@ typedef FastApiCallbackOptions& Options;
 
 static int32_t FastOpen(Receiver, int32_t dirfd, Path path, int32_t flags, int32_t mode, Local<Value> kept, Options options) {
   PATH_OR_FALLBACK(true);
-  return beneath_open(KeptOf(kept), dirfd, copy, path.length, flags, static_cast<unsigned>(mode));
+  return beneath_open(KeptOf(kept), dirfd, copy, length, flags, static_cast<unsigned>(mode));
 }
 
 static int32_t FastStat(Receiver, int32_t dirfd, Path path, bool follow, Local<Value> out, Local<Value> kept, Options options) {
   PATH_OR_FALLBACK(out->IsArrayBuffer() && out.As<ArrayBuffer>()->ByteLength() >= 64);
-  return beneath_stat(KeptOf(kept), dirfd, copy, path.length, follow, static_cast<int64_t*>(out.As<ArrayBuffer>()->Data()));
+  return beneath_stat(KeptOf(kept), dirfd, copy, length, follow, static_cast<int64_t*>(out.As<ArrayBuffer>()->Data()));
 }
 
 static int32_t FastUnlink(Receiver, int32_t dirfd, Path path, bool directory, Local<Value> kept, Options options) {
   PATH_OR_FALLBACK(true);
-  return beneath_unlink(KeptOf(kept), dirfd, copy, path.length, directory);
+  return beneath_unlink(KeptOf(kept), dirfd, copy, length, directory);
 }
 
 static int32_t FastMkdir(Receiver, int32_t dirfd, Path path, Local<Value> kept, Options options) {
   PATH_OR_FALLBACK(true);
-  return beneath_mkdir(KeptOf(kept), dirfd, copy, path.length);
+  return beneath_mkdir(KeptOf(kept), dirfd, copy, length);
 }
 
 /* Not a fast call: the Node-API function (the data) answers, with the same receiver and arguments. */
