@@ -107,7 +107,7 @@ struct kept {
   int watch_count;
   int watches[WATCH_COUNT];
   struct kept_entry *entries; /* KEPT_COUNT of them */
-  /* hashes[i]: path_hash of entries[i] when it was filled (stale once it is dropped: its fd says so). */
+  /* hashes[i]: the hash keepable_depth gave entries[i]'s path when it was filled (stale once it is dropped: its fd says so). */
   uint32_t hashes[KEPT_COUNT];
   int unkept_next;
   struct unkept *unkept; /* UNKEPT_COUNT of them */
@@ -290,21 +290,6 @@ static int kept_watch(struct kept *kept, int fd) {
   return watch;
 }
 
-/* The number of components of a parent path that may be kept, or 0 when it may not. */
-static int keepable_depth(const char *path, size_t length) {
-  if (length == 0 || length >= KEPT_PATH) return 0;
-  int depth = 0;
-  size_t start = 0;
-  for (size_t i = 0; i <= length; i++) {
-    if (i < length && path[i] != '/') continue;
-    size_t size = i - start;
-    if (size == 0 || (size == 1 && path[start] == '.') || (size == 2 && path[start] == '.' && path[start + 1] == '.')) return 0;
-    if (++depth > KEPT_DEPTH) return 0;
-    start = i + 1;
-  }
-  return depth;
-}
-
 /* `path` without "." and empty components ("./a//b/." is "a/b") into `out`; its length. */
 static size_t plain_path(const char *path, size_t length, char *out) {
   size_t used = 0;
@@ -344,7 +329,7 @@ static int unkept_add(struct kept *kept, struct unkept *known, int root, const c
 }
 
 static int kept_find(struct kept *kept, int root, const char *path, size_t length, int queue_read);
-static int plain_parent(int root, const char *path, size_t length, uint32_t *hash);
+static int keepable_depth(int root, const char *path, size_t length, uint32_t *hash);
 static int kept_lookup(struct kept *kept, int root, const char *path, size_t length, int depth, uint32_t hash, int queue_read);
 
 /*
@@ -395,7 +380,8 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
     return -1;
   }
   uint32_t hash;
-  int depth = plain_parent(root, path, length, &hash);
+  /* The common path, plain already: no copy, no folding. */
+  int depth = keepable_depth(root, path, length, &hash);
   if (depth > 0) return kept_lookup(kept, root, path, length, depth, hash, opened_now);
   if (length < KEPT_PATH && path[0] != '/') {
     length = plain_path(path, length, plain);
@@ -413,28 +399,22 @@ static int kept_parent(struct kept *kept, int root, const char *path, size_t len
   return kept_find(kept, root, path, length, opened_now);
 }
 
-/* FNV-1a of the root fd and the path: what kept_find compares before any path. */
-static uint32_t path_hash(int root, const char *path, size_t length) {
-  uint32_t hash = 2166136261u ^ (uint32_t)root;
-  for (size_t i = 0; i < length; i++) hash = (hash ^ (unsigned char)path[i]) * 16777619u;
-  return hash;
-}
-
 /* kept_parent of a plain path with no ".."; `queue_read`: no need to read the inotify queue again. */
 static int kept_find(struct kept *kept, int root, const char *path, size_t length, int queue_read) {
   /* Decided before the queue is read: these paths take the walk, which needs no fresh kept fd. */
-  int depth = keepable_depth(path, length);
+  uint32_t hash;
+  int depth = keepable_depth(root, path, length, &hash);
   if (depth == 0) return -1;
-  return kept_lookup(kept, root, path, length, depth, path_hash(root, path, length), queue_read);
+  return kept_lookup(kept, root, path, length, depth, hash, queue_read);
 }
 
 /*
- * The common parent path in one pass: relative, with no empty, "." or ".."
- * component, at most KEPT_DEPTH deep and shorter than KEPT_PATH. Its depth
- * (and path_hash in *hash), or 0 for any other path, which takes the copy
- * and checks of kept_parent.
+ * A parent path that may be kept, in one pass: relative, with no empty, "."
+ * or ".." component, at most KEPT_DEPTH deep and shorter than KEPT_PATH. Its
+ * depth, and in *hash the FNV-1a of the root fd and the path (what kept_lookup
+ * compares before any path); 0 for any other path.
  */
-static int plain_parent(int root, const char *path, size_t length, uint32_t *hash) {
+static int keepable_depth(int root, const char *path, size_t length, uint32_t *hash) {
   if (length == 0 || length >= KEPT_PATH) return 0;
   uint32_t h = 2166136261u ^ (uint32_t)root;
   int depth = 0;

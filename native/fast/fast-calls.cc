@@ -434,6 +434,11 @@ static const CFunctionInfo openSignature(i32Type, 7, openArguments);
 static const CFunctionInfo statSignature(i32Type, 7, statArguments);
 static const CFunctionInfo unlinkSignature(i32Type, 6, unlinkArguments);
 static const CFunctionInfo mkdirSignature(i32Type, 5, mkdirArguments);
+/* The arguments JavaScript passes: all but the receiver and the options. */
+template <size_t count>
+constexpr int ArityOf(const CTypeInfo (&)[count]) {
+  return static_cast<int>(count) - 2;
+}
 
 /*
  * The import `name`, made once per context and shared: each WASI object binds it to its
@@ -479,7 +484,10 @@ static void PathCalls(const FunctionCallbackInfo<Value>& info) {
     const char* name;
     const CFunction* fast;
     int arity;
-  } calls[] = {{"open", &open, 5}, {"stat", &stat, 5}, {"unlink", &unlink, 4}, {"mkdir", &mkdir, 3}};
+  } calls[] = {{"open", &open, ArityOf(openArguments)},
+               {"stat", &stat, ArityOf(statArguments)},
+               {"unlink", &unlink, ArityOf(unlinkArguments)},
+               {"mkdir", &mkdir, ArityOf(mkdirArguments)}};
   Isolate* isolate = info.GetIsolate();
   Local<Context> context = isolate->GetCurrentContext();
   if (!info[0]->IsObject()) return;
